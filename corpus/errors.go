@@ -1,0 +1,13 @@
+package corpus
+
+import "errors"
+
+// The error vocabulary shared by every package. Callers test with errors.Is;
+// only the web layer maps these to HTTP statuses.
+var (
+	ErrNotFound    = errors.New("not found")
+	ErrInvalid     = errors.New("invalid")
+	ErrConflict    = errors.New("conflict")
+	ErrUnsupported = errors.New("unsupported")
+	ErrTooLarge    = errors.New("too large")
+)

@@ -1,0 +1,56 @@
+package corpus
+
+// Kinds of document, as the catalog names them.
+const (
+	KindTreaty         = "treaty"
+	KindRules          = "rules"
+	KindDeclaration    = "declaration"
+	KindGeneralComment = "general-comment"
+	KindDecision       = "decision"
+	KindReport         = "report"
+	KindArticle        = "article"
+)
+
+// Formats a reader exists for.
+const (
+	FormatHTML          = "html"
+	FormatMarkdown      = "markdown"
+	FormatText          = "text"
+	FormatParagraphJSON = "paragraph-json"
+	FormatPDF           = "pdf"
+)
+
+// Document is a catalog entry with the passages read from its source.
+type Document struct {
+	Entry
+	Passages []Passage `json:"passages,omitempty"`
+}
+
+// Passage is the unit of search: a treaty article, a rule, a numbered
+// paragraph or a block of plain text.
+type Passage struct {
+	// ID is "<document-id>#<unit>", e.g. "cat#art-3".
+	ID       string `json:"id"`
+	Document string `json:"document"`
+	// Unit is the anchor within the document: art-3, rule-58, para-13.4,
+	// preamble, p-7, nl-art-3, op1-art-1.
+	Unit string `json:"unit"`
+	// Order is the passage's position in its document, from 0.
+	Order int `json:"order"`
+	// Heading is the passage's own heading as printed ("Article 3"),
+	// or the section it sits under for numbered paragraphs.
+	Heading  string `json:"heading,omitempty"`
+	Text     string `json:"text"`
+	Language string `json:"language,omitempty"`
+	// Instrument is the instrument whose text this passage is, for treaties,
+	// rules and declarations ("CAT", "ICCPR-OP1"); empty for findings.
+	Instrument string `json:"own_instrument,omitempty"`
+	// Labels are curated tags carried by the source (paragraph JSON).
+	Labels []string `json:"labels,omitempty"`
+
+	// Facet values, filled by extraction.
+	Instruments []string `json:"instrument,omitempty"`
+	Articles    []string `json:"article,omitempty"`
+	States      []string `json:"state,omitempty"`
+	Symbols     []string `json:"symbol,omitempty"`
+}
