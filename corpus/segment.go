@@ -1,14 +1,533 @@
 package corpus
 
-import "fmt"
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Segment splits a document's blocks into passages with ids as DESIGN.md
-// fixes them. PLACEHOLDER: replaced by the segmentation work.
+// fixes them ("Passages and their ids"). It is pure: it reads only its
+// arguments.
+//
+// How the blocks are cut depends on the entry:
+//   - treaties, declarations and rules are cut at their unit headings
+//     ("Article 3", "Artículo 3", "Rule 58", "Paragraph 2" of a schedule):
+//     art-N, rule-N, para-N; text before the first unit is the preamble;
+//     text after a structural heading (PART, ANNEX, …) that no unit
+//     follows is p-N. A second language version gets its code as prefix
+//     (nl-art-3) and an optional protocol appended to the treaty op1-
+//     (op1-art-1, instrument "<INSTRUMENT>-OP1").
+//   - decisions, general comments and reports (and any blocks that carry
+//     paragraph numbers) become one passage per block: para-X where the
+//     block has a number (its own or one that opens its text), p-N where
+//     not.
+//   - anything else becomes one passage per block, p-N with N the block's
+//     position in blocks counting from 1.
+//
+// Furniture blocks are dropped in every mode, and a newsletter box ends the
+// document. Repeated units get -2, -3, … in order of appearance.
 func Segment(e *Entry, blocks []Block) []Passage {
-	var out []Passage
-	for i, b := range blocks {
-		unit := fmt.Sprintf("p-%d", i+1)
-		out = append(out, Passage{ID: e.ID + "#" + unit, Document: e.ID, Unit: unit, Order: i, Text: b.Text, Language: e.Language})
+	s := &segmenter{e: e, seen: make(map[string]int)}
+	switch {
+	case e.Kind == KindTreaty || e.Kind == KindDeclaration || e.Kind == KindRules:
+		if hasUnitHeadings(blocks) {
+			s.articles(blocks)
+			break
+		}
+		s.plain(blocks)
+	case e.Kind == KindDecision || e.Kind == KindGeneralComment || e.Kind == KindReport ||
+		e.Format == FormatParagraphJSON || hasNumbers(blocks):
+		s.paragraphs(blocks)
+	default:
+		s.plain(blocks)
 	}
-	return out
+	return s.out
+}
+
+// UnitHeading is a heading that opens a unit: "Article 3", "Artículo 1.
+// Obligación de respetar los derechos", "Rule 58".
+type UnitHeading struct {
+	// Kind is the unit's name in ids: "art", "rule" or "para".
+	Kind string
+	// Number is the unit's number as printed, with "bis"/"ter" appended.
+	Number string
+	// Lang is the language the heading word belongs to ("en", "es",
+	// "nl"), or "" where the word does not tell ("Art.").
+	Lang string
+	// Label is the heading as it should be shown: "Article 3".
+	Label string
+	// Title is the text after the number ("Obligación de respetar los
+	// derechos"), if any.
+	Title string
+}
+
+// N is the unit's number without a "bis" or "ter" suffix.
+func (u UnitHeading) N() int {
+	end := 0
+	for end < len(u.Number) && u.Number[end] >= '0' && u.Number[end] <= '9' {
+		end++
+	}
+	n, _ := strconv.Atoi(u.Number[:end])
+	return n
+}
+
+var unitHeadingRe = regexp.MustCompile(`^(?i:(article|art[íi]culo|art\.|artikel|rule|regla|paragraph|paragraaf))\s*(\d{1,3})(?i:\s*(bis|ter|quater))?(?:\s*[.:\-–—]\s*(.*)|\s*)$`)
+
+var unitWords = map[string]struct{ kind, lang string }{
+	"article":   {"art", "en"},
+	"artículo":  {"art", "es"},
+	"articulo":  {"art", "es"},
+	"art.":      {"art", ""},
+	"artikel":   {"art", "nl"},
+	"rule":      {"rule", "en"},
+	"regla":     {"rule", "es"},
+	"paragraph": {"para", "en"},
+	"paragraaf": {"para", "nl"},
+}
+
+// ParseUnitHeading parses a line that opens a unit. A line that goes on
+// after the number without punctuation ("Article 3 of the Convention") is
+// not a heading.
+func ParseUnitHeading(line string) (UnitHeading, bool) {
+	line = collapseSpace(strings.Trim(strings.TrimSpace(line), "*_"))
+	m := unitHeadingRe.FindStringSubmatch(line)
+	if m == nil {
+		return UnitHeading{}, false
+	}
+	w, ok := unitWords[strings.ToLower(m[1])]
+	if !ok {
+		return UnitHeading{}, false
+	}
+	num := strings.TrimLeft(m[2], "0")
+	if num == "" {
+		num = "0"
+	}
+	label := m[1] + " " + m[2]
+	if m[3] != "" {
+		num += strings.ToLower(m[3])
+		label += " " + m[3]
+	}
+	title := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(m[4]), "-–— "))
+	return UnitHeading{Kind: w.kind, Number: num, Lang: w.lang, Label: label, Title: title}, true
+}
+
+var (
+	structuralRe = regexp.MustCompile(`^(?:(?i:part|parte|deel|chapter|chapitre|cap[íi]tulo|hoofdstuk|section|secci[óo]n|titel|title|t[íi]tulo|book|libro|boek))\s+(?:[IVXLC]+|\d{1,3})\b\.?(?:\s*[.:\-–—]?\s*\S.*)?$`)
+	annexRe      = regexp.MustCompile(`^(?i:schedule|annex|anexo|bijlage|appendix|ap[ée]ndice)(?:\s+(?:[IVXLC]+|\d{1,3}))?\.?$`)
+	preambleRe   = regexp.MustCompile(`^(?i:pre[áa]mbulo|preamble|pr[ée]ambule|pre[áa]mbulo|considerans)[.:]?$`)
+	protocolRe   = regexp.MustCompile(`(?i)\b(?:optional protocol|facultatief protocol|protocolo facultativo|protocole facultatif)\b`)
+	titleRe      = regexp.MustCompile(`(?i)\b(?:verdrag|protocol|protocolo|convention|convenci[óo]n|covenant|pacto|declaration|declaraci[óo]n|verklaring|charter|handvest)\b`)
+)
+
+// IsStructuralHeading reports whether line is a heading that groups units
+// ("PART I", "Capítulo II. Derechos Civiles y Políticos", "ANNEX").
+func IsStructuralHeading(line string) bool {
+	line = collapseSpace(strings.Trim(strings.TrimSpace(line), "*_"))
+	return structuralRe.MatchString(line) || annexRe.MatchString(line)
+}
+
+func isPreambleHeading(line string) bool {
+	return preambleRe.MatchString(collapseSpace(strings.Trim(strings.TrimSpace(line), "*_")))
+}
+
+// ParagraphNumber normalises a paragraph number as a format carries it
+// ("2.1.", " 3", "12\u00a0") to its form in ids ("2.1", "3", "12"): white
+// space (including no-break spaces) and trailing dots are trimmed, and any
+// character other than a letter, digit, dot or hyphen becomes a hyphen.
+// The result is "" when nothing is left.
+func ParagraphNumber(id string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range id {
+		switch {
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-'):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+	}
+	s := strings.Trim(b.String(), ".-")
+	if len(s) > maxParagraphNumber {
+		s = strings.Trim(s[:maxParagraphNumber], ".-")
+	}
+	return s
+}
+
+const maxParagraphNumber = 40
+
+var (
+	leadingNumberRe = regexp.MustCompile(`^\s*(\d{1,3}(?:\.\d{1,3}){0,3})\.?(?:\s*\|\s*|\s+)(\S+)`)
+	monthWords      = map[string]bool{
+		"january": true, "february": true, "march": true, "april": true, "may": true, "june": true,
+		"july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
+		"enero": true, "febrero": true, "marzo": true, "abril": true, "mayo": true, "junio": true, "julio": true,
+		"agosto": true, "septiembre": true, "setiembre": true, "octubre": true, "noviembre": true, "diciembre": true,
+		"janvier": true, "février": true, "mars": true, "avril": true, "mai": true, "juin": true, "juillet": true,
+		"août": true, "septembre": true, "octobre": true, "novembre": true, "décembre": true,
+	}
+)
+
+// LeadingNumber returns the paragraph number that opens text as printed
+// ("12.6 The Committee…" → "12.6", "10. In reaction…" → "10"), or "" if
+// text does not open with one. A number must be followed by a word that
+// starts with an upper-case letter, a quote or a parenthesis, and not by a
+// month ("15 November 1994" is a date).
+func LeadingNumber(text string) string {
+	m := leadingNumberRe.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	next := m[2]
+	r, _ := utf8.DecodeRuneInString(next)
+	if !(unicode.IsUpper(r) || strings.ContainsRune("\"“‘'(«[", r)) {
+		return ""
+	}
+	if monthWords[strings.ToLower(strings.TrimRight(next, ",.;:"))] {
+		return ""
+	}
+	return m[1]
+}
+
+func hasUnitHeadings(blocks []Block) bool {
+	for _, b := range blocks {
+		if b.Heading {
+			if _, ok := ParseUnitHeading(b.Text); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasNumbers(blocks []Block) bool {
+	for _, b := range blocks {
+		if ParagraphNumber(b.Number) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+type segmenter struct {
+	e    *Entry
+	out  []Passage
+	seen map[string]int
+}
+
+// emit appends a passage, making its unit unique.
+func (s *segmenter) emit(unit, heading, text, lang, instrument string, labels []string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return
+	}
+	s.seen[unit]++
+	if n := s.seen[unit]; n > 1 {
+		base := unit
+		for {
+			unit = base + "-" + strconv.Itoa(n)
+			if s.seen[unit] == 0 {
+				break
+			}
+			n++
+		}
+		s.seen[unit]++
+	}
+	if lang == "" {
+		lang = s.e.Language
+	}
+	s.out = append(s.out, Passage{
+		ID:         s.e.ID + "#" + unit,
+		Document:   s.e.ID,
+		Unit:       unit,
+		Order:      len(s.out),
+		Heading:    heading,
+		Text:       text,
+		Language:   lang,
+		Instrument: instrument,
+		Labels:     labels,
+	})
+}
+
+// plain makes one passage per block, p-N with N the block's position.
+func (s *segmenter) plain(blocks []Block) {
+	heading := ""
+	for i, b := range blocks {
+		if StartsNewsletter(b.Text) {
+			return
+		}
+		if IsFurnitureBlock(b.Text) {
+			continue
+		}
+		if b.Heading {
+			heading = collapseSpace(b.Text)
+			continue
+		}
+		h := b.Section
+		if h == "" {
+			h = heading
+		}
+		s.emit("p-"+strconv.Itoa(i+1), h, b.Text, "", "", b.Labels)
+	}
+}
+
+// paragraphs makes one passage per numbered paragraph.
+func (s *segmenter) paragraphs(blocks []Block) {
+	section := ""
+	for _, b := range blocks {
+		if StartsNewsletter(b.Text) {
+			return
+		}
+		text := strings.TrimSpace(b.Text)
+		if text == "" || IsFurnitureBlock(text) {
+			continue
+		}
+		if b.Heading {
+			section = collapseSpace(text)
+			continue
+		}
+		h := b.Section
+		if h == "" {
+			h = section
+		}
+		num := ParagraphNumber(b.Number)
+		if num == "" {
+			num = LeadingNumber(text)
+		}
+		if num == "" && len(s.out) > 0 {
+			// A paragraph broken across pages continues in lower case:
+			// it belongs to the numbered paragraph before it.
+			prev := &s.out[len(s.out)-1]
+			r, _ := utf8.DecodeRuneInString(text)
+			if unicode.IsLower(r) && strings.HasPrefix(prev.Unit, "para-") && prev.Heading == h {
+				prev.Text += "\n" + text
+				continue
+			}
+		}
+		unit := "p-" + strconv.Itoa(len(s.out)+1)
+		if num != "" {
+			unit = "para-" + num
+		}
+		s.emit(unit, h, text, "", "", b.Labels)
+	}
+}
+
+// section is a language version or an instrument within one file.
+type section struct {
+	prefix     string // "", "nl-", "op1-", "nl-op1-"
+	lang       string
+	instrument string
+	units      int            // units seen in this section
+	last       map[string]int // last number per unit kind
+}
+
+// articles cuts a treaty, declaration or rules instrument at its unit
+// headings.
+func (s *segmenter) articles(blocks []Block) {
+	switchAt, otherLang := languageSwitch(s.e, blocks)
+	sec := &section{lang: s.e.Language, instrument: s.e.Instrument, last: map[string]int{}}
+	ops := 0
+
+	type pending struct {
+		unit, heading string
+		kind          string // "preamble", "unit", "p"
+		text          []string
+		lang, instr   string
+	}
+	var cur *pending
+	var pendingHeading string
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		unit := cur.unit
+		if cur.kind == "p" {
+			unit = sec.prefix + "p-" + strconv.Itoa(len(s.out)+1)
+		}
+		text := strings.Join(cur.text, "\n")
+		if cur.kind == "unit" && strings.TrimSpace(text) == "" {
+			text = cur.heading
+		}
+		s.emit(unit, cur.heading, text, cur.lang, cur.instr, nil)
+		cur = nil
+	}
+
+	// accept reports whether a unit heading continues its sequence: the
+	// first of its kind, a number after the last one (gaps allowed), or 1
+	// (a new sequence).
+	accept := func(u UnitHeading) bool {
+		n := u.N()
+		last, ok := sec.last[u.Kind]
+		return !ok || n == 1 || (n > last && n <= last+20) || (n == last && u.Number != strconv.Itoa(n))
+	}
+	isUnit := func(b Block) (UnitHeading, bool) {
+		if !b.Heading {
+			return UnitHeading{}, false
+		}
+		u, ok := ParseUnitHeading(b.Text)
+		if !ok || !accept(u) {
+			return UnitHeading{}, false
+		}
+		return u, true
+	}
+	// nextIsUnit reports whether, after the headings that follow i, a unit
+	// heading comes.
+	nextIsUnit := func(i int) bool {
+		for j := i + 1; j < len(blocks); j++ {
+			if !blocks[j].Heading {
+				return false
+			}
+			if j == switchAt {
+				return false
+			}
+			if _, ok := isUnit(blocks[j]); ok {
+				return true
+			}
+		}
+		return false
+	}
+
+	for i, b := range blocks {
+		text := strings.TrimSpace(b.Text)
+		if StartsNewsletter(text) {
+			break
+		}
+		if text == "" || IsFurnitureBlock(text) {
+			continue
+		}
+		if i == switchAt {
+			flush()
+			sec = &section{prefix: otherLang + "-", lang: otherLang, instrument: s.e.Instrument, last: map[string]int{}}
+			ops = 0
+			pendingHeading = ""
+			if !b.Heading {
+				cur = &pending{unit: sec.prefix + "preamble", heading: "Preamble", kind: "preamble", lang: sec.lang, instr: sec.instrument}
+			}
+		}
+		if !b.Heading {
+			if cur == nil {
+				if sec.units == 0 {
+					cur = &pending{unit: sec.prefix + "preamble", heading: "Preamble", kind: "preamble", lang: sec.lang, instr: sec.instrument}
+				} else {
+					cur = &pending{kind: "p", heading: pendingHeading, lang: sec.lang, instr: sec.instrument}
+				}
+			}
+			cur.text = append(cur.text, text)
+			continue
+		}
+		head := collapseSpace(strings.Trim(text, "*_ "))
+		if u, ok := isUnit(b); ok {
+			flush()
+			sec.last[u.Kind] = u.N()
+			sec.units++
+			cur = &pending{unit: sec.prefix + u.Kind + "-" + u.Number, heading: u.Label, kind: "unit", lang: sec.lang, instr: sec.instrument}
+			if u.Title != "" {
+				cur.text = append(cur.text, u.Title)
+			}
+			pendingHeading = ""
+			continue
+		}
+		switch {
+		case i != switchAt && sec.units > 0 && protocolRe.MatchString(head):
+			// An optional protocol printed after the treaty.
+			flush()
+			ops++
+			instr := ""
+			if s.e.Instrument != "" {
+				instr = s.e.Instrument + "-OP" + strconv.Itoa(ops)
+			}
+			base := strings.TrimSuffix(sec.prefix, opPrefix(ops-1))
+			sec = &section{prefix: base + opPrefix(ops), lang: sec.lang, instrument: instr, last: map[string]int{}}
+			pendingHeading = ""
+		case isPreambleHeading(head):
+			if sec.units == 0 {
+				// What came before the preamble is a title page.
+				cur = &pending{unit: sec.prefix + "preamble", heading: head, kind: "preamble", lang: sec.lang, instr: sec.instrument}
+			} else {
+				flush()
+				cur = &pending{kind: "p", heading: head, lang: sec.lang, instr: sec.instrument}
+			}
+		case cur != nil && cur.kind == "preamble":
+			// Titles and part headings before the first unit.
+		case IsStructuralHeading(head):
+			if cur != nil {
+				flush()
+			}
+			pendingHeading = head
+		case cur != nil && cur.kind == "unit" && len(cur.text) == 0:
+			// The unit's own title ("- Right to life").
+			cur.text = append(cur.text, strings.TrimSpace(strings.TrimLeft(head, "-–— ")))
+		case nextIsUnit(i):
+			// A section title over the next unit.
+			flush()
+			pendingHeading = head
+		case cur != nil && cur.kind == "unit":
+			cur.text = append(cur.text, head)
+		default:
+			flush()
+			pendingHeading = head
+		}
+	}
+	flush()
+}
+
+func opPrefix(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return "op" + strconv.Itoa(n) + "-"
+}
+
+// languageSwitch finds where a second language version begins: at the
+// title heading before its first unit heading whose word is of another
+// language than the entry's ("Artikel 1" in an English treaty), once a unit
+// of the entry's language has been seen. It returns -1 if there is none.
+func languageSwitch(e *Entry, blocks []Block) (int, string) {
+	main := e.Language
+	seenMain := false
+	for i, b := range blocks {
+		if !b.Heading {
+			continue
+		}
+		u, ok := ParseUnitHeading(b.Text)
+		if !ok || u.Lang == "" {
+			continue
+		}
+		if main == "" {
+			main = u.Lang
+		}
+		if u.Lang == main {
+			seenMain = true
+			continue
+		}
+		if !seenMain {
+			continue
+		}
+		start := i
+		for j := i - 1; j >= 0; j-- {
+			bj := blocks[j]
+			if !bj.Heading {
+				continue
+			}
+			if uj, ok := ParseUnitHeading(bj.Text); ok && uj.Lang == main {
+				break
+			}
+			if titleRe.MatchString(bj.Text) {
+				start = j
+				break
+			}
+		}
+		return start, u.Lang
+	}
+	return -1, ""
+}
+
+func collapseSpace(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
