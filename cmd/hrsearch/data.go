@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/search"
+)
+
+const defaultData = "./data"
+
+// library is an opened data directory: the store, the index, a searcher.
+type library struct {
+	dir      string
+	data     *indexer.Data
+	store    *indexer.Store
+	index    *indexer.Index
+	searcher *search.Searcher
+}
+
+func openLibrary(dir string, log *slog.Logger) (*library, error) {
+	d, err := indexer.OpenData(context.Background(), dir, log)
+	if err != nil {
+		return nil, err
+	}
+	s, err := search.New(d.Index.Bleve())
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return &library{dir: dir, data: d, store: d.Store, index: d.Index, searcher: s}, nil
+}
+
+func (l *library) Close() error { return l.index.Close() }

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer"
+)
+
+func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("index", stderr)
+	catalog := fs.String("catalog", "", "catalog `FILE` (JSON Lines)")
+	data := fs.String("data", defaultData, "data `DIR`")
+	jsonOut := fs.Bool("json", false, "print the report as JSON")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *catalog == "" {
+		fmt.Fprintln(stderr, "hrsearch index: --catalog is required")
+		return errUsage
+	}
+	rep, cat, err := indexCatalog(ctx, *catalog, *data, stderr)
+	if err != nil {
+		return err
+	}
+	return printReport(stdout, stderr, cat, rep, *jsonOut)
+}
+
+// indexCatalog ingests a catalog into the data directory.
+func indexCatalog(ctx context.Context, catalog, data string, stderr io.Writer) (*indexer.Report, *corpus.Catalog, error) {
+	cat, err := corpus.ReadCatalogFile(catalog)
+	if err != nil {
+		return nil, nil, err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	lib, err := openLibrary(data, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer lib.Close()
+	ing := &indexer.Ingester{Store: lib.store, Index: lib.index, Log: log}
+	if isTerminal(stderr) {
+		start := time.Now()
+		last := time.Time{}
+		ing.Progress = func(done, total int) {
+			if time.Since(last) < 100*time.Millisecond && done < total {
+				return
+			}
+			last = time.Now()
+			fmt.Fprintf(stderr, "\rindexing %d/%d documents (%.0f%%) %s ", done, total,
+				100*float64(done)/float64(max(total, 1)), time.Since(start).Round(time.Second))
+			if done == total {
+				fmt.Fprintln(stderr)
+			}
+		}
+	}
+	rep, err := ing.IngestCatalog(ctx, cat)
+	return rep, cat, err
+}
+
+func printReport(stdout, stderr io.Writer, cat *corpus.Catalog, rep *indexer.Report, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			*indexer.Report
+			CatalogErrors []string `json:"catalog_errors,omitempty"`
+		}{rep, lineErrors(cat)})
+	}
+	fmt.Fprintf(stdout, "indexed %d documents in %s: %d added, %d updated, %d unchanged, %d removed, %d failed; %d passages written\n",
+		rep.Documents, rep.Elapsed.Round(time.Millisecond), rep.Added, rep.Updated, rep.Unchanged, rep.Removed, rep.Failed, rep.Passages)
+	for _, e := range lineErrors(cat) {
+		fmt.Fprintf(stderr, "catalog %s\n", e)
+	}
+	for _, e := range rep.Errors {
+		fmt.Fprintf(stderr, "document %s: %s\n", e.ID, e.Err)
+	}
+	return nil
+}
+
+func lineErrors(cat *corpus.Catalog) []string {
+	var out []string
+	for _, e := range cat.Errors {
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("reindex", stderr)
+	data := fs.String("data", defaultData, "data `DIR`")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	start := time.Now()
+	n, passages, err := indexer.Rebuild(ctx, *data, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "rebuilt the index from the store: %d documents, %d passages in %s\n", n, passages, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func runMapping(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	m, err := indexer.NewMapping()
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, string(b))
+	return err
+}
+
+func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("stats", stderr)
+	data := fs.String("data", defaultData, "data `DIR`")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if _, err := os.Stat(*data); err != nil {
+		return fmt.Errorf("no data directory at %s: run hrsearch index first", *data)
+	}
+	lib, err := openLibrary(*data, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	ids, passages := lib.index.Documents()
+	stored, err := lib.store.IDs()
+	if err != nil {
+		return err
+	}
+	count, err := lib.index.Bleve().DocCount()
+	if err != nil {
+		return err
+	}
+	st := struct {
+		Documents      int    `json:"documents"`
+		Passages       int    `json:"passages"`
+		IndexedDocs    uint64 `json:"index_doc_count"`
+		StoredDocs     int    `json:"stored_documents"`
+		IndexSizeBytes int64  `json:"index_bytes"`
+	}{len(ids), passages, count, len(stored), dirSize(lib.dir + "/index")}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(st)
+	}
+	fmt.Fprintf(stdout, "documents %d\npassages %d\nstored documents %d\nindex bytes %d\n", st.Documents, st.Passages, st.StoredDocs, st.IndexSizeBytes)
+	return nil
+}
+

@@ -1,0 +1,133 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Data is an opened data directory: the store (source of truth) and the
+// index derived from it.
+type Data struct {
+	Dir   string
+	Store *Store
+	Index *Index
+}
+
+// OpenData opens dir's store and index. An index that is missing is built
+// from the store; one that fails to open (corrupt) is moved aside and
+// rebuilt, with a log line; one that disagrees with the store is brought up
+// to date. An index held by another process is an error, never a rebuild.
+func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) {
+	st, err := OpenStore(filepath.Join(dir, "store"))
+	if err != nil {
+		return nil, err
+	}
+	ixDir := filepath.Join(dir, "index")
+	ix, err := OpenIndex(ixDir)
+	if errors.Is(err, ErrIndexLocked) {
+		return nil, fmt.Errorf("%w: another hrsearch process is using %s", err, dir)
+	}
+	if err != nil {
+		aside := fmt.Sprintf("%s.broken-%d", ixDir, time.Now().Unix())
+		log.Error("index does not open; rebuilding it from the store", "index", ixDir, "moved_to", aside, "err", err)
+		if rerr := os.Rename(ixDir, aside); rerr != nil {
+			return nil, fmt.Errorf("moving broken index aside: %w", rerr)
+		}
+		if ix, err = OpenIndex(ixDir); err != nil {
+			return nil, err
+		}
+	}
+	d := &Data{Dir: dir, Store: st, Index: ix}
+	n, err := d.Sync(ctx, log)
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("index brought up to date with the store", "documents", n)
+	}
+	return d, nil
+}
+
+// Close closes the index.
+func (d *Data) Close() error { return d.Index.Close() }
+
+// Sync makes the index agree with the store: documents stored but not
+// indexed (or indexed from other bytes or metadata) are indexed, documents
+// indexed but no longer stored are removed. It returns how many changed.
+func (d *Data) Sync(ctx context.Context, log *slog.Logger) (int, error) {
+	ids, err := d.Store.IDs()
+	if err != nil {
+		return 0, err
+	}
+	stored := make(map[string]bool, len(ids))
+	w := &batchWriter{ix: d.Index}
+	changed := 0
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return changed, err
+		}
+		stored[id] = true
+		rec, err := d.Store.Get(id)
+		if err != nil {
+			log.Error("unreadable store record", "id", id, "err", err)
+			continue
+		}
+		key := Key(rec)
+		if st, ok := d.Index.State(id); ok && st.Key == key {
+			continue
+		}
+		raw, err := d.Store.Raw(rec)
+		if err != nil {
+			log.Error("unreadable stored document", "id", id, "err", err)
+			continue
+		}
+		eff := rec.Effective()
+		doc, err := Passages(ctx, &eff, raw)
+		if err != nil {
+			log.Error("stored document does not read", "id", id, "err", err)
+			continue
+		}
+		if err := w.add(Update{Doc: doc, Key: key, Origin: rec.Origin}); err != nil {
+			return changed, err
+		}
+		changed++
+	}
+	indexed, _ := d.Index.Documents()
+	for _, id := range indexed {
+		if !stored[id] {
+			if err := w.add(Update{ID: id, Remove: true}); err != nil {
+				return changed, err
+			}
+			changed++
+		}
+	}
+	return changed, w.flush()
+}
+
+// Rebuild discards dir's index and builds it anew from the store.
+func Rebuild(ctx context.Context, dir string, log *slog.Logger) (docs, passages int, err error) {
+	ixDir := filepath.Join(dir, "index")
+	// Opening first proves no other process holds it.
+	ix, err := OpenIndex(ixDir)
+	if err == nil {
+		ix.Close()
+	} else if errors.Is(err, ErrIndexLocked) {
+		return 0, 0, err
+	}
+	if err := os.RemoveAll(ixDir); err != nil {
+		return 0, 0, err
+	}
+	d, err := OpenData(ctx, dir, log)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer d.Close()
+	ids, n := d.Index.Documents()
+	return len(ids), n, nil
+}

@@ -1,0 +1,310 @@
+package indexer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
+
+// PipelineVersion changes whenever reading, segmentation, extraction or the
+// mapping change what a document turns into; a stored document whose indexed
+// version differs is re-indexed.
+const PipelineVersion = "1"
+
+// boltTimeout is how long opening an index waits for another process's
+// lock before failing: without it a second process blocks for ever.
+const boltTimeout = "2s"
+
+// manifestKey is the Bleve internal key holding the manifest. It is written
+// in the same batch as the passages it describes, so it never disagrees with
+// them.
+var manifestKey = []byte("hrsearch/manifest")
+
+// DocState is what the index knows about one indexed document.
+type DocState struct {
+	// Key identifies what was indexed: raw bytes, effective entry, pipeline.
+	Key      string   `json:"key"`
+	Origin   string   `json:"origin,omitempty"`
+	Passages []string `json:"passages"`
+}
+
+// Index is the Bleve index of passages with its manifest. It has one writer
+// at a time; searches run concurrently.
+type Index struct {
+	idx bleve.Index
+
+	mu       sync.Mutex // serialises writes and guards manifest
+	manifest map[string]DocState
+}
+
+// ErrIndexLocked is returned when another process holds the index.
+var ErrIndexLocked = errors.New("index is in use by another process")
+
+// OpenIndex opens the index in dir, creating it if it does not exist.
+func OpenIndex(dir string) (*Index, error) {
+	cfg := map[string]interface{}{"bolt_timeout": boltTimeout}
+	var idx bleve.Index
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
+		idx, err = bleve.OpenUsing(dir, cfg)
+		if err != nil {
+			if strings.Contains(err.Error(), "timeout") {
+				return nil, fmt.Errorf("opening index %s: %w", dir, ErrIndexLocked)
+			}
+			return nil, fmt.Errorf("opening index %s: %w", dir, err)
+		}
+	} else {
+		m, err := NewMapping()
+		if err != nil {
+			return nil, err
+		}
+		idx, err = bleve.NewUsing(dir, m, scorch.Name, scorch.Name, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("creating index %s: %w", dir, err)
+		}
+	}
+	ix := &Index{idx: idx, manifest: make(map[string]DocState)}
+	b, err := idx.GetInternal(manifestKey)
+	if err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("reading manifest: %w", err)
+	}
+	if len(b) > 0 {
+		if err := json.Unmarshal(b, &ix.manifest); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("reading manifest: %w", err)
+		}
+	}
+	return ix, nil
+}
+
+// NewMemIndex returns an index in memory, for tests.
+func NewMemIndex() (*Index, error) {
+	m, err := NewMapping()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.NewMemOnly(m)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{idx: idx, manifest: make(map[string]DocState)}, nil
+}
+
+// Bleve returns the underlying index for searching.
+func (ix *Index) Bleve() bleve.Index { return ix.idx }
+
+// Close closes the index.
+func (ix *Index) Close() error { return ix.idx.Close() }
+
+// State returns what the index knows of document id.
+func (ix *Index) State(id string) (DocState, bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	s, ok := ix.manifest[id]
+	return s, ok
+}
+
+// Documents returns the ids of the indexed documents and the passage count.
+func (ix *Index) Documents() (ids []string, passages int) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for id, s := range ix.manifest {
+		ids = append(ids, id)
+		passages += len(s.Passages)
+	}
+	return ids, passages
+}
+
+// Update is one document's change: its new passages (Remove false), or its
+// removal.
+type Update struct {
+	Doc    *corpus.Document
+	Key    string
+	Origin string
+	Remove bool
+	ID     string // for removals
+}
+
+// Apply writes updates in one batch: a document's old passages that are not
+// among its new ones are deleted, the new ones indexed, and the manifest
+// updated, atomically. Apply returns after the batch is durable.
+func (ix *Index) Apply(updates []Update) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	b := ix.idx.NewBatch()
+	next := make(map[string]DocState, len(updates))
+	for _, u := range updates {
+		id := u.ID
+		if u.Doc != nil {
+			id = u.Doc.ID
+		}
+		old := ix.manifest[id]
+		keep := make(map[string]bool)
+		var st DocState
+		if !u.Remove {
+			st = DocState{Key: u.Key, Origin: u.Origin}
+			for i := range u.Doc.Passages {
+				p := &u.Doc.Passages[i]
+				if err := b.Index(p.ID, newPassageDoc(&u.Doc.Entry, p)); err != nil {
+					return fmt.Errorf("indexing %s: %w", p.ID, err)
+				}
+				keep[p.ID] = true
+				st.Passages = append(st.Passages, p.ID)
+			}
+			next[id] = st
+		} else {
+			next[id] = DocState{Key: "-"}
+		}
+		for _, pid := range old.Passages {
+			if !keep[pid] {
+				b.Delete(pid)
+			}
+		}
+	}
+	manifest := make(map[string]DocState, len(ix.manifest)+len(next))
+	for id, s := range ix.manifest {
+		manifest[id] = s
+	}
+	for id, s := range next {
+		if s.Key == "-" {
+			delete(manifest, id)
+		} else {
+			manifest[id] = s
+		}
+	}
+	mb, err := json.Marshal(manifest)
+	if err != nil {
+		return err
+	}
+	b.SetInternal(manifestKey, mb)
+	if err := ix.idx.Batch(b); err != nil {
+		return fmt.Errorf("writing batch: %w", err)
+	}
+	ix.manifest = manifest
+	return nil
+}
+
+// passageDoc is the Bleve document of one passage. Its JSON names are the
+// mapping's field names.
+type passageDoc struct {
+	typ        string
+	Text       string   `json:"text"`
+	Heading    string   `json:"heading,omitempty"`
+	Title      string   `json:"title,omitempty"`
+	Document   string   `json:"document"`
+	Unit       string   `json:"unit"`
+	Order      float64  `json:"order"`
+	Kind       string   `json:"kind,omitempty"`
+	Language   string   `json:"language,omitempty"`
+	Body       string   `json:"body,omitempty"`
+	Year       string   `json:"year,omitempty"`
+	Date       string   `json:"date,omitempty"`
+	Symbol     []string `json:"symbol,omitempty"`
+	Instrument []string `json:"instrument,omitempty"`
+	Article    []string `json:"article,omitempty"`
+	State      []string `json:"state,omitempty"`
+	OwnArticle string   `json:"own_article,omitempty"`
+	Tier       string   `json:"tier,omitempty"`
+}
+
+// BleveType picks the document mapping, and so the analyzers, by language.
+func (d *passageDoc) BleveType() string { return d.typ }
+
+// Tiers of text, from the most to the least authoritative.
+const (
+	TierProvision      = "provision"      // treaty articles, rules, declarations
+	TierInterpretation = "interpretation" // general comments
+	TierFinding        = "finding"        // decisions on individual complaints
+	TierReport         = "report"         // special-procedure reports
+	TierCommentary     = "commentary"     // articles and everything else
+)
+
+// TierOf returns the tier of a document kind.
+func TierOf(kind string) string {
+	switch kind {
+	case corpus.KindTreaty, corpus.KindRules, corpus.KindDeclaration:
+		return TierProvision
+	case corpus.KindGeneralComment:
+		return TierInterpretation
+	case corpus.KindDecision:
+		return TierFinding
+	case corpus.KindReport:
+		return TierReport
+	}
+	return TierCommentary
+}
+
+func newPassageDoc(e *corpus.Entry, p *corpus.Passage) *passageDoc {
+	lang := p.Language
+	if lang == "" {
+		lang = e.Language
+	}
+	d := &passageDoc{
+		typ:        typeFor(lang),
+		Text:       p.Text,
+		Heading:    p.Heading,
+		Title:      e.Title,
+		Document:   e.ID,
+		Unit:       p.Unit,
+		Order:      float64(p.Order),
+		Kind:       e.Kind,
+		Language:   lang,
+		Body:       e.Body,
+		Date:       e.Date,
+		Symbol:     p.Symbols,
+		Instrument: p.Instruments,
+		Article:    p.Articles,
+		State:      p.States,
+		OwnArticle: OwnArticle(p),
+		Tier:       TierOf(e.Kind),
+	}
+	if y := e.YearOf(); y > 0 {
+		d.Year = strconv.Itoa(y)
+	}
+	if e.Symbol != "" && !contains(d.Symbol, e.Symbol) {
+		d.Symbol = append([]string{e.Symbol}, d.Symbol...)
+	}
+	return d
+}
+
+// OwnArticle returns the provision a passage is ("CAT 3" for cat#art-3,
+// "SMR 58" for a rule, "ICCPR-OP1 1" for iccpr#op1-art-1), or "".
+func OwnArticle(p *corpus.Passage) string {
+	if p.Instrument == "" {
+		return ""
+	}
+	unit := p.Unit
+	if i := strings.LastIndex(unit, "art-"); i >= 0 && (i == 0 || unit[i-1] == '-') {
+		unit = unit[i+len("art-"):]
+	} else if strings.HasPrefix(unit, "rule-") {
+		unit = unit[len("rule-"):]
+	} else {
+		return ""
+	}
+	if j := strings.IndexByte(unit, '-'); j >= 0 { // a repeat suffix: art-3-2
+		unit = unit[:j]
+	}
+	if unit == "" {
+		return ""
+	}
+	return p.Instrument + " " + strings.ToUpper(unit)
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,321 @@
+package indexer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
+
+// MaxDocumentBytes bounds one source document read from disk.
+const MaxDocumentBytes = 200 << 20
+
+// Batch bounds: a batch is written when either is reached. Small batches
+// make many segments (and "too many open files"); big ones cost memory.
+const (
+	batchPassages = 2000
+	batchBytes    = 16 << 20
+)
+
+// Passages turns a document's raw bytes into enriched passages: read by
+// format, segment, extract facets. It needs no index: the librarian's
+// preview and the indexer both use it.
+func Passages(ctx context.Context, e *corpus.Entry, raw []byte) (*corpus.Document, error) {
+	format := e.Format
+	if format == "" {
+		format = FormatOf(e.File, raw)
+	}
+	blocks, err := Read(ctx, format, raw)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s as %s: %w", e.ID, format, err)
+	}
+	doc := &corpus.Document{Entry: *e}
+	doc.Passages = corpus.Segment(e, blocks)
+	corpus.Enrich(doc)
+	return doc, nil
+}
+
+// FormatOf guesses a format from a file name, then from the bytes.
+func FormatOf(name string, raw []byte) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".pdf":
+		return corpus.FormatPDF
+	case ".html", ".htm":
+		return corpus.FormatHTML
+	case ".md", ".markdown":
+		return corpus.FormatMarkdown
+	case ".json":
+		return corpus.FormatParagraphJSON
+	case ".txt":
+		return corpus.FormatText
+	}
+	head := strings.TrimSpace(string(raw[:min(len(raw), 512)]))
+	switch {
+	case strings.HasPrefix(head, "%PDF-"):
+		return corpus.FormatPDF
+	case strings.HasPrefix(head, "["):
+		return corpus.FormatParagraphJSON
+	case strings.HasPrefix(strings.ToLower(head), "<!doctype html"), strings.HasPrefix(strings.ToLower(head), "<html"):
+		return corpus.FormatHTML
+	}
+	return corpus.FormatText
+}
+
+// Ingester moves documents from a source into the store and the index.
+type Ingester struct {
+	Store *Store
+	Index *Index
+	Log   *slog.Logger
+	// Workers read and segment documents in parallel; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, if set, is called after each document.
+	Progress func(done, total int)
+}
+
+// DocError is one document that could not be ingested.
+type DocError struct {
+	ID  string `json:"id"`
+	Err string `json:"error"`
+}
+
+// Report says what an ingest did.
+type Report struct {
+	Documents int           `json:"documents"` // in the catalog
+	Added     int           `json:"added"`
+	Updated   int           `json:"updated"`
+	Unchanged int           `json:"unchanged"`
+	Removed   int           `json:"removed"`
+	Failed    int           `json:"failed"`
+	Passages  int           `json:"passages_written"`
+	Errors    []DocError    `json:"errors,omitempty"`
+	Elapsed   time.Duration `json:"elapsed_ns"`
+}
+
+// Key identifies what a document's passages derive from: the raw bytes,
+// the effective entry and the pipeline version.
+func Key(rec *Record) string {
+	e := rec.Effective()
+	b, _ := json.Marshal(e)
+	h := sha256.New()
+	io.WriteString(h, PipelineVersion+"\x00"+rec.SHA256+"\x00")
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// IngestCatalog stores and indexes every entry of cat, and removes the
+// documents an earlier import of the same catalog had that it no longer
+// lists. A document that fails is reported and skipped.
+func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*Report, error) {
+	start := time.Now()
+	origin := "catalog:" + cat.Path
+	rep := &Report{Documents: len(cat.Entries)}
+
+	jobs := make(chan *corpus.Entry)
+	results := make(chan result)
+	workers := ing.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for e := range jobs {
+				results <- ing.prepare(ctx, e, origin)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range cat.Entries {
+			select {
+			case jobs <- &cat.Entries[i]:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	w := &batchWriter{ix: ing.Index}
+	done := 0
+	for r := range results {
+		done++
+		switch {
+		case r.err != nil:
+			rep.Failed++
+			rep.Errors = append(rep.Errors, DocError{r.id, r.err.Error()})
+		case r.update == nil:
+			rep.Unchanged++
+		default:
+			if _, ok := ing.Index.State(r.id); ok {
+				rep.Updated++
+			} else {
+				rep.Added++
+			}
+			rep.Passages += len(r.update.Doc.Passages)
+			if err := w.add(*r.update); err != nil {
+				drain(results)
+				return rep, err
+			}
+		}
+		if ing.Progress != nil {
+			ing.Progress(done, len(cat.Entries))
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		// Whatever was written stays: ingest is idempotent, a rerun resumes.
+		w.flush()
+		return rep, err
+	}
+
+	// Remove what this catalog no longer lists.
+	listed := make(map[string]bool, len(cat.Entries))
+	for _, e := range cat.Entries {
+		listed[e.ID] = true
+	}
+	ids, _ := ing.Index.Documents()
+	sort.Strings(ids)
+	for _, id := range ids {
+		st, _ := ing.Index.State(id)
+		if st.Origin != origin || listed[id] {
+			continue
+		}
+		if err := w.add(Update{ID: id, Remove: true}); err != nil {
+			return rep, err
+		}
+		if err := ing.Store.Delete(id); err != nil && !errors.Is(err, corpus.ErrNotFound) {
+			return rep, err
+		}
+		rep.Removed++
+	}
+	if err := w.flush(); err != nil {
+		return rep, err
+	}
+	sort.Slice(rep.Errors, func(i, j int) bool { return rep.Errors[i].ID < rep.Errors[j].ID })
+	rep.Elapsed = time.Since(start)
+	return rep, nil
+}
+
+func drain(ch <-chan result) {
+	for range ch {
+	}
+}
+
+type result struct {
+	id     string
+	update *Update // nil: unchanged
+	err    error
+}
+
+// prepare stores one entry's bytes and, if the index does not already hold
+// what they derive to, reads and segments them.
+func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string) result {
+	if e.Path == "" {
+		return result{id: e.ID, err: fmt.Errorf("%w: no local file (fetching by url needs the crawler)", corpus.ErrUnsupported)}
+	}
+	raw, err := readFileLimited(e.Path, MaxDocumentBytes)
+	if err != nil {
+		return result{id: e.ID, err: err}
+	}
+	rec := &Record{Entry: *e, Provenance: Provenance{Source: e.Path, Origin: origin, FetchedAt: time.Now().UTC()}}
+	if old, err := ing.Store.Get(e.ID); err == nil {
+		rec.Overrides = old.Overrides // a librarian's corrections survive a re-import
+	}
+	rec.SHA256 = SHA256(raw)
+	key := Key(rec)
+	if st, ok := ing.Index.State(e.ID); ok && st.Key == key {
+		if _, err := ing.Store.Put(rec, raw); err != nil { // repair a store that lost it
+			return result{id: e.ID, err: err}
+		}
+		return result{id: e.ID}
+	}
+	eff := rec.Effective()
+	doc, err := Passages(ctx, &eff, raw)
+	if err != nil {
+		return result{id: e.ID, err: err}
+	}
+	// The store is written (and fsynced) before the index.
+	if _, err := ing.Store.Put(rec, raw); err != nil {
+		return result{id: e.ID, err: err}
+	}
+	return result{id: e.ID, update: &Update{Doc: doc, Key: key, Origin: origin}}
+}
+
+// IndexRecord re-derives one stored document and writes it to the index at
+// once; used by librarian writes and rebuilds.
+func (ing *Ingester) IndexRecord(ctx context.Context, rec *Record) (*corpus.Document, error) {
+	raw, err := ing.Store.Raw(rec)
+	if err != nil {
+		return nil, err
+	}
+	eff := rec.Effective()
+	doc, err := Passages(ctx, &eff, raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := ing.Index.Apply([]Update{{Doc: doc, Key: Key(rec), Origin: rec.Origin}}); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func readFileLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s: %w (over %d bytes)", path, corpus.ErrTooLarge, limit)
+	}
+	return b, nil
+}
+
+// batchWriter groups updates into batches bounded by passages and bytes.
+type batchWriter struct {
+	ix      *Index
+	pending []Update
+	n, size int
+}
+
+func (w *batchWriter) add(u Update) error {
+	w.pending = append(w.pending, u)
+	if u.Doc != nil {
+		w.n += len(u.Doc.Passages)
+		for i := range u.Doc.Passages {
+			w.size += len(u.Doc.Passages[i].Text)
+		}
+	}
+	if w.n >= batchPassages || w.size >= batchBytes {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *batchWriter) flush() error {
+	if len(w.pending) == 0 {
+		return nil
+	}
+	err := w.ix.Apply(w.pending)
+	w.pending, w.n, w.size = nil, 0, 0
+	return err
+}

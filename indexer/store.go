@@ -1,0 +1,261 @@
+package indexer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
+
+// Record is what the store keeps about one document beside its raw bytes:
+// the catalog entry and where the bytes came from. The store is the source
+// of truth; the index is derived from it.
+type Record struct {
+	Entry corpus.Entry `json:"entry"`
+	// Overrides are a librarian's corrections; they win over the catalog
+	// and survive a re-import.
+	Overrides *corpus.Entry `json:"overrides,omitempty"`
+	Provenance
+}
+
+// Provenance records how the raw bytes were obtained.
+type Provenance struct {
+	Source      string    `json:"source"`             // file path or URL as requested
+	FinalURL    string    `json:"final_url,omitempty"` // after redirects
+	Origin      string    `json:"origin,omitempty"`    // "catalog:<path>", "upload", "crawl"
+	FetchedAt   time.Time `json:"fetched_at"`
+	Status      int       `json:"status,omitempty"` // HTTP status, for fetched documents
+	ContentType string    `json:"content_type,omitempty"`
+	ETag        string    `json:"etag,omitempty"`
+	Modified    string    `json:"last_modified,omitempty"`
+	SHA256      string    `json:"sha256"`
+	Size        int64     `json:"size"`
+}
+
+// Effective is the entry with the librarian's overrides applied.
+func (r *Record) Effective() corpus.Entry {
+	e := r.Entry
+	if o := r.Overrides; o != nil {
+		set := func(dst *string, v string) {
+			if v != "" {
+				*dst = v
+			}
+		}
+		set(&e.Title, o.Title)
+		set(&e.Kind, o.Kind)
+		set(&e.Instrument, o.Instrument)
+		set(&e.Body, o.Body)
+		set(&e.Symbol, o.Symbol)
+		set(&e.Date, o.Date)
+		set(&e.Language, o.Language)
+		set(&e.Format, o.Format)
+		if o.Year != 0 {
+			e.Year = o.Year
+		}
+		if o.States != nil {
+			e.States = o.States
+		}
+	}
+	return e
+}
+
+// Store keeps raw documents and their records under dir:
+//
+//	dir/<id>/raw        the bytes as read or fetched
+//	dir/<id>/meta.json  the Record
+//
+// Every write goes to a temporary file that is fsynced and renamed, and the
+// directory is fsynced, so a crash leaves either the old or the new version.
+type Store struct {
+	dir string
+}
+
+// OpenStore opens (creating if needed) the store in dir.
+func OpenStore(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating store: %w", err)
+	}
+	return &Store{dir: dir}, nil
+}
+
+func (s *Store) docDir(id string) (string, error) {
+	if !corpus.ValidID(id) {
+		return "", fmt.Errorf("%w: document id %q", corpus.ErrInvalid, id)
+	}
+	return filepath.Join(s.dir, id), nil
+}
+
+// SHA256 returns the hex digest of b.
+func SHA256(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Put writes raw bytes and the record, raw first: a record never points at
+// bytes that are not on disk. It fills the record's SHA256 and Size.
+// It reports whether anything changed.
+func (s *Store) Put(rec *Record, raw []byte) (changed bool, err error) {
+	dir, err := s.docDir(rec.Entry.ID)
+	if err != nil {
+		return false, err
+	}
+	rec.SHA256 = SHA256(raw)
+	rec.Size = int64(len(raw))
+	if old, err := s.Get(rec.Entry.ID); err == nil && old.SHA256 == rec.SHA256 && sameRecord(old, rec) {
+		return false, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return false, fmt.Errorf("storing %s: %w", rec.Entry.ID, err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "raw"), raw); err != nil {
+		return false, fmt.Errorf("storing %s: %w", rec.Entry.ID, err)
+	}
+	if err := s.PutRecord(rec); err != nil {
+		return false, err
+	}
+	return true, syncDir(s.dir)
+}
+
+// PutRecord rewrites only the record (metadata changes, overrides).
+func (s *Store) PutRecord(rec *Record) error {
+	dir, err := s.docDir(rec.Entry.ID)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "meta.json"), b); err != nil {
+		return fmt.Errorf("storing %s: %w", rec.Entry.ID, err)
+	}
+	return nil
+}
+
+// sameRecord compares what matters for re-indexing: the entry, overrides
+// and source, not the fetch time.
+func sameRecord(a, b *Record) bool {
+	ja, _ := json.Marshal(struct {
+		E corpus.Entry
+		O *corpus.Entry
+		S string
+	}{a.Entry, a.Overrides, a.Source})
+	jb, _ := json.Marshal(struct {
+		E corpus.Entry
+		O *corpus.Entry
+		S string
+	}{b.Entry, b.Overrides, b.Source})
+	return string(ja) == string(jb)
+}
+
+// Get reads a document's record.
+func (s *Store) Get(id string) (*Record, error) {
+	dir, err := s.docDir(id)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "meta.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("document %s: %w", id, corpus.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var rec Record
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, fmt.Errorf("reading record of %s: %w", id, err)
+	}
+	return &rec, nil
+}
+
+// Raw reads a document's raw bytes and checks them against the record.
+func (s *Store) Raw(rec *Record) ([]byte, error) {
+	dir, err := s.docDir(rec.Entry.ID)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "raw"))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", rec.Entry.ID, err)
+	}
+	if got := SHA256(b); got != rec.SHA256 {
+		return nil, fmt.Errorf("reading %s: checksum %s, record says %s", rec.Entry.ID, got[:12], rec.SHA256[:12])
+	}
+	return b, nil
+}
+
+// Delete removes a document from the store.
+func (s *Store) Delete(id string) error {
+	dir, err := s.docDir(id)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("document %s: %w", id, corpus.ErrNotFound)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	return syncDir(s.dir)
+}
+
+// IDs lists the stored documents, sorted. A directory without a record
+// (a crash between raw and record) is not a document.
+func (s *Store) IDs() ([]string, error) {
+	ents, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, e := range ents {
+		if !e.IsDir() || !corpus.ValidID(e.Name()) {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(s.dir, e.Name(), "meta.json")); err == nil {
+			ids = append(ids, e.Name())
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
+
+func writeFileAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

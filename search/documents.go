@@ -1,0 +1,154 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer"
+)
+
+var passageFields = []string{indexer.FieldDocument, indexer.FieldUnit, indexer.FieldOrder, indexer.FieldHeading,
+	indexer.FieldText, indexer.FieldLanguage, indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState,
+	indexer.FieldSymbol, indexer.FieldOwnArticle, indexer.FieldKind, indexer.FieldTitle, indexer.FieldYear, indexer.FieldDate}
+
+func passageFrom(id string, f map[string]interface{}) Passage {
+	return Passage{
+		ID:         id,
+		Document:   str(f[indexer.FieldDocument]),
+		Unit:       str(f[indexer.FieldUnit]),
+		Order:      int(num(f[indexer.FieldOrder])),
+		Heading:    str(f[indexer.FieldHeading]),
+		Text:       str(f[indexer.FieldText]),
+		Language:   str(f[indexer.FieldLanguage]),
+		Instrument: strs(f[indexer.FieldInstr]),
+		Article:    strs(f[indexer.FieldArticle]),
+		State:      strs(f[indexer.FieldState]),
+		Symbol:     strs(f[indexer.FieldSymbol]),
+		OwnArticle: str(f[indexer.FieldOwnArticle]),
+		Kind:       str(f[indexer.FieldKind]),
+		Title:      str(f[indexer.FieldTitle]),
+		Year:       str(f[indexer.FieldYear]),
+		Date:       str(f[indexer.FieldDate]),
+	}
+}
+
+// Passages returns a document's passages in order.
+func (s *Searcher) Passages(ctx context.Context, documentID string) ([]Passage, error) {
+	ctx, cancel := context.WithTimeout(ctx, SearchTimeout)
+	defer cancel()
+	req := bleve.NewSearchRequestOptions(termQ(indexer.FieldDocument, documentID, 1), maxPassagesPerDocument, 0, false)
+	req.Fields = passageFields
+	req.SortBy([]string{indexer.FieldOrder, "_id"})
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, fmt.Errorf("document %s: %w", documentID, corpus.ErrNotFound)
+	}
+	out := make([]Passage, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = passageFrom(h.ID, h.Fields)
+	}
+	return out, nil
+}
+
+// Passage returns one passage by id ("cat#art-3").
+func (s *Searcher) Passage(ctx context.Context, id string) (*Passage, error) {
+	ctx, cancel := context.WithTimeout(ctx, SearchTimeout)
+	defer cancel()
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = passageFields
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, fmt.Errorf("passage %s: %w", id, corpus.ErrNotFound)
+	}
+	p := passageFrom(res.Hits[0].ID, res.Hits[0].Fields)
+	return &p, nil
+}
+
+// Provision returns the passage that is the given provision ("CAT 3"),
+// preferring the catalog language's text over translations.
+func (s *Searcher) Provision(ctx context.Context, article string) (*Passage, error) {
+	ctx, cancel := context.WithTimeout(ctx, SearchTimeout)
+	defer cancel()
+	req := bleve.NewSearchRequestOptions(termQ(indexer.FieldOwnArticle, NormalizeFilter(FilterArticle, article), 1), 20, 0, false)
+	req.Fields = passageFields
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	var best *Passage
+	for _, h := range res.Hits {
+		p := passageFrom(h.ID, h.Fields)
+		// The original text, not a translation: English before others, and
+		// units without a language prefix before prefixed ones.
+		if best == nil || provisionPreference(&p) < provisionPreference(best) {
+			best = &p
+		}
+	}
+	if best == nil {
+		return nil, fmt.Errorf("provision %s: %w", article, corpus.ErrNotFound)
+	}
+	return best, nil
+}
+
+func provisionPreference(p *Passage) int {
+	score := 0
+	if p.Language != "en" {
+		score += 2
+	}
+	if len(p.Unit) > 3 && p.Unit[2] == '-' && p.Unit[:3] != "art" {
+		score += 4 // nl-art-3: a translation
+	}
+	return score
+}
+
+// CitedBy lists the passages whose article facet includes article, other
+// than the provision itself, grouped by document in document order.
+func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*CitedBy, error) {
+	ctx, cancel := context.WithTimeout(ctx, SearchTimeout)
+	defer cancel()
+	article = NormalizeFilter(FilterArticle, article)
+	if limit <= 0 || limit > MaxWindow {
+		limit = 1000
+	}
+	bq := query.NewBooleanQuery(nil, nil, nil)
+	bq.AddMust(termQ(indexer.FieldArticle, article, 1))
+	bq.AddMustNot(termQ(indexer.FieldOwnArticle, article, 1))
+	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
+	req.Fields = []string{indexer.FieldDocument, indexer.FieldTitle, indexer.FieldKind, indexer.FieldTier, indexer.FieldOrder}
+	req.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	out := &CitedBy{Article: article, Total: res.Total, Documents: []CitingSource{}}
+	byDoc := map[string]int{}
+	tiers := map[string]string{}
+	for _, h := range res.Hits {
+		doc := str(h.Fields[indexer.FieldDocument])
+		i, ok := byDoc[doc]
+		if !ok {
+			i = len(out.Documents)
+			byDoc[doc] = i
+			tiers[doc] = str(h.Fields[indexer.FieldTier])
+			out.Documents = append(out.Documents, CitingSource{Document: doc,
+				Title: str(h.Fields[indexer.FieldTitle]), Kind: str(h.Fields[indexer.FieldKind])})
+		}
+		out.Documents[i].Passages = append(out.Documents[i].Passages, h.ID)
+	}
+	// Authoritative interpretation first, then findings, each by id.
+	sort.SliceStable(out.Documents, func(i, j int) bool {
+		return tierRank[tiers[out.Documents[i].Document]] < tierRank[tiers[out.Documents[j].Document]]
+	})
+	return out, nil
+}

@@ -1,0 +1,95 @@
+package search
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
+
+// filterFromValue reads one filter value as the query language would.
+func filterFromValue(field, v string) Filter {
+	if field == FilterYear {
+		if from, to, ok := strings.Cut(v, ".."); ok {
+			return Filter{Field: field, From: from, To: to}
+		}
+	}
+	return Filter{Field: field, Value: v}
+}
+
+var articleValue = regexp.MustCompile(`(?i)^\s*([a-z][a-z0-9-]*)\s*(?:art(?:icle)?\.?|rule)?\s*(\d+[a-z]?)\s*(\(\s*\w+\s*\))?\s*$`)
+
+// NormalizeFilter puts a filter value in the form the index holds:
+// instruments and states upper-case ("cat" → "CAT", "slv" → "SV"),
+// articles as "CAT 3" or "ACHR 22(8)", kinds and languages lower-case.
+func NormalizeFilter(field, v string) string {
+	v = strings.TrimSpace(v)
+	switch field {
+	case FilterInstrument:
+		return strings.ToUpper(v)
+	case FilterState:
+		if code, ok := corpus.StateCode(v); ok {
+			return code
+		}
+		return strings.ToUpper(v)
+	case FilterArticle:
+		if m := articleValue.FindStringSubmatch(v); m != nil {
+			out := strings.ToUpper(m[1]) + " " + strings.ToUpper(m[2])
+			if m[3] != "" {
+				out += "(" + strings.ToLower(strings.Trim(m[3], "() ")) + ")"
+			}
+			return out
+		}
+		return v
+	case FilterKind, FilterLanguage, FilterDocument:
+		return strings.ToLower(v)
+	}
+	return v
+}
+
+// filterQuery ANDs the filters of different fields and ORs the values of
+// one field. It returns nil for no filters.
+func filterQuery(filters []Filter) query.Query {
+	if len(filters) == 0 {
+		return nil
+	}
+	byField := map[string][]query.Query{}
+	var order []string
+	for _, f := range filters {
+		var q query.Query
+		if f.Value == "" {
+			lo, hi := strings.TrimSpace(f.From), strings.TrimSpace(f.To)
+			if lo == "" {
+				lo = "0000"
+			}
+			if hi == "" {
+				hi = "9999"
+			}
+			t := true
+			rq := query.NewTermRangeInclusiveQuery(lo, hi, &t, &t)
+			rq.SetField(f.Field)
+			q = rq
+		} else {
+			q = termQ(f.Field, NormalizeFilter(f.Field, f.Value), 1)
+		}
+		if _, ok := byField[f.Field]; !ok {
+			order = append(order, f.Field)
+		}
+		byField[f.Field] = append(byField[f.Field], q)
+	}
+	var and []query.Query
+	for _, field := range order {
+		qs := byField[field]
+		if len(qs) == 1 {
+			and = append(and, qs[0])
+		} else {
+			and = append(and, query.NewDisjunctionQuery(qs))
+		}
+	}
+	if len(and) == 1 {
+		return and[0]
+	}
+	return query.NewConjunctionQuery(and)
+}

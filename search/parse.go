@@ -1,0 +1,384 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The query language, parsed here and never handed to Bleve's query-string
+// syntax:
+//
+//	words                 every word counts; passages with more of them rank higher
+//	"a phrase"            the words in this order
+//	a OR b                either
+//	-word, -"phrase"      exclude
+//	( … )                 grouping
+//	field:value           filter on instrument, article, state, kind, language,
+//	                      year, symbol, document; year:2010..2020 is a range;
+//	                      article:"CAT 3" quotes a value with spaces
+//
+// Anything malformed (an unbalanced quote or parenthesis, a stray ':' or '#')
+// degrades to plain words: a query is never an error.
+
+// Limits on queries. Each bounds the work one request can cause.
+const (
+	// MaxQueryBytes caps the query text; longer input is cut (at a rune
+	// boundary) before parsing. Real queries are under 200 bytes.
+	MaxQueryBytes = 1024
+	// MaxQueryTerms caps words and phrases: each becomes several Bleve
+	// clauses (languages, fields, expansions).
+	MaxQueryTerms = 32
+	// maxDepth caps parenthesis nesting.
+	maxDepth = 8
+)
+
+// Node is a parsed query.
+type Node interface{ node() }
+
+// Term is a word or a phrase.
+type Term struct {
+	Text   string
+	Phrase bool
+}
+
+// Filter is field:value or field:from..to.
+type Filter struct {
+	Field    string
+	Value    string
+	From, To string // a range, when Value is empty
+}
+
+// Not excludes its child.
+type Not struct{ Child Node }
+
+// And holds children that should all match (terms) or must all match (filters).
+type And struct{ Children []Node }
+
+// Or holds alternatives.
+type Or struct{ Children []Node }
+
+func (Term) node()   {}
+func (Filter) node() {}
+func (Not) node()    {}
+func (And) node()    {}
+func (Or) node()     {}
+
+type tokKind int
+
+const (
+	tWord tokKind = iota
+	tPhrase
+	tOr
+	tNot
+	tOpen
+	tClose
+	tFilter
+)
+
+type token struct {
+	kind  tokKind
+	text  string
+	field string
+}
+
+var filterFields = map[string]bool{
+	FilterInstrument: true, FilterArticle: true, FilterState: true, FilterKind: true,
+	FilterLanguage: true, FilterYear: true, FilterSymbol: true, FilterDocument: true,
+}
+
+// Parse parses q. It never fails: malformed syntax is read as plain words.
+func Parse(q string) Node {
+	q = truncate(q, MaxQueryBytes)
+	toks, ok := lex(q)
+	if ok {
+		p := &parser{toks: toks}
+		n, ok2 := p.parseOr(0)
+		if ok2 && p.pos == len(p.toks) {
+			return limitTerms(n)
+		}
+	}
+	return limitTerms(plain(q))
+}
+
+// plain reads q as words only: every syntax character is a separator.
+func plain(q string) Node {
+	var and And
+	for _, w := range strings.FieldsFunc(q, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '\'' || r == '.' || r == '(' || r == ')')
+	}) {
+		w = strings.Trim(w, "-'.()")
+		if w != "" && w != "OR" {
+			and.Children = append(and.Children, Term{Text: w})
+		}
+	}
+	return and
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func lex(q string) ([]token, bool) {
+	var toks []token
+	i := 0
+	for i < len(q) {
+		r, w := utf8.DecodeRuneInString(q[i:])
+		switch {
+		case unicode.IsSpace(r):
+			i += w
+		case r == '"':
+			j := strings.IndexByte(q[i+1:], '"')
+			if j < 0 {
+				return nil, false
+			}
+			toks = append(toks, token{kind: tPhrase, text: q[i+1 : i+1+j]})
+			i += j + 2
+		case r == '(':
+			toks = append(toks, token{kind: tOpen})
+			i++
+		case r == ')':
+			toks = append(toks, token{kind: tClose})
+			i++
+		case r == '-' && (i+1 < len(q) && (q[i+1] == '"' || q[i+1] == '(' || isWordStart(q[i+1:]))) && (i == 0 || q[i-1] == ' ' || q[i-1] == '('):
+			toks = append(toks, token{kind: tNot})
+			i++
+		default:
+			j := i
+			for j < len(q) {
+				r, w := utf8.DecodeRuneInString(q[j:])
+				if unicode.IsSpace(r) || r == '"' || r == '(' || r == ')' {
+					break
+				}
+				j += w
+			}
+			word := q[i:j]
+			i = j
+			if k := strings.IndexByte(word, ':'); k > 0 {
+				field := strings.ToLower(word[:k])
+				if filterFields[field] {
+					val := word[k+1:]
+					if val == "" && i < len(q) && q[i] == '"' { // field:"quoted value"
+						e := strings.IndexByte(q[i+1:], '"')
+						if e < 0 {
+							return nil, false
+						}
+						val = q[i+1 : i+1+e]
+						i += e + 2
+					}
+					if val == "" {
+						return nil, false
+					}
+					toks = append(toks, token{kind: tFilter, field: field, text: val})
+					continue
+				}
+			}
+			if word == "OR" || word == "|" {
+				toks = append(toks, token{kind: tOr})
+				continue
+			}
+			toks = append(toks, token{kind: tWord, text: word})
+		}
+	}
+	return toks, true
+}
+
+func isWordStart(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+type parser struct {
+	toks []token
+	pos  int
+}
+
+func (p *parser) peek() (token, bool) {
+	if p.pos < len(p.toks) {
+		return p.toks[p.pos], true
+	}
+	return token{}, false
+}
+
+// or := and ("OR" and)*
+func (p *parser) parseOr(depth int) (Node, bool) {
+	if depth > maxDepth {
+		return nil, false
+	}
+	first, ok := p.parseAnd(depth)
+	if !ok {
+		return nil, false
+	}
+	alts := []Node{first}
+	for {
+		t, more := p.peek()
+		if !more || t.kind != tOr {
+			break
+		}
+		p.pos++
+		n, ok := p.parseAnd(depth)
+		if !ok {
+			return nil, false
+		}
+		alts = append(alts, n)
+	}
+	if len(alts) == 1 {
+		return first, true
+	}
+	return Or{Children: alts}, true
+}
+
+// and := unary+
+func (p *parser) parseAnd(depth int) (Node, bool) {
+	var and And
+	for {
+		t, more := p.peek()
+		if !more || t.kind == tOr || t.kind == tClose {
+			break
+		}
+		n, ok := p.parseUnary(depth)
+		if !ok {
+			return nil, false
+		}
+		and.Children = append(and.Children, n)
+	}
+	if len(and.Children) == 0 {
+		return nil, false
+	}
+	if len(and.Children) == 1 {
+		return and.Children[0], true
+	}
+	return and, true
+}
+
+func (p *parser) parseUnary(depth int) (Node, bool) {
+	t, _ := p.peek()
+	p.pos++
+	switch t.kind {
+	case tWord:
+		return Term{Text: t.text}, true
+	case tPhrase:
+		if strings.TrimSpace(t.text) == "" {
+			return And{}, true
+		}
+		return Term{Text: t.text, Phrase: true}, true
+	case tFilter:
+		f := Filter{Field: t.field, Value: t.text}
+		if from, to, ok := strings.Cut(t.text, ".."); ok && t.field == FilterYear {
+			f.Value, f.From, f.To = "", from, to
+		}
+		return f, true
+	case tNot:
+		n, ok := p.parseUnary(depth)
+		if !ok {
+			return nil, false
+		}
+		return Not{Child: n}, true
+	case tOpen:
+		n, ok := p.parseOr(depth + 1)
+		if !ok {
+			return nil, false
+		}
+		if c, more := p.peek(); !more || c.kind != tClose {
+			return nil, false
+		}
+		p.pos++
+		return n, true
+	}
+	return nil, false
+}
+
+// limitTerms keeps the first MaxQueryTerms terms and drops the rest.
+func limitTerms(n Node) Node {
+	count := 0
+	var walk func(Node) Node
+	walk = func(n Node) Node {
+		switch n := n.(type) {
+		case Term:
+			count++
+			if count > MaxQueryTerms {
+				return nil
+			}
+			return n
+		case Not:
+			c := walk(n.Child)
+			if c == nil {
+				return nil
+			}
+			return Not{Child: c}
+		case And:
+			var out And
+			for _, c := range n.Children {
+				if c = walk(c); c != nil {
+					out.Children = append(out.Children, c)
+				}
+			}
+			return out
+		case Or:
+			var out Or
+			for _, c := range n.Children {
+				if c = walk(c); c != nil {
+					out.Children = append(out.Children, c)
+				}
+			}
+			if len(out.Children) == 0 {
+				return nil
+			}
+			return out
+		}
+		return n
+	}
+	if r := walk(n); r != nil {
+		return r
+	}
+	return And{}
+}
+
+// String renders a node back in the query language.
+func String(n Node) string {
+	switch n := n.(type) {
+	case Term:
+		if n.Phrase {
+			return `"` + n.Text + `"`
+		}
+		return n.Text
+	case Filter:
+		v := n.Value
+		if v == "" {
+			v = n.From + ".." + n.To
+		}
+		if strings.ContainsAny(v, " ") {
+			v = `"` + v + `"`
+		}
+		return n.Field + ":" + v
+	case Not:
+		return "-" + String(n.Child)
+	case And:
+		parts := make([]string, 0, len(n.Children))
+		for _, c := range n.Children {
+			s := String(c)
+			if _, isOr := c.(Or); isOr {
+				s = "(" + s + ")"
+			}
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, " ")
+	case Or:
+		parts := make([]string, 0, len(n.Children))
+		for _, c := range n.Children {
+			s := String(c)
+			if a, isAnd := c.(And); isAnd && len(a.Children) > 1 {
+				s = "(" + s + ")"
+			}
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, " OR ")
+	}
+	return ""
+}

@@ -1,0 +1,474 @@
+package search
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer"
+)
+
+// Ranking signals. Bleve's BM25 over the passage text, its heading and the
+// document title gives the base score; the domain ranking then multiplies it.
+const (
+	// Field weights inside one query word's clause: a word in a heading
+	// ("Article 22 – Freedom of movement") says more than one in the body.
+	boostText    = 1.0
+	boostHeading = 1.5
+	boostTitle   = 0.3
+	// boostExpansion weighs the lexicon's equivalents of what was typed
+	// below the typed words themselves.
+	boostExpansion = 0.45
+	// boostPhrase rewards passages holding the query's words in order
+	// (proximity), on top of the words themselves.
+	boostPhrase = 2.0
+	// boostOwnArticle puts the provision a query names above everything
+	// that cites it; boostCitesArticle lifts the passages that cite it.
+	boostOwnArticle   = 60.0
+	boostCitesArticle = 4.0
+	boostCitesFine    = 2.0
+	// boostState lifts passages concerning a state the query names.
+	boostState = 3.0
+)
+
+// tierWeight is the prior of each tier of text when a query is about a
+// norm: the governing text first, then the authoritative interpretation,
+// then the findings and reports that apply or quote it. A query naming a
+// state asks about facts, and the findings about that state come first, so
+// the prior is flattened then (tierWeightFactual).
+var tierWeight = map[string]float64{
+	indexer.TierProvision:      2.2,
+	indexer.TierInterpretation: 1.5,
+	indexer.TierFinding:        1.0,
+	indexer.TierReport:         1.0,
+	indexer.TierCommentary:     0.9,
+}
+
+var tierWeightFactual = map[string]float64{
+	indexer.TierProvision:      1.0,
+	indexer.TierInterpretation: 1.0,
+	indexer.TierFinding:        1.2,
+	indexer.TierReport:         1.0,
+	indexer.TierCommentary:     1.0,
+}
+
+// tierRank breaks ties between equal scores: the more authoritative first.
+var tierRank = map[string]int{
+	indexer.TierProvision: 0, indexer.TierInterpretation: 1, indexer.TierFinding: 2,
+	indexer.TierReport: 3, indexer.TierCommentary: 4,
+}
+
+// sameDocumentDecay lowers the k-th passage of one document (k ≥ 2) by this
+// factor per step, so one long document cannot fill the first page.
+const sameDocumentDecay = 0.85
+
+type plan struct {
+	query     query.Query // everything, for Bleve
+	text      query.Query // the scored part; nil when browsing by filters
+	highlight query.Query // what snippets mark
+	articles  []string    // provisions named by the query
+	states    []string    // states named by the query
+	expanded  []string
+}
+
+// rank applies the domain signals to one hit's BM25 score.
+func (p *plan) rank(score float64, fields map[string]interface{}) float64 {
+	tiers := tierWeight
+	if len(p.states) > 0 {
+		tiers = tierWeightFactual
+	}
+	if w, ok := tiers[str(fields[indexer.FieldTier])]; ok {
+		score *= w
+	}
+	if own := str(fields[indexer.FieldOwnArticle]); own != "" {
+		for _, a := range p.articles {
+			if a == own {
+				score *= 3 // the provision itself, before any citing passage
+			}
+		}
+	}
+	return score
+}
+
+
+var refWords = map[string]bool{
+	"article": true, "articles": true, "art": true, "arts": true, "artículo": true, "articulo": true,
+	"artículos": true, "articulos": true, "rule": true, "rules": true, "regla": true, "reglas": true,
+	"of": true, "the": true, "de": true, "la": true, "del": true, "paragraph": true, "para": true,
+}
+
+var articleNumber = regexp.MustCompile(`^\(?\d+[a-z]?(\(\w+\))*[.,;:)]?$`)
+
+func (s *Searcher) plan(req Request) *plan {
+	p := &plan{}
+	node := Parse(req.Query)
+	var filters []Filter
+	var excluded []Node
+	var textNodes []Node
+	top := []Node{node}
+	if a, ok := node.(And); ok {
+		top = a.Children
+	}
+	for _, n := range top {
+		switch n := n.(type) {
+		case Filter:
+			filters = append(filters, n)
+		case Not:
+			excluded = append(excluded, n.Child)
+		default:
+			textNodes = append(textNodes, n)
+		}
+	}
+	for f, vals := range req.Filters {
+		for _, v := range vals {
+			if v = strings.TrimSpace(v); v != "" {
+				filters = append(filters, filterFromValue(f, v))
+			}
+		}
+	}
+
+	// What the query names: provisions and states.
+	words := termWords(textNodes)
+	plainText := strings.Join(words, " ")
+	var articleClauses []query.Query
+	if plainText != "" {
+		ext := corpus.Extract(plainText, corpus.Context{})
+		p.states = ext.States
+		for _, a := range ext.Articles {
+			p.articles = append(p.articles, a)
+			if strings.Contains(a, "(") {
+				articleClauses = append(articleClauses, termQ(indexer.FieldArticle, a, boostCitesFine))
+				continue
+			}
+			articleClauses = append(articleClauses,
+				termQ(indexer.FieldOwnArticle, a, boostOwnArticle),
+				termQ(indexer.FieldArticle, a, boostCitesArticle))
+		}
+		if len(p.articles) > 0 {
+			textNodes = dropReferenceWords(textNodes, ext.Instruments)
+		}
+	}
+
+	var units []query.Query
+	var highlights []query.Query
+	for _, n := range textNodes {
+		if q, hl := s.textQuery(n, p); q != nil {
+			units = append(units, q)
+			highlights = append(highlights, hl...)
+		}
+	}
+	if len(articleClauses) > 0 {
+		units = append(units, query.NewDisjunctionQuery(articleClauses))
+	}
+	if len(units) > 0 {
+		d := query.NewDisjunctionQuery(units)
+		p.text = d
+	}
+
+	bq := query.NewBooleanQuery(nil, nil, nil)
+	if p.text != nil {
+		bq.AddMust(p.text)
+		if len(words) >= 2 && len(p.articles) == 0 {
+			bq.AddShould(s.phrase(strings.Join(words, " "), boostPhrase)...)
+		}
+		for _, st := range p.states {
+			bq.AddShould(termQ(indexer.FieldState, st, boostState))
+		}
+	} else {
+		bq.AddMust(query.NewMatchAllQuery())
+	}
+	if fq := filterQuery(filters); fq != nil {
+		bq.AddFilter(fq)
+	}
+	for _, n := range excluded {
+		if q, _ := s.textQuery(n, nil); q != nil {
+			bq.AddMustNot(q)
+		}
+	}
+	p.query = bq
+	if len(highlights) > 0 {
+		p.highlight = query.NewDisjunctionQuery(highlights)
+	} else {
+		p.highlight = query.NewMatchNoneQuery()
+	}
+	return p
+}
+
+// termWords lists the words of the text nodes, in order.
+func termWords(nodes []Node) []string {
+	var out []string
+	var walk func(Node)
+	walk = func(n Node) {
+		switch n := n.(type) {
+		case Term:
+			out = append(out, strings.Fields(n.Text)...)
+		case And:
+			for _, c := range n.Children {
+				walk(c)
+			}
+		case Or:
+			for _, c := range n.Children {
+				walk(c)
+			}
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	return out
+}
+
+// dropReferenceWords removes from a query that names a provision the words
+// that only name it ("CAT", "article", "3"), so that they do not match every
+// passage containing "article".
+func dropReferenceWords(nodes []Node, instruments []string) []Node {
+	names := map[string]bool{}
+	for _, in := range instruments {
+		names[strings.ToLower(in)] = true
+		for _, w := range corpus.InstrumentWords(in) {
+			names[strings.ToLower(w)] = true
+		}
+	}
+	var out []Node
+	for _, n := range nodes {
+		t, ok := n.(Term)
+		if !ok || t.Phrase {
+			out = append(out, n)
+			continue
+		}
+		w := strings.ToLower(strings.Trim(t.Text, ".,;:"))
+		if refWords[w] || names[w] || articleNumber.MatchString(w) || strings.HasPrefix(w, "art.") {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// textQuery turns a text node into a scored query, and the queries that
+// snippets should mark.
+func (s *Searcher) textQuery(n Node, p *plan) (query.Query, []query.Query) {
+	switch n := n.(type) {
+	case Term:
+		return s.unit(n, p)
+	case And:
+		var qs, hl []query.Query
+		// Consecutive plain words that form a lexicon entry ("fair trial")
+		// are one unit, expanded together.
+		i := 0
+		for i < len(n.Children) {
+			if span, q, h := s.lexiconSpan(n.Children[i:], p); span > 0 {
+				qs = append(qs, q)
+				hl = append(hl, h...)
+				i += span
+				continue
+			}
+			if q, h := s.textQuery(n.Children[i], p); q != nil {
+				qs = append(qs, q)
+				hl = append(hl, h...)
+			}
+			i++
+		}
+		if len(qs) == 0 {
+			return nil, nil
+		}
+		return query.NewDisjunctionQuery(qs), hl
+	case Or:
+		var qs, hl []query.Query
+		for _, c := range n.Children {
+			if q, h := s.textQuery(c, p); q != nil {
+				qs = append(qs, q)
+				hl = append(hl, h...)
+			}
+		}
+		if len(qs) == 0 {
+			return nil, nil
+		}
+		return query.NewDisjunctionQuery(qs), hl
+	case Filter:
+		return filterQuery([]Filter{n}), nil
+	case Not:
+		// A negation nested inside a group: exclude it there.
+		q, _ := s.textQuery(n.Child, nil)
+		if q == nil {
+			return nil, nil
+		}
+		bq := query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, []query.Query{q})
+		return bq, nil
+	}
+	return nil, nil
+}
+
+// lexiconSpan recognises a multi-word lexicon entry at the start of nodes.
+func (s *Searcher) lexiconSpan(nodes []Node, p *plan) (int, query.Query, []query.Query) {
+	var words []string
+	for _, n := range nodes {
+		t, ok := n.(Term)
+		if !ok || t.Phrase {
+			break
+		}
+		words = append(words, normWords(t.Text)...)
+		if len(words) >= 6 {
+			break
+		}
+	}
+	if len(words) < 2 {
+		return 0, nil, nil
+	}
+	exps := s.lex.Expand(words)
+	if len(exps) == 0 || exps[0].Start != 0 || exps[0].End < 2 {
+		return 0, nil, nil
+	}
+	e := exps[0]
+	// How many nodes does the span cover?
+	span, count := 0, 0
+	for _, n := range nodes {
+		count += len(normWords(n.(Term).Text))
+		span++
+		if count >= e.End {
+			break
+		}
+	}
+	if count != e.End {
+		return 0, nil, nil
+	}
+	var words2, hl []query.Query
+	for _, n := range nodes[:span] {
+		q, h := s.unitNoExpand(n.(Term))
+		if q != nil {
+			words2 = append(words2, q)
+			hl = append(hl, h...)
+		}
+	}
+	alts := []query.Query{query.NewConjunctionQuery(words2)}
+	alts = append(alts, s.phrase(e.Matched, boostPhrase)...)
+	for _, a := range e.Alternatives {
+		alts = append(alts, s.phrase(a, boostExpansion)...)
+		hl = append(hl, s.phrase(a, 1)...)
+		if p != nil {
+			p.expanded = append(p.expanded, a)
+		}
+	}
+	return span, query.NewDisjunctionQuery(alts), hl
+}
+
+// unit is one typed word or phrase with its lexicon equivalents.
+func (s *Searcher) unit(t Term, p *plan) (query.Query, []query.Query) {
+	q, hl := s.unitNoExpand(t)
+	if q == nil {
+		return nil, nil
+	}
+	words := normWords(t.Text)
+	exps := s.lex.Expand(words)
+	if len(exps) != 1 || exps[0].Start != 0 || exps[0].End != len(words) {
+		return q, hl
+	}
+	alts := []query.Query{q}
+	for _, a := range exps[0].Alternatives {
+		alts = append(alts, s.phrase(a, boostExpansion)...)
+		hl = append(hl, s.phrase(a, 1)...)
+		if p != nil {
+			p.expanded = append(p.expanded, a)
+		}
+	}
+	return query.NewDisjunctionQuery(alts), hl
+}
+
+// unitNoExpand is the query for a typed word or phrase in every language's
+// analysis, over text, heading and title.
+func (s *Searcher) unitNoExpand(t Term) (query.Query, []query.Query) {
+	if t.Phrase || len(normWords(t.Text)) > 1 {
+		ph := s.phrase(t.Text, boostText)
+		if len(ph) == 0 {
+			return nil, nil
+		}
+		qs := append([]query.Query{}, ph...)
+		for _, pos := range s.analyze(t.Text) {
+			qs = append(qs, phraseQ(indexer.FieldHeading, pos, boostHeading))
+		}
+		return query.NewDisjunctionQuery(qs), ph
+	}
+	var qs, hl []query.Query
+	seen := map[string]bool{}
+	for _, pos := range s.analyze(t.Text) {
+		for _, tok := range flatten(pos) {
+			if seen[tok] {
+				continue
+			}
+			seen[tok] = true
+			tq := termQ(indexer.FieldText, tok, boostText)
+			qs = append(qs, tq, termQ(indexer.FieldHeading, tok, boostHeading), termQ(indexer.FieldTitle, tok, boostTitle))
+			hl = append(hl, termQ(indexer.FieldText, tok, 1))
+		}
+	}
+	if len(qs) == 0 {
+		return nil, nil
+	}
+	return query.NewDisjunctionQuery(qs), hl
+}
+
+// phrase returns phrase queries on the text field for each distinct
+// analysis of s.
+func (s *Searcher) phrase(text string, boost float64) []query.Query {
+	var out []query.Query
+	for _, pos := range s.analyze(text) {
+		out = append(out, phraseQ(indexer.FieldText, pos, boost))
+	}
+	return out
+}
+
+// analyze returns the distinct analyses of text in the query languages,
+// each as positions holding terms (an empty position is a removed stop
+// word, which a phrase skips). A text that is only stop words in English or
+// Spanish gives nothing: it would match nearly every passage of a language.
+func (s *Searcher) analyze(text string) [][][]string {
+	var out [][][]string
+	seen := map[string]bool{}
+	for _, a := range s.analyzers {
+		ts := a.Analyze([]byte(text))
+		if len(ts) == 0 {
+			return nil
+		}
+		first, last := ts[0].Position, ts[0].Position
+		for _, t := range ts {
+			first, last = min(first, t.Position), max(last, t.Position)
+		}
+		pos := make([][]string, last-first+1)
+		for _, t := range ts {
+			pos[t.Position-first] = append(pos[t.Position-first], string(t.Term))
+		}
+		key := fmt.Sprint(pos)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, pos)
+		}
+	}
+	return out
+}
+
+func phraseQ(field string, pos [][]string, boost float64) query.Query {
+	if len(pos) == 1 && len(pos[0]) == 1 {
+		return termQ(field, pos[0][0], boost)
+	}
+	q := query.NewMultiPhraseQuery(pos, field)
+	q.SetBoost(boost)
+	return q
+}
+
+func termQ(field, term string, boost float64) query.Query {
+	q := query.NewTermQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+func flatten(pos [][]string) []string {
+	var out []string
+	for _, p := range pos {
+		out = append(out, p...)
+	}
+	return out
+}

@@ -1,0 +1,362 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer"
+)
+
+// Limits on a request, each with the reason it exists.
+const (
+	// MaxSize caps hits per page: a researcher reads tens, not thousands,
+	// and memory grows with from+size.
+	MaxSize = 100
+	// DefaultSize is the page size when none is asked for.
+	DefaultSize = 10
+	// MaxWindow caps from+size: deep paging costs memory proportional to it.
+	MaxWindow = 10000
+	// DefaultFacetSize and MaxFacetSize bound the values per facet: facet
+	// memory grows with their size.
+	DefaultFacetSize = 10
+	MaxFacetSize     = 1000
+	// SearchTimeout is the deadline of every search.
+	SearchTimeout = 2 * time.Second
+	// maxClauses bounds the clauses one query may expand to inside Bleve,
+	// so that no term expansion can take seconds and gigabytes. Our queries
+	// never use wildcards or regexps; this is a second line of defence.
+	maxClauses = 1024
+	// rescoreWindow is how many of Bleve's best hits the domain ranking
+	// reorders. Deeper pages keep the order of the window they fall in.
+	rescoreWindow = 300
+	// maxPassagesPerDocument bounds a document view.
+	maxPassagesPerDocument = 10000
+)
+
+var setClauseLimit sync.Once
+
+// Searcher runs searches against the passage index.
+type Searcher struct {
+	idx       bleve.Index
+	lex       *Lexicon
+	analyzers []analysis.Analyzer // the languages a query is analysed in
+	stop      analysis.Analyzer   // English analysis, to drop stop words
+}
+
+// New returns a Searcher over idx, an index built with indexer's mapping.
+func New(idx bleve.Index) (*Searcher, error) {
+	setClauseLimit.Do(func() { searcher.DisjunctionMaxClauseCount = maxClauses })
+	lex, err := LoadLexicon()
+	if err != nil {
+		return nil, err
+	}
+	s := &Searcher{idx: idx, lex: lex}
+	for _, name := range []string{indexer.AnalyzerEnglish, indexer.AnalyzerSpanish, indexer.AnalyzerFolded} {
+		a := idx.Mapping().AnalyzerNamed(name)
+		if a == nil {
+			return nil, fmt.Errorf("index has no analyzer %s: built with another mapping?", name)
+		}
+		s.analyzers = append(s.analyzers, a)
+	}
+	return s, nil
+}
+
+// storedFields are the fields a hit carries.
+var storedFields = []string{indexer.FieldDocument, indexer.FieldUnit, indexer.FieldTitle, indexer.FieldHeading,
+	indexer.FieldKind, indexer.FieldLanguage, indexer.FieldYear, indexer.FieldDate, indexer.FieldSymbol,
+	indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState, indexer.FieldOwnArticle, indexer.FieldTier}
+
+// rankFields are what the domain ranking reads for each hit of the window.
+var rankFields = []string{indexer.FieldDocument, indexer.FieldTier, indexer.FieldOwnArticle,
+	indexer.FieldArticle, indexer.FieldState, indexer.FieldOrder, indexer.FieldDate}
+
+// validate normalises req and rejects what cannot be served.
+func validate(req *Request) error {
+	if req.Size == 0 {
+		req.Size = DefaultSize
+	}
+	if req.Page == 0 {
+		req.Page = 1
+	}
+	switch {
+	case req.Size < 0 || req.Size > MaxSize:
+		return fmt.Errorf("%w: size must be between 1 and %d", corpus.ErrInvalid, MaxSize)
+	case req.Page < 0:
+		return fmt.Errorf("%w: page must be 1 or more", corpus.ErrInvalid)
+	case req.Page > MaxWindow || (req.Page-1)*req.Size+req.Size > MaxWindow:
+		return fmt.Errorf("%w: results beyond the first %d cannot be paged to; narrow the search", corpus.ErrInvalid, MaxWindow)
+	case req.FacetSize < 0:
+		return fmt.Errorf("%w: facet size must not be negative", corpus.ErrInvalid)
+	}
+	if req.FacetSize == 0 {
+		req.FacetSize = DefaultFacetSize
+	}
+	if req.FacetSize > MaxFacetSize {
+		req.FacetSize = MaxFacetSize
+	}
+	switch req.Sort {
+	case "", SortRelevance, SortDate, SortDateAsc:
+	default:
+		return fmt.Errorf("%w: sort must be %s, %s or %s", corpus.ErrInvalid, SortRelevance, SortDate, SortDateAsc)
+	}
+	for f := range req.Filters {
+		if !filterFields[f] {
+			return fmt.Errorf("%w: unknown filter %q", corpus.ErrInvalid, f)
+		}
+	}
+	return nil
+}
+
+// Search runs one search.
+func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
+	start := time.Now()
+	if err := validate(&req); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, SearchTimeout)
+	defer cancel()
+
+	plan := s.plan(req)
+	from := (req.Page - 1) * req.Size
+	window := req.Size + from
+	rescore := req.Sort == "" || req.Sort == SortRelevance
+	if rescore && window < rescoreWindow && plan.text != nil {
+		window = rescoreWindow
+	}
+
+	sreq := bleve.NewSearchRequestOptions(plan.query, window, 0, false)
+	if !rescore || plan.text == nil {
+		sreq = bleve.NewSearchRequestOptions(plan.query, req.Size, from, false)
+	}
+	sreq.Fields = rankFields
+	facets := req.Facets
+	if facets == nil {
+		facets = FacetNames
+	}
+	for _, f := range facets {
+		if !filterFields[f] {
+			return nil, fmt.Errorf("%w: unknown facet %q", corpus.ErrInvalid, f)
+		}
+		sreq.AddFacet(f, bleve.NewFacetRequest(f, req.FacetSize))
+	}
+	switch {
+	case req.Sort == SortDate:
+		sreq.SortBy([]string{"-" + indexer.FieldDate, indexer.FieldDocument, indexer.FieldOrder})
+	case req.Sort == SortDateAsc:
+		sreq.SortBy([]string{indexer.FieldDate, indexer.FieldDocument, indexer.FieldOrder})
+	case plan.text == nil: // browsing: by document and position
+		sreq.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
+	default:
+		sreq.SortBy([]string{"-_score", "_id"})
+	}
+	res, err := s.idx.SearchInContext(ctx, sreq)
+	if err != nil {
+		return nil, searchError(err)
+	}
+
+	out := &Results{Total: res.Total, Page: req.Page, Size: req.Size, Facets: map[string][]FacetValue{},
+		Articles: plan.articles, Expanded: plan.expanded}
+	for _, f := range facets {
+		out.Facets[f] = []FacetValue{}
+		if fr, ok := res.Facets[f]; ok && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				out.Facets[f] = append(out.Facets[f], FacetValue{Value: t.Term, Count: t.Count})
+			}
+		}
+	}
+
+	var page []scored
+	for _, h := range res.Hits {
+		sc := scored{id: h.ID, score: h.Score, doc: str(h.Fields[indexer.FieldDocument]),
+			order: num(h.Fields[indexer.FieldOrder]), tier: str(h.Fields[indexer.FieldTier])}
+		if rescore && plan.text != nil {
+			sc.score = plan.rank(h.Score, h.Fields)
+		}
+		page = append(page, sc)
+	}
+	if rescore && plan.text != nil {
+		sortScored(page)
+		diversify(page)
+		sortScored(page)
+		if from >= len(page) {
+			page = nil
+		} else {
+			page = page[from:min(len(page), from+req.Size)]
+		}
+	}
+
+	ids := make([]string, len(page))
+	for i, p := range page {
+		ids[i] = p.id
+	}
+	hits, err := s.load(ctx, ids, plan, !req.NoSnippets)
+	if err != nil {
+		return nil, err
+	}
+	out.Hits = make([]Hit, 0, len(page))
+	for _, p := range page {
+		h, ok := hits[p.id]
+		if !ok {
+			continue // deleted between the two reads
+		}
+		h.Score = roundScore(p.score)
+		out.Hits = append(out.Hits, *h)
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+func roundScore(f float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 6, 64), 64)
+	return v
+}
+
+// load fetches the stored fields (and snippets) of the given passages.
+func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets bool) (map[string]*Hit, error) {
+	out := make(map[string]*Hit, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var q query.Query = query.NewDocIDQuery(ids)
+	if snippets && plan.text != nil {
+		bq := query.NewBooleanQuery(nil, nil, nil)
+		bq.AddMust(query.NewDocIDQuery(ids))
+		bq.AddShould(plan.highlight)
+		q = bq
+	}
+	sreq := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	sreq.Fields = append(storedFields, indexer.FieldText)
+	if snippets && plan.text != nil {
+		sreq.Highlight = bleve.NewHighlightWithStyle(html.Name)
+		sreq.Highlight.Fields = []string{indexer.FieldText}
+	}
+	res, err := s.idx.SearchInContext(ctx, sreq)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	for _, h := range res.Hits {
+		hit := &Hit{
+			ID:         h.ID,
+			Document:   str(h.Fields[indexer.FieldDocument]),
+			Title:      str(h.Fields[indexer.FieldTitle]),
+			Unit:       str(h.Fields[indexer.FieldUnit]),
+			Heading:    str(h.Fields[indexer.FieldHeading]),
+			Kind:       str(h.Fields[indexer.FieldKind]),
+			Language:   str(h.Fields[indexer.FieldLanguage]),
+			Year:       str(h.Fields[indexer.FieldYear]),
+			Date:       str(h.Fields[indexer.FieldDate]),
+			Instrument: strs(h.Fields[indexer.FieldInstr]),
+			Article:    strs(h.Fields[indexer.FieldArticle]),
+			State:      strs(h.Fields[indexer.FieldState]),
+			Symbol:     strs(h.Fields[indexer.FieldSymbol]),
+		}
+		if frags := h.Fragments[indexer.FieldText]; len(frags) > 0 {
+			hit.Snippet = snippetFromFragments(frags)
+		} else {
+			hit.Snippet = leadSnippet(str(h.Fields[indexer.FieldText]))
+		}
+		out[h.ID] = hit
+	}
+	return out, nil
+}
+
+// searchError maps Bleve's failures to the error vocabulary.
+func searchError(err error) error {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%w: the search took too long; make it more specific", corpus.ErrTooLarge)
+	case strings.Contains(err.Error(), "TooManyClauses"):
+		return fmt.Errorf("%w: the query expands to too many terms", corpus.ErrTooLarge)
+	}
+	return fmt.Errorf("searching: %w", err)
+}
+
+func str(v interface{}) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []interface{}:
+		if len(v) > 0 {
+			if s, ok := v[0].(string); ok {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+func strs(v interface{}) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []interface{}:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return []string{}
+}
+
+func num(v interface{}) float64 {
+	if f, ok := v.(float64); ok {
+		return f
+	}
+	return 0
+}
+
+// scored is one hit of the rescoring window.
+type scored struct {
+	id    string
+	score float64
+	doc   string
+	order float64
+	tier  string
+}
+
+// sortScored orders by score, then the stable tie-break: the more
+// authoritative tier, the document id, the position in the document.
+func sortScored(page []scored) {
+	sort.SliceStable(page, func(i, j int) bool {
+		a, b := page[i], page[j]
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if tierRank[a.tier] != tierRank[b.tier] {
+			return tierRank[a.tier] < tierRank[b.tier]
+		}
+		if a.doc != b.doc {
+			return a.doc < b.doc
+		}
+		return a.order < b.order
+	})
+}
+
+// diversify lowers, in score order, each further passage of a document
+// already seen twice by sameDocumentDecay per step.
+func diversify(page []scored) {
+	seen := map[string]int{}
+	for i := range page {
+		k := seen[page[i].doc]
+		seen[page[i].doc] = k + 1
+		for ; k >= 2; k-- {
+			page[i].score *= sameDocumentDecay
+		}
+	}
+}

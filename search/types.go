@@ -1,0 +1,125 @@
+// Package search parses researchers' queries, runs them against the passage
+// index with facets, ranking and highlighting, and returns its own types.
+package search
+
+import "time"
+
+// Filter fields a request may carry, with the facet fields first.
+const (
+	FilterInstrument = "instrument"
+	FilterArticle    = "article"
+	FilterState      = "state"
+	FilterKind       = "kind"
+	FilterLanguage   = "language"
+	FilterYear       = "year"
+	FilterSymbol     = "symbol"
+	FilterDocument   = "document"
+)
+
+// FacetNames are the facets every search returns, in display order.
+var FacetNames = []string{FilterInstrument, FilterArticle, FilterState, FilterKind, FilterLanguage, FilterYear}
+
+// FilterNames are the fields a request may filter on.
+var FilterNames = []string{FilterInstrument, FilterArticle, FilterState, FilterKind, FilterLanguage, FilterYear, FilterSymbol, FilterDocument}
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortDate      = "date"     // newest first
+	SortDateAsc   = "date-asc" // oldest first
+)
+
+// Request is one search. Values of one filter are OR-ed, different filters
+// AND-ed, and both AND-ed with the filters written in the query.
+type Request struct {
+	Query   string              `json:"q"`
+	Filters map[string][]string `json:"filters,omitempty"`
+	// Page counts from 1; Size is the hits per page.
+	Page int    `json:"page"`
+	Size int    `json:"size"`
+	Sort string `json:"sort,omitempty"`
+	// FacetSize is the number of values per facet (0: the default).
+	FacetSize int `json:"facet_size,omitempty"`
+	// Facets limits the facets computed (nil: FacetNames).
+	Facets []string `json:"facets,omitempty"`
+	// NoSnippets skips highlighting (the CLI's plain listing, benchmarks).
+	NoSnippets bool `json:"-"`
+}
+
+// Hit is one passage in the results.
+type Hit struct {
+	ID       string `json:"id"`
+	Document string `json:"document"`
+	Title    string `json:"title"`
+	Unit     string `json:"unit"`
+	Heading  string `json:"heading,omitempty"`
+	// Snippet is HTML: the passage's best fragments with matches in <mark>,
+	// every other character escaped.
+	Snippet    string   `json:"snippet"`
+	Instrument []string `json:"instrument"`
+	Article    []string `json:"article"`
+	State      []string `json:"state"`
+	Symbol     []string `json:"symbol,omitempty"`
+	Kind       string   `json:"kind"`
+	Language   string   `json:"language"`
+	Year       string   `json:"year,omitempty"`
+	Date       string   `json:"date,omitempty"`
+	Score      float64  `json:"score"`
+}
+
+// FacetValue is one value of a facet with the number of matching passages.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Results are one page of a search.
+type Results struct {
+	Total  uint64                  `json:"total"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetValue `json:"facets"`
+	// Other counts the passages in each facet beyond the values listed.
+	Page int           `json:"page"`
+	Size int           `json:"size"`
+	Took time.Duration `json:"took_ns"`
+	// Articles are the provisions the query named ("CAT 3"), if any.
+	Articles []string `json:"query_articles,omitempty"`
+	// Expanded are the terms added by the lexicon.
+	Expanded []string `json:"expanded,omitempty"`
+}
+
+// Passage is one stored passage with its full text, for document views.
+type Passage struct {
+	ID         string   `json:"id"`
+	Document   string   `json:"document"`
+	Unit       string   `json:"unit"`
+	Order      int      `json:"order"`
+	Heading    string   `json:"heading,omitempty"`
+	Text       string   `json:"text"`
+	Language   string   `json:"language"`
+	Instrument []string `json:"instrument"`
+	Article    []string `json:"article"`
+	State      []string `json:"state"`
+	Symbol     []string `json:"symbol,omitempty"`
+	// OwnArticle is the provision the passage is ("CAT 3"), if it is one.
+	OwnArticle string `json:"own_article,omitempty"`
+	Kind       string `json:"kind"`
+	Title      string `json:"title"`
+	Year       string `json:"year,omitempty"`
+	Date       string `json:"date,omitempty"`
+}
+
+// CitedBy groups the passages that cite one provision by document.
+type CitedBy struct {
+	Article   string         `json:"article"`
+	Total     uint64         `json:"total"`
+	Documents []CitingSource `json:"documents"`
+}
+
+// CitingSource is one document citing a provision, with its citing passages.
+type CitingSource struct {
+	Document string   `json:"document"`
+	Title    string   `json:"title"`
+	Kind     string   `json:"kind"`
+	Passages []string `json:"passages"` // passage ids, in document order
+}
