@@ -1,0 +1,163 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
+
+// writeCatalog writes text documents and a catalog listing them.
+func writeCatalog(t *testing.T, dir string, docs map[string]string) string {
+	t.Helper()
+	var lines []string
+	for id, text := range docs {
+		name := id + ".txt"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, fmt.Sprintf(`{"id":%q,"kind":"article","title":"Doc %s","language":"en","format":"text","file":%q}`, id, id, name))
+	}
+	path := filepath.Join(dir, "catalog.jsonl")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func ingest(t *testing.T, data, catalog string) *Report {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d, err := OpenData(context.Background(), data, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	cat, err := corpus.ReadCatalogFile(catalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := (&Ingester{Store: d.Store, Index: d.Index, Log: log}).IngestCatalog(context.Background(), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func counts(t *testing.T, data string) (docs int, passages int, indexed uint64) {
+	t.Helper()
+	d, err := OpenData(context.Background(), data, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ids, n := d.Index.Documents()
+	c, err := d.Index.Bleve().DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ids), n, c
+}
+
+func TestIngestIsIdempotent(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	catalog := writeCatalog(t, src, map[string]string{
+		"a": "Title of a\n\nFirst block about detention.\n\nSecond block.",
+		"b": "Only block of b about asylum.",
+	})
+	rep := ingest(t, data, catalog)
+	if rep.Added != 2 || rep.Failed != 0 {
+		t.Fatalf("first ingest: %+v", rep)
+	}
+	d1, p1, c1 := counts(t, data)
+	if d1 != 2 || p1 != 4 || c1 != 4 {
+		t.Fatalf("after first ingest: %d docs, %d passages, %d in Bleve; want 2, 4, 4", d1, p1, c1)
+	}
+	rep = ingest(t, data, catalog)
+	if rep.Unchanged != 2 || rep.Added+rep.Updated+rep.Removed != 0 || rep.Passages != 0 {
+		t.Fatalf("second ingest changed something: %+v", rep)
+	}
+	if d2, p2, c2 := counts(t, data); d2 != d1 || p2 != p1 || c2 != c1 {
+		t.Fatalf("counts moved: %d/%d/%d → %d/%d/%d", d1, p1, c1, d2, p2, c2)
+	}
+
+	// A changed file replaces its passages; a removed entry disappears.
+	catalog = writeCatalog(t, src, map[string]string{"a": "Title of a\n\nNew text only."})
+	os.Remove(filepath.Join(src, "b.txt"))
+	rep = ingest(t, data, catalog)
+	if rep.Updated != 1 || rep.Removed != 1 {
+		t.Fatalf("third ingest: %+v", rep)
+	}
+	if d3, p3, c3 := counts(t, data); d3 != 1 || p3 != 2 || c3 != 2 {
+		t.Fatalf("after change: %d docs, %d passages, %d in Bleve; want 1, 2, 2", d3, p3, c3)
+	}
+}
+
+func TestIngestReportsBadDocumentsAndGoesOn(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(src, "bad.pdf"), []byte("%PDF-1.4 not really a pdf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "good.txt"), []byte("Some good text."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	catalog := filepath.Join(src, "catalog.jsonl")
+	lines := `{"id":"bad","kind":"report","format":"pdf","file":"bad.pdf"}
+not json at all
+{"id":"good","kind":"article","format":"text","file":"good.txt"}
+{"id":"missing","kind":"article","format":"text","file":"missing.txt"}
+`
+	if err := os.WriteFile(catalog, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := corpus.ReadCatalogFile(catalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cat.Errors) != 1 || cat.Errors[0].Line != 2 {
+		t.Fatalf("catalog errors = %v, want line 2", cat.Errors)
+	}
+	rep := ingest(t, data, catalog)
+	if rep.Added != 1 || rep.Failed != 2 || len(rep.Errors) != 2 {
+		t.Fatalf("report = %+v", rep)
+	}
+}
+
+func TestRebuildFromStore(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	catalog := writeCatalog(t, src, map[string]string{"a": "One.\n\nTwo.\n\nThree."})
+	ingest(t, data, catalog)
+	_, p1, _ := counts(t, data)
+	// Garbage in place of the index: opening rebuilds it from the store.
+	ixDir := filepath.Join(data, "index")
+	if err := os.WriteFile(filepath.Join(ixDir, "index_meta.json"), []byte("{garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if d, p, c := counts(t, data); d != 1 || p != p1 || c != uint64(p1) {
+		t.Fatalf("after rebuild: %d docs, %d passages, %d in Bleve; want 1, %d", d, p, c, p1)
+	}
+	n, passages, err := Rebuild(context.Background(), data, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil || n != 1 || passages != p1 {
+		t.Fatalf("Rebuild = %d, %d, %v", n, passages, err)
+	}
+}
+
+func TestSecondOpenFailsFast(t *testing.T) {
+	data := t.TempDir()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d, err := OpenData(context.Background(), data, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	_, err = OpenIndex(filepath.Join(data, "index"))
+	if err == nil {
+		t.Fatal("second open of a held index succeeded")
+	}
+}
