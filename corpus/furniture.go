@@ -12,13 +12,18 @@ import (
 // lines, site menus, newsletter boxes). It is never a passage.
 
 var (
-	pageNumberRe = regexp.MustCompile(`(?i)^(?:page\s+|p\.\s*|página\s+)?\d{1,4}(?:\s*(?:/|of|de|sur)\s*\d{1,4})?$`)
+	pageNumberRe = regexp.MustCompile(`(?i)^(?:page\s+|p\.\s*|página\s+)?\d{1,3}(?:\s*(?:/|of|de|sur)\s*\d{1,4})?$`)
 	// A browser print starts each page with "9/3/23, 9:24" (then the
 	// page title) and ends it with the URL and "1/5".
 	printDateRe = regexp.MustCompile(`^\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s|$)`)
 	urlLineRe   = regexp.MustCompile(`^(?:https?://|www\.)\S+(?:\s+\d{1,4}\s*/\s*\d{1,4})?$`)
 	// Sharing and newsletter widgets of republishing sites.
 	widgetLineRe = regexp.MustCompile(`(?i)^(?:print friendly(?:, pdf & email)?|logo-favicon|share this(?: article)?:?|we don[’']t spam!.*)$`)
+	// A line of bracketed site links: "[Estado de Firmas y Ratificaciones] [English]".
+	linkMenuRe = regexp.MustCompile(`^(?:\[[^\[\]]{1,60}\]\s*)+$`)
+	// A UN document's job number and recycling note: "15-16929 (E)",
+	// "*1516929* Please recycle".
+	jobNumberRe = regexp.MustCompile(`(?i)^(?:\d{2}-\d{5}\s*\([A-Z]\)|\*\d{7}\*(?:\s+please recycle)?|please recycle)$`)
 	// The start of a newsletter box: it and everything after it is furniture.
 	newsletterRe = regexp.MustCompile(`(?i)^(?:sign up (?:today )?to receive|subscribe to (?:our|the) newsletter)`)
 )
@@ -36,11 +41,19 @@ func IsBrowserPrintLine(line string) bool {
 	return printDateRe.MatchString(line) || urlLineRe.MatchString(line)
 }
 
-// IsFurnitureLine reports whether line is furniture wherever it appears:
-// a page number, a browser-print line or a sharing widget.
+// IsFurnitureLine reports whether line, standing alone, is furniture: a
+// page number, a browser-print line, a sharing widget, a line of bracketed
+// site links or a UN job number.
 func IsFurnitureLine(line string) bool {
 	line = strings.TrimSpace(line)
-	return line != "" && (IsPageNumberLine(line) || IsBrowserPrintLine(line) || widgetLineRe.MatchString(line))
+	return line != "" && (IsPageNumberLine(line) || anywhereFurniture(line))
+}
+
+// anywhereFurniture reports whether line is furniture wherever it stands
+// on a page (a page number is furniture only at the top or bottom).
+func anywhereFurniture(line string) bool {
+	return IsBrowserPrintLine(line) || widgetLineRe.MatchString(line) ||
+		linkMenuRe.MatchString(line) || jobNumberRe.MatchString(line)
 }
 
 // IsFurnitureBlock reports whether every non-blank line of text is
@@ -126,7 +139,7 @@ func RemovePageFurniture(pages [][]string) [][]string {
 		}
 		kept := make([]string, 0, len(p))
 		for i, l := range p {
-			if drop[i] || IsBrowserPrintLine(l) {
+			if drop[i] || anywhereFurniture(strings.TrimSpace(l)) {
 				continue
 			}
 			kept = append(kept, l)

@@ -12,21 +12,16 @@ import (
 // the joined word elsewhere.
 var hyphenPrefixes = map[string]bool{
 	"non": true, "self": true, "ex": true, "quasi": true, "anti": true,
-	"co": true, "cross": true, "post": true, "pre": true, "semi": true,
-	"well": true, "ill": true, "inter": true, "intra": true, "multi": true,
-	"socio": true, "auto": true, "pro": true, "mid": true, "sub": true,
-	"re": true, "counter": true, "extra": true, "ultra": true, "neo": true,
-	"all": true, "half": true, "low": true, "high": true, "long": true,
-	"short": true, "full": true, "part": true, "state": true, "follow": true,
-	"ex-officio": true, "vice": true, "under": true, "over": true,
+	"cross": true, "post": true, "pre": true, "semi": true, "well": true,
+	"ill": true, "multi": true, "socio": true, "auto": true, "counter": true,
+	"extra": true, "ultra": true, "neo": true, "vice": true, "mini": true,
 }
 
 // suspended are the words after which a hyphen closes a suspended compound
 // ("pre- and post-trial", "socio- y económico"): the hyphen stays.
 var suspended = map[string]bool{
-	"and": true, "or": true, "nor": true, "to": true, "y": true, "e": true,
-	"o": true, "u": true, "ni": true, "en": true, "of": true, "und": true,
-	"oder": true, "et": true, "ou": true,
+	"and": true, "or": true, "nor": true, "y": true, "e": true, "o": true,
+	"u": true, "ni": true, "und": true, "oder": true, "et": true, "ou": true,
 }
 
 // Dehyphenate repairs words split by a hyphen at a line end, as PDF text

@@ -134,26 +134,33 @@ func isPreambleHeading(line string) bool {
 }
 
 // ParagraphNumber normalises a paragraph number as a format carries it
-// ("2.1.", " 3", "12\u00a0") to its form in ids ("2.1", "3", "12"): white
-// space (including no-break spaces) and trailing dots are trimmed, and any
-// character other than a letter, digit, dot or hyphen becomes a hyphen.
-// The result is "" when nothing is left.
+// ("2.1.", " 3", "12\u00a0") to its form in ids ("2.1", "3", "12"): letters
+// and digits are kept; white space (including no-break spaces) and dots at
+// either end are trimmed; within, a run of other characters becomes its
+// first dot or hyphen, or a hyphen ("A 1" → "A-1"). The result is "" when
+// nothing is left.
 func ParagraphNumber(id string) string {
 	var b strings.Builder
-	dash := false
+	var sep byte // separator waiting for the next letter or digit
 	for _, r := range id {
 		switch {
-		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-'):
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'):
+			if sep != 0 && b.Len() > 0 {
+				b.WriteByte(sep)
 			}
-			dash = false
+			sep = 0
 			b.WriteRune(r)
+		case r == '.' || r == '-':
+			if sep == 0 {
+				sep = byte(r)
+			}
 		default:
-			dash = true
+			if sep == 0 {
+				sep = '-'
+			}
 		}
 	}
-	s := strings.Trim(b.String(), ".-")
+	s := b.String()
 	if len(s) > maxParagraphNumber {
 		s = strings.Trim(s[:maxParagraphNumber], ".-")
 	}

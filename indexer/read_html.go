@@ -1,7 +1,6 @@
 package indexer
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -33,7 +32,7 @@ var htmlBlock = map[string]bool{
 // blocks in reading order, skipping scripts, styles and navigation. Items
 // of an ordered list are numbered as a browser shows them ("1. …").
 func readHTML(raw []byte) ([]corpus.Block, error) {
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(raw))
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(toText(raw)))
 	if err != nil {
 		return nil, fmt.Errorf("html: %w: %v", corpus.ErrInvalid, err)
 	}

@@ -33,6 +33,7 @@ func readParagraphJSON(raw []byte) ([]corpus.Block, error) {
 	blocks := make([]corpus.Block, 0, len(ps))
 	for _, p := range ps {
 		text := footnoteRe.ReplaceAllString(toText([]byte(p.Text)), "")
+		text = strings.ReplaceAll(text, "\f", "\n") // page breaks of the source
 		text = strings.TrimSpace(text)
 		if text == "" {
 			continue

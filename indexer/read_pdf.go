@@ -72,7 +72,7 @@ func pdfToText(ctx context.Context, raw []byte, opt pdfOptions) (string, error) 
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "-raw", "-enc", "UTF-8", "-q", f.Name(), "-")
-	out := &capBuffer{max: opt.MaxOutput}
+	out := &capBuffer{max: opt.MaxOutput, onOver: cancel}
 	stderr := &capBuffer{max: 4 << 10, quiet: true}
 	cmd.Stdout = out
 	cmd.Stderr = stderr
@@ -84,38 +84,42 @@ func pdfToText(ctx context.Context, raw []byte, opt pdfOptions) (string, error) 
 	case ctx.Err() != nil:
 		return "", fmt.Errorf("pdf: %w: conversion stopped after %s: %w", corpus.ErrInvalid, opt.Timeout, ctx.Err())
 	case err != nil:
-		msg := strings.TrimSpace(stderr.String())
+		msg := strings.TrimSpace(stderr.buf.String())
 		if msg == "" {
 			msg = err.Error()
 		}
 		return "", fmt.Errorf("pdf: %w: pdftotext: %s", corpus.ErrInvalid, msg)
 	}
-	return toText(out.Bytes()), nil
+	return toText(out.buf.Bytes()), nil
 }
 
 // capBuffer is a bytes.Buffer that refuses writes beyond max bytes, which
 // stops the writing process, or with quiet drops them.
 type capBuffer struct {
-	bytes.Buffer
-	max   int
-	quiet bool
-	over  bool
+	buf    bytes.Buffer // not embedded: its ReadFrom would bypass Write
+	max    int
+	quiet  bool
+	over   bool
+	onOver func() // called once when the limit is first exceeded
 }
 
 var errCapExceeded = errors.New("output limit exceeded")
 
 func (b *capBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > b.max {
-		if b.max > b.Len() {
-			b.Buffer.Write(p[:b.max-b.Len()])
+	if b.buf.Len()+len(p) > b.max {
+		if b.max > b.buf.Len() {
+			b.buf.Write(p[:b.max-b.buf.Len()])
 		}
 		if b.quiet {
 			return len(p), nil
 		}
+		if !b.over && b.onOver != nil {
+			b.onOver() // stop the process: nobody reads its pipe any more
+		}
 		b.over = true
 		return 0, errCapExceeded
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
 
 var (
@@ -173,9 +177,23 @@ func pdfText(text string) []corpus.Block {
 		switch {
 		case isUnit(l):
 			flush()
+			// A unit title wrapped onto the next line ("Artículo 22.
+			// Derecho de circulación / y de residencia").
+			if u, _ := corpus.ParseUnitHeading(l); u.Title != "" && i+1 < len(lines) &&
+				pdfTitleRest(lines[i+1]) && !startsUpper(strings.TrimSpace(lines[i+1])) {
+				l += " " + strings.TrimSpace(lines[i+1])
+				lines[i+1] = ""
+			}
 			blocks = append(blocks, corpus.Block{Text: l, Heading: true, Level: 2})
 		case corpus.IsStructuralHeading(l) && startsUpper(l) && utf8.RuneCountInString(l) <= 100:
 			flush()
+			// A title wrapped onto the next line ("Capítulo VII. La
+			// Comisión Interamericana / de Derechos Humanos") when a
+			// heading follows it.
+			if i+2 < len(lines) && pdfTitleRest(lines[i+1]) && pdfHeadingLine(lines[i+2]) {
+				l += " " + strings.TrimSpace(lines[i+1])
+				lines[i+1] = ""
+			}
 			blocks = append(blocks, corpus.Block{Text: l, Heading: true, Level: 1})
 		case pdfPreamble(l):
 			flush()
@@ -193,6 +211,25 @@ func pdfText(text string) []corpus.Block {
 	}
 	flush()
 	return blocks
+}
+
+// pdfTitleRest reports whether a line can continue a wrapped heading.
+func pdfTitleRest(l string) bool {
+	l = strings.TrimSpace(l)
+	if l == "" || utf8.RuneCountInString(l) > 80 || pdfListStart.MatchString(l) || endsSentence(l) {
+		return false
+	}
+	_, unit := corpus.ParseUnitHeading(l)
+	return !unit && !corpus.IsStructuralHeading(l)
+}
+
+// pdfHeadingLine reports whether a line is a unit or structural heading.
+func pdfHeadingLine(l string) bool {
+	l = strings.TrimSpace(l)
+	if _, ok := corpus.ParseUnitHeading(l); ok {
+		return startsUpper(l)
+	}
+	return corpus.IsStructuralHeading(l) && startsUpper(l)
 }
 
 var pdfPreambleRe = regexp.MustCompile(`^(?i:pre[áa]mbulo|preamble|pr[ée]ambule)$`)
