@@ -1,0 +1,348 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/search"
+)
+
+// The JSON API's own types: the API is a contract, so it does not expose
+// the search package's structs directly.
+
+type apiSearchResponse struct {
+	Total  uint64                     `json:"total"`
+	Page   int                        `json:"page"`
+	Size   int                        `json:"size"`
+	Hits   []apiHit                   `json:"hits"`
+	Facets map[string][]apiFacetValue `json:"facets"`
+}
+
+type apiHit struct {
+	ID         string   `json:"id"`
+	Document   string   `json:"document"`
+	Title      string   `json:"title"`
+	Unit       string   `json:"unit"`
+	Label      string   `json:"label"`
+	Heading    string   `json:"heading,omitempty"`
+	Snippet    string   `json:"snippet"`
+	Instrument []string `json:"instrument"`
+	Article    []string `json:"article"`
+	State      []string `json:"state"`
+	Symbol     []string `json:"symbol"`
+	Kind       string   `json:"kind"`
+	Language   string   `json:"language"`
+	Year       string   `json:"year,omitempty"`
+	Date       string   `json:"date,omitempty"`
+	Score      float64  `json:"score"`
+	URL        string   `json:"url"`
+}
+
+type apiFacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+	Name  string `json:"name,omitempty"`
+}
+
+type apiFacetResponse struct {
+	Field  string          `json:"field"`
+	Total  uint64          `json:"total"`
+	Values []apiFacetValue `json:"values"`
+}
+
+type apiPassage struct {
+	ID         string      `json:"id"`
+	Document   string      `json:"document"`
+	Unit       string      `json:"unit"`
+	Label      string      `json:"label"`
+	Order      int         `json:"order"`
+	Heading    string      `json:"heading,omitempty"`
+	Text       string      `json:"text"`
+	Language   string      `json:"language"`
+	Instrument []string    `json:"instrument"`
+	Article    []string    `json:"article"`
+	State      []string    `json:"state"`
+	Symbol     []string    `json:"symbol"`
+	OwnArticle string      `json:"own_article,omitempty"`
+	Kind       string      `json:"kind"`
+	Title      string      `json:"title"`
+	Year       string      `json:"year,omitempty"`
+	Date       string      `json:"date,omitempty"`
+	URL        string      `json:"url"`
+	CitedBy    *apiCitedBy `json:"cited_by,omitempty"`
+}
+
+type apiCitedBy struct {
+	Article   string         `json:"article"`
+	Total     uint64         `json:"total"`
+	Documents []apiCitingDoc `json:"documents"`
+	SearchURL string         `json:"search_url"`
+}
+
+type apiCitingDoc struct {
+	Document string   `json:"document"`
+	Title    string   `json:"title"`
+	Kind     string   `json:"kind"`
+	Passages []string `json:"passages"`
+}
+
+type apiDocument struct {
+	ID         string         `json:"id"`
+	Title      string         `json:"title"`
+	Kind       string         `json:"kind"`
+	Instrument string         `json:"instrument,omitempty"`
+	Body       string         `json:"body,omitempty"`
+	Symbol     string         `json:"symbol,omitempty"`
+	Date       string         `json:"date,omitempty"`
+	Year       int            `json:"year,omitempty"`
+	Language   string         `json:"language,omitempty"`
+	URL        string         `json:"url,omitempty"`
+	States     []string       `json:"states"`
+	Note       string         `json:"note,omitempty"`
+	Provenance *apiProvenance `json:"provenance,omitempty"`
+	Passages   []apiPassage   `json:"passages"`
+}
+
+type apiProvenance struct {
+	Source      string     `json:"source,omitempty"`
+	FinalURL    string     `json:"final_url,omitempty"`
+	ContentType string     `json:"content_type,omitempty"`
+	SHA256      string     `json:"sha256,omitempty"`
+	FetchedAt   *time.Time `json:"fetched_at,omitempty"`
+	Status      int        `json:"status,omitempty"`
+}
+
+// nonNil makes JSON arrays of nil slices.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func docURL(doc, unit string) string {
+	u := "/doc/" + escapePath(doc)
+	if unit != "" {
+		u += "#" + unit
+	}
+	return u
+}
+
+func toAPIHit(h search.Hit) apiHit {
+	return apiHit{
+		ID: h.ID, Document: h.Document, Title: h.Title, Unit: h.Unit, Label: unitLabel(h.Unit),
+		Heading: h.Heading, Snippet: h.Snippet,
+		Instrument: nonNil(h.Instrument), Article: nonNil(h.Article), State: nonNil(h.State), Symbol: nonNil(h.Symbol),
+		Kind: h.Kind, Language: h.Language, Year: h.Year, Date: h.Date, Score: h.Score,
+		URL: docURL(h.Document, h.Unit),
+	}
+}
+
+func (s *server) toAPIFacets(f map[string][]search.FacetValue, fields []string) map[string][]apiFacetValue {
+	out := make(map[string][]apiFacetValue, len(fields))
+	for _, name := range fields {
+		out[name] = s.toAPIFacetValues(name, f[name])
+	}
+	return out
+}
+
+func (s *server) toAPIFacetValues(field string, vals []search.FacetValue) []apiFacetValue {
+	out := make([]apiFacetValue, 0, len(vals))
+	for _, v := range vals {
+		fv := apiFacetValue{Value: v.Value, Count: v.Count}
+		if n := s.name(field, v.Value); n != v.Value {
+			fv.Name = n
+		}
+		out = append(out, fv)
+	}
+	return out
+}
+
+func toAPIPassage(p search.Passage) apiPassage {
+	return apiPassage{
+		ID: p.ID, Document: p.Document, Unit: p.Unit, Label: unitLabel(p.Unit), Order: p.Order,
+		Heading: p.Heading, Text: p.Text, Language: p.Language,
+		Instrument: nonNil(p.Instrument), Article: nonNil(p.Article), State: nonNil(p.State), Symbol: nonNil(p.Symbol),
+		OwnArticle: p.OwnArticle, Kind: p.Kind, Title: p.Title, Year: p.Year, Date: p.Date,
+		URL: docURL(p.Document, p.Unit),
+	}
+}
+
+func toAPICitedBy(c *search.CitedBy) *apiCitedBy {
+	out := &apiCitedBy{Article: c.Article, Total: c.Total, Documents: make([]apiCitingDoc, 0, len(c.Documents)),
+		SearchURL: citedBySearchURL(c.Article)}
+	for _, d := range c.Documents {
+		out.Documents = append(out.Documents, apiCitingDoc{Document: d.Document, Title: d.Title, Kind: d.Kind, Passages: nonNil(d.Passages)})
+	}
+	return out
+}
+
+func citedBySearchURL(article string) string {
+	return searchState{Filters: map[string][]string{search.FilterArticle: {article}}}.url("/search")
+}
+
+// writeJSON renders v into a buffer first, so an encoding error is still a
+// clean 500.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	if err != nil {
+		return nil // the client went away; nothing more to write
+	}
+	return nil
+}
+
+func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
+	st, err := parseSearchState(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	if st.empty() {
+		return errBadRequest("Give a query (q) or at least one filter.")
+	}
+	res, err := s.search.Search(r.Context(), st.request())
+	if err != nil {
+		return err
+	}
+	out := apiSearchResponse{Total: res.Total, Page: st.Page, Size: st.Size, Hits: make([]apiHit, 0, len(res.Hits)),
+		Facets: s.toAPIFacets(res.Facets, search.FacetNames)}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, toAPIHit(h))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *server) handleAPIFacets(w http.ResponseWriter, r *http.Request) error {
+	field, _, res, err := s.facetSearch(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, apiFacetResponse{Field: field, Total: res.Total, Values: s.toAPIFacetValues(field, res.Facets[field])})
+}
+
+// facetSearch runs the search of the current state for every value of one facet.
+func (s *server) facetSearch(r *http.Request) (string, searchState, *search.Results, error) {
+	name, err := pathVar(mux.Vars(r), "field")
+	if err != nil {
+		return "", searchState{}, nil, err
+	}
+	field, err := facetField(name)
+	if err != nil {
+		return "", searchState{}, nil, err
+	}
+	st, err := parseSearchState(r.URL.Query())
+	if err != nil {
+		return "", st, nil, err
+	}
+	req := st.request()
+	req.Page, req.Size, req.FacetSize, req.Facets, req.NoSnippets = 1, 1, facetAll, []string{field}, true
+	res, err := s.search.Search(r.Context(), req)
+	if err != nil {
+		return "", st, nil, err
+	}
+	return field, st, res, nil
+}
+
+func (s *server) handleAPIDocument(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathVar(mux.Vars(r), "id")
+	if err != nil {
+		return err
+	}
+	info, passages, err := s.document(r, id)
+	if err != nil {
+		return err
+	}
+	e := info.Entry
+	out := apiDocument{ID: e.ID, Title: e.Title, Kind: e.Kind, Instrument: e.Instrument, Body: e.Body, Symbol: e.Symbol,
+		Date: e.Date, Year: e.YearOf(), Language: e.Language, URL: e.URL, States: nonNil(e.States), Note: e.Note,
+		Passages: make([]apiPassage, 0, len(passages))}
+	if p := toAPIProvenance(info); p != nil {
+		out.Provenance = p
+	}
+	for _, p := range passages {
+		out.Passages = append(out.Passages, toAPIPassage(p))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func toAPIProvenance(info *DocInfo) *apiProvenance {
+	p := &apiProvenance{Source: info.Source, FinalURL: info.FinalURL, ContentType: info.ContentType, SHA256: info.SHA256, Status: info.Status}
+	if !info.FetchedAt.IsZero() {
+		t := info.FetchedAt.UTC()
+		p.FetchedAt = &t
+	}
+	if *p == (apiProvenance{}) {
+		return nil
+	}
+	return p
+}
+
+// document loads a document's metadata and passages. Without a Documents
+// store, the metadata comes from the first passage.
+func (s *server) document(r *http.Request, id string) (*DocInfo, []search.Passage, error) {
+	if !validDocumentID(id) {
+		return nil, nil, errBadRequest("That is not a valid document id.")
+	}
+	var info *DocInfo
+	if s.docs != nil {
+		var err error
+		if info, err = s.docs.Document(r.Context(), id); err != nil {
+			return nil, nil, err
+		}
+	}
+	passages, err := s.search.Passages(r.Context(), id)
+	if err != nil && (info == nil || !isNotFound(err)) {
+		return nil, nil, err
+	}
+	if info == nil {
+		if len(passages) == 0 {
+			return nil, nil, corpus.ErrNotFound
+		}
+		p := passages[0]
+		info = &DocInfo{}
+		info.Entry.ID, info.Entry.Title, info.Entry.Kind, info.Entry.Language, info.Entry.Date = id, p.Title, p.Kind, p.Language, p.Date
+	}
+	return info, passages, nil
+}
+
+func (s *server) handleAPIPassage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathVar(mux.Vars(r), "id")
+	if err != nil {
+		return err
+	}
+	if _, _, ok := splitPassageID(id); !ok {
+		return errBadRequest("That is not a valid passage id (document#unit, with # written %%23).")
+	}
+	p, err := s.search.Passage(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	out := toAPIPassage(*p)
+	if p.OwnArticle != "" {
+		c, err := s.search.CitedBy(r.Context(), p.OwnArticle, citedByLimit)
+		if err != nil {
+			return err
+		}
+		out.CitedBy = toAPICitedBy(c)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, _ = w.Write(s.openapi)
+	return nil
+}

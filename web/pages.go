@@ -1,0 +1,208 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/hrsearch/hrsearch/search"
+)
+
+//go:embed templates/*.html static
+var assets embed.FS
+
+// pageNames are the templates, each parsed with templates/base.html.
+var pageNames = []string{"search", "doc", "facets", "help", "error"}
+
+func (s *server) parseTemplates() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"static": s.staticURL,
+	}
+	pages := make(map[string]*template.Template, len(pageNames))
+	for _, name := range pageNames {
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/base.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parsing template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// render executes a page into a buffer and writes it only when it is
+// complete, so a template error is a clean 500.
+func (s *server) render(w http.ResponseWriter, status int, page string, data any) error {
+	t, ok := s.pages[page]
+	if !ok {
+		return fmt.Errorf("no template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "base", data); err != nil {
+		return fmt.Errorf("rendering %s: %w", page, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+func (s *server) handleSearchPage(w http.ResponseWriter, r *http.Request) error {
+	st, err := parseSearchState(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	if st.empty() {
+		return s.render(w, http.StatusOK, "search", s.buildSearchPage(st, nil))
+	}
+	req := st.request()
+	req.FacetSize = facetTop + 1 // one more than shown tells whether there are more
+	res, err := s.search.Search(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "search", s.buildSearchPage(st, res))
+}
+
+func (s *server) handleDocPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathVar(mux.Vars(r), "id")
+	if err != nil {
+		return err
+	}
+	info, passages, err := s.document(r, id)
+	if err != nil {
+		return err
+	}
+	cited, err := s.citedBy(r, passages)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "doc", s.buildDocPage(info, passages, cited))
+}
+
+// citedBy looks up, a few at a time, the passages citing each provision of
+// a document.
+func (s *server) citedBy(r *http.Request, passages []search.Passage) (map[string]*search.CitedBy, error) {
+	var articles []string
+	seen := map[string]bool{}
+	for _, p := range passages {
+		if p.OwnArticle != "" && !seen[p.OwnArticle] {
+			seen[p.OwnArticle] = true
+			articles = append(articles, p.OwnArticle)
+		}
+	}
+	out := make(map[string]*search.CitedBy, len(articles))
+	if len(articles) == 0 {
+		return out, nil
+	}
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, 8)
+	)
+	for _, a := range articles {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			c, err := s.search.CitedBy(r.Context(), a, citedByLimit)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = fmt.Errorf("cited by %s: %w", a, err)
+				}
+				return
+			}
+			out[a] = c
+		})
+	}
+	wg.Wait()
+	return out, firstErr
+}
+
+func (s *server) handleFacetsPage(w http.ResponseWriter, r *http.Request) error {
+	field, st, res, err := s.facetSearch(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "facets", s.buildFacetsPage(field, st, res))
+}
+
+func (s *server) handleHelpPage(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, http.StatusOK, "help", helpPage{Layout: Layout{Title: "Query syntax", Nav: "help"}})
+}
+
+// Static files, embedded and served with a content hash in their URLs.
+
+type staticFile struct {
+	data        []byte
+	contentType string
+	hash        string
+}
+
+var staticTypes = map[string]string{
+	".css":  "text/css; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".json": "application/json; charset=utf-8",
+	".svg":  "image/svg+xml; charset=utf-8",
+	".txt":  "text/plain; charset=utf-8",
+}
+
+func loadStatic() (map[string]staticFile, error) {
+	out := map[string]staticFile{}
+	err := fs.WalkDir(assets, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		ct, ok := staticTypes[path.Ext(p)]
+		if !ok {
+			return fmt.Errorf("static file %s: unknown type", p)
+		}
+		b, err := fs.ReadFile(assets, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		out[path.Base(p)] = staticFile{data: b, contentType: ct, hash: hex.EncodeToString(sum[:])[:12]}
+		return nil
+	})
+	return out, err
+}
+
+func (s *server) staticURL(name string) (string, error) {
+	f, ok := s.static[name]
+	if !ok {
+		return "", fmt.Errorf("no static file %q", name)
+	}
+	return "/static/" + name + "?v=" + f.hash, nil
+}
+
+func (s *server) handleStatic(w http.ResponseWriter, r *http.Request) error {
+	name, err := pathVar(mux.Vars(r), "file")
+	if err != nil {
+		return err
+	}
+	f, ok := s.static[name]
+	if !ok {
+		return errNotFound("No such file.")
+	}
+	w.Header().Set("Content-Type", f.contentType)
+	w.Header().Set("ETag", `"`+f.hash+`"`)
+	if r.URL.Query().Get("v") == f.hash {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	}
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.data))
+	return nil
+}

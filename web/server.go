@@ -1,0 +1,175 @@
+// Package web serves hrsearch's HTML user interface and its JSON API.
+//
+// NewServer returns an http.Handler with every route, the security headers,
+// request limits, rate limiting, access logging and metrics; ListenAndServe
+// runs it behind an http.Server with all its timeouts.
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/search"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Searcher is what the server needs from the search engine.
+type Searcher interface {
+	Search(ctx context.Context, req search.Request) (*search.Results, error)
+	// Document returns a document's passages in order (corpus.ErrNotFound if none).
+	Passages(ctx context.Context, documentID string) ([]search.Passage, error)
+	Passage(ctx context.Context, id string) (*search.Passage, error)
+	// CitedBy lists passages whose article facet includes article ("CAT 3"), excluding the provision itself, grouped by document.
+	CitedBy(ctx context.Context, article string, limit int) (*search.CitedBy, error)
+}
+
+// Documents is what the server needs from the document store.
+type Documents interface {
+	// Document returns catalog metadata and provenance (corpus.ErrNotFound if unknown).
+	Document(ctx context.Context, id string) (*DocInfo, error)
+}
+
+// DocInfo is a document's catalog entry with the provenance of its raw bytes.
+type DocInfo struct {
+	Entry       corpus.Entry
+	Source      string // where the bytes came from: a URL or a file path
+	FinalURL    string // the URL after redirects, for crawled documents
+	ContentType string
+	SHA256      string
+	FetchedAt   time.Time
+	Status      int // HTTP status of the fetch; 0 for files
+}
+
+// Config configures NewServer. Searcher is required.
+type Config struct {
+	Searcher  Searcher
+	Documents Documents
+	Logger    *slog.Logger
+	// RateLimit is the requests per second each client (by remote IP) may
+	// make to /api/; 0 turns rate limiting off.
+	RateLimit float64
+	// Metrics serves Prometheus metrics at /metrics.
+	Metrics bool
+	// IndexSize reports the size of the index for the metrics (optional).
+	IndexSize func() int64
+	// Provisions maps an article value ("CAT 3") to the passage that is that
+	// provision (document "cat", unit "art-3"), if the corpus holds it
+	// (optional: without it, article links go to a search).
+	Provisions func(article string) (docID, unit string, ok bool)
+	// Names gives the display name of a facet value: a state's or an
+	// instrument's full name for its code (optional: the code itself).
+	Names func(field, code string) string
+}
+
+// server holds what the handlers share. It is immutable after NewServer.
+type server struct {
+	search    Searcher
+	docs      Documents
+	log       *slog.Logger
+	pages     map[string]*template.Template
+	static    map[string]staticFile
+	openapi   []byte
+	provision func(article string) (docID, unit string, ok bool)
+	names     func(field, code string) string
+	metrics   *metrics
+	registry  *prometheus.Registry
+}
+
+// NewServer builds the handler for the UI and the API. Templates and static
+// files are parsed and loaded once, here.
+func NewServer(cfg Config) (http.Handler, error) {
+	if cfg.Searcher == nil {
+		return nil, errors.New("web: Config.Searcher is required")
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &server{
+		search:    cfg.Searcher,
+		docs:      cfg.Documents,
+		log:       log,
+		provision: cfg.Provisions,
+		names:     cfg.Names,
+	}
+	var err error
+	if s.static, err = loadStatic(); err != nil {
+		return nil, err
+	}
+	if s.openapi, err = fs.ReadFile(assets, "static/openapi.json"); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	if cfg.Metrics {
+		s.registry = prometheus.NewRegistry()
+		s.metrics = newMetrics(s.registry, cfg.IndexSize)
+	}
+
+	r := mux.NewRouter()
+	r.UseEncodedPath() // ids are unescaped and validated by the handlers
+	r.NotFoundHandler = s.adapt(kindAuto, func(w http.ResponseWriter, r *http.Request) error {
+		return errNotFound("No page here.")
+	})
+	r.MethodNotAllowedHandler = s.adapt(kindAuto, func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Allow", "GET, HEAD")
+		return &httpError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", msg: "This address only answers GET and HEAD."}
+	})
+	r.Use(routeRecorder)
+	s.registerPageRoutes(r)
+	s.registerAPIRoutes(r)
+	s.registerOpsRoutes(r)
+
+	var h http.Handler = r
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(s.adapt(kindAuto, func(w http.ResponseWriter, r *http.Request) error {
+		return &httpError{status: http.StatusForbidden, code: "forbidden", msg: "Cross-origin requests are not allowed."}
+	}))
+	h = cop.Handler(h)
+	if cfg.RateLimit > 0 {
+		h = s.rateLimit(newLimiter(cfg.RateLimit), h)
+	}
+	h = s.limitRequest(h)
+	h = s.accessLog(h)
+	h = s.recoverPanics(h)
+	h = securityHeaders(h)
+	return h, nil
+}
+
+func get(r *mux.Router, path string, h http.Handler) {
+	r.Handle(path, h).Methods(http.MethodGet, http.MethodHead)
+}
+
+func (s *server) registerPageRoutes(r *mux.Router) {
+	get(r, "/", s.adapt(kindHTML, s.handleSearchPage))
+	get(r, "/search", s.adapt(kindHTML, s.handleSearchPage))
+	get(r, "/doc/{id}", s.adapt(kindHTML, s.handleDocPage))
+	get(r, "/facets/{field}", s.adapt(kindHTML, s.handleFacetsPage))
+	get(r, "/help", s.adapt(kindHTML, s.handleHelpPage))
+	get(r, "/static/{file}", s.adapt(kindHTML, s.handleStatic))
+}
+
+func (s *server) registerAPIRoutes(r *mux.Router) {
+	get(r, "/api/search", s.adapt(kindJSON, s.handleAPISearch))
+	get(r, "/api/documents/{id}", s.adapt(kindJSON, s.handleAPIDocument))
+	get(r, "/api/passages/{id}", s.adapt(kindJSON, s.handleAPIPassage))
+	get(r, "/api/facets/{field}", s.adapt(kindJSON, s.handleAPIFacets))
+	get(r, "/api/openapi.json", s.adapt(kindJSON, s.handleOpenAPI))
+}
+
+func (s *server) registerOpsRoutes(r *mux.Router) {
+	get(r, "/healthz", s.adapt(kindJSON, func(w http.ResponseWriter, r *http.Request) error {
+		return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	}))
+	if s.registry != nil {
+		get(r, "/metrics", s.metricsHandler())
+	}
+}
