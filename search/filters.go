@@ -30,8 +30,11 @@ func NormalizeFilter(field, v string) string {
 	case FilterInstrument:
 		return strings.ToUpper(v)
 	case FilterState:
-		if code, ok := corpus.StateCode(v); ok {
-			return code
+		if st, ok := corpus.LookupState(v); ok {
+			return st.Alpha2
+		}
+		if ext := corpus.Extract(v, corpus.Context{}); len(ext.States) == 1 {
+			return ext.States[0] // a name: "El Salvador", "Suiza"
 		}
 		return strings.ToUpper(v)
 	case FilterArticle:

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -25,12 +26,14 @@ type Lexicon struct {
 type entry struct {
 	group int
 	words []string
+	lang  string
 }
 
 // Expansion is a span of the query recognised in the lexicon, and its
 // equivalents.
 type Expansion struct {
 	Matched      string   // the normalised words of the query
+	Language     string   // the language the matched term belongs to
 	Start, End   int      // word positions in the query
 	Alternatives []string // other terms of the group, normalised
 }
@@ -38,10 +41,11 @@ type Expansion struct {
 // LoadLexicon parses the embedded lexicon.
 func LoadLexicon() (*Lexicon, error) { return ParseLexicon(lexiconJSON) }
 
-// ParseLexicon parses a lexicon document: {"groups": [["a","b"],…]}.
+// ParseLexicon parses a lexicon document:
+// {"groups": [{"en": ["torture"], "es": ["tortura"]}, …]}.
 func ParseLexicon(b []byte) (*Lexicon, error) {
 	var doc struct {
-		Groups [][]string `json:"groups"`
+		Groups []map[string][]string `json:"groups"`
 	}
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("lexicon: %w", err)
@@ -50,18 +54,25 @@ func ParseLexicon(b []byte) (*Lexicon, error) {
 	for gi, g := range doc.Groups {
 		var terms []string
 		seen := map[string]bool{}
-		for _, t := range g {
-			words := normWords(t)
-			if len(words) == 0 {
-				return nil, fmt.Errorf("lexicon: empty term in group %d", gi)
+		langs := make([]string, 0, len(g))
+		for lang := range g {
+			langs = append(langs, lang)
+		}
+		sort.Strings(langs)
+		for _, lang := range langs {
+			for _, t := range g[lang] {
+				words := normWords(t)
+				if len(words) == 0 {
+					return nil, fmt.Errorf("lexicon: empty term in group %d", gi)
+				}
+				key := strings.Join(words, " ")
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				terms = append(terms, key)
+				lx.byWord[words[0]] = append(lx.byWord[words[0]], entry{group: len(lx.groups), words: words, lang: lang})
 			}
-			key := strings.Join(words, " ")
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			terms = append(terms, key)
-			lx.byWord[words[0]] = append(lx.byWord[words[0]], entry{group: len(lx.groups), words: words})
 		}
 		lx.groups = append(lx.groups, terms)
 	}
@@ -95,9 +106,10 @@ func (lx *Lexicon) Expand(words []string) []Expansion {
 	for i := 0; i < len(words); {
 		best := -1
 		bestLen := 0
+		lang := ""
 		for _, e := range lx.byWord[words[i]] {
 			if len(e.words) > bestLen && i+len(e.words) <= len(words) && equalWords(words[i:i+len(e.words)], e.words) {
-				best, bestLen = e.group, len(e.words)
+				best, bestLen, lang = e.group, len(e.words), e.lang
 			}
 		}
 		if best < 0 {
@@ -111,7 +123,7 @@ func (lx *Lexicon) Expand(words []string) []Expansion {
 				alts = append(alts, t)
 			}
 		}
-		out = append(out, Expansion{Matched: matched, Start: i, End: i + bestLen, Alternatives: alts})
+		out = append(out, Expansion{Matched: matched, Language: lang, Start: i, End: i + bestLen, Alternatives: alts})
 		i += bestLen
 	}
 	return out

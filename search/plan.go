@@ -66,33 +66,15 @@ var tierRank = map[string]int{
 const sameDocumentDecay = 0.85
 
 type plan struct {
-	query     query.Query // everything, for Bleve
-	text      query.Query // the scored part; nil when browsing by filters
-	highlight query.Query // what snippets mark
-	articles  []string    // provisions named by the query
-	states    []string    // states named by the query
+	query     query.Query   // everything, for Bleve
+	text      query.Query   // the scored part; nil when browsing by filters
+	highlight query.Query   // what snippets mark
+	units     []query.Query // the query's scored units, for coverage
+	lang      string        // the language the query is typed in, if known
+	articles  []string      // provisions named by the query
+	states    []string      // states named by the query
 	expanded  []string
 }
-
-// rank applies the domain signals to one hit's BM25 score.
-func (p *plan) rank(score float64, fields map[string]interface{}) float64 {
-	tiers := tierWeight
-	if len(p.states) > 0 {
-		tiers = tierWeightFactual
-	}
-	if w, ok := tiers[str(fields[indexer.FieldTier])]; ok {
-		score *= w
-	}
-	if own := str(fields[indexer.FieldOwnArticle]); own != "" {
-		for _, a := range p.articles {
-			if a == own {
-				score *= 3 // the provision itself, before any citing passage
-			}
-		}
-	}
-	return score
-}
-
 
 var refWords = map[string]bool{
 	"article": true, "articles": true, "art": true, "arts": true, "artículo": true, "articulo": true,
@@ -152,14 +134,9 @@ func (s *Searcher) plan(req Request) *plan {
 		}
 	}
 
-	var units []query.Query
-	var highlights []query.Query
-	for _, n := range textNodes {
-		if q, hl := s.textQuery(n, p); q != nil {
-			units = append(units, q)
-			highlights = append(highlights, hl...)
-		}
-	}
+	units, highlights := s.units(textNodes, p)
+	p.units = units
+	p.lang = s.queryLanguage(words)
 	if len(articleClauses) > 0 {
 		units = append(units, query.NewDisjunctionQuery(articleClauses))
 	}
@@ -228,8 +205,17 @@ func dropReferenceWords(nodes []Node, instruments []string) []Node {
 	names := map[string]bool{}
 	for _, in := range instruments {
 		names[strings.ToLower(in)] = true
-		for _, w := range corpus.InstrumentWords(in) {
-			names[strings.ToLower(w)] = true
+		if inst, ok := corpus.LookupInstrument(in); ok {
+			for _, n := range inst.Names {
+				for _, w := range strings.Fields(n) {
+					names[strings.ToLower(strings.Trim(w, ".,;:()"))] = true
+				}
+			}
+			for _, t := range inst.Titles {
+				for _, w := range strings.Fields(t) {
+					names[strings.ToLower(strings.Trim(w, ".,;:()"))] = true
+				}
+			}
 		}
 	}
 	var out []Node
@@ -255,23 +241,7 @@ func (s *Searcher) textQuery(n Node, p *plan) (query.Query, []query.Query) {
 	case Term:
 		return s.unit(n, p)
 	case And:
-		var qs, hl []query.Query
-		// Consecutive plain words that form a lexicon entry ("fair trial")
-		// are one unit, expanded together.
-		i := 0
-		for i < len(n.Children) {
-			if span, q, h := s.lexiconSpan(n.Children[i:], p); span > 0 {
-				qs = append(qs, q)
-				hl = append(hl, h...)
-				i += span
-				continue
-			}
-			if q, h := s.textQuery(n.Children[i], p); q != nil {
-				qs = append(qs, q)
-				hl = append(hl, h...)
-			}
-			i++
-		}
+		qs, hl := s.units(n.Children, p)
 		if len(qs) == 0 {
 			return nil, nil
 		}
@@ -300,6 +270,65 @@ func (s *Searcher) textQuery(n Node, p *plan) (query.Query, []query.Query) {
 		return bq, nil
 	}
 	return nil, nil
+}
+
+// units turns a sequence of nodes into scored units: a word, a phrase, a
+// group, or consecutive plain words that form a lexicon entry ("fair
+// trial"), which are one unit expanded together.
+func (s *Searcher) units(nodes []Node, p *plan) (qs, hl []query.Query) {
+	i := 0
+	for i < len(nodes) {
+		if span, q, h := s.lexiconSpan(nodes[i:], p); span > 0 {
+			qs = append(qs, q)
+			hl = append(hl, h...)
+			i += span
+			continue
+		}
+		if q, h := s.textQuery(nodes[i], p); q != nil {
+			qs = append(qs, q)
+			hl = append(hl, h...)
+		}
+		i++
+	}
+	return qs, hl
+}
+
+// Function words that tell a query's language when the lexicon does not.
+var functionWords = map[string]string{
+	"de": "es", "la": "es", "el": "es", "los": "es", "las": "es", "del": "es", "y": "es", "en": "es",
+	"por": "es", "para": "es", "con": "es", "sobre": "es", "derecho": "es", "derechos": "es",
+	"of": "en", "the": "en", "and": "en", "to": "en", "for": "en", "in": "en", "on": "en", "right": "en", "rights": "en",
+}
+
+// queryLanguage guesses the language a query is typed in from the lexicon
+// terms and function words it contains; "" when it cannot tell.
+func (s *Searcher) queryLanguage(words []string) string {
+	votes := map[string]int{}
+	var norm []string
+	for _, w := range words {
+		norm = append(norm, normWords(w)...)
+	}
+	for _, e := range s.lex.Expand(norm) {
+		votes[e.Language] += 2
+	}
+	for _, w := range norm {
+		if l, ok := functionWords[w]; ok {
+			votes[l]++
+		}
+	}
+	best, bestN, tie := "", 0, false
+	for l, n := range votes {
+		switch {
+		case n > bestN:
+			best, bestN, tie = l, n, false
+		case n == bestN:
+			tie = true
+		}
+	}
+	if tie {
+		return ""
+	}
+	return best
 }
 
 // lexiconSpan recognises a multi-word lexicon entry at the start of nodes.

@@ -81,7 +81,7 @@ var storedFields = []string{indexer.FieldDocument, indexer.FieldUnit, indexer.Fi
 
 // rankFields are what the domain ranking reads for each hit of the window.
 var rankFields = []string{indexer.FieldDocument, indexer.FieldTier, indexer.FieldOwnArticle,
-	indexer.FieldArticle, indexer.FieldState, indexer.FieldOrder, indexer.FieldDate}
+	indexer.FieldOrder, indexer.FieldLanguage}
 
 // validate normalises req and rejects what cannot be served.
 func validate(req *Request) error {
@@ -178,19 +178,23 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		}
 	}
 
-	var page []scored
+	page := make([]scored, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		sc := scored{id: h.ID, score: h.Score, doc: str(h.Fields[indexer.FieldDocument]),
-			order: num(h.Fields[indexer.FieldOrder]), tier: str(h.Fields[indexer.FieldTier])}
-		if rescore && plan.text != nil {
-			sc.score = plan.rank(h.Score, h.Fields)
-		}
-		page = append(page, sc)
+		page = append(page, scoredFrom(h.ID, h.Score, h.Fields))
 	}
 	if rescore && plan.text != nil {
-		sortScored(page)
-		diversify(page)
-		sortScored(page)
+		// The governing texts are few and short: make sure the best of them
+		// are candidates even when findings fill Bleve's window.
+		extra, err := s.authoritative(ctx, plan, page)
+		if err != nil {
+			return nil, err
+		}
+		page = append(page, extra...)
+		cov, err := s.coverage(ctx, plan, page)
+		if err != nil {
+			return nil, err
+		}
+		rerank(page, plan, cov)
 		if from >= len(page) {
 			page = nil
 		} else {
@@ -328,6 +332,8 @@ type scored struct {
 	doc   string
 	order float64
 	tier  string
+	lang  string
+	own   string
 }
 
 // sortScored orders by score, then the stable tie-break: the more
@@ -359,4 +365,10 @@ func diversify(page []scored) {
 			page[i].score *= sameDocumentDecay
 		}
 	}
+}
+
+func scoredFrom(id string, score float64, f map[string]interface{}) scored {
+	return scored{id: id, score: score, doc: str(f[indexer.FieldDocument]),
+		order: num(f[indexer.FieldOrder]), tier: str(f[indexer.FieldTier]),
+		lang: str(f[indexer.FieldLanguage]), own: str(f[indexer.FieldOwnArticle])}
 }

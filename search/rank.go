@@ -1,0 +1,154 @@
+package search
+
+import (
+	"context"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/hrsearch/hrsearch/indexer"
+)
+
+// The domain ranking. Bleve's BM25 (text, heading, title, phrase and
+// lexicon clauses) orders a window of candidates; rerank then applies what
+// a researcher expects of a legal search engine:
+//
+//  1. Coverage: a passage that matches every unit of the query (a word, a
+//     phrase, or a lexicon term with its equivalents) beats one matching
+//     some. BM25 alone lets a passage repeating one word win.
+//  2. The governing provision first: when the query is about a norm (it
+//     names no state, nor a provision), the best covering provisions and
+//     general comments open the results (normSlots of them), above the
+//     findings and reports that quote them. Tiers then weigh the rest.
+//  3. The query's language: "tortura" prefers Spanish passages, while the
+//     lexicon still brings in English ones.
+//  4. A provision the query names ("CAT article 3") comes first, before
+//     the passages citing it (boosted in Bleve, confirmed here).
+//  5. Diversity: the third and later passages of one document decay.
+const (
+	// coveredAt is the share of query units a passage must match to count
+	// as covering the query.
+	coveredAt = 0.66
+	// partialPenalty multiplies the score of passages that do not cover.
+	partialPenalty = 0.5
+	// normSlots is how many provisions and general comments may open the
+	// results of a norm query.
+	normSlots = 6
+	// normLane lifts those above every other score (scores are ≤ ~10).
+	normLane = 100.0
+	// sameLanguage multiplies passages in the query's language.
+	sameLanguage = 1.4
+	// ownArticle multiplies the provision the query names.
+	ownArticle = 3.0
+)
+
+// coverage returns, for each window hit, the share of the query's units it
+// matches. One query per unit, restricted to the window's ids.
+func (s *Searcher) coverage(ctx context.Context, p *plan, page []scored) (map[string]float64, error) {
+	cov := make(map[string]float64, len(page))
+	if len(p.units) <= 1 || len(page) == 0 {
+		for _, h := range page {
+			cov[h.id] = 1
+		}
+		return cov, nil
+	}
+	ids := make([]string, len(page))
+	for i, h := range page {
+		ids[i] = h.id
+	}
+	for _, u := range p.units {
+		q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), u})
+		req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+		res, err := s.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, searchError(err)
+		}
+		for _, h := range res.Hits {
+			cov[h.ID] += 1 / float64(len(p.units))
+		}
+	}
+	return cov, nil
+}
+
+// authoritativeWindow is how many provisions and general comments are
+// always candidates, whatever their rank among all passages.
+const authoritativeWindow = 60
+
+// authoritative returns the best provisions and general comments matching
+// the query that are not already in the window.
+func (s *Searcher) authoritative(ctx context.Context, p *plan, page []scored) ([]scored, error) {
+	have := make(map[string]bool, len(page))
+	for _, h := range page {
+		have[h.id] = true
+	}
+	bq := query.NewBooleanQuery([]query.Query{p.query}, nil, nil)
+	bq.AddFilter(query.NewDisjunctionQuery([]query.Query{
+		termQ(indexer.FieldTier, indexer.TierProvision, 1),
+		termQ(indexer.FieldTier, indexer.TierInterpretation, 1),
+	}))
+	req := bleve.NewSearchRequestOptions(bq, authoritativeWindow, 0, false)
+	req.Fields = rankFields
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	var out []scored
+	for _, h := range res.Hits {
+		if !have[h.ID] {
+			out = append(out, scoredFrom(h.ID, h.Score, h.Fields))
+		}
+	}
+	return out, nil
+}
+
+// rerank applies the domain signals to the window, in place.
+func rerank(page []scored, p *plan, cov map[string]float64) {
+	if len(page) == 0 {
+		return
+	}
+	top := 0.0
+	for _, h := range page {
+		top = max(top, h.score)
+	}
+	tiers := tierWeight
+	if len(p.states) > 0 {
+		tiers = tierWeightFactual
+	}
+	normQuery := len(p.states) == 0 && len(p.articles) == 0
+	for i := range page {
+		h := &page[i]
+		sc := h.score / top
+		if w, ok := tiers[h.tier]; ok {
+			sc *= w
+		}
+		if cov[h.id] < coveredAt-1e-9 {
+			sc *= partialPenalty
+		}
+		if p.lang != "" && h.lang == p.lang {
+			sc *= sameLanguage
+		}
+		for _, a := range p.articles {
+			if h.own == a {
+				sc *= ownArticle
+			}
+		}
+		h.score = sc
+	}
+	sortScored(page)
+	diversify(page)
+	if normQuery {
+		// The lane: covering provisions first, then covering general
+		// comments, each in score order, normSlots in all.
+		lane := 0
+		for _, tier := range []string{indexer.TierProvision, indexer.TierInterpretation} {
+			for i := range page {
+				h := &page[i]
+				if lane < normSlots && h.tier == tier && cov[h.id] >= coveredAt-1e-9 {
+					h.score += normLane * float64(2-tierRank[tier])
+					lane++
+				}
+			}
+		}
+	}
+	sortScored(page)
+}
