@@ -437,15 +437,15 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 			}
 			pv.Others = append(pv.Others, s.tags(none, f, vals)...)
 		}
-		if c := cited[ps.OwnArticle]; ps.OwnArticle != "" && c != nil {
-			pv.CitedBy = buildCitedBy(c)
+		if c := cited[ps.OwnArticle]; ps.OwnArticle != "" && c != nil && c.Total > 0 {
+			pv.CitedBy = s.buildCitedBy(c)
 		}
 		p.Passages = append(p.Passages, pv)
 	}
 	return p
 }
 
-func buildCitedBy(c *search.CitedBy) *citedByView {
+func (s *server) buildCitedBy(c *search.CitedBy) *citedByView {
 	v := &citedByView{Article: c.Article, Total: c.Total, SearchURL: citedBySearchURL(c.Article)}
 	for i, d := range c.Documents {
 		if i == citedByDocsShown {
@@ -456,7 +456,7 @@ func buildCitedBy(c *search.CitedBy) *citedByView {
 		if title == "" {
 			title = d.Document
 		}
-		dv := citingDocView{Title: title, Kind: d.Kind, URL: docURL(d.Document, "")}
+		dv := citingDocView{Title: title, Kind: s.name(search.FilterKind, d.Kind), URL: docURL(d.Document, "")}
 		for j, id := range d.Passages {
 			if j == citedByPassagesDoc {
 				dv.MorePassages = len(d.Passages) - j
