@@ -316,6 +316,21 @@ func (s *scan) parseItem(q int) (refItem, bool) {
 					it.sub = text[e:d]
 				}
 				p = d
+				// "paragraphs 2 and 3": the list is of paragraphs, not articles.
+				for {
+					r, _ := listSeparator(text, p)
+					if r < 0 || r >= len(text) || !isDigit(text[r]) {
+						break
+					}
+					d := r
+					for d < len(text) && d-r < 4 && isDigit(text[d]) {
+						d++
+					}
+					if d-r > 3 || letterAt(text, d) {
+						break
+					}
+					p = d
+				}
 				continue
 			}
 		}
@@ -343,7 +358,7 @@ func subParagraph(x string) bool {
 			roman = false
 		}
 	}
-	return lower || roman
+	return lower || roman || len(x) == 1 && x[0] >= 'A' && x[0] <= 'Z'
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

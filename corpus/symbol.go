@@ -21,8 +21,8 @@ const (
 
 // Symbol is a parsed UN document symbol.
 type Symbol struct {
-	// Normalized is the canonical form: series and body in upper case,
-	// "Add. 13" as "Add.13", no spaces.
+	// Normalized is the canonical form: series in upper case, "Add. 13" as
+	// "Add.13", no spaces.
 	Normalized string
 	// Series is the issuing organ's prefix: "CAT/C", "CCPR/C", "E/C.12",
 	// "CAT/OP", "A", "A/HRC", "E/CN.4", "HRI".
@@ -55,9 +55,9 @@ var treatyBodies = map[string]bool{
 	"CAT": true, "CCPR": true, "CEDAW": true, "CRC": true, "CRPD": true, "CERD": true, "CED": true, "CMW": true,
 }
 
-// NormalizeSymbol returns the canonical form of a UN symbol: spaces after
-// "Add.", "Rev.", "Corr." removed ("CCPR/C/21/Rev.1/Add. 13" →
-// "CCPR/C/21/Rev.1/Add.13"), other parts in upper case.
+// NormalizeSymbol returns the canonical form of a UN symbol: spaces removed
+// ("CCPR/C/21/Rev.1/Add. 13" → "CCPR/C/21/Rev.1/Add.13"), "Add", "Rev" and
+// "Corr" spelled so, the series in upper case.
 func NormalizeSymbol(s string) string {
 	s = strings.TrimSpace(s)
 	parts := strings.Split(s, "/")
@@ -67,7 +67,10 @@ func NormalizeSymbol(s string) string {
 			parts[i] = k + "." + n
 			continue
 		}
-		parts[i] = strings.ToUpper(p)
+		if i == 0 {
+			p = strings.ToUpper(p)
+		}
+		parts[i] = p
 	}
 	return strings.Join(parts, "/")
 }
