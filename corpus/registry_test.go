@@ -48,19 +48,19 @@ func TestInstrumentRegistry(t *testing.T) {
 
 func TestNormalizeInstrument(t *testing.T) {
 	tests := map[string]string{
-		"Pact of San José":                        "ACHR",
-		"Pacto de San José":                       "ACHR",
-		"Nelson Mandela Rules":                    "SMR",
-		"Standard Minimum Rules":                  "SMR",
-		"European Convention on Human Rights":     "ECHR",
-		"1951 Convention":                         "CSR",
-		"Refugee Convention":                      "CSR",
-		"Convención Americana":                    "ACHR",
-		"the Convention against Torture":          "",
-		"Convention against Torture":              "CAT",
-		"icescr":                                  "ICESCR",
+		"Pact of San José":                                    "ACHR",
+		"Pacto de San José":                                   "ACHR",
+		"Nelson Mandela Rules":                                "SMR",
+		"Standard Minimum Rules":                              "SMR",
+		"European Convention on Human Rights":                 "ECHR",
+		"1951 Convention":                                     "CSR",
+		"Refugee Convention":                                  "CSR",
+		"Convención Americana":                                "ACHR",
+		"the Convention against Torture":                      "",
+		"Convention against Torture":                          "CAT",
+		"icescr":                                              "ICESCR",
 		"Optional Protocol to the Convention against Torture": "OPCAT",
-		"Vienna Convention on the Law of Treaties": "",
+		"Vienna Convention on the Law of Treaties":            "",
 	}
 	for in, want := range tests {
 		got, _ := corpus.NormalizeInstrument(in)
