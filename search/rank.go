@@ -34,10 +34,12 @@ const (
 	// normSlots is how many provisions and general comments may open the
 	// results of a norm query.
 	normSlots = 6
+	// lanePerDocument caps one document's passages in the lane.
+	lanePerDocument = 3
 	// normLane lifts those above every other score (scores are ≤ ~10).
 	normLane = 100.0
 	// sameLanguage multiplies passages in the query's language.
-	sameLanguage = 1.4
+	sameLanguage = 2.0
 	// ownArticle multiplies the provision the query names.
 	ownArticle = 3.0
 )
@@ -139,13 +141,17 @@ func rerank(page []scored, p *plan, cov map[string]float64) {
 	if normQuery {
 		// The lane: covering provisions first, then covering general
 		// comments, each in score order, normSlots in all.
+		// At most lanePerDocument passages of one document enter it, so
+		// that it shows the provision of each instrument.
 		lane := 0
+		perDoc := map[string]int{}
 		for _, tier := range []string{indexer.TierProvision, indexer.TierInterpretation} {
 			for i := range page {
 				h := &page[i]
-				if lane < normSlots && h.tier == tier && cov[h.id] >= coveredAt-1e-9 {
+				if lane < normSlots && h.tier == tier && cov[h.id] >= coveredAt-1e-9 && perDoc[h.doc] < lanePerDocument {
 					h.score += normLane * float64(2-tierRank[tier])
 					lane++
+					perDoc[h.doc]++
 				}
 			}
 		}
