@@ -28,7 +28,7 @@ type Record struct {
 
 // Provenance records how the raw bytes were obtained.
 type Provenance struct {
-	Source      string    `json:"source"`             // file path or URL as requested
+	Source      string    `json:"source"`              // file path or URL as requested
 	FinalURL    string    `json:"final_url,omitempty"` // after redirects
 	Origin      string    `json:"origin,omitempty"`    // "catalog:<path>", "upload", "crawl"
 	FetchedAt   time.Time `json:"fetched_at"`

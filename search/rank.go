@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -42,7 +43,17 @@ const (
 	sameLanguage = 2.0
 	// ownArticle multiplies the provision the query names.
 	ownArticle = 3.0
+	// translation multiplies a second-language version carried in the
+	// same file (cat#nl-art-3): the authentic text comes first.
+	translation = 0.5
 )
+
+// isTranslation reports whether a unit is a second language's version,
+// named with the language code as prefix ("nl-art-3").
+func isTranslation(unit string) bool {
+	return len(unit) > 3 && unit[2] == '-' && unit[0] >= 'a' && unit[0] <= 'z' && unit[1] >= 'a' && unit[1] <= 'z' &&
+		!strings.HasPrefix(unit, "p-")
+}
 
 // coverage returns, for each window hit, the share of the query's units it
 // matches. One query per unit, restricted to the window's ids.
@@ -128,6 +139,9 @@ func rerank(page []scored, p *plan, cov map[string]float64) {
 		}
 		if p.lang != "" && h.lang == p.lang {
 			sc *= sameLanguage
+		}
+		if isTranslation(h.unit) && h.lang != p.lang {
+			sc *= translation
 		}
 		for _, a := range p.articles {
 			if h.own == a {

@@ -81,7 +81,7 @@ var storedFields = []string{indexer.FieldDocument, indexer.FieldUnit, indexer.Fi
 
 // rankFields are what the domain ranking reads for each hit of the window.
 var rankFields = []string{indexer.FieldDocument, indexer.FieldTier, indexer.FieldOwnArticle,
-	indexer.FieldOrder, indexer.FieldLanguage}
+	indexer.FieldOrder, indexer.FieldLanguage, indexer.FieldUnit}
 
 // validate normalises req and rejects what cannot be served.
 func validate(req *Request) error {
@@ -334,6 +334,7 @@ type scored struct {
 	tier  string
 	lang  string
 	own   string
+	unit  string
 }
 
 // sortScored orders by score, then the stable tie-break: the more
@@ -370,5 +371,6 @@ func diversify(page []scored) {
 func scoredFrom(id string, score float64, f map[string]interface{}) scored {
 	return scored{id: id, score: score, doc: str(f[indexer.FieldDocument]),
 		order: num(f[indexer.FieldOrder]), tier: str(f[indexer.FieldTier]),
-		lang: str(f[indexer.FieldLanguage]), own: str(f[indexer.FieldOwnArticle])}
+		lang: str(f[indexer.FieldLanguage]), own: str(f[indexer.FieldOwnArticle]),
+		unit: str(f[indexer.FieldUnit])}
 }

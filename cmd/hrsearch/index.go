@@ -9,7 +9,6 @@ import (
 	"os"
 	"time"
 
-
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
 )
@@ -159,4 +158,3 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "documents %d\npassages %d\nstored documents %d\nindex bytes %d\n", st.Documents, st.Passages, st.StoredDocs, st.IndexSizeBytes)
 	return nil
 }
-

@@ -2,14 +2,119 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/search"
+	"github.com/hrsearch/hrsearch/web"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("serve: not wired yet")
+	fs := newFlags("serve", stderr)
+	data := fs.String("data", defaultData, "data `DIR`")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS`")
+	rate := fs.Float64("rate-limit", 20, "API requests per second per client (0: off)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return serve(ctx, *data, *addr, *rate, stderr)
 }
 
+// runDemo builds the demo index if it is missing, then serves it.
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("demo: not wired yet")
+	fs := newFlags("demo", stderr)
+	data := fs.String("data", defaultData, "data `DIR`")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS`")
+	catalog := fs.String("catalog", "", "catalog `FILE` (default: ../shared/corpus/catalog.jsonl)")
+	rate := fs.Float64("rate-limit", 20, "API requests per second per client (0: off)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *catalog == "" {
+		*catalog = filepath.Join("..", "shared", "corpus", "catalog.jsonl")
+	}
+	if _, err := os.Stat(filepath.Join(*data, "index", "index_meta.json")); err != nil {
+		if _, err := os.Stat(*catalog); err != nil {
+			return fmt.Errorf("the demo catalog is not at %s (the shared corpus lives in ../shared beside the repository; pass --catalog)", *catalog)
+		}
+		fmt.Fprintf(stderr, "building the demo index from %s into %s …\n", *catalog, *data)
+		rep, cat, err := indexCatalog(ctx, *catalog, *data, stderr)
+		if err != nil {
+			return err
+		}
+		if err := printReport(stderr, stderr, cat, rep, false); err != nil {
+			return err
+		}
+	}
+	return serve(ctx, *data, *addr, *rate, stderr)
+}
+
+func serve(ctx context.Context, data, addr string, rate float64, stderr io.Writer) error {
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	log.Info("starting", "data", data, "addr", addr, "rate_limit", rate)
+	lib, err := openLibrary(data, log)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	h, err := web.NewServer(web.Config{
+		Searcher:  lib.searcher,
+		Documents: storeDocuments{lib},
+		Logger:    log,
+		RateLimit: rate,
+		Metrics:   true,
+		IndexSize: func() int64 { return dirSize(filepath.Join(data, "index")) },
+		Provisions: func(article string) (string, string, bool) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			p, err := lib.searcher.Provision(ctx, article)
+			if err != nil {
+				return "", "", false
+			}
+			return p.Document, p.Unit, true
+		},
+		Names: displayName,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "hrsearch is serving on http://%s/\n", addr)
+	return web.ListenAndServe(ctx, addr, h, log)
+}
+
+// storeDocuments gives the web layer documents' metadata and provenance.
+type storeDocuments struct{ lib *library }
+
+func (d storeDocuments) Document(ctx context.Context, id string) (*web.DocInfo, error) {
+	if !corpus.ValidID(id) {
+		return nil, fmt.Errorf("document %q: %w", id, corpus.ErrNotFound)
+	}
+	rec, err := d.lib.store.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	return &web.DocInfo{Entry: rec.Effective(), Source: rec.Source, FinalURL: rec.FinalURL,
+		ContentType: rec.ContentType, SHA256: rec.SHA256, FetchedAt: rec.FetchedAt, Status: rec.Status}, nil
+}
+
+// displayName is a facet value's full name: a state's or an instrument's.
+func displayName(field, code string) string {
+	switch field {
+	case search.FilterState:
+		if s, ok := corpus.LookupState(code); ok {
+			return s.Name("en")
+		}
+	case search.FilterInstrument:
+		if in, ok := corpus.LookupInstrument(code); ok {
+			return in.Title("en")
+		}
+	case search.FilterArticle:
+		return code
+	}
+	return code
 }
