@@ -1,0 +1,264 @@
+package web
+
+import (
+	"bytes"
+	"flag"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hrsearch/hrsearch/search"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+func TestUnitLabel(t *testing.T) {
+	for _, tt := range []struct{ unit, want string }{
+		{"art-3", "Article 3"},
+		{"art-22", "Article 22"},
+		{"rule-58", "Rule 58"},
+		{"para-13.4", "para. 13.4"},
+		{"para-OP1-1", "para. OP1-1"},
+		{"preamble", "Preamble"},
+		{"p-4", "¶ 4"},
+		{"nl-art-3", "Artikel 3 (nl)"},
+		{"es-art-5", "Artículo 5 (es)"},
+		{"xx-art-5", "Article 5 (xx)"},
+		{"nl-preamble", "Preamble (nl)"},
+		{"op1-art-1", "Optional Protocol, Article 1"},
+		{"op2-art-1", "Optional Protocol 2, Article 1"},
+		{"art-3-2", "Article 3-2"},
+		{"weird", "weird"},
+		{"", ""},
+	} {
+		if got := unitLabel(tt.unit); got != tt.want {
+			t.Errorf("unitLabel(%q) = %q, want %q", tt.unit, got, tt.want)
+		}
+	}
+}
+
+func TestSafeSnippet(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"a <mark>b</mark> &amp; c", "a <mark>b</mark> &amp; c"},
+		{"no marks &lt;script&gt;", "no marks &lt;script&gt;"},
+		{"<script>x</script> <mark>y</mark>", "&lt;script&gt;x&lt;/script&gt; <mark>y</mark>"},
+		{`<mark onclick="x">y</mark>`, `&lt;mark onclick=&#34;x&#34;&gt;y</mark>`},
+		{"<markx>", "&lt;markx&gt;"},
+	} {
+		if got := string(safeSnippet(tt.in)); got != tt.want {
+			t.Errorf("safeSnippet(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSafeURL(t *testing.T) {
+	for _, tt := range []struct {
+		in string
+		ok bool
+	}{
+		{"https://www.ohchr.org/x", true},
+		{"http://example.org", true},
+		{"javascript:alert(1)", false},
+		{" JavaScript:alert(1)", false},
+		{"data:text/html,x", false},
+		{"/relative", false},
+		{"//evil.example/x", false},
+		{"https:///nohost", false},
+	} {
+		if _, ok := safeURL(tt.in); ok != tt.ok {
+			t.Errorf("safeURL(%q) ok = %v", tt.in, ok)
+		}
+	}
+}
+
+func TestSearchStateRoundTrip(t *testing.T) {
+	v, _ := url.ParseQuery("q=torture&state=SV&state=GT&kind=decision&page=3&size=20&sort=date&unknown=x")
+	st, err := parseSearchState(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := st.url("/search")
+	want := "/search?kind=decision&page=3&q=torture&size=20&sort=date&state=SV&state=GT"
+	if u != want {
+		t.Errorf("url = %s, want %s", u, want)
+	}
+	if got := st.without("state", "SV").url("/search"); got != "/search?kind=decision&q=torture&size=20&sort=date&state=GT" {
+		t.Errorf("without = %s", got)
+	}
+	if got := st.with("article", "CAT 3").url("/search"); !strings.Contains(got, "article=CAT+3") || strings.Contains(got, "page=") {
+		t.Errorf("with = %s", got)
+	}
+	if len(st.Filters["state"]) != 2 {
+		t.Error("with/without must not modify the state")
+	}
+}
+
+func TestPager(t *testing.T) {
+	st := searchState{Q: "x", Page: 5, Size: 10}
+	p := buildPager(st, 200)
+	var got []string
+	for _, l := range p.Pages {
+		switch {
+		case l.Gap:
+			got = append(got, "…")
+		case l.Current:
+			got = append(got, "["+itoa(l.N)+"]")
+		default:
+			got = append(got, itoa(l.N))
+		}
+	}
+	if want := []string{"1", "…", "3", "4", "[5]", "6", "7", "…", "20"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("pages = %v, want %v", got, want)
+	}
+	if p.Prev != "/search?page=4&q=x" || p.Next != "/search?page=6&q=x" {
+		t.Errorf("prev/next = %s %s", p.Prev, p.Next)
+	}
+	if p := buildPager(searchState{Q: "x", Page: 1, Size: 10}, 7); len(p.Pages) != 0 || p.Next != "" {
+		t.Errorf("one page: %+v", p)
+	}
+	// Never beyond page*size = 10000.
+	p = buildPager(searchState{Q: "x", Page: 1, Size: 100}, 1_000_000)
+	if last := p.Pages[len(p.Pages)-1].N; last != 100 {
+		t.Errorf("last page = %d, want 100", last)
+	}
+}
+
+func testServer(t *testing.T) *server {
+	t.Helper()
+	s := &server{names: fakeNamesFunc}
+	var err error
+	if s.static, err = loadStatic(); err != nil {
+		t.Fatal(err)
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestTemplatesFromViewModels renders pages from hand-made view models.
+func TestTemplatesFromViewModels(t *testing.T) {
+	s := testServer(t)
+	page := searchPage{
+		Layout: Layout{Title: "t", Query: "refoulement", Hidden: []hidden{{"state", "SV"}}},
+		Q:      "refoulement",
+		Chips:  []chip{{Field: "state", Label: "State", Text: "El Salvador", Title: "SV", RemoveURL: "/search?q=refoulement"}},
+		Total:  42, From: 11, To: 20,
+		Hits: []hitView{{ID: "cat#art-3", Title: "Convention", UnitLabel: "Article 3", URL: "/doc/cat#art-3", Kind: "Treaty",
+			Snippet: safeSnippet("no <mark>refoulement</mark> &amp; more"),
+			Tags:    []tag{{Field: "article", Text: "CAT 3", URL: "/search?article=CAT+3"}}}},
+		Facets: []facetGroup{{Field: "state", Label: "State", MoreURL: "/facets/state?q=refoulement",
+			Values: []facetItem{{Value: "SV", Text: "El Salvador", Title: "SV", URL: "/search?q=refoulement", Count: 3, Active: true}}}},
+		Pager: pager{Prev: "/search?q=refoulement", Next: "/search?page=3&q=refoulement", Pages: []pageLink{{N: 1, URL: "/a"}, {N: 2, URL: "/b", Current: true}, {Gap: true}, {N: 5, URL: "/e"}}},
+	}
+	rec := httptest.NewRecorder()
+	if err := s.render(rec, 200, "search", page); err != nil {
+		t.Fatal(err)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{
+		`<label for="q"`, `name="q"`, `<input type="hidden" name="state" value="SV">`,
+		`aria-label="Remove filter State: El Salvador"`, `Clear all`,
+		`Results <strong>11–20</strong> of <strong>42</strong>`,
+		`<ol class="results" start="11">`, `<a href="/doc/cat#art-3">Convention</a>`, `Article 3`,
+		`no <mark>refoulement</mark> &amp; more`,
+		`<a href="/facets/state?q=refoulement">All State values…</a>`,
+		`aria-current="page"`, `rel="next"`, `<li class="gap" aria-hidden="true">…</li>`,
+		`<main id="main"`, `<aside class="facets"`, `<header class="site-header">`, `<footer`, `<nav class="site-nav"`, `class="skip-link" href="#main"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("search page lacks %q", want)
+		}
+	}
+
+	doc := docPage{Layout: Layout{Title: "CAT", JSONURL: "/api/documents/cat"}, ID: "cat", Title: "CAT",
+		Meta: []kv{{Label: "Source", Value: "javascript:alert(1)"}},
+		Passages: []passageView{{Anchor: "art-3", Label: "Article 3", Paragraphs: []string{"One.", "Two."}, OwnArticle: "CAT 3",
+			CitedBy: &citedByView{Article: "CAT 3", Total: 7, SearchURL: "/search?article=CAT+3",
+				Documents: []citingDocView{{Title: "M.R. v. Switzerland", URL: "/doc/d", Passages: []link{{"para. 9.2", "/doc/d#para-9.2"}}}}}}},
+	}
+	rec = httptest.NewRecorder()
+	if err := s.render(rec, 200, "doc", doc); err != nil {
+		t.Fatal(err)
+	}
+	body = rec.Body.String()
+	for _, want := range []string{`<section class="passage" id="art-3"`, `<p>One.</p>`, `<summary>Cited by 7</summary>`,
+		`<a href="/doc/d#para-9.2">para. 9.2</a>`, `href="/search?article=CAT&#43;3"`, `<span>javascript:alert(1)</span>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("doc page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `href="javascript`) {
+		t.Error("javascript: link")
+	}
+}
+
+// TestSearchPageGolden compares one rendered page with testdata/search.golden.html
+// (go test ./web -run Golden -update rewrites it).
+func TestSearchPageGolden(t *testing.T) {
+	h, _ := newTestHandler(t, nil)
+	rec := do(h, "GET", "/search?q=non-refoulement&kind=decision")
+	if rec.Code != 200 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	got := rec.Body.Bytes()
+	golden := filepath.Join("testdata", "search.golden.html")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("rendered page differs from %s; run go test ./web -run Golden -update and review the diff", golden)
+	}
+}
+
+func TestSearchPageViewModel(t *testing.T) {
+	s := testServer(t)
+	st := searchState{Q: "torture", Filters: map[string][]string{"state": {"SV"}}, Page: 1, Size: 10, Sort: "relevance"}
+	vals := make([]search.FacetValue, 9)
+	for i := range vals {
+		vals[i] = search.FacetValue{Value: string(rune('A' + i)), Count: 10 - i}
+	}
+	res := &search.Results{Total: 0, Facets: map[string][]search.FacetValue{"state": vals}}
+	p := s.buildSearchPage(st, res)
+	if len(p.Facets) != 1 || len(p.Facets[0].Values) != facetTop || p.Facets[0].MoreURL != "/facets/state?q=torture&state=SV" {
+		t.Errorf("facets = %+v", p.Facets)
+	}
+	if len(p.Suggestions) == 0 || p.Suggestions[0].URL != "/search?q=torture" || !strings.Contains(p.Suggestions[0].Text, "El Salvador") {
+		t.Errorf("suggestions = %+v", p.Suggestions)
+	}
+	if p.Landing {
+		t.Error("not the landing page")
+	}
+	if p := s.buildSearchPage(searchState{Page: 1, Size: 10}, nil); !p.Landing || len(p.Examples) == 0 {
+		t.Error("empty state should be the landing page")
+	}
+}
+
+func TestArticleLinks(t *testing.T) {
+	s := &server{provision: func(a string) (string, string, bool) {
+		if a == "ACHR 22" {
+			return "achr", "art-22", true
+		}
+		return "", "", false
+	}}
+	for _, tt := range []struct{ in, want string }{
+		{"ACHR 22", "/doc/achr#art-22"},
+		{"ACHR 22(8)", "/doc/achr#art-22"},
+		{"CAT 3", "/search?article=CAT+3"},
+	} {
+		if got := s.articleURL(tt.in); got != tt.want {
+			t.Errorf("articleURL(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
