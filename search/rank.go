@@ -85,7 +85,7 @@ func (s *Searcher) coverage(ctx context.Context, p *plan, page []scored) (map[st
 
 // authoritativeWindow is how many provisions and general comments are
 // always candidates, whatever their rank among all passages.
-const authoritativeWindow = 60
+const authoritativeWindow = 200
 
 // authoritative returns the best provisions and general comments matching
 // the query that are not already in the window.
@@ -155,17 +155,33 @@ func rerank(page []scored, p *plan, cov map[string]float64) {
 	if normQuery {
 		// The lane: covering provisions first, then covering general
 		// comments, each in score order, normSlots in all.
-		// At most lanePerDocument passages of one document enter it, so
-		// that it shows the provision of each instrument.
+		// Round by round, the best covering passage of each document not yet
+		// taken enters, so the lane shows the provision of each instrument
+		// before a second article of any; at most lanePerDocument each.
+		// A query typed in one language opens on texts in that language;
+		// the lexicon's cross-lingual matches follow.
 		lane := 0
 		perDoc := map[string]int{}
+		langs := []bool{false}
+		if p.lang != "" {
+			langs = []bool{true, false}
+		}
 		for _, tier := range []string{indexer.TierProvision, indexer.TierInterpretation} {
-			for i := range page {
-				h := &page[i]
-				if lane < normSlots && h.tier == tier && cov[h.id] >= coveredAt-1e-9 && perDoc[h.doc] < lanePerDocument {
-					h.score += normLane * float64(2-tierRank[tier])
-					lane++
-					perDoc[h.doc]++
+			for _, sameLang := range langs {
+				for round := 0; round < lanePerDocument && lane < normSlots; round++ {
+					taken := map[string]bool{}
+					for i := range page {
+						h := &page[i]
+						if lane >= normSlots || h.tier != tier || h.score >= normLane || cov[h.id] < coveredAt-1e-9 ||
+							perDoc[h.doc] != round || taken[h.doc] || (sameLang && h.lang != p.lang) ||
+							(isTranslation(h.unit) && h.lang != p.lang) {
+							continue
+						}
+						h.score = normLane + float64(normSlots-lane) // the lane keeps the order it was filled in
+						lane++
+						perDoc[h.doc]++
+						taken[h.doc] = true
+					}
 				}
 			}
 		}
