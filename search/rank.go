@@ -18,9 +18,12 @@ import (
 //     phrase, or a lexicon term with its equivalents) beats one matching
 //     some. BM25 alone lets a passage repeating one word win.
 //  2. The governing provision first: when the query is about a norm (it
-//     names no state, nor a provision), the best covering provisions and
-//     general comments open the results (normSlots of them), above the
-//     findings and reports that quote them. Tiers then weigh the rest.
+//     names no state, nor a provision), the best covering articles and rules
+//     (not preambles) and general comments open the results (normSlots of
+//     them), above the findings and reports that quote them: a query typed
+//     in one language opens on texts in that language, one article per
+//     instrument before a second of any, never a translation. Tiers then
+//     weigh the rest.
 //  3. The query's language: "tortura" prefers Spanish passages, while the
 //     lexicon still brings in English ones.
 //  4. A provision the query names ("CAT article 3") comes first, before
@@ -174,7 +177,8 @@ func rerank(page []scored, p *plan, cov map[string]float64) {
 						h := &page[i]
 						if lane >= normSlots || h.tier != tier || h.score >= normLane || cov[h.id] < coveredAt-1e-9 ||
 							perDoc[h.doc] != round || taken[h.doc] || (sameLang && h.lang != p.lang) ||
-							(isTranslation(h.unit) && h.lang != p.lang) {
+							(isTranslation(h.unit) && h.lang != p.lang) ||
+							(tier == indexer.TierProvision && h.own == "") {
 							continue
 						}
 						h.score = normLane + float64(normSlots-lane) // the lane keeps the order it was filled in
