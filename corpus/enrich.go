@@ -54,6 +54,7 @@ func Enrich(doc *Document) {
 			docStates = append(docStates, sc.partyStates()...)
 		}
 		ex := extractionOf(sc.refs)
+		sc.release()
 		if in, ok := LookupInstrument(own); ok && num != "" && (unitKind == "rule") == (in.Kind == InstrumentRules) {
 			ex.Articles = append(ex.Articles, in.Short+" "+num)
 		}
@@ -101,8 +102,10 @@ func parseUnit(unit string) (prefix, kind, num string) {
 }
 
 // partyStates returns the states a decision's passage names as respondent
-// ("a violation by Switzerland of article 3") or as the country of return
-// ("his deportation to Sri Lanka").
+// ("a violation by Switzerland of article 3"), as the country of return
+// ("his deportation to Sri Lanka") or as a party's nationality ("a national
+// of Kazakhstan", "an Algerian national"): in most complaints the country of
+// return or the respondent.
 func (s *scan) partyStates() []string {
 	var out []string
 	for _, mt := range s.ms {
@@ -110,6 +113,11 @@ func (s *scan) partyStates() []string {
 			continue
 		}
 		i := mt.tok
+		switch s.word(mt.tok + s.tokensIn(mt)) {
+		case "national", "nationals", "citizen", "citizens": // "an Algerian national"
+			out = append(out, mt.code)
+			continue
+		}
 		prev := s.word(i - 1)
 		if prev == "the" {
 			i--
@@ -124,6 +132,11 @@ func (s *scan) partyStates() []string {
 					break
 				}
 			}
+		case "of": // "a national of Kazakhstan"
+			switch s.word(i - 2) {
+			case "national", "nationals", "citizen", "citizens":
+				out = append(out, mt.code)
+			}
 		case "to":
 			for k := i - 2; k >= 0 && k >= i-5; k-- {
 				if returnVerb(lowerWord(s.word(k))) {
@@ -136,11 +149,20 @@ func (s *scan) partyStates() []string {
 	return out
 }
 
+// tokensIn counts the words of a mention.
+func (s *scan) tokensIn(mt mention) int {
+	n := 0
+	for k := mt.tok; k < len(s.m.toks) && s.m.toks[k].start < mt.end; k++ {
+		n++
+	}
+	return n
+}
+
 func returnVerb(w string) bool {
-	for _, p := range []string{"deport", "return", "expel", "expul", "extradit", "remov", "refoul", "forcibl", "repatri", "sent", "send"} {
+	for _, p := range []string{"deport", "return", "expel", "expul", "extradit", "remov", "refoul", "forcibl", "repatri"} {
 		if strings.HasPrefix(w, p) {
 			return true
 		}
 	}
-	return false
+	return w == "sent" || w == "send" || w == "sending"
 }

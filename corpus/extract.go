@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -215,19 +216,36 @@ type scan struct {
 	c    Context
 	ctx  *Instrument // the context's instrument
 	ms   []mention
-	byAt map[int]int // mention index by the byte offset of its first word
 	syms []SymbolMatch
 	refs []Reference
+	// pooled holds the word list's backing array, from tokenPool.
+	pooled *[]token
 }
 
 func (x *extractorData) references(text string, c Context) []Reference {
-	return x.scan(text, c).refs
+	s := x.scan(text, c)
+	defer s.release()
+	return s.refs
+}
+
+// tokenPool recycles the word lists of scans.
+var tokenPool = sync.Pool{New: func() any { return new([]token) }}
+
+// release returns the scan's scratch space; the scan must not be used after.
+func (s *scan) release() {
+	if s.pooled != nil {
+		*s.pooled = s.m.toks[:0]
+		tokenPool.Put(s.pooled)
+		s.pooled = nil
+		s.m.toks = nil
+	}
 }
 
 // scan runs the extraction over text.
 func (x *extractorData) scan(text string, c Context) *scan {
 	s := &scan{x: x, c: c}
-	s.m = matcher{g: x.gaz, s: text, toks: tokenize(text, make([]token, 0, len(text)/5+1))}
+	s.pooled = tokenPool.Get().(*[]token)
+	s.m = matcher{g: x.gaz, s: text, toks: tokenize(text, *s.pooled)}
 	if in, ok := x.instr.byShort[c.Instrument]; ok {
 		s.ctx = in
 	}
@@ -266,6 +284,15 @@ func (x *extractorData) findMentions(text string, c *Context) []mention {
 	s.m = matcher{g: x.gaz, s: text, toks: tokenize(text, nil)}
 	s.findMentions()
 	return s.ms
+}
+
+// mentionAt returns the index of the mention that starts at word k, or -1.
+func (s *scan) mentionAt(k int) int {
+	j := sort.Search(len(s.ms), func(i int) bool { return s.ms[i].tok >= k })
+	if j < len(s.ms) && s.ms[j].tok == k {
+		return j
+	}
+	return -1
 }
 
 func (s *scan) word(i int) string {
@@ -320,6 +347,10 @@ func (s *scan) findMentions() {
 			continue
 		}
 		w := s.m.word(i)
+		if !maybeSpecial(w) {
+			i++
+			continue
+		}
 		if g, n := s.genericAt(i); g != "" {
 			end := toks[i+n-1].end
 			if s.namedUnknown(i, n) {
@@ -338,11 +369,14 @@ func (s *scan) findMentions() {
 }
 
 func (s *scan) add(mt mention) {
-	if s.byAt == nil {
-		s.byAt = map[int]int{}
-	}
-	s.byAt[mt.start] = len(s.ms)
 	s.ms = append(s.ms, mt)
+}
+
+// maybeSpecial filters the words that may be generic words or law words:
+// capitalised ones and "constitution".
+func maybeSpecial(w string) bool {
+	c := w[0]
+	return c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' || c == 'c'
 }
 
 // genericWords are the words a text uses for an instrument it does not name.

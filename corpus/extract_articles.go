@@ -13,7 +13,7 @@ import (
 var (
 	articleWords = map[string]bool{
 		"article": true, "articles": true, "art": true, "arts": true, "artículo": true, "artículos": true,
-		"articulo": true, "articulos": true, "artigo": true, "artigos": true,
+		"articulo": true, "articulos": true, "artigo": true, "artigos": true, "artikel": true, "artikelen": true,
 	}
 	ruleWords = map[string]bool{
 		"rule": true, "rules": true, "regla": true, "reglas": true, "règle": true, "règles": true,
@@ -71,15 +71,15 @@ func (s *scan) findArticles() {
 		default:
 			continue
 		}
-		lw := s.m.lowerAt(i)
+		lw := s.m.folded(w)
 		var g refGroup
 		var ok bool
 		switch {
-		case articleWords[lw]:
+		case articleWords[string(lw)]:
 			g, ok = s.parseGroup(i, false)
-		case ruleWords[lw]:
+		case ruleWords[string(lw)]:
 			g, ok = s.parseGroup(i, true)
-		case paragraphWords[lw]:
+		case paragraphWords[string(lw)]:
 			g, ok = s.parseParagraphOf(i)
 		}
 		if !ok {
@@ -188,7 +188,17 @@ func (s *scan) parseList(q int) ([]refItem, int) {
 	items := []refItem{it}
 	end := it.end
 	for len(items) < 64 {
-		r, isRange := listSeparator(text, end)
+		// A short aside between items: "articles 6, 7, 8 (paragraphs 1 and 2), 11".
+		after := end
+		if q := skipSpaces(text, end, 1); q < len(text) && text[q] == '(' {
+			if e := strings.IndexByte(text[q:min(len(text), q+40)], ')'); e > 0 && !strings.ContainsAny(text[q+1:q+e], "(.;") {
+				after = q + e + 1
+			}
+		}
+		r, isRange := listSeparator(text, after)
+		if r < 0 && after != end {
+			r, isRange = listSeparator(text, end)
+		}
 		if r < 0 {
 			break
 		}
@@ -459,7 +469,7 @@ func (s *scan) resolveChain(start, end int, rule bool) string {
 				k++
 			}
 			if k < len(s.m.toks) {
-				if mi, ok := s.byAt[s.m.toks[k].start]; ok && s.ms[mi].tok == k {
+				if mi := s.mentionAt(k); mi >= 0 {
 					if code := s.ms[mi].code; s.instrumentMention(s.ms[mi]) && s.compatible(code, rule) {
 						return code
 					}
@@ -468,7 +478,7 @@ func (s *scan) resolveChain(start, end int, rule bool) string {
 			return ""
 		}
 		// "article 3 CAT"
-		if mi, ok := s.byAt[s.m.toks[j].start]; ok && s.ms[mi].kind == mentionInstrument && isSpaceGap(text[end:p]) {
+		if mi := s.mentionAt(j); mi >= 0 && s.ms[mi].kind == mentionInstrument && isSpaceGap(text[end:p]) {
 			if s.compatible(s.ms[mi].code, rule) {
 				return s.ms[mi].code
 			}

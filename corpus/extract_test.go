@@ -248,6 +248,17 @@ func TestEnrich(t *testing.T) {
 	check(decision.Passages[1], "instruments", decision.Passages[1].Instruments, []string{"CAT"})
 	check(decision.Passages[1], "symbols", decision.Passages[1].Symbols, []string{"CAT/C/34/D/233/2003"})
 
+	nationality := &corpus.Document{
+		Entry: corpus.Entry{ID: "cat-c-79-d-1013-2020", Kind: corpus.KindDecision, Body: "CAT", Instrument: "CAT"},
+		Passages: []corpus.Passage{
+			{ID: "n#para-1", Unit: "para-1", Text: "The complainant is A.A., a national of Kazakhstan born in 1978."},
+			{ID: "n#para-2", Unit: "para-2", Text: "His wife, an Uzbek national, and a lawyer who studied in France."},
+			{ID: "n#para-3", Unit: "para-3", Text: "He was sentenced to life in prison."},
+		},
+	}
+	corpus.Enrich(nationality)
+	check(nationality.Passages[2], "states", nationality.Passages[2].States, []string{"KZ", "UZ"})
+
 	report := &corpus.Document{
 		Entry:    corpus.Entry{ID: "cat-c-slv-co-3", Kind: corpus.KindReport, Body: "CAT", Symbol: "CAT/C/SLV/CO/3", States: []string{"SV"}},
 		Passages: []corpus.Passage{{ID: "r#para-1", Unit: "para-1", Text: "The Committee welcomes the report."}},

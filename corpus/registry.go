@@ -3,6 +3,7 @@ package corpus
 import (
 	"embed"
 	"sort"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -25,12 +26,26 @@ type token struct{ start, end int }
 func tokenize(s string, out []token) []token {
 	out = out[:0]
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf && !asciiWord[c] {
+			i++
+			continue
+		}
 		if !wordRuneAt(s, i) {
 			i += runeLen(s, i)
 			continue
 		}
 		j := i
-		for j < len(s) && wordRuneAt(s, j) {
+		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if !asciiWord[c] {
+					break
+				}
+				j++
+				continue
+			}
+			if !wordRuneAt(s, j) {
+				break
+			}
 			j += runeLen(s, j)
 		}
 		out = append(out, token{i, j})
@@ -38,6 +53,14 @@ func tokenize(s string, out []token) []token {
 	}
 	return out
 }
+
+// asciiWord marks the ASCII bytes that belong to words.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 func runeLen(s string, i int) int {
 	if s[i] < utf8.RuneSelf {
@@ -109,12 +132,19 @@ const (
 // gazetteer matches phrases over a text's words, leftmost-longest, in one
 // pass. Phrases are keyed by their first word (lower-cased for folded ones).
 type gazetteer struct {
+	// first maps a phrase's lower-cased first word to the phrases it opens.
+	first map[string]*firstWord
+}
+
+// firstWord holds the phrases that open with one word: folded ones, which
+// match in any case, and exact ones, keyed by the word as written.
+type firstWord struct {
+	fold  []*phrase
 	exact map[string][]*phrase
-	fold  map[string][]*phrase
 }
 
 func newGazetteer() *gazetteer {
-	return &gazetteer{exact: map[string][]*phrase{}, fold: map[string][]*phrase{}}
+	return &gazetteer{first: map[string]*firstWord{}}
 }
 
 // add registers name. It reports false if the name has no words or was
@@ -139,16 +169,24 @@ func (g *gazetteer) add(name string, fold bool, v *gazValue) bool {
 			p.gaps = append(p.gaps, gap)
 		}
 	}
-	m := g.exact
-	if fold {
-		m = g.fold
+	key := lowerWord(p.words[0])
+	fw := g.first[key]
+	if fw == nil {
+		fw = &firstWord{exact: map[string][]*phrase{}}
+		g.first[key] = fw
 	}
-	for _, q := range m[p.words[0]] {
+	list := &fw.fold
+	if !fold {
+		l := fw.exact[p.words[0]]
+		list = &l
+		defer func() { fw.exact[p.words[0]] = l }()
+	}
+	for _, q := range *list {
 		if equalStrings(q.words, p.words) && equalStrings(q.gaps, p.gaps) {
 			return false
 		}
 	}
-	m[p.words[0]] = append(m[p.words[0]], p)
+	*list = append(*list, p)
 	return true
 }
 
@@ -166,9 +204,13 @@ func equalStrings(a, b []string) bool {
 
 // finish orders each word's phrases longest first.
 func (g *gazetteer) finish() {
-	for _, m := range []map[string][]*phrase{g.exact, g.fold} {
-		for _, ps := range m {
-			sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].words) > len(ps[j].words) })
+	byLength := func(ps []*phrase) {
+		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].words) > len(ps[j].words) })
+	}
+	for _, fw := range g.first {
+		byLength(fw.fold)
+		for _, ps := range fw.exact {
+			byLength(ps)
 		}
 	}
 }
@@ -195,20 +237,28 @@ func toLower(w string) string {
 
 // matcher holds the scratch space of one matching pass.
 type matcher struct {
-	g     *gazetteer
-	s     string
-	toks  []token
-	lower []string // lower-cased words, filled lazily
+	g    *gazetteer
+	s    string
+	toks []token
+	buf  []byte // scratch space for folded
 }
 
-func (m *matcher) lowerAt(i int) string {
-	if m.lower == nil {
-		m.lower = make([]string, len(m.toks))
+// folded returns w lower-cased in scratch space that the next call reuses.
+// Callers index maps with string(m.folded(w)), which does not allocate.
+func (m *matcher) folded(w string) []byte {
+	m.buf = m.buf[:0]
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			m.buf = append(m.buf[:0], lowerWord(w)...)
+			return m.buf
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		m.buf = append(m.buf, c)
 	}
-	if m.lower[i] == "" {
-		m.lower[i] = lowerWord(m.word(i))
-	}
-	return m.lower[i]
+	return m.buf
 }
 
 func (m *matcher) word(i int) string { return m.s[m.toks[i].start:m.toks[i].end] }
@@ -229,14 +279,15 @@ func (m *matcher) longest(i int) (*phrase, int) {
 		}
 	}
 	// Folded phrases (instrument names) first: on a tie they win.
-	if first := m.word(i); len(m.g.fold) > 0 {
-		if ps, ok := m.g.fold[first]; ok {
-			try(ps)
-		} else if lw := m.lowerAt(i); lw != first {
-			try(m.g.fold[lw])
-		}
+	first := m.word(i)
+	fw, ok := m.g.first[string(m.folded(first))]
+	if !ok {
+		return nil, 0
 	}
-	try(m.g.exact[m.word(i)])
+	try(fw.fold)
+	if len(fw.exact) > 0 {
+		try(fw.exact[first])
+	}
 	return best, n
 }
 
@@ -248,7 +299,7 @@ func (m *matcher) matches(p *phrase, i int) bool {
 		t := m.toks[i+k]
 		w := m.s[t.start:t.end]
 		if p.fold {
-			if w != p.words[k] && m.lowerAt(i+k) != p.words[k] {
+			if w != p.words[k] && !strings.EqualFold(w, p.words[k]) {
 				return false
 			}
 		} else if w != p.words[k] {
