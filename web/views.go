@@ -189,7 +189,7 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		if hv.Date == "" {
 			hv.Date = h.Year
 		}
-		if hv.Heading == hv.UnitLabel {
+		if strings.HasPrefix(hv.UnitLabel, hv.Heading) {
 			hv.Heading = ""
 		}
 		hv.Symbol = strings.Join(h.Symbol, ", ")
@@ -417,7 +417,7 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 			Anchor: ps.Unit, Label: unitLabel(ps.Unit), Heading: ps.Heading, Paragraphs: paragraphs(ps.Text),
 			OwnArticle: ps.OwnArticle,
 		}
-		if pv.Heading == pv.Label {
+		if pv.Heading == pv.Label || strings.HasPrefix(pv.Label, pv.Heading) {
 			pv.Heading = ""
 		}
 		if ps.Language != "" && ps.Language != e.Language {

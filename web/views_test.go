@@ -261,4 +261,3 @@ func TestArticleLinks(t *testing.T) {
 		}
 	}
 }
-
