@@ -353,6 +353,20 @@ func (s *scan) findMentions() {
 		}
 		if g, n := s.genericAt(i); g != "" {
 			end := toks[i+n-1].end
+			// "the Optional Protocol to the Convention": the protocol of the
+			// instrument the second generic word means.
+			if g == "Protocol" && s.word(i+n) == "to" && s.word(i+n+1) == "the" && genericWords[s.word(i+n+2)] &&
+				isSpaceGap(s.gapBefore(i+n)) && !s.namedUnknown(i+n+2, 1) {
+				code := ""
+				if parent := s.resolveGeneric(s.word(i + n + 2)); parent != "" {
+					if child := s.childOf(parent, g); child != nil {
+						code = child.Short
+					}
+				}
+				s.add(mention{start: t.start, end: toks[i+n+2].end, tok: i, kind: mentionGeneric, word: g, code: code})
+				i += n + 3
+				continue
+			}
 			if s.namedUnknown(i, n) {
 				s.add(mention{start: t.start, end: end, tok: i, kind: mentionUnregistered})
 			} else {
@@ -492,7 +506,22 @@ func (s *scan) resolveGeneric(g string) string {
 			return in.Short
 		}
 	}
+	if s.ctx != nil {
+		if child := s.childOf(s.ctx.Short, g); child != nil && child.ParentCallsIt {
+			return child.Short
+		}
+	}
 	return ""
+}
+
+// childOf returns the protocol to parent that a text may call by g.
+func (s *scan) childOf(parent, g string) *Instrument {
+	for _, in := range s.x.instr.list {
+		if in.Parent == parent && in.hasGeneric(g) {
+			return in
+		}
+	}
+	return nil
 }
 
 // Words after a strict demonym that make it name a state ("American citizens").
@@ -546,6 +575,25 @@ var functionCaps = map[string]bool{
 	"Kingdom": true, "Special": true, "Rapporteur": true, "Committee": true, "Report": true, "Country": true,
 }
 
+// inLanguageList reports whether word i continues a list of capitalised
+// words that "in" opens: "in English, French and Spanish".
+func (s *scan) inLanguageList(i int) bool {
+	k := i
+	for n := 0; n < 8 && k > 0; n++ {
+		gap := strings.TrimSpace(s.gapBefore(k))
+		switch w := s.word(k - 1); {
+		case gap == "," && capitalized(w):
+			k--
+			continue
+		case (w == "and" || w == "or") && (gap == "") && k >= 2 && capitalized(s.word(k-2)):
+			k -= 2
+			continue
+		}
+		break
+	}
+	return k < i && languageBefore[s.word(k-1)] && isSpaceGap(s.gapBefore(k))
+}
+
 // stateCounts applies a state name's flags at word i (n words).
 func (s *scan) stateCounts(i, n int, f stateFlags) bool {
 	prev, next := "", ""
@@ -560,7 +608,7 @@ func (s *scan) stateCounts(i, n int, f stateFlags) bool {
 		return false
 	}
 	if f&flagDemonym != 0 {
-		if languageBefore[prev] && isSpaceGap(s.gapBefore(i)) || languageAfter[lowerWord(next)] {
+		if languageBefore[prev] && isSpaceGap(s.gapBefore(i)) || languageAfter[lowerWord(next)] || s.inLanguageList(i) {
 			return false
 		}
 	}

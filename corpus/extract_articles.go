@@ -20,7 +20,7 @@ var (
 	}
 	paragraphWords = map[string]bool{
 		"paragraph": true, "paragraphs": true, "para": true, "paras": true, "párrafo": true, "párrafos": true,
-		"paragraphe": true, "paragraphes": true, "inciso": true, "apartado": true,
+		"paragraphe": true, "paragraphes": true, "inciso": true, "apartado": true, "part": true, "parts": true,
 	}
 	// ofWords link a reference to the instrument it belongs to.
 	ofWords = map[string]bool{"of": true, "de": true, "del": true, "du": true, "des": true, "do": true, "da": true}
@@ -325,12 +325,15 @@ func (s *scan) parseItem(q int) (refItem, bool) {
 				if it.sub == "" {
 					it.sub = text[e:d]
 				}
-				p = d
+				p = skipSubs(text, d)
 				// "paragraphs 2 and 3": the list is of paragraphs, not articles.
 				for {
 					r, _ := listSeparator(text, p)
 					if r < 0 || r >= len(text) || !isDigit(text[r]) {
 						break
+					}
+					if sep := text[p:r]; strings.Contains(sep, ",") && strings.TrimFunc(sep, func(c rune) bool { return c == ',' || unicode.IsSpace(c) }) != "" {
+						break // ", and 26": the list of articles resumes
 					}
 					d := r
 					for d < len(text) && d-r < 4 && isDigit(text[d]) {
@@ -339,7 +342,7 @@ func (s *scan) parseItem(q int) (refItem, bool) {
 					if d-r > 3 || letterAt(text, d) {
 						break
 					}
-					p = d
+					p = skipSubs(text, d)
 				}
 				continue
 			}
@@ -348,6 +351,33 @@ func (s *scan) parseItem(q int) (refItem, bool) {
 	}
 	it.end = p
 	return it, true
+}
+
+// skipSubs skips sub-paragraphs such as "(e)" or " (a)(ii)" after p.
+func skipSubs(text string, p int) int {
+	for {
+		r := skipSpaces(text, p, 1)
+		if r >= len(text) || text[r] != '(' {
+			return p
+		}
+		e := strings.IndexByte(text[r:min(len(text), r+7)], ')')
+		if e <= 1 || !subParagraph(text[r+1:r+e]) {
+			return p
+		}
+		p = r + e + 1
+	}
+}
+
+// skipFootnotes skips footnote markers ("[[fn:6]]") at p.
+func skipFootnotes(text string, p int) int {
+	for strings.HasPrefix(text[p:], "[[fn:") {
+		e := strings.Index(text[p:], "]]")
+		if e < 0 || e > 16 {
+			return p
+		}
+		p += e + 2
+	}
+	return p
 }
 
 // subParagraph accepts "6", "a", "iv", "IV".
@@ -430,6 +460,14 @@ func (s *scan) connector(a, b int) bool {
 		return false
 	}
 	gap := s.m.s[a:b]
+	for strings.Contains(gap, "[[fn:") {
+		i := strings.Index(gap, "[[fn:")
+		e := strings.Index(gap[i:], "]]")
+		if e < 0 {
+			return false
+		}
+		gap = gap[:i] + " " + gap[i+e+2:]
+	}
 	for _, r := range gap {
 		if !(unicode.IsLetter(r) || unicode.IsSpace(r) || strings.ContainsRune(",;()/\u00a0", r)) {
 			return false
@@ -456,9 +494,9 @@ func (s *scan) procedural(start int) bool {
 // end, or "" where they belong to something outside the registry.
 func (s *scan) resolveChain(start, end int, rule bool) string {
 	text := s.m.s
-	p := skipSpaces(text, end, 2)
+	p := skipSpaces(text, skipFootnotes(text, end), 2)
 	if p < len(text) && text[p] == ',' {
-		p = skipSpaces(text, p+1, 2)
+		p = skipSpaces(text, skipFootnotes(text, p+1), 2)
 	}
 	if j := s.tokenAt(p); j >= 0 {
 		if ofWords[s.m.word(j)] {

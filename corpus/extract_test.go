@@ -11,12 +11,13 @@ import (
 )
 
 var (
-	catDecision = corpus.Context{DocumentID: "cat-c-1-d-1-2000", Kind: corpus.KindDecision, Instrument: "CAT", Body: "CAT", Language: "en"}
-	srReport    = corpus.Context{DocumentID: "a-1-1", Kind: corpus.KindReport, Body: "Special Rapporteur", Language: "en"}
-	iccprES     = corpus.Context{DocumentID: "iccpr-es", Kind: corpus.KindTreaty, Instrument: "ICCPR", Language: "es"}
-	smrText     = corpus.Context{DocumentID: "nelson-mandela-rules", Kind: corpus.KindRules, Instrument: "SMR", Language: "en"}
-	opText      = corpus.Context{DocumentID: "iccpr", Kind: corpus.KindTreaty, Instrument: "ICCPR-OP1", Language: "en"}
-	article     = corpus.Context{DocumentID: "blog", Kind: corpus.KindArticle, Language: "en"}
+	catDecision  = corpus.Context{DocumentID: "cat-c-1-d-1-2000", Kind: corpus.KindDecision, Instrument: "CAT", Body: "CAT", Language: "en"}
+	ccprDecision = corpus.Context{DocumentID: "ccpr-c-1-d-1-2000", Kind: corpus.KindDecision, Instrument: "ICCPR", Body: "CCPR", Language: "en"}
+	srReport     = corpus.Context{DocumentID: "a-1-1", Kind: corpus.KindReport, Body: "Special Rapporteur", Language: "en"}
+	iccprES      = corpus.Context{DocumentID: "iccpr-es", Kind: corpus.KindTreaty, Instrument: "ICCPR", Language: "es"}
+	smrText      = corpus.Context{DocumentID: "nelson-mandela-rules", Kind: corpus.KindRules, Instrument: "SMR", Language: "en"}
+	opText       = corpus.Context{DocumentID: "iccpr", Kind: corpus.KindTreaty, Instrument: "ICCPR-OP1", Language: "en"}
+	article      = corpus.Context{DocumentID: "blog", Kind: corpus.KindArticle, Language: "en"}
 )
 
 func TestExtractArticles(t *testing.T) {
@@ -58,6 +59,8 @@ func TestExtractArticles(t *testing.T) {
 		{"own protocol", opText, "in accordance with article 5 of the present Protocol", []string{"ICCPR-OP1 5"}},
 		{"context fallback", catDecision, "The complainant invokes article 16.", []string{"CAT 16"}},
 		{"no context", srReport, "The complainant invokes article 16.", nil},
+		{"paragraph list with subs", ccprDecision, "issues under articles 10, 14, paragraphs 1, 3(e) and 5, and 26, of the Covenant", []string{"ICCPR 10", "ICCPR 14", "ICCPR 14(1)", "ICCPR 26"}},
+		{"footnotes in a chain", ccprDecision, "It referred to article 45, part 7;[[fn:6]] article 48, parts 9 and 10;[[fn:7]] and article 68, part 6,[[fn:8]] of the Electoral Code.", nil},
 		{"range", catDecision, "articles 1 to 4 of the Convention", []string{"CAT 1", "CAT 2", "CAT 3", "CAT 4"}},
 		{"procedural formula", catDecision, "The Committee, acting under article 22 (7) of the Convention, decides that", nil},
 		{"date is no article", catDecision, "article 3, 12 March 2003", []string{"CAT 3"}},
@@ -112,6 +115,7 @@ func TestExtractStates(t *testing.T) {
 		{"Chad person", "Chad Smith travelled to Chad", []string{"TD"}},
 		{"Jersey", "New Jersey is not Jersey", []string{"JE"}},
 		{"case-sensitive", "the turkey and the chad of a ballot", nil},
+		{"language list", "[Adopted in English, French and Spanish. Subsequently to be issued also in Arabic, Chinese and Russian.]", nil},
 		{"language", "interviewed in French, the Spanish text and a Russian-speaking interpreter", nil},
 		{"demonym institution", "the French authorities and Swedish Migration Board", []string{"FR", "SE"}},
 		{"Moroccan Code", "the Moroccan Code of Criminal Procedure", []string{"MA"}},
@@ -150,6 +154,9 @@ func TestExtractInstruments(t *testing.T) {
 		{"Vienna Convention", catDecision, "the Vienna Convention on the Law of Treaties", nil},
 		{"generic after unrelated", iccprES, "la Convención sobre los privilegios e inmunidades de las Naciones Unidas", nil},
 		{"symbol words", srReport, "CAT/C/GC/4", nil},
+		{"Optional Protocol to the Convention", catDecision, "It has not ratified the Optional Protocol to the Convention.", []string{"OPCAT"}},
+		{"Optional Protocol in CCPR decision", ccprDecision, "inadmissible under article 2 of the Optional Protocol", []string{"ICCPR-OP1"}},
+		{"Optional Protocol in CAT decision", catDecision, "under the Optional Protocol", nil},
 		{"Convention for a state", catDecision, "The Convention entered into force for Canada in 1987.", []string{"CAT"}},
 	}
 	for _, tt := range tests {

@@ -27,6 +27,10 @@ type Instrument struct {
 	Body string `json:"body,omitempty"`
 	// Parent is, for a protocol, the instrument it supplements.
 	Parent string `json:"parent,omitempty"`
+	// ParentCallsIt reports whether the parent's documents call this
+	// protocol by its generic word alone ("the Optional Protocol" in a
+	// decision of the Human Rights Committee).
+	ParentCallsIt bool `json:"parent_calls_it,omitempty"`
 	// Generic are the words a text uses for the instrument without naming
 	// it: "Convention", "Covenant", "Pacto".
 	Generic []string `json:"generic,omitempty"`
