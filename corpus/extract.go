@@ -370,7 +370,14 @@ func (s *scan) findMentions() {
 			if s.namedUnknown(i, n) {
 				s.add(mention{start: t.start, end: end, tok: i, kind: mentionUnregistered})
 			} else {
-				s.add(mention{start: t.start, end: end, tok: i, kind: mentionGeneric, word: g, code: s.resolveGeneric(g)})
+				code := ""
+				if anaphoric[s.word(i-1)] && isSpaceGap(s.gapBefore(i)) {
+					code = s.precedingWithGeneric(g) // "article 9 of that Convention"
+				}
+				if code == "" {
+					code = s.resolveGeneric(g)
+				}
+				s.add(mention{start: t.start, end: end, tok: i, kind: mentionGeneric, word: g, code: code})
 			}
 			i += n
 			continue
@@ -497,6 +504,26 @@ func (s *scan) resolveGeneric(g string) string {
 			return p.Short
 		}
 	}
+	if code := s.precedingWithGeneric(g); code != "" {
+		return code
+	}
+	if s.ctx != nil {
+		if child := s.childOf(s.ctx.Short, g); child != nil && child.ParentCallsIt {
+			return child.Short
+		}
+	}
+	return ""
+}
+
+// anaphoric words point a generic word back to the instrument last named.
+var anaphoric = map[string]bool{
+	"that": true, "said": true, "same": true, "latter": true, "aforementioned": true, "dicha": true, "dicho": true,
+	"esa": true, "ese": true, "misma": true, "mismo": true, "cette": true,
+}
+
+// precedingWithGeneric returns the nearest preceding named instrument that a
+// text may call g.
+func (s *scan) precedingWithGeneric(g string) string {
 	for k := len(s.ms) - 1; k >= 0; k-- {
 		mt := s.ms[k]
 		if mt.kind != mentionInstrument {
@@ -504,11 +531,6 @@ func (s *scan) resolveGeneric(g string) string {
 		}
 		if in := s.x.instr.byShort[mt.code]; in != nil && in.hasGeneric(g) {
 			return in.Short
-		}
-	}
-	if s.ctx != nil {
-		if child := s.childOf(s.ctx.Short, g); child != nil && child.ParentCallsIt {
-			return child.Short
 		}
 	}
 	return ""

@@ -278,6 +278,12 @@ func (s *scan) parseItem(q int) (refItem, bool) {
 	if letterAt(text, p) {
 		return refItem{}, false // "3rd", "2nd"
 	}
+	if it.sub != "" && p+1 < len(text) && text[p] == '/' && isAlnumASCII(text[p+1]) { // "125E/a"
+		p += 2
+		for p < len(text) && p-it.start < 12 && isAlnumASCII(text[p]) {
+			p++
+		}
+	}
 	for k := 0; k < 3; k++ {
 		// "(6)", " (a)"
 		r := skipSpaces(text, p, 1)

@@ -61,6 +61,8 @@ func TestExtractArticles(t *testing.T) {
 		{"no context", srReport, "The complainant invokes article 16.", nil},
 		{"paragraph list with subs", ccprDecision, "issues under articles 10, 14, paragraphs 1, 3(e) and 5, and 26, of the Covenant", []string{"ICCPR 10", "ICCPR 14", "ICCPR 14(1)", "ICCPR 26"}},
 		{"footnotes in a chain", ccprDecision, "It referred to article 45, part 7;[[fn:6]] article 48, parts 9 and 10;[[fn:7]] and article 68, part 6,[[fn:8]] of the Electoral Code.", nil},
+		{"anaphoric generic", catDecision, "a violation of the European Convention on Human Rights. The Court ruled that article 9 of that Convention was not violated, nor article 10 (freedom of expression).", []string{"ECHR 10", "ECHR 9"}},
+		{"national law with letter", catDecision, "under article 125E/a of the Public Servants Law No. 657", nil},
 		{"range", catDecision, "articles 1 to 4 of the Convention", []string{"CAT 1", "CAT 2", "CAT 3", "CAT 4"}},
 		{"procedural formula", catDecision, "The Committee, acting under article 22 (7) of the Convention, decides that", nil},
 		{"date is no article", catDecision, "article 3, 12 March 2003", []string{"CAT 3"}},
