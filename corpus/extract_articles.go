@@ -202,6 +202,13 @@ func (s *scan) parseList(q int) ([]refItem, int) {
 		if r < 0 {
 			break
 		}
+		// "1 (1), (2) and (4)": more sub-paragraphs of the same article.
+		if r < len(text) && text[r] == '(' && !isRange {
+			if e := skipSubs(text, r); e > r {
+				end = e
+				continue
+			}
+		}
 		next, ok := s.parseItem(r)
 		if !ok || months[wordAt(text, skipSpaces(text, next.end, 1))] {
 			break
@@ -231,7 +238,7 @@ func listSeparator(text string, p int) (int, bool) {
 		comma = true
 		q = skipSpaces(text, q+1, 2)
 	}
-	if comma && q < len(text) && isDigit(text[q]) {
+	if comma && q < len(text) && (isDigit(text[q]) || text[q] == '(') {
 		return q, false
 	}
 	w := wordAt(text, q)
@@ -504,7 +511,15 @@ func (s *scan) resolveChain(start, end int, rule bool) string {
 	if p < len(text) && text[p] == ',' {
 		p = skipSpaces(text, skipFootnotes(text, p+1), 2)
 	}
+	last := sort.Search(len(s.ms), func(k int) bool { return s.ms[k].end > start }) - 1
 	if j := s.tokenAt(p); j >= 0 {
+		if w := s.m.word(j); w == "thereof" || w == "thereto" {
+			// "article 67 thereof": of the last thing named, law or instrument.
+			if last >= 0 && s.instrumentMention(s.ms[last]) && s.compatible(s.ms[last].code, rule) {
+				return s.ms[last].code
+			}
+			return ""
+		}
 		if ofWords[s.m.word(j)] {
 			// "of the Convention", "de la Convención": the instrument named
 			// there, or none at all ("of the Criminal Code", "of its rules of procedure").
@@ -529,7 +544,6 @@ func (s *scan) resolveChain(start, end int, rule bool) string {
 		}
 	}
 	// The nearest preceding mention in the same sentence.
-	last := sort.Search(len(s.ms), func(k int) bool { return s.ms[k].end > start }) - 1
 	for k := last; k >= 0; k-- {
 		mt := s.ms[k]
 		if s.sentenceBreak(mt.end, start) {

@@ -13,6 +13,7 @@ import (
 var (
 	catDecision  = corpus.Context{DocumentID: "cat-c-1-d-1-2000", Kind: corpus.KindDecision, Instrument: "CAT", Body: "CAT", Language: "en"}
 	ccprDecision = corpus.Context{DocumentID: "ccpr-c-1-d-1-2000", Kind: corpus.KindDecision, Instrument: "ICCPR", Body: "CCPR", Language: "en"}
+	cerdDecision = corpus.Context{DocumentID: "cerd-c-1-d-1-2000", Kind: corpus.KindDecision, Instrument: "ICERD", Body: "CERD", Language: "en"}
 	srReport     = corpus.Context{DocumentID: "a-1-1", Kind: corpus.KindReport, Body: "Special Rapporteur", Language: "en"}
 	iccprES      = corpus.Context{DocumentID: "iccpr-es", Kind: corpus.KindTreaty, Instrument: "ICCPR", Language: "es"}
 	smrText      = corpus.Context{DocumentID: "nelson-mandela-rules", Kind: corpus.KindRules, Instrument: "SMR", Language: "en"}
@@ -63,6 +64,9 @@ func TestExtractArticles(t *testing.T) {
 		{"footnotes in a chain", ccprDecision, "It referred to article 45, part 7;[[fn:6]] article 48, parts 9 and 10;[[fn:7]] and article 68, part 6,[[fn:8]] of the Electoral Code.", nil},
 		{"anaphoric generic", catDecision, "a violation of the European Convention on Human Rights. The Court ruled that article 9 of that Convention was not violated, nor article 10 (freedom of expression).", []string{"ECHR 10", "ECHR 9"}},
 		{"national law with letter", catDecision, "under article 125E/a of the Public Servants Law No. 657", nil},
+		{"sub-paragraph lists", cerdDecision, "his rights under articles 1 (1), (2) and (4), 2 (1) (a) and (2), 5 (a) and (d) (iv), and 9 (1) of the Convention.[[fn:8]]", []string{"ICERD 1", "ICERD 1(1)", "ICERD 2", "ICERD 2(1)", "ICERD 5", "ICERD 5(a)", "ICERD 9", "ICERD 9(1)"}},
+		{"thereof after a law", cerdDecision, "the rights enshrined in article 423 of the Constitution of the Republic of Ecuador, or the right established in article 67 thereof", nil},
+		{"thereof after an instrument", srReport, "the Convention against Torture, in particular article 2 thereof", []string{"CAT 2"}},
 		{"range", catDecision, "articles 1 to 4 of the Convention", []string{"CAT 1", "CAT 2", "CAT 3", "CAT 4"}},
 		{"procedural formula", catDecision, "The Committee, acting under article 22 (7) of the Convention, decides that", nil},
 		{"date is no article", catDecision, "article 3, 12 March 2003", []string{"CAT 3"}},
