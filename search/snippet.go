@@ -4,6 +4,7 @@ import (
 	"html"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // snippetMax is the length of a snippet made from a passage's opening when
@@ -15,9 +16,38 @@ const snippetMax = 300
 // result is safe to render as HTML.
 func snippetFromFragments(frags []string) string {
 	for i, f := range frags {
-		frags[i] = strings.TrimSpace(f)
+		frags[i] = wordBoundaries(strings.TrimSpace(f))
 	}
-	return strings.Join(frags, " … ")
+	return strings.Join(frags, " ")
+}
+
+const ellipsis = "…"
+
+// wordBoundaries trims the partial words Bleve's fragmenter leaves where it
+// cut a fragment out of a longer text ("…ion of Expulsion" → "… of
+// Expulsion"). It only cuts plain text, never inside a tag or an entity.
+func wordBoundaries(f string) string {
+	if rest, ok := strings.CutPrefix(f, ellipsis); ok && startsWord(rest) {
+		if i := strings.IndexAny(rest, " \n<&"); i > 0 && (rest[i] == ' ' || rest[i] == '\n') {
+			f = ellipsis + " " + strings.TrimLeft(rest[i:], " \n")
+		}
+	}
+	if rest, ok := strings.CutSuffix(f, ellipsis); ok && endsWord(rest) {
+		if i := strings.LastIndexAny(rest, " \n>;"); i > 0 && (rest[i] == ' ' || rest[i] == '\n') {
+			f = strings.TrimRight(rest[:i], " \n,;:") + " " + ellipsis
+		}
+	}
+	return f
+}
+
+func startsWord(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func endsWord(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // leadSnippet is the escaped opening of text, cut at a word boundary.
