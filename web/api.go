@@ -331,7 +331,7 @@ func (s *server) handleAPIPassage(w http.ResponseWriter, r *http.Request) error 
 	}
 	out := toAPIPassage(*p)
 	if p.OwnArticle != "" {
-		c, err := s.search.CitedBy(r.Context(), p.OwnArticle, citedByLimit)
+		c, err := s.search.CitedBy(r.Context(), p.OwnArticle, apiCitedByLimit)
 		if err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ var kindLabels = map[string]string{
 // label, or the value itself.
 func (s *server) name(field, code string) string {
 	if s.names != nil {
-		if n := s.names(field, code); n != "" {
+		if n := s.names(field, code); n != "" && n != code {
 			return n
 		}
 	}

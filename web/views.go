@@ -345,7 +345,8 @@ type docPage struct {
 }
 
 const (
-	citedByLimit       = 200 // citing passages asked for per provision
+	citedByLimit       = 100  // citing passages asked for per provision on a document page
+	apiCitedByLimit    = 1000 // and for /api/passages/{id}
 	citedByDocsShown   = 10
 	citedByPassagesDoc = 12
 )
