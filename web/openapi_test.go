@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -97,5 +99,47 @@ func TestOpenAPIResponses(t *testing.T) {
 				t.Errorf("response does not match the spec: %v\n%s", err, rec.Body)
 			}
 		})
+	}
+}
+
+// TestOpenAPIRealServer validates a running server's responses (the real
+// index) when HRSEARCH_BROWSER_URL points at one.
+func TestOpenAPIRealServer(t *testing.T) {
+	base := strings.TrimSuffix(os.Getenv("HRSEARCH_BROWSER_URL"), "/")
+	if base == "" {
+		t.Skip("set HRSEARCH_BROWSER_URL to a running hrsearch serve to validate its responses")
+	}
+	h, _ := newTestHandler(t, nil)
+	_, router := loadOpenAPI(t, h)
+	for _, target := range []string{
+		"/api/search?q=non-refoulement",
+		"/api/search?q=CAT+article+3&size=20",
+		"/api/search?state=SV&kind=decision",
+		"/api/facets/article?q=torture",
+		"/api/documents/cat",
+		"/api/passages/cat%23art-3",
+		"/api/passages/cat-c-12-d-13-1993%23para-9.2",
+		"/api/documents/nope",
+	} {
+		resp, err := http.Get(base + target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		req := httptest.NewRequest("GET", "http://example.com"+target, nil)
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s: %v", target, err)
+		}
+		in := &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+			Status:                 resp.StatusCode, Header: resp.Header,
+			Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+		}
+		in.SetBodyBytes(body)
+		if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+			t.Errorf("%s (%d): %v", target, resp.StatusCode, err)
+		}
 	}
 }
