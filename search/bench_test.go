@@ -1,0 +1,64 @@
+package search_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hrsearch/hrsearch/search"
+)
+
+// benchSearch runs req b.N times on the demo index and reports, besides
+// ns/op, the median and 95th percentile of the per-search durations.
+func benchSearch(b *testing.B, req search.Request) {
+	s := demo(b)
+	ctx := context.Background()
+	// Warm the index's caches and check the request works.
+	res, err := s.Search(ctx, req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Total == 0 {
+		b.Fatalf("%+v: no hits", req)
+	}
+	durs := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		if _, err := s.Search(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+		durs = append(durs, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(durs)
+	b.ReportMetric(float64(durs[len(durs)/2].Nanoseconds()), "p50-ns")
+	b.ReportMetric(float64(durs[len(durs)*95/100].Nanoseconds()), "p95-ns")
+	b.ReportMetric(float64(res.Total), "hits")
+}
+
+func BenchmarkTerm(b *testing.B) {
+	benchSearch(b, search.Request{Query: "torture"})
+}
+
+func BenchmarkPhrase(b *testing.B) {
+	benchSearch(b, search.Request{Query: `"diplomatic assurances"`})
+}
+
+func BenchmarkFilteredFacetedHighlighted(b *testing.B) {
+	benchSearch(b, search.Request{
+		Query:   "detention",
+		Filters: map[string][]string{search.FilterKind: {"decision"}, search.FilterState: {"CH"}},
+		Facets:  search.FacetNames, // all six
+	})
+}
+
+func BenchmarkArticleReference(b *testing.B) {
+	benchSearch(b, search.Request{Query: "CAT article 3"})
+}
+
+func BenchmarkBrowse(b *testing.B) {
+	benchSearch(b, search.Request{Filters: map[string][]string{search.FilterArticle: {"CAT 3"}}})
+}
