@@ -14,14 +14,21 @@ demo: build
 	$(BIN) demo --catalog $(SHARED)/corpus/catalog.jsonl --data $(DATA) --addr $(ADDR)
 
 # The demo index is built once with a plain binary (the race detector makes
-# ingest 7x slower) and each test process works on its own copy.
+# ingest 7x slower) and each test process works on its own copy. A server on
+# another copy lets the browser tests drive the real UI end to end.
+TEST_ADDR ?= 127.0.0.1:18080
 test: build
 	@test -f $(SHARED)/corpus/catalog.jsonl || { echo "shared corpus not found at $(SHARED) (set SHARED=...)"; exit 1; }
 	@gofmt -l . | (! grep .) || { echo "gofmt: files above need formatting"; exit 1; }
 	go vet ./...
-	rm -rf .cache/test-demo && mkdir -p .cache
+	rm -rf .cache/test-demo .cache/test-serve && mkdir -p .cache
 	$(BIN) index --catalog $(SHARED)/corpus/catalog.jsonl --data .cache/test-demo
-	HRSEARCH_SHARED=$(SHARED) HRSEARCH_DEMO_DATA=$(abspath .cache/test-demo) go test -race -timeout 20m ./...
+	cp -r .cache/test-demo .cache/test-serve
+	$(BIN) serve --data .cache/test-serve --addr $(TEST_ADDR) --rate-limit 0 2>.cache/test-serve.log & pid=$$!; \
+	trap "kill $$pid 2>/dev/null" EXIT; \
+	for i in $$(seq 50); do curl -fs http://$(TEST_ADDR)/healthz >/dev/null && break; sleep 0.2; done; \
+	HRSEARCH_SHARED=$(SHARED) HRSEARCH_DEMO_DATA=$(abspath .cache/test-demo) HRSEARCH_BROWSER_URL=http://$(TEST_ADDR) \
+		go test -race -timeout 20m ./...
 
 eval: build
 	$(BIN) eval --data $(DATA) --topics $(SHARED)/eval/topics.tsv --qrels $(SHARED)/eval/qrels.txt -v

@@ -19,7 +19,7 @@ import (
 // PipelineVersion changes whenever reading, segmentation, extraction or the
 // mapping change what a document turns into; a stored document whose indexed
 // version differs is re-indexed.
-const PipelineVersion = "1"
+const PipelineVersion = "2"
 
 // boltTimeout is how long opening an index waits for another process's
 // lock before failing: without it a second process blocks for ever.
@@ -194,31 +194,9 @@ func (ix *Index) Apply(updates []Update) error {
 	return nil
 }
 
-// passageDoc is the Bleve document of one passage. Its JSON names are the
-// mapping's field names.
-type passageDoc struct {
-	typ        string
-	Text       string   `json:"text"`
-	Heading    string   `json:"heading,omitempty"`
-	Title      string   `json:"title,omitempty"`
-	Document   string   `json:"document"`
-	Unit       string   `json:"unit"`
-	Order      float64  `json:"order"`
-	Kind       string   `json:"kind,omitempty"`
-	Language   string   `json:"language,omitempty"`
-	Body       string   `json:"body,omitempty"`
-	Year       string   `json:"year,omitempty"`
-	Date       string   `json:"date,omitempty"`
-	Symbol     []string `json:"symbol,omitempty"`
-	Instrument []string `json:"instrument,omitempty"`
-	Article    []string `json:"article,omitempty"`
-	State      []string `json:"state,omitempty"`
-	OwnArticle string   `json:"own_article,omitempty"`
-	Tier       string   `json:"tier,omitempty"`
-}
-
-// BleveType picks the document mapping, and so the analyzers, by language.
-func (d *passageDoc) BleveType() string { return d.typ }
+// typeField names the document mapping (and so the analyzers) of a
+// passage; it is Bleve's default type field.
+const typeField = "_type"
 
 // Tiers of text, from the most to the least authoritative.
 const (
@@ -244,36 +222,56 @@ func TierOf(kind string) string {
 	return TierCommentary
 }
 
-func newPassageDoc(e *corpus.Entry, p *corpus.Passage) *passageDoc {
+// newPassageDoc is the Bleve document of one passage: the mapping's field
+// names to values. Empty values are left out, so that no facet counts an
+// empty string and no filter matches one.
+func newPassageDoc(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 	lang := p.Language
 	if lang == "" {
 		lang = e.Language
 	}
-	d := &passageDoc{
-		typ:        typeFor(lang),
-		Text:       p.Text,
-		Heading:    p.Heading,
-		Title:      e.Title,
-		Document:   e.ID,
-		Unit:       p.Unit,
-		Order:      float64(p.Order),
-		Kind:       e.Kind,
-		Language:   lang,
-		Body:       e.Body,
-		Date:       e.Date,
-		Symbol:     p.Symbols,
-		Instrument: p.Instruments,
-		Article:    p.Articles,
-		State:      p.States,
-		OwnArticle: OwnArticle(p),
-		Tier:       TierOf(e.Kind),
+	d := map[string]interface{}{
+		typeField:     typeFor(lang),
+		FieldDocument: e.ID,
+		FieldUnit:     p.Unit,
+		FieldOrder:    float64(p.Order),
+		FieldText:     p.Text,
+		FieldTier:     TierOf(e.Kind),
 	}
+	set := func(field, v string) {
+		if v != "" {
+			d[field] = v
+		}
+	}
+	set(FieldHeading, p.Heading)
+	set(FieldTitle, e.Title)
+	set(FieldKind, e.Kind)
+	set(FieldLanguage, lang)
+	set(FieldBody, e.Body)
+	set(FieldDate, e.Date)
+	set(FieldOwnArticle, OwnArticle(p))
 	if y := e.YearOf(); y > 0 {
-		d.Year = strconv.Itoa(y)
+		d[FieldYear] = strconv.Itoa(y)
 	}
-	if e.Symbol != "" && !contains(d.Symbol, e.Symbol) {
-		d.Symbol = append([]string{e.Symbol}, d.Symbol...)
+	symbols := p.Symbols
+	if e.Symbol != "" && !contains(symbols, e.Symbol) {
+		symbols = append([]string{e.Symbol}, symbols...)
 	}
+	setAll := func(field string, vs []string) {
+		var out []string
+		for _, v := range vs {
+			if v != "" {
+				out = append(out, v)
+			}
+		}
+		if len(out) > 0 {
+			d[field] = out
+		}
+	}
+	setAll(FieldSymbol, symbols)
+	setAll(FieldInstr, p.Instruments)
+	setAll(FieldArticle, p.Articles)
+	setAll(FieldState, p.States)
 	return d
 }
 

@@ -81,6 +81,8 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
 	im.ScoringModel = index.BM25Scoring
 	im.DefaultAnalyzer = AnalyzerFolded
+	im.TypeField = typeField
+	im.DefaultType = TypeOther
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false

@@ -39,7 +39,7 @@ func passageFrom(id string, f map[string]interface{}) Passage {
 
 // Passages returns a document's passages in order.
 func (s *Searcher) Passages(ctx context.Context, documentID string) ([]Passage, error) {
-	ctx, cancel := context.WithTimeout(ctx, SearchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	req := bleve.NewSearchRequestOptions(termQ(indexer.FieldDocument, documentID, 1), maxPassagesPerDocument, 0, false)
 	req.Fields = passageFields
@@ -60,7 +60,7 @@ func (s *Searcher) Passages(ctx context.Context, documentID string) ([]Passage, 
 
 // Passage returns one passage by id ("cat#art-3").
 func (s *Searcher) Passage(ctx context.Context, id string) (*Passage, error) {
-	ctx, cancel := context.WithTimeout(ctx, SearchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery([]string{id}), 1, 0, false)
 	req.Fields = passageFields
@@ -78,9 +78,13 @@ func (s *Searcher) Passage(ctx context.Context, id string) (*Passage, error) {
 // Provision returns the passage that is the given provision ("CAT 3"),
 // preferring the catalog language's text over translations.
 func (s *Searcher) Provision(ctx context.Context, article string) (*Passage, error) {
-	ctx, cancel := context.WithTimeout(ctx, SearchTimeout)
+	article = NormalizeFilter(FilterArticle, article)
+	if article == "" {
+		return nil, fmt.Errorf("provision %q: %w", article, corpus.ErrNotFound)
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	req := bleve.NewSearchRequestOptions(termQ(indexer.FieldOwnArticle, NormalizeFilter(FilterArticle, article), 1), 20, 0, false)
+	req := bleve.NewSearchRequestOptions(termQ(indexer.FieldOwnArticle, article, 1), 20, 0, false)
 	req.Fields = passageFields
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -115,7 +119,7 @@ func provisionPreference(p *Passage) int {
 // CitedBy lists the passages whose article facet includes article, other
 // than the provision itself, grouped by document in document order.
 func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*CitedBy, error) {
-	ctx, cancel := context.WithTimeout(ctx, SearchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	article = NormalizeFilter(FilterArticle, article)
 	if limit <= 0 || limit > MaxWindow {

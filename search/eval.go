@@ -69,6 +69,16 @@ type Scores struct {
 // 2^grade−1 and log2 discount, the ideal from the judged grades; MRR of the
 // first passage of grade ≥ 2; recall of the passages of grade ≥ 2.
 func Evaluate(ranked []string, judged map[string]int, k int) Scores {
+	// A passage counts once, at its first rank.
+	seen := make(map[string]bool, len(ranked))
+	uniq := ranked[:0:0]
+	for _, id := range ranked {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	ranked = uniq
 	if len(ranked) > k {
 		ranked = ranked[:k]
 	}

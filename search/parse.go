@@ -146,7 +146,7 @@ func lex(q string) ([]token, bool) {
 		case r == ')':
 			toks = append(toks, token{kind: tClose})
 			i++
-		case r == '-' && (i+1 < len(q) && (q[i+1] == '"' || q[i+1] == '(' || isWordStart(q[i+1:]))) && (i == 0 || q[i-1] == ' ' || q[i-1] == '('):
+		case r == '-' && (i+1 < len(q) && (q[i+1] == '"' || q[i+1] == '(' || isWordStart(q[i+1:]))) && (i == 0 || isSpaceBefore(q, i) || q[i-1] == '('):
 			toks = append(toks, token{kind: tNot})
 			i++
 		default:
@@ -187,6 +187,11 @@ func lex(q string) ([]token, bool) {
 		}
 	}
 	return toks, true
+}
+
+func isSpaceBefore(q string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(q[:i])
+	return unicode.IsSpace(r)
 }
 
 func isWordStart(s string) bool {
@@ -353,11 +358,19 @@ func String(n Node) string {
 		if v == "" {
 			v = n.From + ".." + n.To
 		}
-		if strings.ContainsAny(v, " ") {
-			v = `"` + v + `"`
+		if strings.ContainsAny(v, " ()\"\t") || strings.ContainsFunc(v, unicode.IsSpace) {
+			v = `"` + strings.ReplaceAll(v, `"`, "") + `"`
 		}
 		return n.Field + ":" + v
 	case Not:
+		switch c := n.Child.(type) {
+		case Or:
+			return "-(" + String(c) + ")"
+		case And:
+			if len(c.Children) > 1 {
+				return "-(" + String(c) + ")"
+			}
+		}
 		return "-" + String(n.Child)
 	case And:
 		parts := make([]string, 0, len(n.Children))

@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -94,6 +95,7 @@ func (s *Searcher) plan(req Request) *plan {
 	if a, ok := node.(And); ok {
 		top = a.Children
 	}
+	var filterGroups []query.Query // (instrument:ICCPR OR instrument:ECHR)
 	for _, n := range top {
 		switch n := n.(type) {
 		case Filter:
@@ -101,13 +103,25 @@ func (s *Searcher) plan(req Request) *plan {
 		case Not:
 			excluded = append(excluded, n.Child)
 		default:
-			textNodes = append(textNodes, n)
+			if filterOnly(n) {
+				filterGroups = append(filterGroups, filterNodeQuery(n))
+			} else {
+				textNodes = append(textNodes, n)
+			}
 		}
 	}
-	for f, vals := range req.Filters {
-		for _, v := range vals {
+	// The request's filters (facet links, API parameters) AND the filters
+	// written in the query; within each, values of one field OR.
+	var requested []Filter
+	fields := make([]string, 0, len(req.Filters))
+	for f := range req.Filters {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		for _, v := range req.Filters[f] {
 			if v = strings.TrimSpace(v); v != "" {
-				filters = append(filters, filterFromValue(f, v))
+				requested = append(requested, filterFromValue(f, v))
 			}
 		}
 	}
@@ -157,11 +171,23 @@ func (s *Searcher) plan(req Request) *plan {
 	} else {
 		bq.AddMust(query.NewMatchAllQuery())
 	}
-	if fq := filterQuery(filters); fq != nil {
-		bq.AddFilter(fq)
+	fqs := filterGroups
+	for _, fs := range [][]Filter{filters, requested} {
+		if fq := filterQuery(fs); fq != nil {
+			fqs = append(fqs, fq)
+		}
+	}
+	switch len(fqs) {
+	case 0:
+	case 1:
+		bq.AddFilter(fqs[0])
+	default:
+		bq.AddFilter(query.NewConjunctionQuery(fqs))
 	}
 	for _, n := range excluded {
-		if q, _ := s.textQuery(n, nil); q != nil {
+		if filterOnly(n) {
+			bq.AddMustNot(filterNodeQuery(n)) // -kind:decision
+		} else if q, _ := s.textQuery(n, nil); q != nil {
 			bq.AddMustNot(q)
 		}
 	}
@@ -172,6 +198,54 @@ func (s *Searcher) plan(req Request) *plan {
 		p.highlight = query.NewMatchNoneQuery()
 	}
 	return p
+}
+
+// filterOnly reports whether n holds filters and nothing else.
+func filterOnly(n Node) bool {
+	switch n := n.(type) {
+	case Filter:
+		return true
+	case Not:
+		return filterOnly(n.Child)
+	case And:
+		for _, c := range n.Children {
+			if !filterOnly(c) {
+				return false
+			}
+		}
+		return len(n.Children) > 0
+	case Or:
+		for _, c := range n.Children {
+			if !filterOnly(c) {
+				return false
+			}
+		}
+		return len(n.Children) > 0
+	}
+	return false
+}
+
+// filterNodeQuery turns a filter-only node into an unscored filter.
+func filterNodeQuery(n Node) query.Query {
+	switch n := n.(type) {
+	case Filter:
+		return filterQuery([]Filter{n})
+	case Not:
+		return query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, []query.Query{filterNodeQuery(n.Child)})
+	case And:
+		var qs []query.Query
+		for _, c := range n.Children {
+			qs = append(qs, filterNodeQuery(c))
+		}
+		return query.NewConjunctionQuery(qs)
+	case Or:
+		var qs []query.Query
+		for _, c := range n.Children {
+			qs = append(qs, filterNodeQuery(c))
+		}
+		return query.NewDisjunctionQuery(qs)
+	}
+	return query.NewMatchAllQuery()
 }
 
 // termWords lists the words of the text nodes, in order.
@@ -277,7 +351,16 @@ func (s *Searcher) textQuery(n Node, p *plan) (query.Query, []query.Query) {
 // trial"), which are one unit expanded together.
 func (s *Searcher) units(nodes []Node, p *plan) (qs, hl []query.Query) {
 	i := 0
+	seen := map[string]bool{} // a repeated word is one unit: "torture torture" costs one
 	for i < len(nodes) {
+		if t, ok := nodes[i].(Term); ok {
+			key := strings.ToLower(String(t))
+			if seen[key] {
+				i++
+				continue
+			}
+			seen[key] = true
+		}
 		if span, q, h := s.lexiconSpan(nodes[i:], p); span > 0 {
 			qs = append(qs, q)
 			hl = append(hl, h...)

@@ -42,6 +42,8 @@ const (
 	// rescoreWindow is how many of Bleve's best hits the domain ranking
 	// reorders. Deeper pages keep the order of the window they fall in.
 	rescoreWindow = 300
+	// MaxFilterValues caps the values of one filter: each is a clause.
+	MaxFilterValues = 50
 	// maxPassagesPerDocument bounds a document view.
 	maxPassagesPerDocument = 10000
 )
@@ -53,17 +55,32 @@ type Searcher struct {
 	idx       bleve.Index
 	lex       *Lexicon
 	analyzers []analysis.Analyzer // the languages a query is analysed in
-	stop      analysis.Analyzer   // English analysis, to drop stop words
+	timeout   time.Duration
+}
+
+// Option configures a Searcher.
+type Option func(*Searcher)
+
+// WithTimeout sets the deadline of every search (default SearchTimeout).
+func WithTimeout(d time.Duration) Option {
+	return func(s *Searcher) {
+		if d > 0 {
+			s.timeout = d
+		}
+	}
 }
 
 // New returns a Searcher over idx, an index built with indexer's mapping.
-func New(idx bleve.Index) (*Searcher, error) {
+func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 	setClauseLimit.Do(func() { searcher.DisjunctionMaxClauseCount = maxClauses })
 	lex, err := LoadLexicon()
 	if err != nil {
 		return nil, err
 	}
-	s := &Searcher{idx: idx, lex: lex}
+	s := &Searcher{idx: idx, lex: lex, timeout: SearchTimeout}
+	for _, o := range opts {
+		o(s)
+	}
 	for _, name := range []string{indexer.AnalyzerEnglish, indexer.AnalyzerSpanish, indexer.AnalyzerFolded} {
 		a := idx.Mapping().AnalyzerNamed(name)
 		if a == nil {
@@ -112,9 +129,12 @@ func validate(req *Request) error {
 	default:
 		return fmt.Errorf("%w: sort must be %s, %s or %s", corpus.ErrInvalid, SortRelevance, SortDate, SortDateAsc)
 	}
-	for f := range req.Filters {
+	for f, vals := range req.Filters {
 		if !filterFields[f] {
 			return fmt.Errorf("%w: unknown filter %q", corpus.ErrInvalid, f)
+		}
+		if len(vals) > MaxFilterValues {
+			return fmt.Errorf("%w: at most %d values of %s", corpus.ErrInvalid, MaxFilterValues, f)
 		}
 	}
 	return nil
@@ -126,20 +146,19 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 	if err := validate(&req); err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, SearchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 
 	plan := s.plan(req)
 	from := (req.Page - 1) * req.Size
-	window := req.Size + from
-	rescore := req.Sort == "" || req.Sort == SortRelevance
-	if rescore && window < rescoreWindow && plan.text != nil {
-		window = rescoreWindow
-	}
+	rescore := (req.Sort == "" || req.Sort == SortRelevance) && plan.text != nil
 
-	sreq := bleve.NewSearchRequestOptions(plan.query, window, 0, false)
-	if !rescore || plan.text == nil {
-		sreq = bleve.NewSearchRequestOptions(plan.query, req.Size, from, false)
+	// Relevance ranking reorders a fixed window of Bleve's best hits, the
+	// same for every page, so that pages never overlap; deeper hits follow
+	// in Bleve's order.
+	sreq := bleve.NewSearchRequestOptions(plan.query, req.Size, from, false)
+	if rescore {
+		sreq = bleve.NewSearchRequestOptions(plan.query, rescoreWindow, 0, false)
 	}
 	sreq.Fields = rankFields
 	facets := req.Facets
@@ -182,7 +201,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 	for _, h := range res.Hits {
 		page = append(page, scoredFrom(h.ID, h.Score, h.Fields))
 	}
-	if rescore && plan.text != nil {
+	if rescore {
 		// The governing texts are few and short: make sure the best of them
 		// are candidates even when findings fill Bleve's window.
 		extra, err := s.authoritative(ctx, plan, page)
@@ -195,6 +214,13 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 			return nil, err
 		}
 		rerank(page, plan, cov)
+		if from+req.Size > len(page) && res.Total > uint64(len(res.Hits)) {
+			tail, err := s.tail(ctx, plan, len(res.Hits), from+req.Size-len(page)+len(extra), page)
+			if err != nil {
+				return nil, err
+			}
+			page = append(page, tail...)
+		}
 		if from >= len(page) {
 			page = nil
 		} else {
@@ -373,4 +399,26 @@ func scoredFrom(id string, score float64, f map[string]interface{}) scored {
 		order: num(f[indexer.FieldOrder]), tier: str(f[indexer.FieldTier]),
 		lang: str(f[indexer.FieldLanguage]), own: str(f[indexer.FieldOwnArticle]),
 		unit: str(f[indexer.FieldUnit])}
+}
+
+// tail returns Bleve's hits ranked from offset on, in its order, leaving
+// out those already ranked.
+func (s *Searcher) tail(ctx context.Context, p *plan, offset, n int, ranked []scored) ([]scored, error) {
+	have := make(map[string]bool, len(ranked))
+	for _, h := range ranked {
+		have[h.id] = true
+	}
+	req := bleve.NewSearchRequestOptions(p.query, min(n, MaxWindow), offset, false)
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	out := make([]scored, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		if !have[h.ID] {
+			out = append(out, scored{id: h.ID, score: h.Score})
+		}
+	}
+	return out, nil
 }
