@@ -98,7 +98,9 @@ func (d storeDocuments) Document(ctx context.Context, id string) (*web.DocInfo, 
 	if err != nil {
 		return nil, err
 	}
-	return &web.DocInfo{Entry: rec.Effective(), Source: rec.Source, FinalURL: rec.FinalURL,
+	e := rec.Effective()
+	e.Title = corpus.DisplayTitle(&e)
+	return &web.DocInfo{Entry: e, Source: rec.Source, FinalURL: rec.FinalURL,
 		ContentType: rec.ContentType, SHA256: rec.SHA256, FetchedAt: rec.FetchedAt, Status: rec.Status}, nil
 }
 
