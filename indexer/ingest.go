@@ -43,7 +43,6 @@ func Passages(ctx context.Context, e *corpus.Entry, raw []byte) (*corpus.Documen
 		return nil, fmt.Errorf("reading %s as %s: %w", e.ID, format, err)
 	}
 	doc := &corpus.Document{Entry: *e}
-	doc.Title = corpus.DisplayTitle(e)
 	doc.Passages = corpus.Segment(e, blocks)
 	corpus.Enrich(doc)
 	return doc, nil

@@ -12,11 +12,15 @@ import (
 	"github.com/hrsearch/hrsearch/indexer"
 )
 
-var passageFields = []string{indexer.FieldDocument, indexer.FieldUnit, indexer.FieldOrder, indexer.FieldHeading,
+var passageFields = []string{indexer.FieldBody, indexer.FieldDocument, indexer.FieldUnit, indexer.FieldOrder, indexer.FieldHeading,
 	indexer.FieldText, indexer.FieldLanguage, indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState,
 	indexer.FieldSymbol, indexer.FieldOwnArticle, indexer.FieldKind, indexer.FieldTitle, indexer.FieldYear, indexer.FieldDate}
 
 func passageFrom(id string, f map[string]interface{}) Passage {
+	title := str(f[indexer.FieldTitle])
+	if title == "" {
+		title = displayTitle(str(f[indexer.FieldDocument]), str(f[indexer.FieldBody]), strs(f[indexer.FieldSymbol]))
+	}
 	return Passage{
 		ID:         id,
 		Document:   str(f[indexer.FieldDocument]),
@@ -31,7 +35,7 @@ func passageFrom(id string, f map[string]interface{}) Passage {
 		Symbol:     strs(f[indexer.FieldSymbol]),
 		OwnArticle: str(f[indexer.FieldOwnArticle]),
 		Kind:       str(f[indexer.FieldKind]),
-		Title:      str(f[indexer.FieldTitle]),
+		Title:      title,
 		Year:       str(f[indexer.FieldYear]),
 		Date:       str(f[indexer.FieldDate]),
 	}
@@ -129,7 +133,8 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 	bq.AddMust(termQ(indexer.FieldArticle, article, 1))
 	bq.AddMustNot(termQ(indexer.FieldOwnArticle, article, 1))
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
-	req.Fields = []string{indexer.FieldDocument, indexer.FieldTitle, indexer.FieldKind, indexer.FieldTier, indexer.FieldOrder}
+	req.Fields = []string{indexer.FieldDocument, indexer.FieldTitle, indexer.FieldKind, indexer.FieldTier, indexer.FieldOrder,
+		indexer.FieldBody, indexer.FieldSymbol}
 	req.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -145,8 +150,11 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 			i = len(out.Documents)
 			byDoc[doc] = i
 			tiers[doc] = str(h.Fields[indexer.FieldTier])
-			out.Documents = append(out.Documents, CitingSource{Document: doc,
-				Title: str(h.Fields[indexer.FieldTitle]), Kind: str(h.Fields[indexer.FieldKind])})
+			title := str(h.Fields[indexer.FieldTitle])
+			if title == "" {
+				title = displayTitle(doc, str(h.Fields[indexer.FieldBody]), strs(h.Fields[indexer.FieldSymbol]))
+			}
+			out.Documents = append(out.Documents, CitingSource{Document: doc, Title: title, Kind: str(h.Fields[indexer.FieldKind])})
 		}
 		out.Documents[i].Passages = append(out.Documents[i].Passages, h.ID)
 	}

@@ -92,7 +92,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 }
 
 // storedFields are the fields a hit carries.
-var storedFields = []string{indexer.FieldDocument, indexer.FieldUnit, indexer.FieldTitle, indexer.FieldHeading,
+var storedFields = []string{indexer.FieldBody, indexer.FieldDocument, indexer.FieldUnit, indexer.FieldTitle, indexer.FieldHeading,
 	indexer.FieldKind, indexer.FieldLanguage, indexer.FieldYear, indexer.FieldDate, indexer.FieldSymbol,
 	indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState, indexer.FieldOwnArticle, indexer.FieldTier}
 
@@ -293,6 +293,9 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 			State:      strs(h.Fields[indexer.FieldState]),
 			Symbol:     strs(h.Fields[indexer.FieldSymbol]),
 		}
+		if hit.Title == "" {
+			hit.Title = displayTitle(hit.Document, str(h.Fields[indexer.FieldBody]), hit.Symbol)
+		}
 		if frags := h.Fragments[indexer.FieldText]; len(frags) > 0 {
 			hit.Snippet = snippetFromFragments(frags)
 		} else {
@@ -421,4 +424,15 @@ func (s *Searcher) tail(ctx context.Context, p *plan, offset, n int, ranked []sc
 		}
 	}
 	return out, nil
+}
+
+// displayTitle names an untitled document (a treaty-body decision) by its
+// body and symbol. The name is for display only: it is not indexed, so that
+// "torture" does not match every decision of the Committee against Torture.
+func displayTitle(doc, body string, symbols []string) string {
+	e := corpus.Entry{ID: doc, Body: body}
+	if len(symbols) > 0 {
+		e.Symbol = symbols[0]
+	}
+	return corpus.DisplayTitle(&e)
 }
