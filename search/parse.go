@@ -29,6 +29,9 @@ const (
 	// MaxQueryTerms caps words and phrases: each becomes several Bleve
 	// clauses (languages, fields, expansions).
 	MaxQueryTerms = 32
+	// MinPrefix is the shortest prefix a trailing * expands: shorter ones
+	// match too many terms to be useful or cheap.
+	MinPrefix = 3
 	// maxDepth caps parenthesis nesting.
 	maxDepth = 8
 )
@@ -40,6 +43,9 @@ type Node interface{ node() }
 type Term struct {
 	Text   string
 	Phrase bool
+	// Prefix marks word* : every word starting with Text (at least
+	// MinPrefix letters; a leading or inner * is not a wildcard).
+	Prefix bool
 }
 
 // Filter is field:value or field:from..to.
@@ -267,6 +273,9 @@ func (p *parser) parseUnary(depth int) (Node, bool) {
 	p.pos++
 	switch t.kind {
 	case tWord:
+		if w, ok := strings.CutSuffix(t.text, "*"); ok && !strings.Contains(w, "*") && utf8.RuneCountInString(w) >= MinPrefix && isWordStart(w) {
+			return Term{Text: w, Prefix: true}, true
+		}
 		return Term{Text: t.text}, true
 	case tPhrase:
 		if strings.TrimSpace(t.text) == "" {
@@ -351,6 +360,9 @@ func String(n Node) string {
 	case Term:
 		if n.Phrase {
 			return `"` + n.Text + `"`
+		}
+		if n.Prefix {
+			return n.Text + "*"
 		}
 		return n.Text
 	case Filter:

@@ -168,6 +168,11 @@ func (s *Searcher) plan(req Request) *plan {
 		for _, st := range p.states {
 			bq.AddShould(termQ(indexer.FieldState, st, boostState))
 		}
+	} else if len(textNodes) > 0 {
+		// Words were typed but none can be searched (only stop words,
+		// punctuation or a bare wildcard): nothing matches, rather than
+		// everything.
+		bq.AddMust(query.NewMatchNoneQuery())
 	} else {
 		bq.AddMust(query.NewMatchAllQuery())
 	}
@@ -300,6 +305,10 @@ func dropReferenceWords(nodes []Node, instruments []string) []Node {
 			continue
 		}
 		w := strings.ToLower(strings.Trim(t.Text, ".,;:"))
+		if t.Prefix {
+			out = append(out, n)
+			continue
+		}
 		if refWords[w] || names[w] || articleNumber.MatchString(w) || strings.HasPrefix(w, "art.") {
 			continue
 		}
@@ -492,6 +501,22 @@ func (s *Searcher) unit(t Term, p *plan) (query.Query, []query.Query) {
 // unitNoExpand is the query for a typed word or phrase in every language's
 // analysis, over text, heading and title.
 func (s *Searcher) unitNoExpand(t Term) (query.Query, []query.Query) {
+	if t.Prefix {
+		// Index terms are lower-cased and folded (and stemmed, which keeps
+		// the opening of a word): match the prefix in the same form.
+		prefix := strings.ToLower(foldString(t.Text))
+		var qs []query.Query
+		for _, f := range []struct {
+			field string
+			boost float64
+		}{{indexer.FieldText, boostText}, {indexer.FieldHeading, boostHeading}} {
+			pq := query.NewPrefixQuery(prefix)
+			pq.SetField(f.field)
+			pq.SetBoost(f.boost)
+			qs = append(qs, pq)
+		}
+		return query.NewDisjunctionQuery(qs), qs[:1]
+	}
 	if t.Phrase || len(normWords(t.Text)) > 1 {
 		ph := s.phrase(t.Text, boostText)
 		if len(ph) == 0 {
