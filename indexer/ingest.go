@@ -83,6 +83,8 @@ type Ingester struct {
 	Workers int
 	// Progress, if set, is called after each document.
 	Progress func(done, total int)
+	// Fetcher, if set, fetches the entries that have a url and no file.
+	Fetcher URLFetcher
 }
 
 // DocError is one document that could not be ingested.
@@ -225,14 +227,26 @@ type result struct {
 // prepare stores one entry's bytes and, if the index does not already hold
 // what they derive to, reads and segments them.
 func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string) result {
-	if e.Path == "" {
+	var raw []byte
+	var err error
+	prov := Provenance{Source: e.Path, FetchedAt: time.Now().UTC()}
+	format := e.Format
+	switch {
+	case e.Path != "":
+		raw, err = readFileLimited(e.Path, MaxDocumentBytes)
+	case e.URL != "" && ing.Fetcher != nil:
+		raw, prov, format, err = ing.fetchEntry(ctx, e)
+	default:
 		return result{id: e.ID, err: fmt.Errorf("%w: no local file (fetching by url needs the crawler)", corpus.ErrUnsupported)}
 	}
-	raw, err := readFileLimited(e.Path, MaxDocumentBytes)
 	if err != nil {
 		return result{id: e.ID, err: err}
 	}
-	rec := &Record{Entry: *e, Provenance: Provenance{Source: e.Path, Origin: origin, FetchedAt: time.Now().UTC()}}
+	prov.Origin = origin
+	rec := &Record{Entry: *e, Provenance: prov}
+	if rec.Entry.Format == "" {
+		rec.Entry.Format = format // as the server said, for a fetched entry
+	}
 	if old, err := ing.Store.Get(e.ID); err == nil {
 		rec.Overrides = old.Overrides // a librarian's corrections survive a re-import
 	}

@@ -18,6 +18,8 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	catalog := fs.String("catalog", "", "catalog `FILE` (JSON Lines)")
 	data := fs.String("data", defaultData, "data `DIR`")
 	jsonOut := fs.Bool("json", false, "print the report as JSON")
+	var ff fetchFlags // for entries with a url and no file
+	ff.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -25,15 +27,24 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "hrsearch index: --catalog is required")
 		return errUsage
 	}
-	rep, cat, err := indexCatalog(ctx, *catalog, *data, stderr)
+	rep, cat, err := indexCatalogWith(ctx, *catalog, *data, stderr, ff)
 	if err != nil {
 		return err
 	}
 	return printReport(stdout, stderr, cat, rep, *jsonOut)
 }
 
-// indexCatalog ingests a catalog into the data directory.
+// indexCatalog ingests a catalog into the data directory, fetching the
+// entries that have a url and no file with the default fetcher settings.
 func indexCatalog(ctx context.Context, catalog, data string, stderr io.Writer) (*indexer.Report, *corpus.Catalog, error) {
+	var ff fetchFlags
+	ff.register(newFlags("index", io.Discard)) // the flags' defaults
+	return indexCatalogWith(ctx, catalog, data, stderr, ff)
+}
+
+// indexCatalogWith ingests a catalog; entries with a url and no file are
+// fetched with ff's settings (robots.txt, delays and limits as the crawler).
+func indexCatalogWith(ctx context.Context, catalog, data string, stderr io.Writer, ff fetchFlags) (*indexer.Report, *corpus.Catalog, error) {
 	cat, err := corpus.ReadCatalogFile(catalog)
 	if err != nil {
 		return nil, nil, err
@@ -44,7 +55,9 @@ func indexCatalog(ctx context.Context, catalog, data string, stderr io.Writer) (
 		return nil, nil, err
 	}
 	defer lib.Close()
-	ing := &indexer.Ingester{Store: lib.store, Index: lib.index, Log: log}
+	fetcher := indexer.NewFetcher(ff.config(log))
+	defer fetcher.Close()
+	ing := &indexer.Ingester{Store: lib.store, Index: lib.index, Log: log, Fetcher: fetcher}
 	if isTerminal(stderr) {
 		start := time.Now()
 		last := time.Time{}

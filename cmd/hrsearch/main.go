@@ -17,7 +17,11 @@ const usage = `hrsearch: search human-rights documents by passage
 
 Usage:
   hrsearch demo     [--data DIR] [--addr HOST:PORT]   build the demo index if missing, then serve
-  hrsearch index    --catalog FILE [--data DIR]       ingest a catalog (idempotent)
+  hrsearch index    --catalog FILE [--data DIR] [--allow-private] [--delay 1s] [--contact URL]
+                                                      ingest a catalog (idempotent; entries with a url and no file are fetched)
+  hrsearch crawl    --seed URL [--seed URL]… [--scope PREFIX]… [--depth N] [--max-pages N] [--data DIR]
+                    [--delay 1s] [--contact URL] [--allow-private] [--json]
+                                                      crawl from the seeds within scope and index what is found
   hrsearch search   [--data DIR] [--json] [--size N] [--instrument X]… [--article A]… [--state S]… [--kind K]… QUERY
   hrsearch passages --catalog FILE --document ID      a document's passages as JSON lines, without an index
   hrsearch extract  --catalog FILE --document ID      instruments, articles, states, symbols of stdin's text
@@ -36,6 +40,7 @@ type command func(ctx context.Context, args []string, stdout, stderr io.Writer) 
 func commands() map[string]command {
 	return map[string]command{
 		"index":    runIndex,
+		"crawl":    runCrawl,
 		"search":   runSearch,
 		"passages": runPassages,
 		"extract":  runExtract,

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/hrsearch/hrsearch/indexer"
+)
+
+// fetchFlags are the fetcher's settings shared by crawl and index.
+type fetchFlags struct {
+	delay        time.Duration
+	contact      string
+	allowPrivate bool
+	timeout      time.Duration
+	maxBody      int64
+}
+
+func (ff *fetchFlags) register(fs interface {
+	DurationVar(*time.Duration, string, time.Duration, string)
+	StringVar(*string, string, string, string)
+	BoolVar(*bool, string, bool, string)
+	Int64Var(*int64, string, int64, string)
+}) {
+	fs.DurationVar(&ff.delay, "delay", time.Second, "least time between two requests to one host (a larger robots.txt Crawl-delay wins)")
+	fs.StringVar(&ff.contact, "contact", "", "contact `URL` sent in the User-Agent: hrsearch/1.0 (+URL)")
+	fs.BoolVar(&ff.allowPrivate, "allow-private", false, "allow loopback, private and link-local addresses")
+	fs.DurationVar(&ff.timeout, "timeout", 2*time.Minute, "time limit of one request, body included")
+	fs.Int64Var(&ff.maxBody, "max-body", 50<<20, "largest document in `BYTES`, after decompression")
+}
+
+func (ff *fetchFlags) config(log *slog.Logger) indexer.FetchConfig {
+	return indexer.FetchConfig{
+		Contact:      ff.contact,
+		HostDelay:    ff.delay,
+		Timeout:      ff.timeout,
+		MaxBody:      ff.maxBody,
+		AllowPrivate: ff.allowPrivate,
+		Log:          log,
+	}
+}
+
+func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("crawl", stderr)
+	var seeds, scopes multiFlag
+	fs.Var(&seeds, "seed", "`URL` to start from (repeatable)")
+	fs.Var(&scopes, "scope", "URL `PREFIX` links must start with to be followed (repeatable; default: each seed's directory)")
+	depth := fs.Int("depth", 2, "how many links away from a seed to go")
+	maxPages := fs.Int("max-pages", 1000, "most URLs to request")
+	workers := fs.Int("workers", 4, "parallel requests (still one at a time per host)")
+	data := fs.String("data", defaultData, "data `DIR`")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	var ff fetchFlags
+	ff.register(fs)
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if len(seeds) == 0 {
+		fmt.Fprintln(stderr, "hrsearch crawl: --seed is required")
+		return errUsage
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	fcfg := ff.config(log)
+	fetcher := indexer.NewFetcher(fcfg)
+	defer fetcher.Close()
+	slog.New(slog.NewTextHandler(stderr, nil)).Info("crawl", "seeds", []string(seeds), "scope", []string(scopes),
+		"depth", *depth, "max_pages", *maxPages, "data", *data, "delay", ff.delay, "user_agent", fetcher.UserAgent(),
+		"allow_private", ff.allowPrivate, "max_body", ff.maxBody, "timeout", ff.timeout)
+
+	lib, err := openLibrary(*data, log)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	c := &indexer.Crawler{Fetcher: fetcher, Store: lib.store, Index: lib.index, Log: log}
+	terminal := isTerminal(stderr)
+	if terminal {
+		start := time.Now()
+		var last time.Time
+		c.Progress = func(p indexer.CrawlProgress) {
+			if time.Since(last) < 100*time.Millisecond {
+				return
+			}
+			last = time.Now()
+			fmt.Fprintf(stderr, "\r\033[Kcrawling depth %d: %d done, %d queued, %d indexed, %d unchanged, %d failed %s %.60s",
+				p.Depth, p.Done, p.Queued, p.Indexed, p.Unchanged, p.Failed, time.Since(start).Round(time.Second), p.URL)
+		}
+	}
+	rep, err := c.Crawl(ctx, indexer.CrawlConfig{
+		Seeds: seeds, Scope: scopes, MaxDepth: *depth, MaxPages: *maxPages, Workers: *workers,
+	})
+	if terminal {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if rep != nil {
+		if perr := printCrawlReport(stdout, stderr, rep, *asJSON); perr != nil && err == nil {
+			err = perr
+		}
+	}
+	return err
+}
+
+func printCrawlReport(stdout, stderr io.Writer, rep *indexer.CrawlReport, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	fmt.Fprintf(stdout, "crawled %d URLs in %s: %d fetched (%d indexed, %d unchanged of which %d not modified), %d skipped by robots.txt, %d out of scope, %d duplicates, %d noindex, %d failed, %d not visited; %d passages written\n",
+		rep.Requested, rep.Elapsed.Round(time.Millisecond), rep.Fetched, rep.Indexed, rep.Unchanged, rep.NotModified,
+		rep.SkippedRobots, rep.OutOfScope, rep.Duplicates, rep.NoIndex, rep.Failed, rep.NotVisited, rep.Passages)
+	for _, e := range rep.Errors {
+		fmt.Fprintf(stderr, "%s: %s: %s\n", e.Reason, e.URL, e.Err)
+	}
+	return nil
+}

@@ -1,0 +1,573 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
+
+// OriginCrawl is the origin of crawled documents in the store and index.
+const OriginCrawl = "crawl"
+
+// CrawlConfig says what to crawl.
+type CrawlConfig struct {
+	// Seeds are the URLs the crawl starts from.
+	Seeds []string
+	// Scope are URL prefixes a link must start with (after normalisation)
+	// to be followed; by default each seed's scheme, host and path up to
+	// its last "/" (http://h/docs/index.html → http://h/docs/).
+	Scope []string
+	// MaxDepth is how many links away from a seed the crawl goes (0: the
+	// seeds only).
+	MaxDepth int
+	// MaxPages bounds the URLs requested (0: 1000).
+	MaxPages int
+	// Workers fetch in parallel (0: 4). Requests to one host are still one
+	// at a time: more workers help crawls of several hosts.
+	Workers int
+}
+
+// Crawler fetches pages breadth-first from seeds within a scope and puts
+// every document it finds into the store and the index, as IngestCatalog
+// does for a catalog's files. Fetching (Fetcher), reading (Read, metadata)
+// and indexing (Index.Apply through one batch writer) are separate steps;
+// one goroutine writes the index.
+type Crawler struct {
+	Fetcher URLFetcher
+	Store   *Store
+	Index   *Index
+	Log     *slog.Logger
+	// Agent is the product token for <meta name="…"> robots directives
+	// (default "hrsearch").
+	Agent string
+	// Progress, if set, is called after each URL.
+	Progress func(CrawlProgress)
+}
+
+// CrawlProgress is the state of a running crawl.
+type CrawlProgress struct {
+	Done, Queued               int // URLs finished, URLs waiting
+	Depth                      int
+	Indexed, Unchanged, Failed int
+	URL                        string // the URL just finished
+}
+
+// CrawlError is one URL that gave no document.
+type CrawlError struct {
+	URL    string `json:"url"`
+	Reason string `json:"reason"` // robots, off-scope, blocked-address, too-large, timeout, redirect, http-404, unsupported, unreadable, network, …
+	Err    string `json:"error"`
+}
+
+// CrawlReport says what a crawl did. Every requested URL ends in exactly
+// one of Indexed, Unchanged, SkippedRobots, Redirected off scope
+// (counted in OutOfScope), Duplicates, NoIndex or Failed.
+type CrawlReport struct {
+	Seeds     int `json:"seeds"`
+	Requested int `json:"requested"` // URLs the crawl asked for
+	// Fetched are the documents received (200) or confirmed (304).
+	Fetched int `json:"fetched"`
+	// Indexed are new or changed documents written to the store and index.
+	Indexed int `json:"indexed"`
+	// Unchanged were answered 304 (NotModified of them) or came back with
+	// the bytes and metadata already indexed.
+	Unchanged   int `json:"unchanged"`
+	NotModified int `json:"not_modified"`
+	// SkippedRobots were never requested: robots.txt forbids them.
+	SkippedRobots int `json:"skipped_robots"`
+	// OutOfScope are links not followed (distinct URLs) and redirects
+	// refused for leaving the scope.
+	OutOfScope int `json:"out_of_scope"`
+	// Duplicates redirected to a URL this crawl had already fetched.
+	Duplicates int `json:"duplicates"`
+	// NoIndex pages asked not to be indexed (their links are followed).
+	NoIndex int `json:"noindex"`
+	Failed  int `json:"failed"`
+	// NotVisited are links left when MaxPages was reached.
+	NotVisited int           `json:"not_visited"`
+	Passages   int           `json:"passages_written"`
+	Documents  []string      `json:"documents,omitempty"` // ids indexed or unchanged, sorted
+	Errors     []CrawlError  `json:"errors,omitempty"`
+	Elapsed    time.Duration `json:"elapsed_ns"`
+}
+
+// outcome of one URL.
+type outcome int
+
+const (
+	outIndexed outcome = iota
+	outUnchanged
+	outRobots
+	outOffScope
+	outDuplicate
+	outNoIndex
+	outFailed
+)
+
+type crawlJob struct {
+	url   string
+	depth int
+}
+
+type crawlResult struct {
+	job         crawlJob
+	out         outcome
+	notModified bool
+	id          string
+	update      *Update
+	links       []string
+	err         error
+}
+
+// crawl is the state of one Crawl call.
+type crawl struct {
+	*Crawler
+	scope []string
+
+	mu      sync.Mutex
+	known   map[string]string // URL → id of documents an earlier crawl stored
+	claimed map[string]string // id → URL, this crawl
+	finals  map[string]string // final URL → URL that reached it, this crawl
+}
+
+// Crawl runs a crawl to its end (or ctx's). Errors of single URLs are
+// reported, never fatal; only a bad configuration or a failing index
+// write stops the crawl. What was written stays written.
+func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, error) {
+	start := time.Now()
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.Agent == "" {
+		c.Agent = "hrsearch"
+	}
+	if cfg.MaxPages <= 0 {
+		cfg.MaxPages = 1000
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	rep := &CrawlReport{}
+	var seeds []string
+	seen := make(map[string]bool)
+	for _, s := range cfg.Seeds {
+		u, err := parseFetchURL(s)
+		if err != nil {
+			return rep, fmt.Errorf("seed: %w", err)
+		}
+		k := NormalizeURL(u).String()
+		if !seen[k] {
+			seen[k] = true
+			seeds = append(seeds, k)
+		}
+	}
+	if len(seeds) == 0 {
+		return rep, fmt.Errorf("%w: no seed to crawl", corpus.ErrInvalid)
+	}
+	rep.Seeds = len(seeds)
+	scope, err := crawlScope(cfg.Scope, seeds)
+	if err != nil {
+		return rep, err
+	}
+	cr := &crawl{Crawler: c, scope: scope, claimed: make(map[string]string), finals: make(map[string]string)}
+	if cr.known, err = c.crawledURLs(); err != nil {
+		return rep, err
+	}
+
+	w := &batchWriter{ix: c.Index}
+	docs := make(map[string]bool)
+	level := seeds
+	budget := cfg.MaxPages
+	done := 0
+	for depth := 0; len(level) > 0; depth++ {
+		if budget <= 0 {
+			rep.NotVisited += len(level)
+			break
+		}
+		if len(level) > budget {
+			rep.NotVisited += len(level) - budget
+			level = level[:budget]
+		}
+		budget -= len(level)
+		results := make([]*crawlResult, len(level))
+		jobs := make(chan int)
+		out := make(chan int)
+		var wg sync.WaitGroup
+		for range min(cfg.Workers, len(level)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range jobs {
+					results[i] = cr.one(ctx, crawlJob{url: level[i], depth: depth})
+					out <- i
+				}
+			}()
+		}
+		go func() {
+			defer close(jobs)
+			for i := range level {
+				select {
+				case jobs <- i:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+		go func() { wg.Wait(); close(out) }()
+
+		var writeErr error
+		levelDone := 0
+		for i := range out {
+			levelDone++
+			r := results[i]
+			done++
+			rep.Requested++
+			cr.account(rep, r, docs)
+			if r.update != nil && writeErr == nil {
+				rep.Passages += len(r.update.Doc.Passages)
+				writeErr = w.add(*r.update)
+			}
+			if c.Progress != nil {
+				c.Progress(CrawlProgress{Done: done, Queued: len(level) - levelDone, Depth: depth,
+					Indexed: rep.Indexed, Unchanged: rep.Unchanged, Failed: rep.Failed, URL: r.job.url})
+			}
+		}
+		if writeErr == nil {
+			writeErr = w.flush() // each level is durable before the next starts
+		}
+		if writeErr != nil {
+			return c.finish(rep, docs, start), writeErr
+		}
+		if err := ctx.Err(); err != nil {
+			return c.finish(rep, docs, start), err
+		}
+		// The next level: links of this one, in page order, new and in
+		// scope.
+		var next []string
+		if depth < cfg.MaxDepth {
+			for _, r := range results {
+				if r == nil {
+					continue
+				}
+				for _, l := range r.links {
+					if seen[l] {
+						continue
+					}
+					seen[l] = true
+					u, err := url.Parse(l)
+					if err != nil || !worthFetching(u) {
+						continue
+					}
+					if !cr.inScope(u) {
+						rep.OutOfScope++
+						continue
+					}
+					next = append(next, l)
+				}
+			}
+		}
+		level = next
+	}
+	return c.finish(rep, docs, start), nil
+}
+
+func (c *Crawler) finish(rep *CrawlReport, docs map[string]bool, start time.Time) *CrawlReport {
+	for id := range docs {
+		rep.Documents = append(rep.Documents, id)
+	}
+	sort.Strings(rep.Documents)
+	sort.Slice(rep.Errors, func(i, j int) bool { return rep.Errors[i].URL < rep.Errors[j].URL })
+	rep.Elapsed = time.Since(start)
+	return rep
+}
+
+// account adds one URL's outcome to the report.
+func (cr *crawl) account(rep *CrawlReport, r *crawlResult, docs map[string]bool) {
+	switch r.out {
+	case outIndexed:
+		rep.Fetched++
+		rep.Indexed++
+		docs[r.id] = true
+	case outUnchanged:
+		rep.Fetched++
+		rep.Unchanged++
+		if r.notModified {
+			rep.NotModified++
+		}
+		docs[r.id] = true
+	case outRobots:
+		rep.SkippedRobots++
+	case outOffScope:
+		rep.OutOfScope++
+	case outDuplicate:
+		rep.Fetched++
+		rep.Duplicates++
+	case outNoIndex:
+		rep.Fetched++
+		rep.NoIndex++
+	case outFailed:
+		rep.Failed++
+	}
+	if r.err != nil {
+		rep.Errors = append(rep.Errors, CrawlError{URL: r.job.url, Reason: FetchErrorReason(r.err), Err: r.err.Error()})
+		cr.Log.Info("crawl: no document", "url", r.job.url, "reason", FetchErrorReason(r.err), "err", r.err)
+	}
+}
+
+// crawlScope normalises the scope prefixes, or derives them from the seeds.
+func crawlScope(prefixes, seeds []string) ([]string, error) {
+	var out []string
+	for _, p := range prefixes {
+		u, err := parseFetchURL(p)
+		if err != nil {
+			return nil, fmt.Errorf("scope: %w", err)
+		}
+		out = append(out, NormalizeURL(u).String())
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
+	for _, s := range seeds {
+		u, _ := url.Parse(s)
+		d := *u
+		d.RawQuery = ""
+		d.Path = d.Path[:strings.LastIndexByte(d.Path, '/')+1]
+		d.RawPath = ""
+		out = append(out, d.String())
+	}
+	return out, nil
+}
+
+func (cr *crawl) inScope(u *url.URL) bool {
+	s := NormalizeURL(u).String()
+	for _, p := range cr.scope {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// crawledURLs maps the URLs of stored crawled documents to their ids, so
+// that a re-crawl finds a page's earlier copy (and validators) and keeps
+// its id.
+func (c *Crawler) crawledURLs() (map[string]string, error) {
+	ids, err := c.Store.IDs()
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]string)
+	for _, id := range ids {
+		rec, err := c.Store.Get(id)
+		if err != nil || rec.Origin != OriginCrawl {
+			continue
+		}
+		m[rec.Source] = id
+	}
+	return m, nil
+}
+
+// one fetches, reads and stores one URL; the index write is left to the
+// caller (result.update).
+func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
+	r := &crawlResult{job: job}
+	fail := func(err error) *crawlResult {
+		r.out, r.err = outFailed, err
+		switch {
+		case errors.Is(err, ErrDisallowed):
+			r.out, r.err = outRobots, nil
+		case errors.Is(err, ErrOffScope):
+			r.out = outOffScope
+		}
+		return r
+	}
+	var old *Record
+	cr.mu.Lock()
+	oldID, ok := cr.known[job.url]
+	cr.mu.Unlock()
+	if ok {
+		old, _ = cr.Store.Get(oldID)
+	}
+	opt := FetchOptions{InScope: cr.inScope}
+	if old != nil {
+		opt.ETag, opt.Modified = old.ETag, old.Modified
+	}
+	f, err := cr.Fetcher.Fetch(ctx, job.url, opt)
+	if err != nil {
+		return fail(err)
+	}
+	pageURL, err := url.Parse(f.FinalURL)
+	if err != nil {
+		return fail(fmt.Errorf("%w: final url %q", corpus.ErrInvalid, f.FinalURL))
+	}
+
+	if f.NotModified {
+		if old == nil {
+			return fail(fmt.Errorf("%s: 304 Not Modified to an unconditional request", job.url))
+		}
+		r.out, r.notModified, r.id = outUnchanged, true, old.Entry.ID
+		// The stored copy's links still lead on.
+		if raw, err := cr.Store.Raw(old); err == nil {
+			if base, err := url.Parse(old.FinalURL); err == nil && old.FinalURL != "" {
+				pageURL = base
+			}
+			r.links, _ = pageLinks(old.Entry.Format, raw, pageURL, cr.Agent)
+		}
+		return r
+	}
+
+	cr.mu.Lock()
+	first, dup := cr.finals[f.FinalURL]
+	if !dup {
+		cr.finals[f.FinalURL] = job.url
+	}
+	cr.mu.Unlock()
+	if dup && first != job.url {
+		r.out = outDuplicate
+		return r
+	}
+
+	var page *htmlPage
+	noFollow := f.NoFollow
+	switch f.Format {
+	case corpus.FormatHTML:
+		p := parseHTMLPage(f.Body, pageURL, cr.Agent)
+		page = &p
+		r.links = p.Links
+		noFollow = noFollow || p.NoFollow
+		f.NoIndex = f.NoIndex || p.NoIndex
+	case corpus.FormatMarkdown:
+		r.links = markdownLinks(f.Body, pageURL)
+	}
+	if noFollow {
+		r.links = nil
+	}
+	if f.NoIndex {
+		r.out = outNoIndex
+		return r
+	}
+
+	blocks, err := Read(ctx, f.Format, f.Body)
+	if err != nil {
+		return fail(fmt.Errorf("%s: reading %s: %w", job.url, f.Format, err))
+	}
+	entry, symbolInTitle := describeDocument(f, page, blocks)
+	entry.URL = job.url
+	entry.ID = cr.assignID(job.url, &entry, symbolInTitle, old)
+	rec := &Record{Entry: entry, Provenance: fetchedProvenance(f)}
+	rec.Origin = OriginCrawl
+	if old != nil {
+		rec.Overrides = old.Overrides
+	}
+	rec.SHA256 = SHA256(f.Body)
+	r.id = entry.ID
+	key := Key(rec)
+	if st, ok := cr.Index.State(entry.ID); ok && st.Key == key {
+		changed, err := cr.Store.Put(rec, f.Body) // repairs a store that lost it
+		if err == nil && !changed && old != nil && (old.ETag != rec.ETag || old.Modified != rec.Modified) {
+			err = cr.Store.PutRecord(rec) // fresh validators for the next conditional request
+		}
+		if err != nil {
+			return fail(err)
+		}
+		r.out = outUnchanged
+		return r
+	}
+	eff := rec.Effective()
+	var doc *corpus.Document
+	if eff.Format == entry.Format {
+		doc = &corpus.Document{Entry: eff}
+		doc.Passages = corpus.Segment(&eff, blocks)
+		corpus.Enrich(doc)
+	} else if doc, err = Passages(ctx, &eff, f.Body); err != nil {
+		return fail(err)
+	}
+	// The store is written (and fsynced) before the index.
+	if _, err := cr.Store.Put(rec, f.Body); err != nil {
+		return fail(err)
+	}
+	cr.mu.Lock()
+	cr.known[job.url] = entry.ID
+	cr.mu.Unlock()
+	r.out = outIndexed
+	r.update = &Update{Doc: doc, Key: key, Origin: OriginCrawl}
+	return r
+}
+
+// assignID picks a new document's id: the one an earlier crawl gave the
+// URL; else the UN symbol of its title, where no other document holds that
+// id; else one derived from the URL (with a hash of the URL where that is
+// taken by another URL's document).
+func (cr *crawl) assignID(rawURL string, e *corpus.Entry, symbolInTitle bool, old *Record) string {
+	if old != nil {
+		return old.Entry.ID
+	}
+	u, _ := url.Parse(rawURL)
+	var cands []string
+	if symbolInTitle && e.Symbol != "" {
+		cands = append(cands, SymbolDocumentID(e.Symbol))
+	}
+	byURL := URLDocumentID(u)
+	cands = append(cands, byURL)
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	for _, id := range cands {
+		if !corpus.ValidID(id) {
+			continue
+		}
+		if other, ok := cr.claimed[id]; ok && other != rawURL {
+			continue
+		}
+		if rec, err := cr.Store.Get(id); err == nil && rec.Source != rawURL {
+			continue
+		}
+		if _, ok := cr.Index.State(id); ok {
+			if rec, err := cr.Store.Get(id); err != nil || rec.Source != rawURL {
+				continue // indexed from elsewhere
+			}
+		}
+		cr.claimed[id] = rawURL
+		return id
+	}
+	id := strings.TrimRight(byURL[:min(len(byURL), MaxCrawlIDLength-9)], "-.") + "-" + shortHash(rawURL)
+	cr.claimed[id] = rawURL
+	return id
+}
+
+// FetchErrorReason names the kind of a fetch error for reports.
+func FetchErrorReason(err error) string {
+	var he *HTTPError
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrDisallowed):
+		return "robots"
+	case errors.Is(err, ErrOffScope):
+		return "off-scope"
+	case errors.Is(err, ErrBlockedAddress):
+		return "blocked-address"
+	case errors.Is(err, corpus.ErrTooLarge):
+		return "too-large"
+	case errors.Is(err, ErrTimeout):
+		return "timeout"
+	case errors.Is(err, ErrRedirect):
+		return "redirect"
+	case errors.As(err, &he):
+		return fmt.Sprintf("http-%d", he.Status)
+	case errors.Is(err, corpus.ErrUnsupported):
+		return "unsupported"
+	case errors.Is(err, corpus.ErrInvalid):
+		return "unreadable"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "canceled"
+	}
+	return "network"
+}

@@ -1,0 +1,364 @@
+package indexer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
+
+// What a crawled document's entry says, and where it comes from:
+//
+//   - title: for HTML the first <h1> (the document's own heading; <title>
+//     often holds the site's name, or on the UDHR translation pages the
+//     language's), unless it is missing or a single word where <title> has
+//     more, then og:title, then <title>; for other formats the first
+//     heading, else the first line of the first block, cut to 200 bytes.
+//     A document that is an instrument's text is titled as the registry
+//     titles it when its own title does not name the instrument (a Dutch
+//     title above the English text, a PDF's first page).
+//   - language: <html lang> (or <meta http-equiv="content-language">),
+//     else the Content-Language header, else a count of common function
+//     words (en, es, fr, nl, de, pt) over the first 32 KiB of text, else
+//     empty. Only the primary subtag is kept ("en-GB" → "en").
+//   - symbol: the first UN symbol in the title, else in the first 300 bytes
+//     of text (where UN documents print theirs).
+//   - instrument and kind: a document whose head (title and the text
+//     before its first unit heading, first 400 bytes) names an instrument
+//     and that has at least two unit headings ("Article 1", "Rule 1") is
+//     that instrument's text: kind treaty (protocols too), rules or
+//     declaration, instrument the registry's short name. Otherwise the
+//     symbol's type decides: decision → decision, general comment →
+//     general-comment, every other UN document → report, with the treaty
+//     body's instrument. Otherwise a PDF is a report and anything else
+//     (HTML pages, Markdown, text) an article.
+//   - body: the treaty body of the symbol (CAT/C/… → CAT).
+
+// describeDocument derives a crawled document's entry (all but its id)
+// from the fetch, the page's metadata and its blocks. symbolInTitle reports
+// whether the symbol came from the title (then it may name the document).
+func describeDocument(f *Fetched, page *htmlPage, blocks []corpus.Block) (e corpus.Entry, symbolInTitle bool) {
+	e.URL = f.URL
+	e.Format = f.Format
+	e.Title = pageTitle(page, blocks)
+	e.Language = primaryLanguage(pageLang(page))
+	if e.Language == "" {
+		e.Language = primaryLanguage(strings.Split(f.ContentLanguage, ",")[0])
+	}
+	if e.Language == "" {
+		e.Language = detectLanguage(blocks)
+	}
+
+	// The symbol.
+	if ms := corpus.FindSymbols(e.Title); len(ms) > 0 {
+		e.Symbol, symbolInTitle = ms[0].Symbol.Normalized, true
+	} else if t := leadingText(blocks, 300); t != "" {
+		if ms := corpus.FindSymbols(t); len(ms) > 0 {
+			e.Symbol = ms[0].Symbol.Normalized
+		}
+	}
+
+	// Is it an instrument's own text?
+	head := documentHead(e.Title, blocks, 400)
+	for _, r := range corpus.ExtractReferences(head, corpus.Context{}) {
+		if r.Kind != corpus.RefInstrument {
+			continue
+		}
+		in, ok := corpus.LookupInstrument(r.Value)
+		if !ok || unitHeadings(blocks) < 2 {
+			break
+		}
+		switch in.Kind {
+		case corpus.InstrumentTreaty, corpus.InstrumentProtocol:
+			e.Kind = corpus.KindTreaty
+		case corpus.InstrumentRules:
+			e.Kind = corpus.KindRules
+		case corpus.InstrumentDeclaration:
+			e.Kind = corpus.KindDeclaration
+		default:
+			continue
+		}
+		e.Instrument = in.Short
+		if own, ok := corpus.NormalizeInstrument(e.Title); !ok || own != in.Short {
+			lang := e.Language
+			if lang == "" {
+				lang = "en"
+			}
+			e.Title = in.Title(lang)
+		}
+		break
+	}
+	if e.Symbol != "" {
+		if sym, err := corpus.ParseSymbol(e.Symbol); err == nil {
+			if e.Kind == "" {
+				switch sym.Type {
+				case corpus.SymbolDecision:
+					e.Kind = corpus.KindDecision
+				case corpus.SymbolGeneralComment:
+					e.Kind = corpus.KindGeneralComment
+				default:
+					e.Kind = corpus.KindReport
+				}
+			}
+			if sym.Committee != "" && e.Kind != corpus.KindTreaty && e.Kind != corpus.KindRules && e.Kind != corpus.KindDeclaration {
+				e.Body = sym.Committee
+				if in, ok := corpus.InstrumentOfBody(sym.Committee); ok {
+					e.Instrument = in.Short
+				}
+			}
+		}
+	}
+	if e.Kind == "" {
+		e.Kind = corpus.KindArticle
+		if f.Format == corpus.FormatPDF {
+			e.Kind = corpus.KindReport
+		}
+	}
+	return e, symbolInTitle
+}
+
+func pageLang(p *htmlPage) string {
+	if p == nil {
+		return ""
+	}
+	return p.Lang
+}
+
+// pageTitle picks a document's title (see above).
+func pageTitle(p *htmlPage, blocks []corpus.Block) string {
+	if p != nil {
+		words := func(s string) int { return len(strings.Fields(s)) }
+		switch {
+		case p.H1 != "" && (words(p.H1) > 1 || words(p.Title) <= 1 && words(p.OGTitle) <= 1):
+			return truncateText(p.H1, 300)
+		case p.OGTitle != "":
+			return truncateText(p.OGTitle, 300)
+		case p.Title != "":
+			return truncateText(p.Title, 300)
+		case p.H1 != "":
+			return truncateText(p.H1, 300)
+		}
+	}
+	for _, b := range blocks {
+		if b.Heading {
+			return truncateText(cleanSpace(b.Text), 300)
+		}
+	}
+	if len(blocks) > 0 {
+		first, _, _ := strings.Cut(strings.TrimSpace(blocks[0].Text), "\n")
+		return truncateText(cleanSpace(first), 200)
+	}
+	return ""
+}
+
+// truncateText cuts s to at most n bytes at a word boundary.
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if i := strings.LastIndexByte(s[:cut], ' '); i > n/2 {
+		cut = i
+	}
+	return strings.TrimSpace(s[:cut]) + "…"
+}
+
+// leadingText is the first n bytes of a document's text.
+func leadingText(blocks []corpus.Block, n int) string {
+	var b strings.Builder
+	for _, bl := range blocks {
+		if b.Len() >= n {
+			break
+		}
+		b.WriteString(bl.Text)
+		b.WriteByte('\n')
+	}
+	s := b.String()
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.ToValidUTF8(s, "")
+}
+
+// documentHead is the title and the text before the first unit heading,
+// cut to n bytes: where a document names itself.
+func documentHead(title string, blocks []corpus.Block, n int) string {
+	var b strings.Builder
+	b.WriteString(title)
+	for _, bl := range blocks {
+		if b.Len() >= n {
+			break
+		}
+		if bl.Heading {
+			if _, ok := corpus.ParseUnitHeading(bl.Text); ok {
+				break
+			}
+		}
+		b.WriteByte('\n')
+		b.WriteString(bl.Text)
+	}
+	s := b.String()
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.ToValidUTF8(s, "")
+}
+
+// unitHeadings counts the heading blocks that open a unit.
+func unitHeadings(blocks []corpus.Block) int {
+	n := 0
+	for _, b := range blocks {
+		if b.Heading {
+			if _, ok := corpus.ParseUnitHeading(b.Text); ok {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// primaryLanguage returns the lower-case primary subtag of a language tag
+// ("en-GB" → "en"), or "" for what is not one.
+func primaryLanguage(tag string) string {
+	tag = strings.TrimSpace(tag)
+	p, _, _ := strings.Cut(tag, "-")
+	p, _, _ = strings.Cut(p, "_")
+	p = strings.ToLower(p)
+	if len(p) < 2 || len(p) > 3 {
+		return ""
+	}
+	for _, c := range p {
+		if c < 'a' || c > 'z' {
+			return ""
+		}
+	}
+	return p
+}
+
+// functionWords are frequent words that mostly belong to one language.
+var functionWords = map[string][]string{
+	"en": {"the", "and", "of", "to", "is", "that", "with", "shall", "which", "be", "by", "this", "are", "or"},
+	"es": {"el", "los", "las", "del", "por", "con", "una", "se", "su", "al", "lo", "y"},
+	"fr": {"le", "les", "des", "et", "du", "est", "dans", "pour", "une", "qui", "sur", "au"},
+	"nl": {"het", "een", "van", "zijn", "dat", "op", "voor", "wordt", "niet", "met", "te", "worden"},
+	"de": {"der", "die", "das", "und", "ist", "nicht", "mit", "von", "zu", "den", "dem", "wird"},
+	"pt": {"os", "do", "da", "não", "uma", "em", "ao", "dos", "das", "pelo", "pela", "é"},
+}
+
+var functionWordLang = func() map[string]string {
+	m := make(map[string]string)
+	for lang, ws := range functionWords {
+		for _, w := range ws {
+			m[w] = lang
+		}
+	}
+	return m
+}()
+
+// detectLanguage guesses the language of a text from its function words:
+// the language with most hits, if it has at least 20 and half again as
+// many as the next. It returns "" when unsure.
+func detectLanguage(blocks []corpus.Block) string {
+	counts := make(map[string]int)
+	read := 0
+	for _, b := range blocks {
+		if read > 32<<10 {
+			break
+		}
+		read += len(b.Text)
+		for _, w := range strings.FieldsFunc(strings.ToLower(b.Text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+			if l, ok := functionWordLang[w]; ok {
+				counts[l]++
+			}
+		}
+	}
+	best, second, lang := 0, 0, ""
+	for l, n := range counts {
+		switch {
+		case n > best || n == best && l < lang:
+			second, best, lang = max(best, second), n, l
+		case n > second:
+			second = n
+		}
+	}
+	if best < 20 || 2*best < 3*second {
+		return ""
+	}
+	return lang
+}
+
+// MaxCrawlIDLength bounds the ids the crawler derives: long enough to tell
+// pages apart, short enough to read in a URL.
+const MaxCrawlIDLength = 100
+
+// URLDocumentID derives a document id from a URL: host (without "www.",
+// with a port that is not the default) and path, lower-case, every run of
+// other characters than [a-z0-9.] made one "-"; a query adds its slug too.
+// An id longer than MaxCrawlIDLength is cut and ends with a hash of the
+// whole URL, so that it stays unique. "https://www.ohchr.org/en/documents/
+// report.pdf" → "ohchr.org-en-documents-report.pdf".
+func URLDocumentID(u *url.URL) string {
+	n := NormalizeURL(u)
+	host := strings.TrimPrefix(n.Hostname(), "www.")
+	s := host
+	if p := n.Port(); p != "" {
+		s += "-" + p
+	}
+	s += "-" + n.Path
+	if n.RawQuery != "" {
+		s += "-" + n.RawQuery
+	}
+	id := slugID(s)
+	if id == "" {
+		id = "page"
+	}
+	if len(id) > MaxCrawlIDLength {
+		id = strings.TrimRight(id[:MaxCrawlIDLength-9], "-.") + "-" + shortHash(n.String())
+	}
+	return id
+}
+
+// SymbolDocumentID derives a document id from a UN symbol, as the catalog
+// names decisions: "CAT/C/34/D/233/2003" → "cat-c-34-d-233-2003".
+func SymbolDocumentID(symbol string) string {
+	id := slugID(corpus.NormalizeSymbol(symbol))
+	if len(id) > MaxCrawlIDLength {
+		id = strings.TrimRight(id[:MaxCrawlIDLength-9], "-.") + "-" + shortHash(symbol)
+	}
+	return id
+}
+
+// slugID lower-cases s, keeps [a-z0-9.] and makes every other run one "-";
+// dots never repeat, and the id starts and ends with a letter or digit.
+func slugID(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		case r == '.' && !dash && b.Len() > 0 && !strings.HasSuffix(b.String(), "."):
+			b.WriteByte('.')
+		default:
+			dash = true
+		}
+	}
+	return strings.Trim(b.String(), ".-")
+}
+
+// shortHash is 8 hex digits of s's SHA-256.
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:4])
+}
