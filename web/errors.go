@@ -36,14 +36,29 @@ func errNotFound(msg string) error {
 	return &httpError{status: http.StatusNotFound, code: "not_found", msg: msg}
 }
 
+// userReasoner is an error that carries a reason written for the user who
+// caused it, such as why an uploaded document cannot be read.
+type userReasoner interface{ UserReason() string }
+
 // errorResponse is the one place errors become HTTP statuses, codes and the
 // messages users see. Only httpError carries its own message; every other
 // error gets a generic one, so internal text never leaks.
 func errorResponse(err error) (status int, code, msg string) {
 	var he *httpError
+	var ur userReasoner
 	switch {
 	case errors.As(err, &he):
 		return he.status, he.code, he.msg
+	case errors.As(err, &ur):
+		switch {
+		case errors.Is(err, corpus.ErrUnsupported):
+			return http.StatusUnsupportedMediaType, "unsupported_media_type", ur.UserReason()
+		case errors.Is(err, corpus.ErrTooLarge):
+			return http.StatusRequestEntityTooLarge, "too_large", ur.UserReason()
+		}
+		return http.StatusUnprocessableEntity, "unprocessable", ur.UserReason()
+	case errors.Is(err, corpus.ErrConflict):
+		return http.StatusConflict, "conflict", "A document with that id exists: replace it (PUT /api/documents/{id}) or choose another id."
 	case errors.Is(err, corpus.ErrNotFound):
 		return http.StatusNotFound, "not_found", "Nothing was found at this address."
 	case errors.Is(err, corpus.ErrInvalid):

@@ -66,6 +66,16 @@ type Config struct {
 	// Names gives the display name of a facet value: a state's or an
 	// instrument's full name for its code (optional: the code itself).
 	Names func(field, code string) string
+
+	// Library, if set, serves the librarians' write API and pages
+	// (librarian.go); Tokens is then required.
+	Library Library
+	Tokens  Tokens
+	// Fetcher fetches documents librarians give by URL (optional: without
+	// it, adding by URL answers 501).
+	Fetcher Fetcher
+	// MaxUpload bounds an uploaded file in bytes (0: DefaultMaxUpload).
+	MaxUpload int64
 }
 
 // server holds what the handlers share. It is immutable after NewServer.
@@ -80,6 +90,7 @@ type server struct {
 	names     func(field, code string) string
 	metrics   *metrics
 	registry  *prometheus.Registry
+	lib       *librarian // nil without a Library
 }
 
 // NewServer builds the handler for the UI and the API. Templates and static
@@ -109,6 +120,14 @@ func NewServer(cfg Config) (http.Handler, error) {
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}
+	if cfg.Library != nil {
+		if s.lib, err = newLibrarian(cfg); err != nil {
+			return nil, err
+		}
+		if err := s.parseLibrarianTemplates(); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Metrics {
 		s.registry = prometheus.NewRegistry()
 		s.metrics = newMetrics(s.registry, cfg.IndexSize)
@@ -127,6 +146,7 @@ func NewServer(cfg Config) (http.Handler, error) {
 	s.registerPageRoutes(r)
 	s.registerAPIRoutes(r)
 	s.registerOpsRoutes(r)
+	s.registerLibrarianRoutes(r)
 
 	var h http.Handler = r
 	cop := http.NewCrossOriginProtection()
@@ -137,7 +157,7 @@ func NewServer(cfg Config) (http.Handler, error) {
 	if cfg.RateLimit > 0 {
 		h = s.rateLimit(newLimiter(cfg.RateLimit), h)
 	}
-	h = s.limitRequest(h)
+	h = s.limitBodies(h) // limitRequest, with room for uploads
 	h = s.accessLog(h)
 	h = s.recoverPanics(h)
 	h = securityHeaders(h)

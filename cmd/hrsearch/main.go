@@ -27,7 +27,10 @@ Usage:
   hrsearch extract  --catalog FILE --document ID      instruments, articles, states, symbols of stdin's text
   hrsearch stats    [--data DIR] [--json]
   hrsearch eval     [--data DIR] --topics FILE --qrels FILE [--run OUT] [-v]
-  hrsearch serve    [--data DIR] [--addr 127.0.0.1:8080] [--rate-limit N]
+  hrsearch serve    [--data DIR] [--addr 127.0.0.1:8080] [--rate-limit N] [--max-upload BYTES] [--allow-private]
+                                                      serve the UI, the API and the librarian pages (/librarian)
+  hrsearch token    create --name NAME | list | revoke NAME  [--data DIR]
+                                                      librarians' API tokens (only their SHA-256 is stored)
   hrsearch reindex  [--data DIR]                      rebuild the index from the store
   hrsearch mapping                                    print the index mapping as Bleve JSON
 `
@@ -50,6 +53,7 @@ func commands() map[string]command {
 		"demo":     runDemo,
 		"reindex":  runReindex,
 		"mapping":  runMapping,
+		"token":    runToken,
 	}
 }
 

@@ -19,10 +19,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	data := fs.String("data", defaultData, "data `DIR`")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS`")
 	rate := fs.Float64("rate-limit", 20, "API requests per second per client (0: off)")
+	maxUpload := fs.Int64("max-upload", web.DefaultMaxUpload, "largest document librarians may upload, in `BYTES`")
+	var ff fetchFlags
+	ff.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	return serve(ctx, *data, *addr, *rate, stderr)
+	if *maxUpload <= 0 {
+		fmt.Fprintln(stderr, "hrsearch serve: --max-upload must be positive")
+		return errUsage
+	}
+	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil)}, *addr, stderr)
 }
 
 // runDemo builds the demo index if it is missing, then serves it.
@@ -51,18 +58,27 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	return serve(ctx, *data, *addr, *rate, stderr)
+	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: web.DefaultMaxUpload}, *addr, stderr)
 }
 
-func serve(ctx context.Context, data, addr string, rate float64, stderr io.Writer) error {
+func serve(ctx context.Context, cfg appConfig, addr string, stderr io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	log.Info("starting", "data", data, "addr", addr, "rate_limit", rate)
-	lib, err := openLibrary(data, log)
+	log.Info("starting", "data", cfg.data, "addr", addr, "rate_limit", cfg.rate, "max_upload", cfg.maxUpload,
+		"fetch_allow_private", cfg.fetch.AllowPrivate)
+	cfg.fetch.Log = log
+	a, err := openApp(cfg, log)
 	if err != nil {
 		return err
 	}
-	defer lib.Close()
-	h, err := web.NewServer(web.Config{
+	defer a.Close()
+	fmt.Fprintf(stderr, "hrsearch is serving on http://%s/\n", addr)
+	return web.ListenAndServe(ctx, addr, a.handler, log)
+}
+
+// webConfig is the server's configuration over an opened library; openApp
+// adds the librarians' side.
+func webConfig(lib *library, data string, rate float64, log *slog.Logger) web.Config {
+	return web.Config{
 		Searcher:  lib.searcher,
 		Documents: storeDocuments{lib},
 		Logger:    log,
@@ -79,12 +95,7 @@ func serve(ctx context.Context, data, addr string, rate float64, stderr io.Write
 			return p.Document, p.Unit, true
 		},
 		Names: displayName,
-	})
-	if err != nil {
-		return err
 	}
-	fmt.Fprintf(stderr, "hrsearch is serving on http://%s/\n", addr)
-	return web.ListenAndServe(ctx, addr, h, log)
 }
 
 // storeDocuments gives the web layer documents' metadata and provenance.

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/web"
+)
+
+// app is a served data directory: the library, its write side for
+// librarians, the URL fetcher and the web handler.
+type app struct {
+	lib     *library
+	writes  *indexer.Library
+	fetcher *indexer.Fetcher
+	handler http.Handler
+}
+
+// appConfig is what serve resolves from its flags.
+type appConfig struct {
+	data      string
+	rate      float64
+	maxUpload int64
+	fetch     indexer.FetchConfig
+}
+
+// openApp opens the data directory and builds the handler.
+func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
+	lib, err := openLibrary(cfg.data, log)
+	if err != nil {
+		return nil, err
+	}
+	writes, err := indexer.OpenLibrary(lib.data, log)
+	if err != nil {
+		lib.Close()
+		return nil, err
+	}
+	a := &app{lib: lib, writes: writes}
+	if cfg.fetch.MaxBody == 0 || cfg.fetch.MaxBody > cfg.maxUpload {
+		cfg.fetch.MaxBody = cfg.maxUpload
+	}
+	a.fetcher = indexer.NewFetcher(cfg.fetch)
+	wc := webConfig(lib, cfg.data, cfg.rate, log)
+	wc.Library = libraryAdapter{writes}
+	wc.Tokens = indexer.OpenTokens(cfg.data)
+	wc.Fetcher = urlFetcher{a.fetcher}
+	wc.MaxUpload = cfg.maxUpload
+	if a.handler, err = web.NewServer(wc); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) Close() error {
+	a.fetcher.Close()
+	a.writes.Close()
+	return a.lib.Close()
+}
+
+// libraryAdapter gives the web layer the librarians' write side.
+type libraryAdapter struct{ l *indexer.Library }
+
+func toIndexerUpload(up *web.Upload) *indexer.Upload {
+	if up == nil {
+		return nil
+	}
+	origin := up.Origin
+	if origin == "" {
+		origin = "upload"
+	}
+	return &indexer.Upload{Raw: up.Raw, Filename: up.Filename, Format: up.Format, Provenance: indexer.Provenance{
+		Source: up.Source, FinalURL: up.FinalURL, Origin: origin, Status: up.Status, ContentType: up.ContentType,
+		ETag: up.ETag, Modified: up.Modified,
+	}}
+}
+
+func toLibraryDoc(rec *indexer.Record, doc *corpus.Document) *web.LibraryDoc {
+	return &web.LibraryDoc{
+		Effective: rec.Effective(), Catalog: rec.Entry, Overrides: rec.Overrides,
+		Origin: rec.Origin, Source: rec.Source, FinalURL: rec.FinalURL, ContentType: rec.ContentType,
+		SHA256: rec.SHA256, Size: rec.Size, FetchedAt: rec.FetchedAt, Doc: doc,
+	}
+}
+
+func (a libraryAdapter) Preview(ctx context.Context, e corpus.Entry, up *web.Upload) (*corpus.Document, error) {
+	return a.l.Preview(ctx, &e, toIndexerUpload(up))
+}
+
+func (a libraryAdapter) Add(ctx context.Context, who string, e corpus.Entry, up *web.Upload) (*web.LibraryDoc, error) {
+	rec, doc, err := a.l.Add(ctx, who, e, toIndexerUpload(up))
+	if err != nil {
+		return nil, err
+	}
+	return toLibraryDoc(rec, doc), nil
+}
+
+func (a libraryAdapter) Update(ctx context.Context, who, id string, overrides *corpus.Entry, up *web.Upload) (*web.LibraryDoc, error) {
+	rec, doc, err := a.l.Update(ctx, who, id, indexer.Change{Overrides: overrides, Upload: toIndexerUpload(up)})
+	if err != nil {
+		return nil, err
+	}
+	return toLibraryDoc(rec, doc), nil
+}
+
+func (a libraryAdapter) Delete(ctx context.Context, who, id string) error {
+	_, err := a.l.Delete(ctx, who, id)
+	return err
+}
+
+func (a libraryAdapter) Get(ctx context.Context, id string) (*web.LibraryDoc, error) {
+	rec, err := a.l.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	return toLibraryDoc(rec, nil), nil
+}
+
+func (a libraryAdapter) Audit(ctx context.Context, skip, limit int) ([]web.AuditEvent, bool, error) {
+	evs, more, err := a.l.Audit(skip, limit)
+	if err != nil {
+		return nil, false, err
+	}
+	state := func(s *indexer.AuditState) *web.AuditState {
+		if s == nil {
+			return nil
+		}
+		return &web.AuditState{Entry: s.Entry, Overrides: s.Overrides, Source: s.Source, SHA256: s.SHA256, Size: s.Size}
+	}
+	out := make([]web.AuditEvent, 0, len(evs))
+	for _, ev := range evs {
+		out = append(out, web.AuditEvent{Time: ev.Time, Who: ev.Who, Action: ev.Action, ID: ev.ID,
+			Before: state(ev.Before), After: state(ev.After)})
+	}
+	return out, more, nil
+}
+
+// urlFetcher fetches the documents librarians give by URL with the
+// crawler's fetcher: robots.txt, politeness, limits and no private
+// addresses (unless --allow-private).
+type urlFetcher struct{ f *indexer.Fetcher }
+
+func (u urlFetcher) Fetch(ctx context.Context, url string) (*web.Upload, error) {
+	f, err := u.f.Fetch(ctx, url, indexer.FetchOptions{})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &fetchError{err: err}
+	}
+	up := indexer.UploadFromFetched(f)
+	name := filepath.Base(f.FinalURL)
+	return &web.Upload{Raw: up.Raw, Filename: name, Format: up.Format, ContentType: up.ContentType, Origin: up.Origin,
+		Source: up.Source, FinalURL: up.FinalURL, Status: up.Status, ETag: up.ETag, Modified: up.Modified}, nil
+}
+
+// fetchError is a URL that could not be fetched; the reason is the
+// fetcher's, about the librarian's own URL.
+type fetchError struct{ err error }
+
+func (e *fetchError) Error() string { return e.err.Error() }
+func (e *fetchError) Unwrap() error { return e.err }
+func (e *fetchError) UserReason() string {
+	msg := e.err.Error()
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	return fmt.Sprintf("The URL could not be fetched: %s.", msg)
+}
