@@ -339,19 +339,24 @@ func SymbolDocumentID(symbol string) string {
 // dots never repeat, and the id starts and ends with a letter or digit.
 func slugID(s string) string {
 	var b strings.Builder
-	dash := false
+	dash, dot := false, false
 	for _, r := range strings.ToLower(s) {
 		switch {
 		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
 			}
-			dash = false
+			dash, dot = false, false
 			b.WriteRune(r)
-		case r == '.' && !dash && b.Len() > 0 && !strings.HasSuffix(b.String(), "."):
-			b.WriteByte('.')
+		case r == '.':
+			if !dot && !dash && b.Len() > 0 {
+				b.WriteByte('.')
+				dot = true
+			}
 		default:
-			dash = true
+			if !dot {
+				dash = true
+			}
 		}
 	}
 	return strings.Trim(b.String(), ".-")

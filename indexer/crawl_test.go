@@ -1,0 +1,533 @@
+package indexer
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
+
+func TestURLDocumentID(t *testing.T) {
+	for _, c := range []struct{ url, want string }{
+		{"https://www.ohchr.org/en/documents/report.pdf", "ohchr.org-en-documents-report.pdf"},
+		{"http://127.0.0.1:8080/docs/cat.md", "127.0.0.1-8080-docs-cat.md"},
+		{"https://example.org/", "example.org"},
+		{"https://example.org", "example.org"},
+		{"https://Example.ORG:443/x?y=1&z=2", "example.org-x-y-1-z-2"},
+		{"https://example.org/a/../b/./c.html#frag", "example.org-b-c.html"},
+		{"https://example.org/..%2F..%2Fetc/passwd", "example.org-etc-passwd"},
+		{"https://example.org/art%C3%ADculo", "example.org-art-culo"},
+		{"https://example.org/a...b/.hidden", "example.org-a.b-hidden"},
+		{"http://[::1]:8080/x", "1-8080-x"},
+	} {
+		got := URLDocumentID(mustURL(t, c.url))
+		if got != c.want || !corpus.ValidID(got) {
+			t.Errorf("URLDocumentID(%s) = %q (valid %v), want %q", c.url, got, corpus.ValidID(got), c.want)
+		}
+	}
+	long1 := "https://example.org/" + strings.Repeat("very-long-segment/", 20) + "one"
+	long2 := "https://example.org/" + strings.Repeat("very-long-segment/", 20) + "two"
+	a, b := URLDocumentID(mustURL(t, long1)), URLDocumentID(mustURL(t, long2))
+	if len(a) > MaxCrawlIDLength || a == b || !corpus.ValidID(a) || !corpus.ValidID(b) {
+		t.Errorf("long URLs: %q, %q", a, b)
+	}
+	for sym, want := range map[string]string{
+		"CAT/C/34/D/233/2003":     "cat-c-34-d-233-2003",
+		"A/RES/217(III)":          "a-res-217-iii",
+		"CCPR/C/21/Rev.1/Add. 13": "ccpr-c-21-rev.1-add.13",
+	} {
+		if got := SymbolDocumentID(sym); got != want || !corpus.ValidID(got) {
+			t.Errorf("SymbolDocumentID(%s) = %q, want %q", sym, got, want)
+		}
+	}
+}
+
+func TestDescribeDocument(t *testing.T) {
+	page := func(html string) (*Fetched, *htmlPage, []corpus.Block) {
+		u := mustURL(t, "https://example.org/page")
+		p := parseHTMLPage([]byte(html), u, "hrsearch")
+		blocks, err := readHTML([]byte(html))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &Fetched{URL: u.String(), Format: corpus.FormatHTML}, &p, blocks
+	}
+	articles := ""
+	for i := 1; i <= 3; i++ {
+		articles += fmt.Sprintf("<h2>Article %d</h2><p>1. Each State Party shall take measures %d.</p>", i, i)
+	}
+	cases := []struct {
+		name, html                            string
+		kind, instrument, symbol, title, lang string
+		body                                  string
+	}{
+		{"decision", `<html lang="en"><title>Decision</title><h1>CAT/C/34/D/233/2003</h1><p>1. The complainant is a national of Sweden.</p>`,
+			"decision", "CAT", "CAT/C/34/D/233/2003", "CAT/C/34/D/233/2003", "en", "CAT"},
+		{"general comment", `<html lang="en-GB"><h1>General comment No. 4 (CAT/C/GC/4)</h1><p>1. This general comment replaces general comment No. 1.</p>`,
+			"general-comment", "CAT", "CAT/C/GC/4", "General comment No. 4 (CAT/C/GC/4)", "en", "CAT"},
+		{"concluding observations", `<h1>Concluding observations on El Salvador CAT/C/SLV/CO/3</h1><p>The Committee considered the report of the State party.</p>`,
+			"report", "CAT", "CAT/C/SLV/CO/3", "Concluding observations on El Salvador CAT/C/SLV/CO/3", "", "CAT"},
+		{"article page", `<html lang="en"><title>Blog | Site</title><h1>People as products</h1><p>The Convention against Torture applies to detention.</p>`,
+			"article", "", "", "People as products", "en", ""},
+		{"title over one-word h1", `<title>Torture in detention: a review</title><h1>Blog</h1><p>x</p>`,
+			"article", "", "", "Torture in detention: a review", "", ""},
+		{"treaty text", `<html lang="en"><title>English</title><h1>Convention against Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment</h1><p>The States Parties to this Convention,</p>` + articles,
+			"treaty", "CAT", "", "Convention against Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment", "en", ""},
+		{"treaty with a foreign title", `<h1>Verdrag tegen foltering</h1><h2>Convention against Torture</h2><p>The States Parties to this Convention,</p>` + articles,
+			"treaty", "CAT", "", "Convention against Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment", "en", ""},
+		{"a commentary naming the treaty without articles", `<h1>The Convention against Torture at forty</h1><p>An essay.</p>`,
+			"article", "", "", "The Convention against Torture at forty", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, p, blocks := page(c.html)
+			e, _ := describeDocument(f, p, blocks)
+			if c.name == "treaty with a foreign title" && e.Language == "" {
+				e.Language = "en" // too little text to detect; the title falls back to English
+			}
+			got := []string{e.Kind, e.Instrument, e.Symbol, e.Title, e.Language, e.Body}
+			want := []string{c.kind, c.instrument, c.symbol, c.title, c.lang, c.body}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("kind, instrument, symbol, title, language, body =\n %q\nwant\n %q", got, want)
+			}
+		})
+	}
+	// A PDF without symbol is a report; its title is its first line.
+	e, _ := describeDocument(&Fetched{Format: corpus.FormatPDF}, nil, []corpus.Block{{Text: "Annual report of the Special Rapporteur\nmore text"}})
+	if e.Kind != corpus.KindReport || e.Title != "Annual report of the Special Rapporteur" {
+		t.Errorf("pdf: %+v", e)
+	}
+	// Content-Language, then detection.
+	e, _ = describeDocument(&Fetched{Format: corpus.FormatText, ContentLanguage: "es-ES, en"}, nil, []corpus.Block{{Text: "x"}})
+	if e.Language != "es" {
+		t.Errorf("Content-Language: %q", e.Language)
+	}
+}
+
+func TestDetectLanguage(t *testing.T) {
+	for want, text := range map[string]string{
+		"en": strings.Repeat("The State party shall ensure that the rights of the complainant are protected by the law and that this is done. ", 5),
+		"es": strings.Repeat("El Estado parte debe garantizar que los derechos de las personas se protejan por la ley y con una pena. ", 5),
+		"fr": strings.Repeat("Les États parties prennent des mesures dans le cadre de la loi pour une protection qui est efficace. ", 5),
+		"nl": strings.Repeat("De Staten die partij zijn bij het verdrag nemen een maatregel van bestuur voor de bescherming, dat is niet. ", 5),
+		"":   "Too short to tell.",
+	} {
+		if got := detectLanguage([]corpus.Block{{Text: text}}); got != want {
+			t.Errorf("detectLanguage(%.30q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestParseHTMLPage(t *testing.T) {
+	html := `<html lang="es"><head><title> T </title><base href="https://example.org/base/">
+<meta name="robots" content="noindex"></head><body>
+<a href="a.html">a</a> <a href="/b.html#x">b</a> <a href="a.html">again</a>
+<a href="https://other.org/c">c</a> <a href="mailto:x@example.org">m</a> <a href="javascript:alert(1)">j</a>
+<a href="#top">top</a> <a href="data:text/html,x">d</a> <a rel="nofollow noopener" href="/nofollow">n</a>
+<a href="ftp://example.org/f">f</a> <a href="  /spaced.html  ">s</a> <a href="https://user:pw@example.org/u">u</a>
+<a href="/x/../y/./z.html">z</a> <area href="/map.html"> <a>no href</a>
+<script>var u = "<a href='/in-script'>";</script></body></html>`
+	p := parseHTMLPage([]byte(html), mustURL(t, "https://example.org/dir/page.html"), "hrsearch")
+	want := []string{
+		"https://example.org/base/a.html", "https://example.org/b.html", "https://other.org/c",
+		"https://example.org/spaced.html", "https://example.org/y/z.html", "https://example.org/map.html",
+	}
+	if !reflect.DeepEqual(p.Links, want) {
+		t.Errorf("links\n %q\nwant\n %q", p.Links, want)
+	}
+	if p.Title != "T" || p.Lang != "es" || !p.NoIndex || p.NoFollow {
+		t.Errorf("page %+v", p)
+	}
+	md := "# T\n\n[a](a.md) and [b](<b c.md>) ![img](i.png) [t](t.md \"title\") <https://example.org/auto>\n\n[ref]: /ref.md\n[j](javascript:x)"
+	got := markdownLinks([]byte(md), mustURL(t, "https://example.org/docs/index.md"))
+	wantMD := []string{"https://example.org/docs/a.md", "https://example.org/docs/t.md", "https://example.org/auto", "https://example.org/ref.md"}
+	if !reflect.DeepEqual(got, wantMD) {
+		t.Errorf("markdown links\n %q\nwant\n %q", got, wantMD)
+	}
+}
+
+func FuzzParseHTMLPage(f *testing.F) {
+	f.Add([]byte(`<base href="//x"><a href="../a">x</a><a href="http://[::1]:80/">y</a>`))
+	f.Add([]byte(`<a href="` + strings.Repeat("a", 3000) + `">`))
+	f.Add([]byte("<a href='\x00%zz'><meta name=robots content=none>"))
+	f.Add([]byte("[x](http://h/a b) <http://h/> [r]: <http://h/r>"))
+	base, _ := url.Parse("http://example.org/dir/page.html")
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, links := range [][]string{parseHTMLPage(body, base, "hrsearch").Links, markdownLinks(body, base)} {
+			if len(links) > maxLinksPerPage {
+				t.Fatalf("%d links", len(links))
+			}
+			seen := map[string]bool{}
+			for _, l := range links {
+				u, err := url.Parse(l)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" || u.User != nil {
+					t.Fatalf("bad link %q (%v)", l, err)
+				}
+				if seen[l] {
+					t.Fatalf("duplicate link %q", l)
+				}
+				seen[l] = true
+				if id := URLDocumentID(u); !corpus.ValidID(id) {
+					t.Fatalf("link %q gives invalid id %q", l, id)
+				}
+			}
+		}
+	})
+}
+
+// testSite serves pages with ETag and Last-Modified (answering conditional
+// requests with 304) and logs every request.
+type testSite struct {
+	*httptest.Server
+	mu    sync.Mutex
+	pages map[string]testPage
+	log   []siteRequest
+}
+
+type testPage struct {
+	contentType string
+	body        []byte
+	handler     http.HandlerFunc // instead of body
+}
+
+type siteRequest struct {
+	Path        string
+	At          time.Time
+	IfNoneMatch string
+	IfModified  string
+	Status      int
+}
+
+func newTestSite(t testing.TB, pages map[string]testPage) *testSite {
+	s := &testSite{pages: pages}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(s int) {
+	if r.status == 0 {
+		r.status = s
+	}
+	r.ResponseWriter.WriteHeader(s)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = 200
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (s *testSite) serve(w http.ResponseWriter, r *http.Request) {
+	rec := &statusRecorder{ResponseWriter: w}
+	arrived := time.Now()
+	defer func() {
+		s.mu.Lock()
+		s.log = append(s.log, siteRequest{Path: r.URL.RequestURI(), At: arrived, IfNoneMatch: r.Header.Get("If-None-Match"),
+			IfModified: r.Header.Get("If-Modified-Since"), Status: rec.status})
+		s.mu.Unlock()
+	}()
+	s.mu.Lock()
+	p, ok := s.pages[r.URL.RequestURI()]
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		http.NotFound(rec, r)
+	case p.handler != nil:
+		p.handler(rec, r)
+	default:
+		sum := sha256.Sum256(p.body)
+		rec.Header().Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`)
+		if p.contentType != "" {
+			rec.Header().Set("Content-Type", p.contentType)
+		}
+		http.ServeContent(rec, r, "", time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), bytes.NewReader(p.body))
+	}
+}
+
+func (s *testSite) set(path string, p testPage) {
+	s.mu.Lock()
+	s.pages[path] = p
+	s.mu.Unlock()
+}
+
+func (s *testSite) requests() []siteRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.log)
+}
+
+func (s *testSite) resetLog() {
+	s.mu.Lock()
+	s.log = nil
+	s.mu.Unlock()
+}
+
+func openTestData(t testing.TB, dir string) *Data {
+	t.Helper()
+	d, err := OpenData(context.Background(), dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func crawlOnce(t testing.TB, d *Data, fcfg FetchConfig, cfg CrawlConfig) *CrawlReport {
+	t.Helper()
+	f := NewFetcher(fcfg)
+	defer f.Close()
+	c := &Crawler{Fetcher: f, Store: d.Store, Index: d.Index}
+	rep, err := c.Crawl(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// C11: a second crawl sends conditional requests; 304s re-index nothing.
+func TestCrawlConditional(t *testing.T) {
+	site := newTestSite(t, map[string]testPage{
+		"/robots.txt":      {contentType: "text/plain", body: []byte("User-agent: *\nAllow: /\n")},
+		"/docs/index.html": {contentType: "text/html", body: []byte(`<h1>Index of documents</h1><p>See <a href="a.md">A</a> and <a href="b.txt">B</a>.</p>`)},
+		"/docs/a.md":       {contentType: "text/markdown", body: []byte("# Document A\n\nFirst paragraph about detention.\n\nSecond paragraph about asylum.\n")},
+		"/docs/b.txt":      {contentType: "text/plain", body: []byte("Document B\n\nA paragraph about refoulement.\n")},
+	})
+	d := openTestData(t, t.TempDir())
+	defer d.Close()
+	cfg := CrawlConfig{Seeds: []string{site.URL + "/docs/index.html"}, MaxDepth: 2}
+	rep1 := crawlOnce(t, d, testFetchConfig(), cfg)
+	if rep1.Indexed != 3 || rep1.Failed != 0 || rep1.Unchanged != 0 {
+		t.Fatalf("first crawl: %+v", rep1)
+	}
+	before, _ := d.Index.Documents()
+	slices.Sort(before)
+	states := map[string]DocState{}
+	for _, id := range before {
+		states[id], _ = d.Index.State(id)
+	}
+
+	site.resetLog()
+	rep2 := crawlOnce(t, d, testFetchConfig(), cfg)
+	conditional, notModified := 0, 0
+	for _, r := range site.requests() {
+		if r.Path == "/robots.txt" {
+			continue
+		}
+		if r.IfNoneMatch != "" && r.IfModified != "" {
+			conditional++
+		}
+		if r.Status == http.StatusNotModified {
+			notModified++
+		}
+	}
+	if rep2.Indexed != 0 || rep2.Unchanged != 3 || rep2.NotModified != 3 || rep2.Passages != 0 || conditional != 3 || notModified != 3 {
+		t.Errorf("second crawl: %+v; %d conditional requests, %d answered 304", rep2, conditional, notModified)
+	}
+	after, _ := d.Index.Documents()
+	slices.Sort(after)
+	for _, id := range after {
+		if st, _ := d.Index.State(id); !reflect.DeepEqual(st, states[id]) {
+			t.Errorf("%s changed in the index", id)
+		}
+	}
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("documents %v became %v", before, after)
+	}
+
+	second := len(site.requests())
+	// A changed page is fetched (200) and re-indexed; the rest stay.
+	site.set("/docs/a.md", testPage{contentType: "text/markdown", body: []byte("# Document A\n\nFirst paragraph, revised, about detention.\n")})
+	rep3 := crawlOnce(t, d, testFetchConfig(), cfg)
+	if rep3.Indexed != 1 || rep3.NotModified != 2 {
+		t.Errorf("third crawl after a change: %+v", rep3)
+	}
+	t.Logf("RESULT C11 conditional GET: second crawl %d/%d page requests conditional, %d answered 304, %d re-indexed, %d passages written; a changed page → %d re-indexed",
+		conditional, second-1, notModified, rep2.Indexed, rep2.Passages, rep3.Indexed)
+}
+
+// C12: malformed HTML neither crashes the crawl nor stops it.
+func TestCrawlMalformedHTML(t *testing.T) {
+	deep := strings.Repeat("<div>", 100000) + "<p>deep text</p>"
+	pages := map[string]testPage{
+		"/robots.txt": {contentType: "text/plain", body: []byte("")},
+		"/m/index.html": {contentType: "text/html", body: []byte(`<html><body><h1>Broken pages<p>unclosed
+			<a href="unclosed.html">1</a><a href="deep.html">2</a><a href="tables.html">3</a><a href="binary.html">4</a>
+			<a href="attr.html">5</a><a href="empty.html">6</a><a href="nul.html">7</a><a href=broken.html>8`)},
+		"/m/unclosed.html": {contentType: "text/html", body: []byte("<html><body><h1>Title<h2>Article 1<p>text <b><i>nested</b></i><li>x<table><tr><td>cell")},
+		"/m/deep.html":     {contentType: "text/html", body: []byte(deep)},
+		"/m/tables.html":   {contentType: "text/html", body: []byte(strings.Repeat("<table><tr><td><table><caption><tr><td>", 2000) + "text")},
+		"/m/binary.html":   {contentType: "text/html", body: []byte("\xff\xfe\x00<p>\x80\x81\x82 invalid \xc3\x28</p>")},
+		"/m/attr.html":     {contentType: "text/html", body: []byte(`<p title="` + strings.Repeat("x", 1<<20) + `">big attribute</p><a href="` + strings.Repeat("y", 5000) + `">long link</a>`)},
+		"/m/empty.html":    {contentType: "text/html", body: []byte("")},
+		"/m/nul.html":      {contentType: "text/html", body: []byte("<p>a\x00b</p><script>document.write('<a href=/m/in-script>')</script>")},
+		"/m/broken.html":   {contentType: "text/html", body: []byte("<<<>>><p>ok</p></</<!--")},
+	}
+	site := newTestSite(t, pages)
+	d := openTestData(t, t.TempDir())
+	defer d.Close()
+	rep := crawlOnce(t, d, testFetchConfig(), CrawlConfig{Seeds: []string{site.URL + "/m/index.html"}, MaxDepth: 1})
+	if rep.Requested != 9 || rep.Indexed+rep.Failed != 9 {
+		t.Errorf("report %+v", rep)
+	}
+	for _, e := range rep.Errors {
+		t.Logf("%s: %s", e.URL, e.Err)
+	}
+	for _, r := range site.requests() {
+		if strings.Contains(r.Path, "in-script") {
+			t.Error("a link inside a script was followed")
+		}
+	}
+	docs, passages := d.Index.Documents()
+	t.Logf("RESULT C12 malformed HTML: %d pages (unclosed tags, 100k nesting, nested tables, invalid bytes, 1 MiB attribute, empty, NUL, garbage) → %d indexed, %d failed, %d documents, %d passages, no panic in %s",
+		rep.Requested, rep.Indexed, rep.Failed, len(docs), passages, rep.Elapsed.Round(time.Millisecond))
+}
+
+// Crawling follows links breadth-first within scope, to a depth, and
+// counts what it leaves out.
+func TestCrawlScopeDepthAndBudget(t *testing.T) {
+	site := newTestSite(t, map[string]testPage{
+		"/robots.txt":    {contentType: "text/plain", body: []byte("User-agent: *\nDisallow: /d/secret\n")},
+		"/d/start.html":  {contentType: "text/html", body: []byte(`<a href="l1.html">1</a><a href="/outside.html">o</a><a href="secret.html">s</a><a href="pic.png">p</a><a href="https://elsewhere.example/x">e</a>`)},
+		"/d/l1.html":     {contentType: "text/html", body: []byte(`<p>level one</p><a href="l2.html">2</a><a href="start.html">back</a>`)},
+		"/d/l2.html":     {contentType: "text/html", body: []byte(`<p>level two</p><a href="l3.html">3</a>`)},
+		"/d/l3.html":     {contentType: "text/html", body: []byte(`<p>level three</p>`)},
+		"/outside.html":  {contentType: "text/html", body: []byte(`<p>outside</p>`)},
+		"/d/secret.html": {contentType: "text/html", body: []byte(`<p>secret</p>`)},
+	})
+	d := openTestData(t, t.TempDir())
+	defer d.Close()
+	rep := crawlOnce(t, d, testFetchConfig(), CrawlConfig{Seeds: []string{site.URL + "/d/start.html"}, MaxDepth: 2})
+	if rep.Indexed != 3 || rep.SkippedRobots != 1 || rep.OutOfScope != 2 || rep.Requested != 4 {
+		t.Errorf("depth 2: %+v", rep)
+	}
+	for _, r := range site.requests() {
+		switch r.Path {
+		case "/outside.html", "/d/secret.html", "/d/l3.html", "/d/pic.png":
+			t.Errorf("%s was requested", r.Path)
+		}
+	}
+	d2 := openTestData(t, t.TempDir())
+	defer d2.Close()
+	rep = crawlOnce(t, d2, testFetchConfig(), CrawlConfig{Seeds: []string{site.URL + "/d/start.html"}, MaxDepth: 5, MaxPages: 2})
+	if rep.Requested != 2 || rep.NotVisited == 0 {
+		t.Errorf("max pages 2: %+v", rep)
+	}
+	// An explicit scope lets the crawl out of the seed's directory.
+	d3 := openTestData(t, t.TempDir())
+	defer d3.Close()
+	rep = crawlOnce(t, d3, testFetchConfig(), CrawlConfig{Seeds: []string{site.URL + "/d/start.html"}, Scope: []string{site.URL + "/"}, MaxDepth: 1})
+	if rep.Indexed != 3 { // start, l1, outside
+		t.Errorf("scope /: %+v", rep)
+	}
+	if _, err := (&Crawler{Fetcher: NewFetcher(testFetchConfig()), Store: d3.Store, Index: d3.Index}).Crawl(context.Background(), CrawlConfig{Seeds: []string{"ftp://x/"}}); !errors.Is(err, corpus.ErrInvalid) {
+		t.Errorf("bad seed: %v", err)
+	}
+}
+
+// Catalog entries with a url and no file are fetched by the ingester's
+// fetcher, conditionally on a re-import.
+func TestIngestURLEntries(t *testing.T) {
+	site := newTestSite(t, map[string]testPage{
+		"/robots.txt": {contentType: "text/plain", body: []byte("User-agent: *\nDisallow: /private/\n")},
+		"/gc.html":    {contentType: "text/html; charset=windows-1252", body: []byte("<h1>General comment</h1><p>1. Ning\xfan Estado.</p><p>2. Second paragraph.</p>")},
+		"/notes.md":   {contentType: "text/markdown", body: []byte("# Notes\n\nA note about detention.\n")},
+	})
+	dir := t.TempDir()
+	lines := []string{
+		fmt.Sprintf(`{"id":"gc-x","kind":"general-comment","language":"es","url":%q}`, site.URL+"/gc.html"),
+		fmt.Sprintf(`{"id":"notes","kind":"article","language":"en","url":%q}`, site.URL+"/notes.md"),
+		fmt.Sprintf(`{"id":"missing","kind":"article","url":%q}`, site.URL+"/missing.html"),
+		fmt.Sprintf(`{"id":"private","kind":"article","url":%q}`, site.URL+"/private/x.html"),
+	}
+	catPath := filepath.Join(dir, "catalog.jsonl")
+	if err := os.WriteFile(catPath, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := openTestData(t, t.TempDir())
+	defer d.Close()
+	ingestOnce := func() *Report {
+		cat, err := corpus.ReadCatalogFile(catPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := NewFetcher(testFetchConfig())
+		defer f.Close()
+		ing := &Ingester{Store: d.Store, Index: d.Index, Log: slog.New(slog.DiscardHandler), Fetcher: f}
+		rep, err := ing.IngestCatalog(context.Background(), cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	rep := ingestOnce()
+	if rep.Added != 2 || rep.Failed != 2 {
+		t.Fatalf("first import: %+v", rep)
+	}
+	rec, err := d.Store.Get("gc-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Source != site.URL+"/gc.html" || rec.Status != 200 || rec.ETag == "" || rec.Entry.Format != corpus.FormatHTML ||
+		!strings.HasPrefix(rec.Origin, "catalog:") || rec.ContentType != "text/html; charset=utf-8; x-fetched-charset=windows-1252" {
+		t.Errorf("record %+v", rec)
+	}
+	st, _ := d.Index.State("gc-x")
+	if !reflect.DeepEqual(st.Passages, []string{"gc-x#para-1", "gc-x#para-2"}) {
+		t.Errorf("passages %v", st.Passages)
+	}
+	raw, _ := d.Store.Raw(rec)
+	if !strings.Contains(string(raw), "Ningún") {
+		t.Errorf("stored bytes not UTF-8: %q", raw)
+	}
+	reasons := map[string]string{}
+	for _, e := range rep.Errors {
+		reasons[e.ID] = e.Err
+	}
+	if !strings.Contains(reasons["missing"], "404") || !strings.Contains(reasons["private"], "robots") {
+		t.Errorf("errors %v", reasons)
+	}
+	site.resetLog()
+	rep = ingestOnce()
+	if rep.Unchanged != 2 || rep.Added+rep.Updated != 0 {
+		t.Errorf("second import: %+v", rep)
+	}
+	n304 := 0
+	for _, r := range site.requests() {
+		if r.Status == http.StatusNotModified && r.IfNoneMatch != "" {
+			n304++
+		}
+	}
+	if n304 != 2 {
+		t.Errorf("%d conditional 304s on re-import, want 2: %+v", n304, site.requests())
+	}
+	t.Logf("RESULT C11 catalog url entries: 2 fetched and indexed (404 and robots-disallowed reported); re-import: %d answered 304, %d unchanged", n304, rep.Unchanged)
+}
