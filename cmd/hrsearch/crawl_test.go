@@ -1,0 +1,120 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// site serves a small library: an index page linking to a Markdown and a
+// text document, and a robots.txt that keeps /private/ out.
+func site(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	var privateHits atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "User-agent: *\nDisallow: /lib/private/\n")
+	})
+	mux.HandleFunc("/lib/index.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<html lang="en"><h1>Library index</h1><a href="note.md">note</a> <a href="plain.txt">plain</a> <a href="private/x.html">x</a>`)
+	})
+	mux.HandleFunc("/lib/note.md", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/markdown")
+		w.Header().Set("ETag", `"n1"`)
+		if r.Header.Get("If-None-Match") == `"n1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		fmt.Fprint(w, "# A note on non-refoulement\n\nThe principle of zqxnonrefoulement forbids returning a person to torture.\n")
+	})
+	mux.HandleFunc("/lib/plain.txt", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=iso-8859-1")
+		w.Write([]byte("Plain text\n\nDetenci\xf3n arbitraria y zqxplainword.\n"))
+	})
+	mux.HandleFunc("/lib/private/", func(w http.ResponseWriter, r *http.Request) {
+		privateHits.Add(1)
+		fmt.Fprint(w, "secret")
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv, &privateHits
+}
+
+func TestCrawlCommand(t *testing.T) {
+	srv, privateHits := site(t)
+	data := t.TempDir()
+	args := []string{"crawl", "--seed", srv.URL + "/lib/index.html", "--data", data, "--delay", "10ms", "--allow-private", "--depth", "1", "--json"}
+	out, _, err := runCLI(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Indexed       int      `json:"indexed"`
+		SkippedRobots int      `json:"skipped_robots"`
+		Failed        int      `json:"failed"`
+		Documents     []string `json:"documents"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("crawl --json: %v\n%s", err, out)
+	}
+	if rep.Indexed != 3 || rep.SkippedRobots != 1 || rep.Failed != 0 || privateHits.Load() != 0 {
+		t.Errorf("crawl report %s; private requests %d", out, privateHits.Load())
+	}
+	for word, doc := range map[string]string{"zqxnonrefoulement": "lib-note.md", "zqxplainword": "lib-plain.txt"} {
+		out, _, err = runCLI(t, "search", "--data", data, "--json", word)
+		if err != nil || !strings.Contains(out, doc) {
+			t.Errorf("search %s after the crawl: %v\n%.400s", word, err, out)
+		}
+	}
+	// Again: the note is not modified, nothing is re-indexed.
+	out, _, err = runCLI(t, append(args[:len(args)-1:len(args)-1], "--max-pages", "10")...)
+	if err != nil || !strings.Contains(out, "0 indexed, 3 unchanged of which 1 not modified") {
+		t.Errorf("second crawl: %v\n%s", err, out)
+	}
+	// Without --allow-private the loopback server is refused, per URL.
+	out, errOut, err := runCLI(t, "crawl", "--seed", srv.URL+"/lib/index.html", "--data", t.TempDir(), "--delay", "10ms")
+	if err != nil || !strings.Contains(out, "1 failed") || !strings.Contains(errOut, "blocked-address") {
+		t.Errorf("crawl of a private address: %v\n%s\n%s", err, out, errOut)
+	}
+	if _, _, err := runCLI(t, "crawl", "--data", data); !errors.Is(err, errUsage) {
+		t.Errorf("crawl without --seed: %v", err)
+	}
+	if _, _, err := runCLI(t, "crawl", "--seed", "ftp://example.org/", "--data", t.TempDir()); err == nil {
+		t.Error("crawl of an ftp: seed succeeded")
+	}
+}
+
+func TestIndexFetchesURLEntries(t *testing.T) {
+	srv, _ := site(t)
+	src, data := t.TempDir(), t.TempDir()
+	catalog := filepath.Join(src, "c.jsonl")
+	line := fmt.Sprintf(`{"id":"note","kind":"article","language":"en","url":%q}`+"\n", srv.URL+"/lib/note.md")
+	if err := os.WriteFile(catalog, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := runCLI(t, "index", "--catalog", catalog, "--data", data, "--allow-private", "--delay", "10ms")
+	if err != nil || !strings.Contains(out, "1 added") {
+		t.Fatalf("index: %q %q %v", out, errOut, err)
+	}
+	out, _, err = runCLI(t, "index", "--catalog", catalog, "--data", data, "--allow-private", "--delay", "10ms")
+	if err != nil || !strings.Contains(out, "1 unchanged") {
+		t.Fatalf("second index: %q %v", out, err)
+	}
+	out, _, err = runCLI(t, "search", "--data", data, "--json", "zqxnonrefoulement")
+	if err != nil || !strings.Contains(out, `"note#`) {
+		t.Errorf("search: %v\n%.300s", err, out)
+	}
+	// Without --allow-private the entry fails, and is reported.
+	data2 := t.TempDir()
+	out, errOut, err = runCLI(t, "index", "--catalog", catalog, "--data", data2, "--delay", "10ms")
+	if err != nil || !strings.Contains(out, "1 failed") || !strings.Contains(errOut, "address not allowed") {
+		t.Errorf("index of a private url: %v\n%s\n%s", err, out, errOut)
+	}
+}
