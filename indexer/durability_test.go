@@ -354,4 +354,3 @@ func TestD5ConcurrentSearchAndWrites(t *testing.T) {
 		t.Errorf("only %d writes", writes.Load())
 	}
 }
-
