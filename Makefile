@@ -38,3 +38,18 @@ bench:
 
 clean:
 	rm -rf bin .cache
+
+# Benchmarks: hrsearch against SQLite FTS5, PostgreSQL, Xapian and rg on the
+# passages of catalog-full (bench/ is its own Go module, so `go test ./...`
+# never builds it). bench-report writes BENCHMARKS.md (about an hour);
+# bench-smoke checks the harness in about a minute. Work files (passages,
+# indexes, a throw-away PostgreSQL cluster) go to .cache/bench.
+BENCHFLAGS ?=
+.PHONY: bench-report bench-smoke
+bench-report:
+	cd bench && go run . -catalog $(SHARED)/corpus/catalog-full.jsonl -demo-catalog $(SHARED)/corpus/catalog.jsonl \
+		-work ../.cache/bench -out ../BENCHMARKS.md $(BENCHFLAGS)
+
+bench-smoke:
+	cd bench && go run . -smoke -catalog $(SHARED)/corpus/catalog-full.jsonl -demo-catalog $(SHARED)/corpus/catalog.jsonl \
+		-work ../.cache/bench -out ../.cache/bench/SMOKE.md $(BENCHFLAGS)

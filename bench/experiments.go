@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/hrsearch/hrsearch/indexer"
+)
+
+// experiment is one variant of a step of hrsearch's search path, run as a
+// plain Bleve request on the same index, to put a number on a proposed
+// product change without changing the product.
+type experiment struct {
+	Name    string         `json:"name"`
+	Note    string         `json:"note"`
+	Classes map[string]lat `json:"classes"`
+}
+
+var rankFieldNames = []string{indexer.FieldDocument, indexer.FieldTier, indexer.FieldOwnArticle,
+	indexer.FieldOrder, indexer.FieldLanguage, indexer.FieldUnit}
+
+type reqEngine struct {
+	idx bleve.Index
+	mk  func(q benchQuery) *bleve.SearchRequest
+}
+
+func (r reqEngine) Name() string { return "experiment" }
+func (r reqEngine) Close() error { return nil }
+func (r reqEngine) Query(ctx context.Context, q benchQuery) (int, error) {
+	res, err := r.idx.SearchInContext(ctx, r.mk(q))
+	if err != nil {
+		return 0, err
+	}
+	return int(res.Total), nil
+}
+
+// runExperiments measures the window query's parts on hrsearch's index.
+func runExperiments(ctx context.Context, idx bleve.Index, classes map[string][]benchQuery, c *config) []experiment {
+	window := func(sort []string, fields []string) func(q benchQuery) *bleve.SearchRequest {
+		return func(q benchQuery) *bleve.SearchRequest {
+			r := bleve.NewSearchRequestOptions(plainQuery(q), 300, 0, false)
+			if sort != nil {
+				r.SortBy(sort)
+			}
+			r.Fields = fields
+			return r
+		}
+	}
+	tierFilter := func(q benchQuery) *bleve.SearchRequest {
+		bq := query.NewBooleanQuery([]query.Query{plainQuery(q)}, nil, nil)
+		p := query.NewTermQuery(indexer.TierProvision)
+		p.SetField(indexer.FieldTier)
+		i := query.NewTermQuery(indexer.TierInterpretation)
+		i.SetField(indexer.FieldTier)
+		bq.AddFilter(query.NewDisjunctionQuery([]query.Query{p, i}))
+		r := bleve.NewSearchRequestOptions(bq, 200, 0, false)
+		r.Fields = rankFieldNames
+		return r
+	}
+	top10 := func(q benchQuery) *bleve.SearchRequest {
+		return bleve.NewSearchRequestOptions(plainQuery(q), 10, 0, false)
+	}
+	xs := []struct {
+		name, note string
+		mk         func(q benchQuery) *bleve.SearchRequest
+	}{
+		{"A. top 10 by score", "the plain query, 10 hits, no fields: the floor", top10},
+		{"B. window 300 by score", "hrsearch's rescoring window, sorted by score only", window(nil, nil)},
+		{"C. window 300, sort -_score,_id", "hrsearch's sort: the _id tie-break reads every candidate's external id", window([]string{"-_score", "_id"}, nil)},
+		{"D. C + rank fields (stored)", "hrsearch's window as it is: rank fields loaded from stored documents (text included)", window([]string{"-_score", "_id"}, rankFieldNames)},
+		{"E. window 300, sort -_score,tier,document,order", "proposal: tie-break on doc-value fields, whose values come back in hit.Sort: no external ids, no stored-document loads", window([]string{"-_score", indexer.FieldTier, indexer.FieldDocument, indexer.FieldOrder}, nil)},
+		{"F. authoritative candidates", "the query again, filtered to provisions and general comments, 200 hits with rank fields: hrsearch's second full evaluation", tierFilter},
+	}
+	var out []experiment
+	for _, x := range xs {
+		ex := experiment{Name: x.name, Note: x.note, Classes: map[string]lat{}}
+		e := reqEngine{idx: idx, mk: x.mk}
+		for _, cl := range []string{cCommon, cOr3, cAnd3, cPhrase} {
+			for _, q := range classes[cl] {
+				e.Query(ctx, q)
+			}
+			var ls []lat
+			for range c.reps {
+				l, err := runClients(ctx, e, classes[cl], 1, c.samples, c.budget)
+				if err == nil {
+					ls = append(ls, l)
+				}
+			}
+			ex.Classes[cl] = medianLat(ls)
+		}
+		logf("experiment %s done", x.name)
+		out = append(out, ex)
+	}
+	return out
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// loadResult is the vegeta run against `hrsearch serve`.
+type loadResult struct {
+	Rate        int            `json:"rate"`
+	Seconds     float64        `json:"seconds"`
+	Requests    uint64         `json:"requests"`
+	P50         float64        `json:"p50_ms"`
+	P90         float64        `json:"p90_ms"`
+	P99         float64        `json:"p99_ms"`
+	Max         float64        `json:"max_ms"`
+	Mean        float64        `json:"mean_ms"`
+	Success     float64        `json:"success"`
+	Errors      int            `json:"errors"`
+	Statuses    map[string]int `json:"statuses"`
+	PeakRSS     int64          `json:"peak_rss"`
+	Passages    int            `json:"passages"`
+	Throughput  float64        `json:"throughput"`
+	Targets     int            `json:"targets"`
+	BuildOutput string         `json:"build_output,omitempty"`
+}
+
+func hrsearchBinary(c *config, work string) (string, error) {
+	bin := filepath.Join(work, "hrsearch")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/hrsearch")
+	cmd.Dir = abs(c.repo)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v: %s", err, out)
+	}
+	return bin, nil
+}
+
+// demoData builds the demo index with `hrsearch index` if it is missing.
+func demoData(c *config, work, bin string) (string, error) {
+	data := filepath.Join(work, "demo")
+	if _, err := os.Stat(filepath.Join(data, "index", "index_meta.json")); err == nil {
+		return data, nil
+	}
+	os.RemoveAll(data)
+	out, err := exec.Command(bin, "index", "--catalog", abs(c.demoCatalog), "--data", data).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("hrsearch index: %v: %s", err, out)
+	}
+	logf("%s", strings.TrimSpace(string(out)))
+	return data, nil
+}
+
+func freePort() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// loadTest runs `hrsearch serve --rate-limit 0` on the demo index and
+// attacks it with vegeta at a constant rate of mixed API searches.
+func loadTest(ctx context.Context, c *config, work string) (*loadResult, error) {
+	bin, err := hrsearchBinary(c, work)
+	if err != nil {
+		return nil, err
+	}
+	data, err := demoData(c, work, bin)
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	logf("load test: %d req/s for %s against hrsearch serve on %s", c.loadRate, c.loadDur, addr)
+	srv := exec.Command(bin, "serve", "--data", data, "--addr", addr, "--rate-limit", "0")
+	logFile, _ := os.Create(filepath.Join(work, "serve.log"))
+	defer logFile.Close()
+	srv.Stdout, srv.Stderr = logFile, logFile
+	if err := srv.Start(); err != nil {
+		return nil, err
+	}
+	defer func() {
+		srv.Process.Signal(syscall.SIGTERM)
+		srv.Wait()
+	}()
+	base := "http://" + addr
+	up := false
+	for range 300 {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			up = resp.StatusCode == 200
+			if up {
+				break
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !up {
+		return nil, fmt.Errorf("hrsearch serve did not come up on %s (see %s)", addr, logFile.Name())
+	}
+	var targets []vegeta.Target
+	for _, cl := range classOrder {
+		for _, q := range queryClasses()[cl] {
+			targets = append(targets, vegeta.Target{Method: "GET", URL: base + "/api/search?" + apiQuery(q).Encode()})
+		}
+	}
+	// Warm up: each target once.
+	for _, t := range targets {
+		if resp, err := http.Get(t.URL); err == nil {
+			resp.Body.Close()
+		}
+	}
+	// Sample the server's RSS while the attack runs; VmHWM is its peak.
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var peak int64
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			if v := procStatus(srv.Process.Pid, "VmHWM"); v > peak {
+				peak = v
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(500 * time.Millisecond):
+			}
+		}
+	}()
+	attacker := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.Workers(8))
+	var m vegeta.Metrics
+	for r := range attacker.Attack(vegeta.NewStaticTargeter(targets...), vegeta.Rate{Freq: c.loadRate, Per: time.Second}, c.loadDur, "hrsearch") {
+		m.Add(r)
+		if ctx.Err() != nil {
+			attacker.Stop()
+		}
+	}
+	m.Close()
+	close(stop)
+	wg.Wait()
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	lr := &loadResult{Rate: c.loadRate, Seconds: m.Duration.Seconds(), Requests: m.Requests,
+		P50: ms(m.Latencies.P50), P90: ms(m.Latencies.P90), P99: ms(m.Latencies.P99), Max: ms(m.Latencies.Max),
+		Mean: ms(m.Latencies.Mean), Success: m.Success, Errors: len(m.Errors), Statuses: m.StatusCodes,
+		PeakRSS: peak, Throughput: m.Throughput, Targets: len(targets)}
+	logf("load: p50 %.1f ms p99 %.1f ms success %.4f errors %d peak RSS %d MB", lr.P50, lr.P99, lr.Success, lr.Errors, lr.PeakRSS>>20)
+	return lr, nil
+}
+
+// evalDemo runs `hrsearch eval` on the demo index (after the server has
+// let go of it).
+func evalDemo(ctx context.Context, c *config, work string) string {
+	bin := filepath.Join(work, "hrsearch")
+	shared := filepath.Dir(filepath.Dir(abs(c.demoCatalog)))
+	out, err := exec.CommandContext(ctx, bin, "eval", "--data", filepath.Join(work, "demo"),
+		"--topics", filepath.Join(shared, "eval", "topics.tsv"), "--qrels", filepath.Join(shared, "eval", "qrels.txt")).CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("eval failed: %v: %s", err, out)
+	}
+	return strings.TrimSpace(string(out))
+}

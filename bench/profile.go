@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime/pprof"
+	"time"
+)
+
+// profileQueries runs one class's queries on an hrsearch index under the
+// CPU profiler: `bench profile INDEXDIR CLASS N OUT`.
+func profileQueries(args []string) error {
+	if len(args) < 4 {
+		return fmt.Errorf("usage: bench profile INDEXDIR CLASS N OUT")
+	}
+	e, err := openHrsearch(eHrsearch, args[0])
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	var eng engine = e
+	if len(args) > 4 && args[4] == "plain" {
+		eng = &blevePlain{e: e}
+	}
+	qs := queryClasses()[args[1]]
+	if len(qs) == 0 {
+		return fmt.Errorf("no class %q", args[1])
+	}
+	var n int
+	fmt.Sscan(args[2], &n)
+	ctx := context.Background()
+	for _, q := range qs {
+		eng.Query(ctx, q)
+	}
+	f, err := os.Create(args[3])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	pprof.StartCPUProfile(f)
+	start := time.Now()
+	for i := range n {
+		if _, err := eng.Query(ctx, qs[i%len(qs)]); err != nil {
+			return err
+		}
+	}
+	pprof.StopCPUProfile()
+	fmt.Printf("%d queries in %s: %.2f ms each\n", n, time.Since(start), float64(time.Since(start).Microseconds())/1000/float64(n))
+	return nil
+}
