@@ -58,7 +58,7 @@ func resolveLink(base *url.URL, href string) *url.URL {
 		return nil
 	}
 	u := base.ResolveReference(ref)
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.User != nil {
+	if u.Scheme != "http" && u.Scheme != "https" || u.Hostname() == "" || u.User != nil {
 		return nil
 	}
 	return NormalizeURL(u)

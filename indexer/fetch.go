@@ -276,6 +276,9 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, opt FetchOptions) (*
 			if next.Scheme != "http" && next.Scheme != "https" {
 				return nil, fmt.Errorf("%s: %w: to %q (only http and https are followed)", u, ErrRedirect, next.Scheme+":")
 			}
+			if next.Hostname() == "" || next.User != nil {
+				return nil, fmt.Errorf("%s: %w: to %q", u, ErrRedirect, loc)
+			}
 			if seen[next.String()] {
 				return nil, fmt.Errorf("%s: %w: loop back to %s", u, ErrRedirect, next)
 			}
@@ -319,7 +322,7 @@ func parseFetchURL(raw string) (*url.URL, error) {
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
 		return nil, fmt.Errorf("%w: url %q: only http and https are fetched", corpus.ErrInvalid, raw)
-	case u.Host == "":
+	case u.Hostname() == "":
 		return nil, fmt.Errorf("%w: url %q has no host", corpus.ErrInvalid, raw)
 	case u.User != nil:
 		return nil, fmt.Errorf("%w: url %q carries credentials", corpus.ErrInvalid, raw)

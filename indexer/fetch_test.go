@@ -75,7 +75,7 @@ func TestFetchUserAgentAndBasics(t *testing.T) {
 func TestFetchRejectsBadURLs(t *testing.T) {
 	f := NewFetcher(testFetchConfig())
 	defer f.Close()
-	for _, u := range []string{"ftp://example.org/x", "file:///etc/passwd", "javascript:alert(1)", "http://", "http://user:pw@example.org/", "::"} {
+	for _, u := range []string{"ftp://example.org/x", "file:///etc/passwd", "javascript:alert(1)", "http://", "http://:80/", "http://user:pw@example.org/", "::"} {
 		if _, err := f.Fetch(context.Background(), u, FetchOptions{}); !errors.Is(err, corpus.ErrInvalid) {
 			t.Errorf("%s: err = %v, want ErrInvalid", u, err)
 		}
