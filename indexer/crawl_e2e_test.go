@@ -206,6 +206,7 @@ func TestCrawlEndToEnd(t *testing.T) {
 		// Searchable: the probe finds the unit in the crawled document.
 		text := bleve.NewMatchPhraseQuery(doc.probe)
 		text.SetField(FieldText)
+		text.Analyzer = AnalyzerFor(eff.Language) // else Bleve picks one of the types' analyzers at random
 		docQ := bleve.NewTermQuery(id)
 		docQ.SetField(FieldDocument)
 		res, err := d.Index.Bleve().Search(bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery([]query.Query{text, docQ}...), 50, 0, false))

@@ -1,9 +1,11 @@
 package indexer
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,7 +19,8 @@ import (
 //     often holds the site's name, or on the UDHR translation pages the
 //     language's), unless it is missing or a single word where <title> has
 //     more, then og:title, then <title>; for other formats the first
-//     heading, else the first line of the first block, cut to 200 bytes.
+//     heading that is not a unit's, a part's or a preamble's, else the
+//     first line of the first block, cut to 200 bytes.
 //     A document that is an instrument's text is titled as the registry
 //     titles it when its own title does not name the instrument (a Dutch
 //     title above the English text, a PDF's first page).
@@ -28,9 +31,9 @@ import (
 //   - symbol: the first UN symbol in the title, else in the first 300 bytes
 //     of text (where UN documents print theirs).
 //   - instrument and kind: a document whose head (title and the text
-//     before its first unit heading, first 400 bytes) names an instrument
-//     and that has at least two unit headings ("Article 1", "Rule 1") is
-//     that instrument's text: kind treaty (protocols too), rules or
+//     before its first unit heading, first 600 bytes) names an instrument
+//     as a title, not in a citation (see citedAt), and that has at least
+//     two unit headings ("Article 1", "Rule 1") is that instrument's text: kind treaty (protocols too), rules or
 //     declaration, instrument the registry's short name. Otherwise the
 //     symbol's type decides: decision → decision, general comment →
 //     general-comment, every other UN document → report, with the treaty
@@ -63,34 +66,30 @@ func describeDocument(f *Fetched, page *htmlPage, blocks []corpus.Block) (e corp
 	}
 
 	// Is it an instrument's own text?
-	head := documentHead(e.Title, blocks, 400)
+	head := documentHead(e.Title, blocks, 600)
 	for _, r := range corpus.ExtractReferences(head, corpus.Context{}) {
-		if r.Kind != corpus.RefInstrument {
+		if r.Kind != corpus.RefInstrument || citedAt(head, r.Start) {
 			continue
 		}
 		in, ok := corpus.LookupInstrument(r.Value)
 		if !ok || unitHeadings(blocks) < 2 {
 			break
 		}
-		switch in.Kind {
-		case corpus.InstrumentTreaty, corpus.InstrumentProtocol:
-			e.Kind = corpus.KindTreaty
-		case corpus.InstrumentRules:
-			e.Kind = corpus.KindRules
-		case corpus.InstrumentDeclaration:
-			e.Kind = corpus.KindDeclaration
-		default:
+		if e.Kind = kindOfInstrument(in); e.Kind == "" {
 			continue
 		}
 		e.Instrument = in.Short
 		if own, ok := corpus.NormalizeInstrument(e.Title); !ok || own != in.Short {
-			lang := e.Language
-			if lang == "" {
-				lang = "en"
-			}
-			e.Title = in.Title(lang)
+			e.Title = in.Title(cmp.Or(e.Language, "en"))
 		}
 		break
+	}
+	if e.Kind == "" && unitHeadings(blocks) >= 2 {
+		if in := titledInstrument(head); in != nil {
+			e.Kind = kindOfInstrument(in)
+			e.Instrument = in.Short
+			e.Title = in.Title(cmp.Or(e.Language, "en"))
+		}
 	}
 	if e.Symbol != "" {
 		if sym, err := corpus.ParseSymbol(e.Symbol); err == nil {
@@ -121,6 +120,75 @@ func describeDocument(f *Fetched, page *htmlPage, blocks []corpus.Block) (e corp
 	return e, symbolInTitle
 }
 
+// kindOfInstrument is the document kind of an instrument's own text.
+func kindOfInstrument(in *corpus.Instrument) string {
+	switch in.Kind {
+	case corpus.InstrumentTreaty, corpus.InstrumentProtocol:
+		return corpus.KindTreaty
+	case corpus.InstrumentRules:
+		return corpus.KindRules
+	case corpus.InstrumentDeclaration:
+		return corpus.KindDeclaration
+	}
+	return ""
+}
+
+// titledInstrument finds a registered instrument whose full title (in any
+// language) the head spells out, ignoring case and diacritics and not in a
+// citation: "CONVENCION INTERAMERICANA PARA PREVENIR Y SANCIONAR LA
+// TORTURA" at the top of a page is the IACPPT, which the reference
+// extractor, matching accents, does not see.
+func titledInstrument(head string) *corpus.Instrument {
+	folded := strings.ToLower(string(fold([]byte(head))))
+	var best *corpus.Instrument
+	bestAt, bestLen := len(folded), 0
+	for _, in := range corpus.Instruments() {
+		for _, title := range in.Titles {
+			t := strings.ToLower(string(fold([]byte(title))))
+			i := strings.Index(folded, t)
+			if i < 0 || len(t) < 20 || !startsLine(folded, i) {
+				continue
+			}
+			if i < bestAt || i == bestAt && len(t) > bestLen {
+				best, bestAt, bestLen = in, i, len(t)
+			}
+		}
+	}
+	return best
+}
+
+// startsLine reports whether offset i of s starts a line or follows
+// punctuation: where a title stands.
+func startsLine(s string, i int) bool {
+	before := strings.TrimRight(s[:i], " \t")
+	if before == "" || strings.HasSuffix(before, "\n") {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(before)
+	return !unicode.IsLetter(r)
+}
+
+// citedAt reports whether the instrument named at offset i of text is
+// cited rather than named as the document's title: a lower-case word
+// precedes it on its line ("conscientes de lo dispuesto en la Convención
+// Americana", "the Universal Declaration"). A title stands at the start of
+// a line or sentence, or after other capitalised words ("Organización de
+// los Estados Americanos Convención Americana…", "70/175. United Nations
+// Standard Minimum Rules").
+func citedAt(text string, i int) bool {
+	before := strings.TrimRight(text[:i], " \t")
+	if before == "" || strings.HasSuffix(before, "\n") {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(before)
+	if !unicode.IsLetter(r) {
+		return false // after punctuation, a number, a bracket
+	}
+	start := strings.LastIndexFunc(before, func(r rune) bool { return !unicode.IsLetter(r) }) + 1
+	first, _ := utf8.DecodeRuneInString(before[start:])
+	return unicode.IsLower(first)
+}
+
 func pageLang(p *htmlPage) string {
 	if p == nil {
 		return ""
@@ -144,7 +212,7 @@ func pageTitle(p *htmlPage, blocks []corpus.Block) string {
 		}
 	}
 	for _, b := range blocks {
-		if b.Heading {
+		if b.Heading && !unitOrStructural(b.Text) {
 			return truncateText(cleanSpace(b.Text), 300)
 		}
 	}
@@ -153,6 +221,17 @@ func pageTitle(p *htmlPage, blocks []corpus.Block) string {
 		return truncateText(cleanSpace(first), 200)
 	}
 	return ""
+}
+
+// preambleHeadingRe matches a preamble's heading.
+var preambleHeadingRe = regexp.MustCompile(`^(?i:pre[áa]mbulo|preamble|pr[ée]ambule|considerans)[.:]?$`)
+
+// unitOrStructural reports whether a heading is a unit's ("Article 1"),
+// a structural one ("PART I") or a preamble's: not a document's title.
+func unitOrStructural(h string) bool {
+	h = cleanSpace(h)
+	_, unit := corpus.ParseUnitHeading(h)
+	return unit || corpus.IsStructuralHeading(h) || preambleHeadingRe.MatchString(h)
 }
 
 // truncateText cuts s to at most n bytes at a word boundary.
@@ -191,7 +270,9 @@ func leadingText(blocks []corpus.Block, n int) string {
 // cut to n bytes: where a document names itself.
 func documentHead(title string, blocks []corpus.Block, n int) string {
 	var b strings.Builder
-	b.WriteString(title)
+	if len(blocks) == 0 || !strings.HasPrefix(cleanSpace(blocks[0].Text), strings.TrimSuffix(title, "…")) {
+		b.WriteString(title) // unless the title is the first block's start
+	}
 	for _, bl := range blocks {
 		if b.Len() >= n {
 			break
