@@ -20,6 +20,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hrsearch/hrsearch/corpus"
 )
@@ -170,7 +171,14 @@ func FuzzParseHTMLPage(f *testing.F) {
 	f.Add([]byte("[x](http://h/a b) <http://h/> [r]: <http://h/r>"))
 	base, _ := url.Parse("http://example.org/dir/page.html")
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, links := range [][]string{parseHTMLPage(body, base, "hrsearch").Links, markdownLinks(body, base)} {
+		page := parseHTMLPage(body, base, "hrsearch")
+		if blocks, err := readHTML(body); err == nil {
+			e, _ := describeDocument(&Fetched{URL: base.String(), Format: corpus.FormatHTML}, &page, blocks)
+			if e.Kind == "" || !utf8.ValidString(e.Title) || len(e.Title) > 400 || e.Symbol != "" && !corpus.ValidID(SymbolDocumentID(e.Symbol)) {
+				t.Fatalf("entry %+v", e)
+			}
+		}
+		for _, links := range [][]string{page.Links, markdownLinks(body, base)} {
 			if len(links) > maxLinksPerPage {
 				t.Fatalf("%d links", len(links))
 			}
