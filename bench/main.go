@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -44,6 +45,8 @@ type ingestResult struct {
 type config struct {
 	catalog, demoCatalog, work, out, repo string
 	reps, samples, limit, tier            int
+	shardReps                             int
+	render                                string
 	budget                                time.Duration
 	smoke, wait, skipLoad                 bool
 	engines                               map[string]bool
@@ -80,6 +83,8 @@ func main() {
 	flag.BoolVar(&c.skipLoad, "no-loadtest", false, "skip the vegeta load test")
 	flag.StringVar(&engines, "engines", "default", "engines to run, comma-separated: hrsearch,http,sqlite,postgres,xapian,rg,shards (default: all; smoke: hrsearch,http,sqlite)")
 	flag.IntVar(&c.loadRate, "load-rate", 200, "load test requests per second")
+	flag.StringVar(&c.render, "render", "", "only render the report from a results.json of an earlier run")
+	flag.IntVar(&c.shardReps, "shard-reps", 1, "repetitions of the shard ingests")
 	flag.DurationVar(&c.loadDur, "load-duration", 60*time.Second, "load test duration")
 	flag.Parse()
 	if c.smoke {
@@ -96,6 +101,20 @@ func main() {
 	for _, e := range strings.Split(engines, ",") {
 		c.engines[strings.TrimSpace(e)] = true
 	}
+	if c.render != "" {
+		b, err := os.ReadFile(c.render)
+		if err == nil {
+			res := &results{}
+			if err = json.Unmarshal(b, res); err == nil {
+				err = writeReport(c.out, res)
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, &c, os.Args[1:]); err != nil {
@@ -108,6 +127,13 @@ func main() {
 // that the parent reads its CPU time and peak RSS from the kernel.
 func child(args []string) {
 	ctx := context.Background()
+	if p := os.Getenv("BENCH_CPUPROFILE"); p != "" {
+		f, err := os.Create(p)
+		if err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	var r *ingestResult
 	var err error
 	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
@@ -129,8 +155,12 @@ func child(args []string) {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
+	// The child's own peak RSS: rusage's maxrss of a child started with
+	// vfork counts the parent's memory too.
+	r.PeakRSS = procStatus(os.Getpid(), "VmHWM")
 	json.NewEncoder(os.Stdout).Encode(r)
 }
 
@@ -159,7 +189,10 @@ func runChild(ctx context.Context, name string, argv ...string) (*ingestResult, 
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.CPU = tv(ru.Utime) + tv(ru.Stime) + r.ServerCPU
-		r.PeakRSS = ru.Maxrss<<10 + r.ServerRSS
+		if r.PeakRSS == 0 {
+			r.PeakRSS = ru.Maxrss << 10
+		}
+		r.PeakRSS += r.ServerRSS
 	}
 	r.Engine = name
 	return r, nil

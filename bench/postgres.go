@@ -282,6 +282,12 @@ WHERE p.tsv @@ q.q`+filter+fmt.Sprintf(` ORDER BY score DESC, p.pid LIMIT %d OFF
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
+	if len(pids) == 0 && q.from() > 0 {
+		// Past the last hit: the count alone.
+		if err := e.db.QueryRowContext(ctx, head+` SELECT count(*) FROM passage p, q WHERE p.tsv @@ q.q`+filter, args...).Scan(&total); err != nil {
+			return 0, err
+		}
+	}
 	if len(q.Facets) > 0 {
 		var parts []string
 		for _, f := range q.Facets {

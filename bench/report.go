@@ -303,6 +303,19 @@ func (r *results) ingestSection(m *md) {
 		m.row(cells...)
 	}
 	m.p("")
+	if len(r.Sizes) > 0 {
+		m.p("### Index size by mapping variant")
+		m.p("")
+		m.p("The first %d passages built with Bleve's offline builder under variants of hrsearch's mapping (one run each): what a mapping change would save.", r.Sizes[0].Passages)
+		m.p("")
+		m.head("variant", "index MB", "index ÷ text", "change vs as mapped", "build s", "what")
+		base := float64(r.Sizes[0].Bytes)
+		for _, v := range r.Sizes {
+			m.row(v.Name, mb(v.Bytes), fmt.Sprintf("%.2f", float64(v.Bytes)/float64(v.TextBytes)),
+				fmt.Sprintf("%+.0f%%", 100*(float64(v.Bytes)-base)/base), fmt.Sprintf("%.1f", v.Seconds), v.Note)
+		}
+		m.p("")
+	}
 	if len(r.Floors) > 0 {
 		m.p("### Floors")
 		m.p("")

@@ -73,6 +73,7 @@ type results struct {
 	Hits        map[string]map[string][]int `json:"hits"`    // engine → class → per query
 	Mixed       map[string]map[int][]lat    `json:"mixed"`   // engine → clients → reps
 	Writer      map[string]*writerResult    `json:"writer"`
+	Sizes       []sizeVariant               `json:"sizes"`
 	Experiments []experiment                `json:"experiments"`
 	Shards      map[int]*shardResult        `json:"shards"`
 	Tier        *tierResult                 `json:"tier,omitempty"`
@@ -196,6 +197,11 @@ func run(ctx context.Context, c *config, args []string) error {
 		}
 	}
 
+	if c.engines["hrsearch"] {
+		res.Sizes = sizeVariants(docs, work, min(60000, res.Passages))
+		save()
+	}
+
 	// Queries: one engine at a time, on the indexes of the last repetition.
 	open := []struct {
 		name string
@@ -306,7 +312,7 @@ func run(ctx context.Context, c *config, args []string) error {
 			sr := &shardResult{Classes: map[string]lat{}, Mixed: map[int]lat{}}
 			res.Shards[n] = sr
 			dir := idx(fmt.Sprintf("shards-%d", n))
-			for rep := range c.reps {
+			for rep := range c.shardReps {
 				logf("ingest %d shards (rep %d)", n, rep+1)
 				r, err := runChild(ctx, fmt.Sprintf("%d shards", n), "shards", dump, freshDir(dir), fmt.Sprint(n))
 				if err != nil {

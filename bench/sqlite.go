@@ -218,6 +218,12 @@ SELECT (SELECT count(*) FROM f), rid, pid FROM f ORDER BY score, pid LIMIT ? OFF
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
+	if len(rids) == 0 && q.from() > 0 {
+		// Past the last hit: the count alone.
+		if err := e.db.QueryRowContext(ctx, cte+` SELECT count(*) FROM f`, args...).Scan(&total); err != nil {
+			return 0, err
+		}
+	}
 	if len(q.Facets) > 0 {
 		fields := "'" + strings.Join(q.Facets, "','") + "'"
 		frows, err := e.db.QueryContext(ctx, cte+`,

@@ -85,7 +85,13 @@ def index(dump, path):
     for root, _, files in os.walk(path):
         for fn in files:
             size += os.path.getsize(os.path.join(root, fn))
-    print(json.dumps({"docs": docs, "passages": passages, "seconds": time.time() - start, "index_bytes": size}))
+    hwm = 0
+    with open("/proc/self/status") as st:
+        for line in st:
+            if line.startswith("VmHWM:"):
+                hwm = int(line.split()[1]) * 1024
+    print(json.dumps({"docs": docs, "passages": passages, "seconds": time.time() - start, "index_bytes": size,
+                      "peak_rss": hwm}))
 
 
 class MultiValueSpy(xapian.MatchSpy):
