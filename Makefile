@@ -44,7 +44,8 @@ clean:
 # never builds it). bench-report writes BENCHMARKS.md (about an hour);
 # bench-smoke checks the harness in about a minute. Work files (passages,
 # indexes, a throw-away PostgreSQL cluster) go to .cache/bench.
-BENCHFLAGS ?=
+BENCHFLAGS ?= -tier 500000
+SMOKEFLAGS ?=
 .PHONY: bench-report bench-smoke
 bench-report:
 	cd bench && go run . -catalog $(SHARED)/corpus/catalog-full.jsonl -demo-catalog $(SHARED)/corpus/catalog.jsonl \
@@ -52,4 +53,4 @@ bench-report:
 
 bench-smoke:
 	cd bench && go run . -smoke -catalog $(SHARED)/corpus/catalog-full.jsonl -demo-catalog $(SHARED)/corpus/catalog.jsonl \
-		-work ../.cache/bench -out ../.cache/bench/SMOKE.md $(BENCHFLAGS)
+		-work ../.cache/bench -out ../.cache/bench/SMOKE.md $(SMOKEFLAGS)

@@ -498,7 +498,7 @@ func (r *results) writerSection(m *md) {
 	}
 	m.p("## Query latency while a writer adds batches")
 	m.p("")
-	m.p("One client runs the mixed queries, first alone, then while a writer adds batches of about 1,000 passages back to back (copies of documents under new ids; hrsearch: `Index.Apply`; SQLite: a transaction per batch in WAL mode; PostgreSQL: a COPY per batch into the GIN-indexed table). Xapian is left out: its readers see a snapshot until they reopen the database.")
+	m.p("One client runs the mixed queries, first alone, then while a writer adds batches of about 1,000 passages back to back (copies of documents under new ids; hrsearch: `Index.Apply` on the index Apply built, same passages; SQLite: a transaction per batch in WAL mode; PostgreSQL: a COPY per batch into the GIN-indexed table). Xapian is left out: its readers see a snapshot until they reopen the database.")
 	m.p("")
 	m.head("engine", "alone p50 / p99 ms", "with writer p50 / p99 ms", "p99 ratio", "batches written", "seconds")
 	for _, e := range []string{eHrsearch, eSQLite, ePG} {

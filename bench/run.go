@@ -294,7 +294,9 @@ func run(ctx context.Context, c *config, args []string) error {
 			}
 		}
 		// p99 while a writer adds batches (last: it changes the index).
-		if w, ok := e.(writerEngine); ok && o.name != eBulkIdx {
+		// hrsearch's writer test runs on the Apply index afterwards, so
+		// that the engines after it search the same passages.
+		if w, ok := e.(writerEngine); ok && o.name != eBulkIdx && o.name != eHrsearch {
 			wr, err := writerTest(ctx, e, w, mixedQueries(classes, res.Hits[o.name]), extra, c)
 			if err != nil {
 				res.note("%s writer test: %v", o.name, err)
@@ -304,6 +306,22 @@ func run(ctx context.Context, c *config, args []string) error {
 		}
 		e.Close()
 		save()
+	}
+
+	if c.engines["hrsearch"] {
+		if h, err := openHrsearch(eHrsearch, idx("apply")); err != nil {
+			res.note("hrsearch writer test: %v", err)
+		} else {
+			hits := res.Hits[eHrsearch]
+			wr, err := writerTest(ctx, h, h, mixedQueries(classes, hits), extra, c)
+			if err != nil {
+				res.note("hrsearch writer test: %v", err)
+			} else {
+				res.Writer[eHrsearch] = wr
+			}
+			h.Close()
+			save()
+		}
 	}
 
 	// Local shards behind one IndexAlias.
