@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
+	"net/url"
+	"path"
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
@@ -145,8 +146,8 @@ func (a libraryAdapter) Audit(ctx context.Context, skip, limit int) ([]web.Audit
 // addresses (unless --allow-private).
 type urlFetcher struct{ f *indexer.Fetcher }
 
-func (u urlFetcher) Fetch(ctx context.Context, url string) (*web.Upload, error) {
-	f, err := u.f.Fetch(ctx, url, indexer.FetchOptions{})
+func (u urlFetcher) Fetch(ctx context.Context, rawURL string) (*web.Upload, error) {
+	f, err := u.f.Fetch(ctx, rawURL, indexer.FetchOptions{})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -154,7 +155,10 @@ func (u urlFetcher) Fetch(ctx context.Context, url string) (*web.Upload, error) 
 		return nil, &fetchError{err: err}
 	}
 	up := indexer.UploadFromFetched(f)
-	name := filepath.Base(f.FinalURL)
+	name := ""
+	if u, err := url.Parse(f.FinalURL); err == nil {
+		name = path.Base(u.Path)
+	}
 	return &web.Upload{Raw: up.Raw, Filename: name, Format: up.Format, ContentType: up.ContentType, Origin: up.Origin,
 		Source: up.Source, FinalURL: up.FinalURL, Status: up.Status, ETag: up.ETag, Modified: up.Modified}, nil
 }
