@@ -467,11 +467,11 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 	if old != nil {
 		rec.Overrides = old.Overrides
 	}
-	rec.SHA256 = SHA256(f.Body)
+	rec.SHA256 = SHA256(f.Raw)
 	r.id = entry.ID
 	key := Key(rec)
 	if st, ok := cr.Index.State(entry.ID); ok && st.Key == key {
-		changed, err := cr.Store.Put(rec, f.Body) // repairs a store that lost it
+		changed, err := cr.Store.Put(rec, f.Raw) // repairs a store that lost it
 		if err == nil && !changed && old != nil && (old.ETag != rec.ETag || old.Modified != rec.Modified) {
 			err = cr.Store.PutRecord(rec) // fresh validators for the next conditional request
 		}
@@ -491,7 +491,7 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 		return fail(err)
 	}
 	// The store is written (and fsynced) before the index.
-	if _, err := cr.Store.Put(rec, f.Body); err != nil {
+	if _, err := cr.Store.Put(rec, f.Raw); err != nil {
 		return fail(err)
 	}
 	cr.mu.Lock()

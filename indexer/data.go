@@ -88,7 +88,7 @@ func (d *Data) Sync(ctx context.Context, log *slog.Logger) (int, error) {
 			continue
 		}
 		eff := rec.Effective()
-		doc, err := Passages(ctx, &eff, raw)
+		doc, err := PassagesOf(ctx, &eff, raw, rec.ContentType)
 		if err != nil {
 			log.Error("stored document does not read", "id", id, "err", err)
 			continue

@@ -223,6 +223,9 @@ type Fetched struct {
 	// as UTF-8. A PDF's Body is the bytes as sent.
 	Charset string
 	Body    []byte
+	// Raw is the body as sent (after transfer decompression): what the
+	// store keeps. Body is derived from it.
+	Raw []byte
 	// NoIndex and NoFollow come from an X-Robots-Tag header.
 	NoIndex, NoFollow bool
 	Redirects         int
@@ -303,7 +306,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, opt FetchOptions) (*
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", u, err)
 		}
-		res.Body = r.body
+		res.Body, res.Raw = r.body, r.body
 		if res.Format != corpus.FormatPDF {
 			res.Body, res.Charset = decodeText(r.body, res.ContentType, res.Format == corpus.FormatHTML)
 		}

@@ -38,28 +38,14 @@ func (ing *Ingester) fetchEntry(ctx context.Context, e *corpus.Entry) (raw []byt
 		return raw, old.Provenance, old.Entry.Format, nil
 	}
 	prov = fetchedProvenance(f)
-	return f.Body, prov, f.Format, nil
+	return f.Raw, prov, f.Format, nil
 }
 
-// fetchedProvenance is the provenance of a fetched document. ContentType
-// describes the stored bytes: text is stored as UTF-8, so it is recorded
-// with charset=utf-8, and where the server sent another charset that one is
-// kept as a parameter: "text/html; charset=utf-8; x-fetched-charset=windows-1252".
+// fetchedProvenance is the provenance of a fetched document. The store
+// keeps the bytes as sent and ContentType as the server said it, so that
+// the text is decoded the same way whenever it is read again.
 func fetchedProvenance(f *Fetched) Provenance {
 	ct := f.ContentType
-	if f.Format != corpus.FormatPDF && f.Charset != "" {
-		mt := mediaType(ct)
-		if mt == "" {
-			mt = map[string]string{corpus.FormatHTML: "text/html", corpus.FormatMarkdown: "text/markdown"}[f.Format]
-			if mt == "" {
-				mt = "text/plain"
-			}
-		}
-		ct = mt + "; charset=utf-8"
-		if f.Charset != "utf-8" {
-			ct += "; x-fetched-charset=" + f.Charset
-		}
-	}
 	return Provenance{
 		Source:      f.URL,
 		FinalURL:    f.FinalURL,

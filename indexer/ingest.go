@@ -34,9 +34,21 @@ const (
 // format, segment, extract facets. It needs no index: the librarian's
 // preview and the indexer both use it.
 func Passages(ctx context.Context, e *corpus.Entry, raw []byte) (*corpus.Document, error) {
+	return PassagesOf(ctx, e, raw, "")
+}
+
+// PassagesOf is Passages for bytes that came with a Content-Type (fetched
+// or uploaded): text is decoded to UTF-8 by its byte-order mark, the
+// charset the Content-Type names, an HTML <meta charset>, or else as UTF-8
+// (windows-1252 when it is not valid UTF-8). The store keeps the bytes as
+// they came; this decoding is part of reading them.
+func PassagesOf(ctx context.Context, e *corpus.Entry, raw []byte, contentType string) (*corpus.Document, error) {
 	format := e.Format
 	if format == "" {
 		format = FormatOf(e.File, raw)
+	}
+	if format != corpus.FormatPDF {
+		raw, _ = decodeText(raw, contentType, format == corpus.FormatHTML)
 	}
 	blocks, err := Read(ctx, format, raw)
 	if err != nil {
@@ -259,7 +271,7 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 		return result{id: e.ID}
 	}
 	eff := rec.Effective()
-	doc, err := Passages(ctx, &eff, raw)
+	doc, err := PassagesOf(ctx, &eff, raw, rec.ContentType)
 	if err != nil {
 		return result{id: e.ID, err: err}
 	}
@@ -278,7 +290,7 @@ func (ing *Ingester) IndexRecord(ctx context.Context, rec *Record) (*corpus.Docu
 		return nil, err
 	}
 	eff := rec.Effective()
-	doc, err := Passages(ctx, &eff, raw)
+	doc, err := PassagesOf(ctx, &eff, raw, rec.ContentType)
 	if err != nil {
 		return nil, err
 	}

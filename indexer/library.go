@@ -102,7 +102,7 @@ func Preview(ctx context.Context, e *corpus.Entry, up *Upload) (*corpus.Document
 	if e.Format == "" {
 		e.Format = up.format()
 	}
-	return derive(ctx, e, up.Raw)
+	return derive(ctx, e, up.Raw, up.Provenance.ContentType)
 }
 
 func (up *Upload) format() string {
@@ -117,7 +117,7 @@ func (up *Upload) format() string {
 func UploadFromFetched(f *Fetched) *Upload {
 	p := fetchedProvenance(f)
 	p.Origin = "crawl"
-	return &Upload{Raw: f.Body, Format: f.Format, Provenance: p}
+	return &Upload{Raw: f.Raw, Format: f.Format, Provenance: p}
 }
 
 // Preview is the package's Preview.
@@ -218,7 +218,7 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*Recor
 		rec.Overrides = mergeOverrides(rec.Overrides, ch.Overrides)
 	}
 	eff := rec.Effective()
-	doc, err := derive(ctx, &eff, raw)
+	doc, err := derive(ctx, &eff, raw, rec.ContentType)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -342,8 +342,8 @@ func (l *Library) removeTombstones() {
 
 // derive reads, segments and enriches raw as entry e; a document that
 // cannot be read, or holds no text, is a DocumentError.
-func derive(ctx context.Context, e *corpus.Entry, raw []byte) (*corpus.Document, error) {
-	doc, err := Passages(ctx, e, raw)
+func derive(ctx context.Context, e *corpus.Entry, raw []byte, contentType string) (*corpus.Document, error) {
+	doc, err := PassagesOf(ctx, e, raw, contentType)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
