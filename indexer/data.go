@@ -87,8 +87,7 @@ func (d *Data) Sync(ctx context.Context, log *slog.Logger) (int, error) {
 			log.Error("unreadable stored document", "id", id, "err", err)
 			continue
 		}
-		eff := rec.Effective()
-		doc, err := PassagesOf(ctx, &eff, raw, rec.ContentType)
+		doc, err := recordPassages(ctx, rec, raw)
 		if err != nil {
 			log.Error("stored document does not read", "id", id, "err", err)
 			continue

@@ -37,6 +37,30 @@ func Passages(ctx context.Context, e *corpus.Entry, raw []byte) (*corpus.Documen
 	return PassagesOf(ctx, e, raw, "")
 }
 
+// recordPassages derives a stored document's passages: read as its
+// effective entry, then the librarian's corrections applied over what
+// extraction found (a corrected state list replaces the states every
+// passage was given).
+func recordPassages(ctx context.Context, rec *Record, raw []byte) (*corpus.Document, error) {
+	eff := rec.Effective()
+	doc, err := PassagesOf(ctx, &eff, raw, rec.ContentType)
+	if err != nil {
+		return nil, err
+	}
+	applyOverrides(doc, rec.Overrides)
+	return doc, nil
+}
+
+// applyOverrides makes a librarian's corrections win over extraction.
+func applyOverrides(doc *corpus.Document, o *corpus.Entry) {
+	if o == nil || o.States == nil {
+		return
+	}
+	for i := range doc.Passages {
+		doc.Passages[i].States = append([]string(nil), o.States...)
+	}
+}
+
 // PassagesOf is Passages for bytes that came with a Content-Type (fetched
 // or uploaded): text is decoded to UTF-8 by its byte-order mark, the
 // charset the Content-Type names, an HTML <meta charset>, or else as UTF-8
@@ -270,8 +294,7 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 		}
 		return result{id: e.ID}
 	}
-	eff := rec.Effective()
-	doc, err := PassagesOf(ctx, &eff, raw, rec.ContentType)
+	doc, err := recordPassages(ctx, rec, raw)
 	if err != nil {
 		return result{id: e.ID, err: err}
 	}
@@ -289,8 +312,7 @@ func (ing *Ingester) IndexRecord(ctx context.Context, rec *Record) (*corpus.Docu
 	if err != nil {
 		return nil, err
 	}
-	eff := rec.Effective()
-	doc, err := PassagesOf(ctx, &eff, raw, rec.ContentType)
+	doc, err := recordPassages(ctx, rec, raw)
 	if err != nil {
 		return nil, err
 	}

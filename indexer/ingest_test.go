@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/hrsearch/hrsearch/corpus"
 )
 
@@ -159,5 +161,49 @@ func TestSecondOpenFailsFast(t *testing.T) {
 	_, err = OpenIndex(filepath.Join(data, "index"))
 	if err == nil {
 		t.Fatal("second open of a held index succeeded")
+	}
+}
+
+// A librarian's corrected states replace what extraction found, in every
+// passage, and survive a re-import of the catalog.
+func TestOverriddenStatesWinOverExtraction(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	catalog := writeCatalog(t, src, map[string]string{"a": "A report on Switzerland.\n\nMore about Switzerland."})
+	ingest(t, data, catalog)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	stateCount := func(code string) uint64 {
+		t.Helper()
+		d, err := OpenData(context.Background(), data, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		q := bleve.NewTermQuery(code)
+		q.SetField(FieldState)
+		res, err := d.Index.Bleve().Search(bleve.NewSearchRequest(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	if n := stateCount("CH"); n != 2 {
+		t.Fatalf("extraction gave CH to %d passages, want 2", n)
+	}
+	st, _ := OpenStore(filepath.Join(data, "store"))
+	rec, err := st.Get("a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Overrides = &corpus.Entry{States: []string{"SV"}}
+	if err := st.PutRecord(rec); err != nil {
+		t.Fatal(err)
+	}
+	// Opening the data brings the index up to date with the corrected record.
+	if ch, sv := stateCount("CH"), stateCount("SV"); ch != 0 || sv != 2 {
+		t.Fatalf("after the correction: CH on %d passages, SV on %d; want 0 and 2", ch, sv)
+	}
+	ingest(t, data, catalog)
+	if ch, sv := stateCount("CH"), stateCount("SV"); ch != 0 || sv != 2 {
+		t.Fatalf("after a re-import: CH on %d passages, SV on %d; want 0 and 2", ch, sv)
 	}
 }

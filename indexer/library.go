@@ -222,6 +222,7 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*Recor
 	if err != nil {
 		return nil, nil, err
 	}
+	applyOverrides(doc, rec.Overrides)
 	key := Key(&rec)
 	if old.SHA256 == rec.SHA256 && sameRecord(old, &rec) {
 		if st, ok := l.index.State(id); ok && st.Key == key {

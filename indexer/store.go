@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -69,11 +70,14 @@ func (r *Record) Effective() corpus.Entry {
 
 // Store keeps raw documents and their records under dir:
 //
-//	dir/<id>/raw        the bytes as read or fetched
-//	dir/<id>/meta.json  the Record
+//	dir/<id>/raw-<sha256>  the bytes as read or fetched, named by their digest
+//	dir/<id>/meta.json     the Record, which names the digest
 //
 // Every write goes to a temporary file that is fsynced and renamed, and the
-// directory is fsynced, so a crash leaves either the old or the new version.
+// directory is fsynced. New bytes go to a file of their own before the
+// record that points at them replaces the old one, and the old bytes are
+// removed only after that: a crash at any point leaves a record whose bytes
+// are on disk, the old version or the new.
 type Store struct {
 	dir string
 }
@@ -115,11 +119,14 @@ func (s *Store) Put(rec *Record, raw []byte) (changed bool, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return false, fmt.Errorf("storing %s: %w", rec.Entry.ID, err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, "raw"), raw); err != nil {
+	if err := writeFileAtomic(filepath.Join(dir, rawName(rec.SHA256)), raw); err != nil {
 		return false, fmt.Errorf("storing %s: %w", rec.Entry.ID, err)
 	}
 	if err := s.PutRecord(rec); err != nil {
 		return false, err
+	}
+	if err := removeOtherRaw(dir, rawName(rec.SHA256)); err != nil {
+		return false, fmt.Errorf("storing %s: %w", rec.Entry.ID, err)
 	}
 	return true, syncDir(s.dir)
 }
@@ -182,7 +189,7 @@ func (s *Store) Raw(rec *Record) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "raw"))
+	b, err := os.ReadFile(filepath.Join(dir, rawName(rec.SHA256)))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", rec.Entry.ID, err)
 	}
@@ -225,6 +232,35 @@ func (s *Store) IDs() ([]string, error) {
 	}
 	sort.Strings(ids)
 	return ids, nil
+}
+
+// rawName is the file holding the bytes with the given digest.
+func rawName(sha string) string {
+	if len(sha) != 64 || strings.ContainsAny(sha, "/\\.") {
+		return "raw-invalid"
+	}
+	return "raw-" + sha
+}
+
+// removeOtherRaw removes the raw files of earlier versions.
+func removeOtherRaw(dir, keep string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	removed := false
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), "raw-") && e.Name() != keep {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			removed = true
+		}
+	}
+	if removed {
+		return syncDir(dir)
+	}
+	return nil
 }
 
 func writeFileAtomic(path string, b []byte) error {

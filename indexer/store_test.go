@@ -77,7 +77,7 @@ func TestStoreDetectsCorruptRaw(t *testing.T) {
 	if _, err := st.Put(rec, []byte("original")); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "d", "raw"), []byte("tampered"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "d", rawName(rec.SHA256)), []byte("tampered"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.Raw(rec); err == nil {
@@ -91,5 +91,38 @@ func TestOverridesWin(t *testing.T) {
 	e := rec.Effective()
 	if len(e.States) != 1 || e.States[0] != "SV" || e.Title != "T" {
 		t.Errorf("Effective = %+v", e)
+	}
+}
+
+// A crash between the new bytes and the new record leaves the old record
+// readable; after the record, only the new bytes remain.
+func TestStoreReplaceKeepsOldVersionUntilRecord(t *testing.T) {
+	dir := t.TempDir()
+	st, _ := OpenStore(dir)
+	old := &Record{Entry: corpus.Entry{ID: "d"}}
+	if _, err := st.Put(old, []byte("version one")); err != nil {
+		t.Fatal(err)
+	}
+	// The first half of a replacement: new bytes written, record not yet.
+	if err := writeFileAtomic(filepath.Join(dir, "d", rawName(SHA256([]byte("version two")))), []byte("version two")); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := st.Get("d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := st.Raw(rec); err != nil || string(raw) != "version one" {
+		t.Fatalf("after a crash mid-replacement: %q, %v; want the old version", raw, err)
+	}
+	if _, err := st.Put(&Record{Entry: corpus.Entry{ID: "d"}}, []byte("version two")); err != nil {
+		t.Fatal(err)
+	}
+	rec, _ = st.Get("d")
+	if raw, err := st.Raw(rec); err != nil || string(raw) != "version two" {
+		t.Fatalf("after the replacement: %q, %v", raw, err)
+	}
+	ents, _ := os.ReadDir(filepath.Join(dir, "d"))
+	if len(ents) != 2 {
+		t.Errorf("files left: %v, want the record and one raw file", ents)
 	}
 }
