@@ -29,6 +29,8 @@ test: build
 	for i in $$(seq 50); do curl -fs http://$(TEST_ADDR)/healthz >/dev/null && break; sleep 0.2; done; \
 	HRSEARCH_SHARED=$(SHARED) HRSEARCH_DEMO_DATA=$(abspath .cache/test-demo) HRSEARCH_BROWSER_URL=http://$(TEST_ADDR) \
 		go test -race -timeout 20m ./...
+	# D1 (kill -9 during ingest, 20 rounds) runs plain binaries: not under -race.
+	HRSEARCH_SHARED=$(SHARED) go test -count=1 -timeout 10m -run TestD1KillDuringIngest -v ./cmd/hrsearch/
 
 eval: build
 	$(BIN) eval --data $(DATA) --topics $(SHARED)/eval/topics.tsv --qrels $(SHARED)/eval/qrels.txt -v
