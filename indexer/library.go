@@ -389,25 +389,7 @@ func mergeOverrides(old, o *corpus.Entry) *corpus.Entry {
 	if out == nil {
 		out = &corpus.Entry{}
 	}
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	set(&out.Title, o.Title)
-	set(&out.Kind, o.Kind)
-	set(&out.Instrument, o.Instrument)
-	set(&out.Body, o.Body)
-	set(&out.Symbol, o.Symbol)
-	set(&out.Date, o.Date)
-	set(&out.Language, o.Language)
-	set(&out.Format, o.Format)
-	if o.Year != 0 {
-		out.Year = o.Year
-	}
-	if o.States != nil {
-		out.States = append([]string(nil), o.States...)
-	}
+	overlay(out, o)
 	out.ID = ""
 	return out
 }

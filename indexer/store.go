@@ -44,28 +44,34 @@ type Provenance struct {
 // Effective is the entry with the librarian's overrides applied.
 func (r *Record) Effective() corpus.Entry {
 	e := r.Entry
-	if o := r.Overrides; o != nil {
-		set := func(dst *string, v string) {
-			if v != "" {
-				*dst = v
-			}
-		}
-		set(&e.Title, o.Title)
-		set(&e.Kind, o.Kind)
-		set(&e.Instrument, o.Instrument)
-		set(&e.Body, o.Body)
-		set(&e.Symbol, o.Symbol)
-		set(&e.Date, o.Date)
-		set(&e.Language, o.Language)
-		set(&e.Format, o.Format)
-		if o.Year != 0 {
-			e.Year = o.Year
-		}
-		if o.States != nil {
-			e.States = o.States
-		}
+	if r.Overrides != nil {
+		overlay(&e, r.Overrides)
 	}
 	return e
+}
+
+// overlay sets on e the fields that o gives: the ones a librarian may
+// correct (not the id, url, file or note).
+func overlay(e *corpus.Entry, o *corpus.Entry) {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&e.Title, o.Title)
+	set(&e.Kind, o.Kind)
+	set(&e.Instrument, o.Instrument)
+	set(&e.Body, o.Body)
+	set(&e.Symbol, o.Symbol)
+	set(&e.Date, o.Date)
+	set(&e.Language, o.Language)
+	set(&e.Format, o.Format)
+	if o.Year != 0 {
+		e.Year = o.Year
+	}
+	if o.States != nil {
+		e.States = append([]string(nil), o.States...)
+	}
 }
 
 // Store keeps raw documents and their records under dir:
@@ -263,13 +269,21 @@ func removeOtherRaw(dir, keep string) error {
 	return nil
 }
 
-func writeFileAtomic(path string, b []byte) error {
+func writeFileAtomic(path string, b []byte) error { return writeFileMode(path, b, 0o600) }
+
+// writeFileMode writes b to path through a fsynced temporary file with the
+// given mode, renamed into place, and fsyncs the directory.
+func writeFileMode(path string, b []byte, mode os.FileMode) error {
 	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // no-op after a successful rename
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		return err
+	}
 	if _, err := f.Write(b); err != nil {
 		f.Close()
 		return err

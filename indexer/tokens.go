@@ -237,30 +237,4 @@ func (t *Tokens) update(fn func([]tokenRecord) ([]tokenRecord, error)) error {
 
 // writeFilePrivate is writeFileAtomic for secrets: the file is 0600 from
 // the moment it exists.
-func writeFilePrivate(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(path))
-}
+func writeFilePrivate(path string, b []byte) error { return writeFileMode(path, b, 0o600) }
