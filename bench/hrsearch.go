@@ -145,9 +145,9 @@ func childApply(dump, dir string) (*ingestResult, error) {
 }
 
 // childBulk indexes a dump with indexer.BulkBuilder (Bleve's offline builder).
-func childBulk(dump, dir string, batch int) (*ingestResult, error) {
+func childBulk(dump, dir string, batch, mergeMax int) (*ingestResult, error) {
 	start := time.Now()
-	bb, err := indexer.NewBulkBuilder(dir, indexer.BulkOptions{BatchSize: batch})
+	bb, err := indexer.NewBulkBuilder(dir, indexer.BulkOptions{BatchSize: batch, MergeMax: mergeMax})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,22 +19,22 @@ import (
 
 // loadResult is the vegeta run against `hrsearch serve`.
 type loadResult struct {
-	Rate        int            `json:"rate"`
-	Seconds     float64        `json:"seconds"`
-	Requests    uint64         `json:"requests"`
-	P50         float64        `json:"p50_ms"`
-	P90         float64        `json:"p90_ms"`
-	P99         float64        `json:"p99_ms"`
-	Max         float64        `json:"max_ms"`
-	Mean        float64        `json:"mean_ms"`
-	Success     float64        `json:"success"`
-	Errors      int            `json:"errors"`
-	Statuses    map[string]int `json:"statuses"`
-	PeakRSS     int64          `json:"peak_rss"`
-	Passages    int            `json:"passages"`
-	Throughput  float64        `json:"throughput"`
-	Targets     int            `json:"targets"`
-	BuildOutput string         `json:"build_output,omitempty"`
+	Rate       int            `json:"rate"`
+	Seconds    float64        `json:"seconds"`
+	Requests   uint64         `json:"requests"`
+	P50        float64        `json:"p50_ms"`
+	P90        float64        `json:"p90_ms"`
+	P99        float64        `json:"p99_ms"`
+	Max        float64        `json:"max_ms"`
+	Mean       float64        `json:"mean_ms"`
+	Success    float64        `json:"success"`
+	Errors     int            `json:"errors"`
+	Statuses   map[string]int `json:"statuses"`
+	PeakRSS    int64          `json:"peak_rss"`
+	Passages   int            `json:"passages"`
+	Throughput float64        `json:"throughput"`
+	Targets    int            `json:"targets"`
+	Mix        string         `json:"mix,omitempty"`
 }
 
 func hrsearchBinary(c *config, work string) (string, error) {
@@ -73,6 +74,32 @@ func freePort() (string, error) {
 // loadTest runs `hrsearch serve --rate-limit 0` on the demo index and
 // attacks it with vegeta at a constant rate of mixed API searches.
 func loadTest(ctx context.Context, c *config, work string) (*loadResult, error) {
+	rs, err := loadTests(ctx, c, work, []int{c.loadRate}, c.loadDur, "classes")
+	if len(rs) == 0 {
+		return nil, err
+	}
+	return rs[0], err
+}
+
+// topicQueries are the evaluation topics' queries (researchers' own), for a
+// lighter, realistic mix.
+func topicQueries(c *config) []string {
+	shared := filepath.Dir(filepath.Dir(abs(c.demoCatalog)))
+	b, err := os.ReadFile(filepath.Join(shared, "eval", "topics.tsv"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.SplitN(l, "\t", 2); len(f) == 2 && strings.TrimSpace(f[1]) != "" {
+			out = append(out, strings.TrimSpace(f[1]))
+		}
+	}
+	return out
+}
+
+// loadTests runs one attack per rate against one server.
+func loadTests(ctx context.Context, c *config, work string, rates []int, dur time.Duration, mix string) ([]*loadResult, error) {
 	bin, err := hrsearchBinary(c, work)
 	if err != nil {
 		return nil, err
@@ -113,10 +140,19 @@ func loadTest(ctx context.Context, c *config, work string) (*loadResult, error) 
 		return nil, fmt.Errorf("hrsearch serve did not come up on %s (see %s)", addr, logFile.Name())
 	}
 	var targets []vegeta.Target
-	for _, cl := range classOrder {
-		for _, q := range queryClasses()[cl] {
-			targets = append(targets, vegeta.Target{Method: "GET", URL: base + "/api/search?" + apiQuery(q).Encode()})
+	if mix == "topics" {
+		for _, q := range topicQueries(c) {
+			targets = append(targets, vegeta.Target{Method: "GET", URL: base + "/api/search?" + url.Values{"q": {q}}.Encode()})
 		}
+	} else {
+		for _, cl := range classOrder {
+			for _, q := range queryClasses()[cl] {
+				targets = append(targets, vegeta.Target{Method: "GET", URL: base + "/api/search?" + apiQuery(q).Encode()})
+			}
+		}
+	}
+	if len(targets) == 0 {
+		return nil, fmt.Errorf("no targets for mix %q", mix)
 	}
 	// Warm up: each target once.
 	for _, t := range targets {
@@ -124,42 +160,55 @@ func loadTest(ctx context.Context, c *config, work string) (*loadResult, error) 
 			resp.Body.Close()
 		}
 	}
-	// Sample the server's RSS while the attack runs; VmHWM is its peak.
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	var peak int64
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			if v := procStatus(srv.Process.Pid, "VmHWM"); v > peak {
-				peak = v
+	var out []*loadResult
+	for _, rate := range rates {
+		// Sample the server's RSS while the attack runs; VmHWM is its peak.
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		var peak int64
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				if v := procStatus(srv.Process.Pid, "VmHWM"); v > peak {
+					peak = v
+				}
+				select {
+				case <-stop:
+					return
+				case <-time.After(500 * time.Millisecond):
+				}
 			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(500 * time.Millisecond):
+		}()
+		logf("load test: %d req/s for %s (%s mix)", rate, dur, mix)
+		attacker := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.Workers(8))
+		var m vegeta.Metrics
+		for r := range attacker.Attack(vegeta.NewStaticTargeter(targets...), vegeta.Rate{Freq: rate, Per: time.Second}, dur, "hrsearch") {
+			m.Add(r)
+			if ctx.Err() != nil {
+				attacker.Stop()
 			}
 		}
-	}()
-	attacker := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.Workers(8))
-	var m vegeta.Metrics
-	for r := range attacker.Attack(vegeta.NewStaticTargeter(targets...), vegeta.Rate{Freq: c.loadRate, Per: time.Second}, c.loadDur, "hrsearch") {
-		m.Add(r)
-		if ctx.Err() != nil {
-			attacker.Stop()
+		m.Close()
+		close(stop)
+		wg.Wait()
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		ok := 0
+		for code, n := range m.StatusCodes {
+			if strings.HasPrefix(code, "2") {
+				ok += n
+			}
 		}
+		lr := &loadResult{Rate: rate, Seconds: m.Duration.Seconds(), Requests: m.Requests,
+			P50: ms(m.Latencies.P50), P90: ms(m.Latencies.P90), P99: ms(m.Latencies.P99), Max: ms(m.Latencies.Max),
+			Mean: ms(m.Latencies.Mean), Success: m.Success, Errors: int(m.Requests) - ok, Statuses: m.StatusCodes,
+			PeakRSS: peak, Throughput: m.Throughput, Targets: len(targets), Mix: mix}
+		logf("load: p50 %.1f ms p99 %.1f ms success %.4f failed %d peak RSS %d MB", lr.P50, lr.P99, lr.Success, lr.Errors, lr.PeakRSS>>20)
+		out = append(out, lr)
+		// Let the server drain its queue before the next rate.
+		time.Sleep(5 * time.Second)
 	}
-	m.Close()
-	close(stop)
-	wg.Wait()
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	lr := &loadResult{Rate: c.loadRate, Seconds: m.Duration.Seconds(), Requests: m.Requests,
-		P50: ms(m.Latencies.P50), P90: ms(m.Latencies.P90), P99: ms(m.Latencies.P99), Max: ms(m.Latencies.Max),
-		Mean: ms(m.Latencies.Mean), Success: m.Success, Errors: len(m.Errors), Statuses: m.StatusCodes,
-		PeakRSS: peak, Throughput: m.Throughput, Targets: len(targets)}
-	logf("load: p50 %.1f ms p99 %.1f ms success %.4f errors %d peak RSS %d MB", lr.P50, lr.P99, lr.Success, lr.Errors, lr.PeakRSS>>20)
-	return lr, nil
+	return out, nil
 }
 
 // evalDemo runs `hrsearch eval` on the demo index (after the server has

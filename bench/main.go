@@ -59,6 +59,27 @@ func main() {
 		child(os.Args[2:])
 		return
 	}
+	if len(os.Args) > 1 && os.Args[1] == "shardeval" {
+		if err := shardEval(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "loadcap" {
+		if err := loadFollowup(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "followup" {
+		if err := followup(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "profile" {
 		if err := profileQueries(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
@@ -143,7 +164,11 @@ func child(args []string) {
 	case "apply":
 		r, err = childApply(args[1], args[2])
 	case "bulk":
-		r, err = childBulk(args[1], args[2], atoi(args[3]))
+		mergeMax := 0
+		if len(args) > 4 {
+			mergeMax = atoi(args[4])
+		}
+		r, err = childBulk(args[1], args[2], atoi(args[3]), mergeMax)
 	case "shards":
 		r, err = childShards(args[1], args[2], atoi(args[3]))
 	case "sqlite":

@@ -214,8 +214,8 @@ func childPostgres(dump, dsn, dataDir string) (*ingestResult, error) {
 	var total, tsvIdx int64
 	db.QueryRow(`SELECT pg_total_relation_size('passage'), pg_relation_size('passage_tsv')`).Scan(&total, &tsvIdx)
 	r.IndexBytes = total
-	r.Note = fmt.Sprintf("table+TOAST+indexes; GIN on tsvector %d MB; server CPU %.1f s, backend peak RSS %d MB (shared buffers included)",
-		tsvIdx>>20, r.ServerCPU, r.ServerRSS>>20)
+	r.Note = fmt.Sprintf("table+TOAST+indexes; GIN on tsvector %.0f MB; server CPU %.1f s, backend peak RSS %.0f MB (shared buffers included)",
+		float64(tsvIdx)/1e6, r.ServerCPU, float64(r.ServerRSS)/1e6)
 	return r, nil
 }
 

@@ -78,6 +78,8 @@ type results struct {
 	Shards      map[int]*shardResult        `json:"shards"`
 	Tier        *tierResult                 `json:"tier,omitempty"`
 	Load        *loadResult                 `json:"load,omitempty"`
+	LoadExtra   []*loadResult               `json:"load_extra,omitempty"`
+	ShardEval   map[int]string              `json:"shard_eval,omitempty"`
 	Eval        string                      `json:"eval,omitempty"`
 	Notes       []string                    `json:"notes"`
 }

@@ -142,7 +142,7 @@ func childSQLite(dump, path string) (*ingestResult, error) {
 	}
 	var ftsPages int64
 	db.QueryRow(`SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'fts%'`).Scan(&ftsPages)
-	r.Note = fmt.Sprintf("FTS5 tables %d MB of %d MB (rest: metadata and facet tables)", ftsPages>>20, r.IndexBytes>>20)
+	r.Note = fmt.Sprintf("FTS5 tables %.0f MB of %.0f MB (rest: metadata and facet tables)", float64(ftsPages)/1e6, float64(r.IndexBytes)/1e6)
 	return r, nil
 }
 
