@@ -4,9 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/hrsearch/hrsearch/web"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 
@@ -197,6 +204,92 @@ func shardEval(args []string) error {
 		res.ShardEval[n] = fmt.Sprintf("nDCG@10 %.3f  MRR@10 %.3f  R@10 %.3f  (%d topics)", mean.NDCG/float64(k), mean.MRR/float64(k), mean.Recall/float64(k), k)
 		logf("%d shards: %s", n, res.ShardEval[n])
 	}
+	b, _ = json.MarshalIndent(res, "", " ")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return err
+	}
+	return writeReport(out, res)
+}
+
+// admission measures a proposed product change without making it: the JSON
+// API (web.NewServer on the demo index) behind a limit of `limit` searches
+// in flight, each further request answered 503 with Retry-After at once,
+// attacked like the load test:
+//
+//	bench admission WORKDIR REPORT LIMIT RATE
+func admission(args []string) error {
+	if len(args) < 4 {
+		return fmt.Errorf("usage: bench admission WORKDIR REPORT LIMIT RATE")
+	}
+	work, out := abs(args[0]), args[1]
+	var limit, rate int
+	fmt.Sscan(args[2], &limit)
+	fmt.Sscan(args[3], &rate)
+	path := filepath.Join(work, "results.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	res := &results{}
+	if err := json.Unmarshal(b, res); err != nil {
+		return err
+	}
+	h, err := openHrsearch(eHrsearch, filepath.Join(work, "demo", "index"))
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	api, err := web.NewServer(web.Config{Searcher: h.s, RateLimit: 0})
+	if err != nil {
+		return err
+	}
+	sem := make(chan struct{}, limit)
+	limited := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case sem <- struct{}{}:
+			defer func() { <-sem }()
+			api.ServeHTTP(w, r)
+		default:
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}
+	})
+	srv := httptest.NewServer(limited)
+	defer srv.Close()
+	var targets []vegeta.Target
+	for _, cl := range classOrder {
+		for _, q := range queryClasses()[cl] {
+			targets = append(targets, vegeta.Target{Method: "GET", URL: srv.URL + "/api/search?" + apiQuery(q).Encode()})
+		}
+	}
+	for _, t := range targets {
+		if resp, err := http.Get(t.URL); err == nil {
+			resp.Body.Close()
+		}
+	}
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	logf("admission: limit %d, %d req/s for 60 s", limit, rate)
+	attacker := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.Workers(8))
+	var m vegeta.Metrics
+	var okLat []time.Duration
+	for r := range attacker.Attack(vegeta.NewStaticTargeter(targets...), vegeta.Rate{Freq: rate, Per: time.Second}, 60*time.Second, "admission") {
+		m.Add(r)
+		if r.Code == 200 {
+			okLat = append(okLat, r.Latency)
+		}
+	}
+	m.Close()
+	ok := summarise(okLat)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	lr := &loadResult{Rate: rate, Seconds: m.Duration.Seconds(), Requests: m.Requests,
+		P50: ms(m.Latencies.P50), P90: ms(m.Latencies.P90), P99: ms(m.Latencies.P99), Max: ms(m.Latencies.Max),
+		Mean: ms(m.Latencies.Mean), Success: m.Success, Statuses: m.StatusCodes, PeakRSS: procStatus(os.Getpid(), "VmHWM"),
+		Targets: len(targets), Mix: fmt.Sprintf("classes, in-process API behind at most %d searches in flight (503 beyond); answered requests p50 %.1f / p99 %.1f ms", limit, ok.P50, ok.P99)}
+	lr.Errors = failed(lr)
+	logf("admission: all p50 %.1f p99 %.1f; answered p50 %.1f p99 %.1f; statuses %v", lr.P50, lr.P99, ok.P50, ok.P99, m.StatusCodes)
+	res.LoadExtra = append(res.LoadExtra, lr)
+	res.note("The admission-limit row emulates a proposed change outside the product (a wrapper around web.NewServer in the harness: `cd bench && go run . admission ../.cache/bench ../BENCHMARKS.md %d %d`); its peak RSS is the harness process's, server and load generator together.", limit, rate)
 	b, _ = json.MarshalIndent(res, "", " ")
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return err

@@ -59,6 +59,13 @@ func main() {
 		child(os.Args[2:])
 		return
 	}
+	if len(os.Args) > 1 && os.Args[1] == "admission" {
+		if err := admission(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "shardeval" {
 		if err := shardEval(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
