@@ -49,10 +49,9 @@ func hrsearchBinary(c *config, work string) (string, error) {
 
 // demoData builds the demo index with `hrsearch index` if it is missing.
 func demoData(c *config, work, bin string) (string, error) {
+	// Built afresh each run: the store's layout belongs to the binary that
+	// wrote it.
 	data := filepath.Join(work, "demo")
-	if _, err := os.Stat(filepath.Join(data, "index", "index_meta.json")); err == nil {
-		return data, nil
-	}
 	os.RemoveAll(data)
 	out, err := exec.Command(bin, "index", "--catalog", abs(c.demoCatalog), "--data", data).CombinedOutput()
 	if err != nil {
@@ -216,10 +215,13 @@ func loadTests(ctx context.Context, c *config, work string, rates []int, dur tim
 func evalDemo(ctx context.Context, c *config, work string) string {
 	bin := filepath.Join(work, "hrsearch")
 	shared := filepath.Dir(filepath.Dir(abs(c.demoCatalog)))
-	out, err := exec.CommandContext(ctx, bin, "eval", "--data", filepath.Join(work, "demo"),
-		"--topics", filepath.Join(shared, "eval", "topics.tsv"), "--qrels", filepath.Join(shared, "eval", "qrels.txt")).CombinedOutput()
+	cmd := exec.CommandContext(ctx, bin, "eval", "--data", filepath.Join(work, "demo"),
+		"--topics", filepath.Join(shared, "eval", "topics.tsv"), "--qrels", filepath.Join(shared, "eval", "qrels.txt"))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		return fmt.Sprintf("eval failed: %v: %s", err, out)
+		return fmt.Sprintf("eval failed: %v: %s %s", err, out, stderr.String())
 	}
 	return strings.TrimSpace(string(out))
 }
