@@ -10,4 +10,6 @@ var (
 	ErrConflict    = errors.New("conflict")
 	ErrUnsupported = errors.New("unsupported")
 	ErrTooLarge    = errors.New("too large")
+	// ErrBusy means the server is at capacity: try again shortly.
+	ErrBusy = errors.New("busy")
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,6 +57,25 @@ type Searcher struct {
 	lex       *Lexicon
 	analyzers []analysis.Analyzer // the languages a query is analysed in
 	timeout   time.Duration
+	// slots admits searches: at most cap(slots) run at once, so that a
+	// burst cannot make every search slow; the rest wait up to admitWait
+	// and are then turned away (ErrBusy: 503 with Retry-After).
+	slots chan struct{}
+}
+
+// Admission limits: a search uses about one core for tens of
+// milliseconds, so more in flight than twice the cores only adds waiting.
+const admitWait = 250 * time.Millisecond
+
+func defaultSlots() int { return 2 * runtime.GOMAXPROCS(0) }
+
+// WithMaxConcurrent sets how many searches may run at once.
+func WithMaxConcurrent(n int) Option {
+	return func(s *Searcher) {
+		if n > 0 {
+			s.slots = make(chan struct{}, n)
+		}
+	}
 }
 
 // Option configures a Searcher.
@@ -77,7 +97,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Searcher{idx: idx, lex: lex, timeout: SearchTimeout}
+	s := &Searcher{idx: idx, lex: lex, timeout: SearchTimeout, slots: make(chan struct{}, defaultSlots())}
 	for _, o := range opts {
 		o(s)
 	}
@@ -146,6 +166,10 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 	if err := validate(&req); err != nil {
 		return nil, err
 	}
+	if err := s.admit(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { <-s.slots }()
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 
@@ -306,11 +330,30 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 	return out, nil
 }
 
+// admit takes a search slot, waiting at most admitWait.
+func (s *Searcher) admit(ctx context.Context) error {
+	select {
+	case s.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	t := time.NewTimer(admitWait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return fmt.Errorf("%w: too many searches at once", corpus.ErrBusy)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // searchError maps Bleve's failures to the error vocabulary.
 func searchError(err error) error {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%w: the search took too long; make it more specific", corpus.ErrTooLarge)
+		return fmt.Errorf("%w: the search took too long; try again or make it more specific", corpus.ErrBusy)
 	case strings.Contains(err.Error(), "TooManyClauses"):
 		return fmt.Errorf("%w: the query expands to too many terms", corpus.ErrTooLarge)
 	}

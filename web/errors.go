@@ -67,6 +67,8 @@ func errorResponse(err error) (status int, code, msg string) {
 		return http.StatusBadRequest, "bad_request", "The request asks for something that is not supported."
 	case errors.Is(err, corpus.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, "too_large", "The request is too large."
+	case errors.Is(err, corpus.ErrBusy):
+		return http.StatusServiceUnavailable, "unavailable", "The server is busy. Please try again in a moment."
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "unavailable", "The search took too long. Try a narrower query."
 	case errors.Is(err, context.Canceled):
@@ -102,6 +104,9 @@ func (s *server) adapt(kind responseKind, h handlerFunc) http.Handler {
 
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, kind responseKind, err error) {
 	status, code, msg := errorResponse(err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
 	if status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "route", routeOf(r), "status", status, "err", err)
 	} else if status == 499 {

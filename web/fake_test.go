@@ -139,6 +139,8 @@ func (f *fakeIndex) Search(ctx context.Context, req search.Request) (*search.Res
 	f.reqs = append(f.reqs, req)
 	f.mu.Unlock()
 	switch {
+	case req.Query == "busy":
+		return nil, fmt.Errorf("%w: too many searches at once", corpus.ErrBusy)
 	case req.Query == "boom":
 		return nil, fmt.Errorf("bleve: index corrupt at /var/lib/hrsearch/secret.bolt")
 	case strings.Contains(req.Query, "year:abc"):
