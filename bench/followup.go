@@ -97,12 +97,12 @@ func loadFollowup(args []string) error {
 	}
 	c := &config{demoCatalog: args[2], repo: ".."}
 	ctx := context.Background()
-	rs, err := loadTests(ctx, c, work, []int{25, 50, 100, 150}, 20*time.Second, "classes")
+	rs, err := loadTests(ctx, c, work, []int{25, 50, 100, 150}, 20*time.Second, "classes", 0)
 	if err != nil {
 		return err
 	}
 	res.LoadExtra = append(res.LoadExtra, rs...)
-	rs, err = loadTests(ctx, c, work, []int{200}, 60*time.Second, "topics")
+	rs, err = loadTests(ctx, c, work, []int{200}, 60*time.Second, "topics", 0)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,12 +10,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/hrsearch/hrsearch/search"
 )
 
 // loadResult is the vegeta run against `hrsearch serve`.
@@ -35,6 +39,8 @@ type loadResult struct {
 	Throughput float64        `json:"throughput"`
 	Targets    int            `json:"targets"`
 	Mix        string         `json:"mix,omitempty"`
+	// Cache is the server's --cache (ranked windows kept; 0: off).
+	Cache int `json:"cache"`
 }
 
 func hrsearchBinary(c *config, work string) (string, error) {
@@ -72,12 +78,38 @@ func freePort() (string, error) {
 
 // loadTest runs `hrsearch serve --rate-limit 0` on the demo index and
 // attacks it with vegeta at a constant rate of mixed API searches.
-func loadTest(ctx context.Context, c *config, work string) (*loadResult, error) {
-	rs, err := loadTests(ctx, c, work, []int{c.loadRate}, c.loadDur, "classes")
+// It runs twice: as served (the window cache on, as `hrsearch serve`
+// defaults) and with the cache off, where every request is a full search.
+func loadTest(ctx context.Context, c *config, work string) (served, uncached *loadResult, err error) {
+	rs, err := loadTests(ctx, c, work, []int{c.loadRate}, c.loadDur, "classes", search.DefaultWindowCache)
 	if len(rs) == 0 {
-		return nil, err
+		return nil, nil, err
 	}
-	return rs[0], err
+	served = rs[0]
+	rs, err = loadTests(ctx, c, work, []int{c.loadRate}, c.loadDur, "classes", 0)
+	if len(rs) == 0 {
+		return served, nil, err
+	}
+	return served, rs[0], err
+}
+
+// loadProbe runs one attack and prints its figures:
+// `bench load RATE SECONDS MIX CACHE` (MIX: classes or topics).
+func loadProbe(args []string) error {
+	if len(args) < 4 {
+		return fmt.Errorf("usage: bench load RATE SECONDS MIX CACHE")
+	}
+	var rate, secs, cache int
+	fmt.Sscan(args[0], &rate)
+	fmt.Sscan(args[1], &secs)
+	fmt.Sscan(args[3], &cache)
+	c := &config{demoCatalog: "../../shared/corpus/catalog.jsonl", repo: ".."}
+	rs, err := loadTests(context.Background(), c, abs("../.cache/bench"), []int{rate}, time.Duration(secs)*time.Second, args[2], cache)
+	for _, r := range rs {
+		b, _ := json.Marshal(r)
+		fmt.Println(string(b))
+	}
+	return err
 }
 
 // topicQueries are the evaluation topics' queries (researchers' own), for a
@@ -98,7 +130,7 @@ func topicQueries(c *config) []string {
 }
 
 // loadTests runs one attack per rate against one server.
-func loadTests(ctx context.Context, c *config, work string, rates []int, dur time.Duration, mix string) ([]*loadResult, error) {
+func loadTests(ctx context.Context, c *config, work string, rates []int, dur time.Duration, mix string, cache int) ([]*loadResult, error) {
 	bin, err := hrsearchBinary(c, work)
 	if err != nil {
 		return nil, err
@@ -112,7 +144,7 @@ func loadTests(ctx context.Context, c *config, work string, rates []int, dur tim
 		return nil, err
 	}
 	logf("load test: %d req/s for %s against hrsearch serve on %s", c.loadRate, c.loadDur, addr)
-	srv := exec.Command(bin, "serve", "--data", data, "--addr", addr, "--rate-limit", "0")
+	srv := exec.Command(bin, "serve", "--data", data, "--addr", addr, "--rate-limit", "0", "--cache", strconv.Itoa(cache))
 	logFile, _ := os.Create(filepath.Join(work, "serve.log"))
 	defer logFile.Close()
 	srv.Stdout, srv.Stderr = logFile, logFile
@@ -201,7 +233,7 @@ func loadTests(ctx context.Context, c *config, work string, rates []int, dur tim
 		lr := &loadResult{Rate: rate, Seconds: m.Duration.Seconds(), Requests: m.Requests,
 			P50: ms(m.Latencies.P50), P90: ms(m.Latencies.P90), P99: ms(m.Latencies.P99), Max: ms(m.Latencies.Max),
 			Mean: ms(m.Latencies.Mean), Success: m.Success, Errors: int(m.Requests) - ok, Statuses: m.StatusCodes,
-			PeakRSS: peak, Throughput: m.Throughput, Targets: len(targets), Mix: mix}
+			PeakRSS: peak, Throughput: m.Throughput, Targets: len(targets), Mix: mix, Cache: cache}
 		logf("load: p50 %.1f ms p99 %.1f ms success %.4f failed %d peak RSS %d MB", lr.P50, lr.P99, lr.Success, lr.Errors, lr.PeakRSS>>20)
 		out = append(out, lr)
 		// Let the server drain its queue before the next rate.

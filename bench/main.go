@@ -73,6 +73,13 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) > 1 && os.Args[1] == "load" {
+		if err := loadProbe(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "loadcap" {
 		if err := loadFollowup(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)

@@ -9,7 +9,7 @@ import (
 )
 
 // profileQueries runs one class's queries on an hrsearch index under the
-// CPU profiler: `bench profile INDEXDIR CLASS N OUT`.
+// CPU profiler: `bench profile INDEXDIR CLASS|all N OUT [plain|http]`.
 func profileQueries(args []string) error {
 	if len(args) < 4 {
 		return fmt.Errorf("usage: bench profile INDEXDIR CLASS N OUT")
@@ -23,7 +23,21 @@ func profileQueries(args []string) error {
 	if len(args) > 4 && args[4] == "plain" {
 		eng = &blevePlain{e: e}
 	}
+	if len(args) > 4 && args[4] == "http" {
+		h, err := newHTTPEngine(e.s)
+		if err != nil {
+			return err
+		}
+		defer h.Close()
+		eng = h
+	}
 	qs := queryClasses()[args[1]]
+	if args[1] == "all" { // the load test's mix
+		qs = nil
+		for _, cl := range classOrder {
+			qs = append(qs, queryClasses()[cl]...)
+		}
+	}
 	if len(qs) == 0 {
 		return fmt.Errorf("no class %q", args[1])
 	}

@@ -78,10 +78,12 @@ type results struct {
 	Shards      map[int]*shardResult        `json:"shards"`
 	Tier        *tierResult                 `json:"tier,omitempty"`
 	Load        *loadResult                 `json:"load,omitempty"`
-	LoadExtra   []*loadResult               `json:"load_extra,omitempty"`
-	ShardEval   map[int]string              `json:"shard_eval,omitempty"`
-	Eval        string                      `json:"eval,omitempty"`
-	Notes       []string                    `json:"notes"`
+	// LoadUncached is the same attack on a server without the window cache.
+	LoadUncached *loadResult    `json:"load_uncached,omitempty"`
+	LoadExtra    []*loadResult  `json:"load_extra,omitempty"`
+	ShardEval    map[int]string `json:"shard_eval,omitempty"`
+	Eval         string         `json:"eval,omitempty"`
+	Notes        []string       `json:"notes"`
 }
 
 func (r *results) note(format string, args ...any) {
@@ -380,11 +382,11 @@ func run(ctx context.Context, c *config, args []string) error {
 	}
 
 	if !c.skipLoad {
-		lr, err := loadTest(ctx, c, work)
+		lr, uncached, err := loadTest(ctx, c, work)
 		if err != nil {
 			res.note("load test: %v", err)
 		}
-		res.Load = lr
+		res.Load, res.LoadUncached = lr, uncached
 		save()
 		res.Eval = evalDemo(ctx, c, work)
 	}

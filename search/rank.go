@@ -103,7 +103,6 @@ func (s *Searcher) authoritative(ctx context.Context, p *plan, page []scored) ([
 		termQ(indexer.FieldTier, indexer.TierInterpretation, 1),
 	}))
 	req := bleve.NewSearchRequestOptions(bq, authoritativeWindow, 0, false)
-	req.Fields = rankFields
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchError(err)
@@ -111,7 +110,7 @@ func (s *Searcher) authoritative(ctx context.Context, p *plan, page []scored) ([
 	var out []scored
 	for _, h := range res.Hits {
 		if !have[h.ID] {
-			out = append(out, scoredFrom(h.ID, h.Score, h.Fields))
+			out = append(out, scored{id: h.ID, score: h.Score})
 		}
 	}
 	return out, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,6 +58,9 @@ type Searcher struct {
 	lex       *Lexicon
 	analyzers []analysis.Analyzer // the languages a query is analysed in
 	timeout   time.Duration
+	epoch     epochFunc    // the index's snapshot epoch: the caches' validity
+	ranks     rankCache    // rank fields by passage id
+	windows   *windowCache // ranked windows of recent searches
 	// slots admits searches: at most cap(slots) run at once, so that a
 	// burst cannot make every search slow; the rest wait up to admitWait
 	// and are then turned away (ErrBusy: 503 with Retry-After).
@@ -97,7 +101,8 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Searcher{idx: idx, lex: lex, timeout: SearchTimeout, slots: make(chan struct{}, defaultSlots())}
+	s := &Searcher{idx: idx, lex: lex, timeout: SearchTimeout, slots: make(chan struct{}, defaultSlots()),
+		epoch: indexEpoch(idx), windows: newWindowCache(DefaultWindowCache)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -116,9 +121,10 @@ var storedFields = []string{indexer.FieldBody, indexer.FieldDocument, indexer.Fi
 	indexer.FieldKind, indexer.FieldLanguage, indexer.FieldYear, indexer.FieldDate, indexer.FieldSymbol,
 	indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState, indexer.FieldOwnArticle, indexer.FieldTier}
 
-// rankFields are what the domain ranking reads for each hit of the window.
-var rankFields = []string{indexer.FieldDocument, indexer.FieldTier, indexer.FieldOwnArticle,
-	indexer.FieldOrder, indexer.FieldLanguage, indexer.FieldUnit}
+// rankFieldNames are the stored fields the domain ranking reads for each
+// candidate (kept in the rank cache).
+var rankFieldNames = []string{indexer.FieldDocument, indexer.FieldTier, indexer.FieldOwnArticle,
+	indexer.FieldLanguage, indexer.FieldUnit, indexer.FieldOrder}
 
 // validate normalises req and rejects what cannot be served.
 func validate(req *Request) error {
@@ -175,16 +181,6 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 
 	plan := s.plan(req)
 	from := (req.Page - 1) * req.Size
-	rescore := (req.Sort == "" || req.Sort == SortRelevance) && plan.text != nil
-
-	// Relevance ranking reorders a fixed window of Bleve's best hits, the
-	// same for every page, so that pages never overlap; deeper hits follow
-	// in Bleve's order.
-	sreq := bleve.NewSearchRequestOptions(plan.query, req.Size, from, false)
-	if rescore {
-		sreq = bleve.NewSearchRequestOptions(plan.query, rescoreWindow, 0, false)
-	}
-	sreq.Fields = rankFields
 	facets := req.Facets
 	if facets == nil {
 		facets = FacetNames
@@ -193,53 +189,22 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		if !filterFields[f] {
 			return nil, fmt.Errorf("%w: unknown facet %q", corpus.ErrInvalid, f)
 		}
-		sreq.AddFacet(f, bleve.NewFacetRequest(f, req.FacetSize))
 	}
-	switch {
-	case req.Sort == SortDate:
-		sreq.SortBy([]string{"-" + indexer.FieldDate, indexer.FieldDocument, indexer.FieldOrder})
-	case req.Sort == SortDateAsc:
-		sreq.SortBy([]string{indexer.FieldDate, indexer.FieldDocument, indexer.FieldOrder})
-	case plan.text == nil: // browsing: by document and position
-		sreq.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
-	default:
-		sreq.SortBy([]string{"-_score", "_id"})
-	}
-	res, err := s.idx.SearchInContext(ctx, sreq)
-	if err != nil {
-		return nil, searchError(err)
-	}
+	out := &Results{Page: req.Page, Size: req.Size, Articles: plan.articles, Expanded: plan.expanded}
 
-	out := &Results{Total: res.Total, Page: req.Page, Size: req.Size, Facets: map[string][]FacetValue{},
-		Articles: plan.articles, Expanded: plan.expanded}
-	for _, f := range facets {
-		out.Facets[f] = []FacetValue{}
-		if fr, ok := res.Facets[f]; ok && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				out.Facets[f] = append(out.Facets[f], FacetValue{Value: t.Term, Count: t.Count})
-			}
-		}
-	}
-
-	page := make([]scored, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		page = append(page, scoredFrom(h.ID, h.Score, h.Fields))
-	}
-	if rescore {
-		// The governing texts are few and short: make sure the best of them
-		// are candidates even when findings fill Bleve's window.
-		extra, err := s.authoritative(ctx, plan, page)
+	var page []scored
+	if (req.Sort == "" || req.Sort == SortRelevance) && plan.text != nil {
+		// Relevance ranking reorders a fixed window of Bleve's best hits,
+		// the same for every page, so that pages never overlap; deeper hits
+		// follow in Bleve's order.
+		w, err := s.rankedWindow(ctx, req, plan, facets)
 		if err != nil {
 			return nil, err
 		}
-		page = append(page, extra...)
-		cov, err := s.coverage(ctx, plan, page)
-		if err != nil {
-			return nil, err
-		}
-		rerank(page, plan, cov)
-		if from+req.Size > len(page) && res.Total > uint64(len(res.Hits)) {
-			tail, err := s.tail(ctx, plan, len(res.Hits), from+req.Size-len(page)+len(extra), page)
+		out.Total, out.Facets = w.total, copyFacets(w.facets)
+		page = slices.Clip(w.ranked) // appending must not write into the cached window
+		if from+req.Size > len(page) && w.total > uint64(w.hits) {
+			tail, err := s.tail(ctx, plan, w.hits, from+req.Size-len(page)+w.extra, page)
 			if err != nil {
 				return nil, err
 			}
@@ -249,6 +214,25 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 			page = nil
 		} else {
 			page = page[from:min(len(page), from+req.Size)]
+		}
+	} else {
+		sreq := bleve.NewSearchRequestOptions(plan.query, req.Size, from, false)
+		addFacets(sreq, facets, req.FacetSize)
+		switch {
+		case req.Sort == SortDate:
+			sreq.SortBy([]string{"-" + indexer.FieldDate, indexer.FieldDocument, indexer.FieldOrder})
+		case req.Sort == SortDateAsc:
+			sreq.SortBy([]string{indexer.FieldDate, indexer.FieldDocument, indexer.FieldOrder})
+		default: // browsing: by document and position
+			sreq.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
+		}
+		res, err := s.idx.SearchInContext(ctx, sreq)
+		if err != nil {
+			return nil, searchError(err)
+		}
+		out.Total, out.Facets = res.Total, facetValues(res, facets)
+		for _, h := range res.Hits {
+			page = append(page, scored{id: h.ID, score: h.Score})
 		}
 	}
 
@@ -271,6 +255,90 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// window is the ranked head of a relevance search: what every page of
+// the same search shares, and what the window cache keeps.
+type window struct {
+	total  uint64
+	facets map[string][]FacetValue
+	ranked []scored // reranked: Bleve's window and the authoritative candidates
+	hits   int      // Bleve's hits in the window
+	extra  int      // authoritative candidates added to it
+}
+
+// rankedWindow returns the reranked window of a relevance search, from the
+// window cache when the index has not changed since it was computed.
+func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, facets []string) (*window, error) {
+	epoch, cacheable := s.epoch()
+	key := windowKey(req, facets)
+	if cacheable {
+		if w, ok := s.windows.get(epoch, key); ok {
+			return w, nil
+		}
+	}
+	sreq := bleve.NewSearchRequestOptions(plan.query, rescoreWindow, 0, false)
+	addFacets(sreq, facets, req.FacetSize)
+	// No sort clause: ties keep Bleve's order, stable for an index
+	// snapshot, and sortScored breaks the window's ties. A "_id"
+	// tie-break would read the external id of every match.
+	res, err := s.idx.SearchInContext(ctx, sreq)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	w := &window{total: res.Total, facets: facetValues(res, facets), hits: len(res.Hits)}
+	page := make([]scored, 0, len(res.Hits)+authoritativeWindow)
+	for _, h := range res.Hits {
+		page = append(page, scored{id: h.ID, score: h.Score})
+	}
+	// The governing texts are few and short: make sure the best of them
+	// are candidates even when findings fill Bleve's window.
+	extra, err := s.authoritative(ctx, plan, page)
+	if err != nil {
+		return nil, err
+	}
+	w.extra = len(extra)
+	page = append(page, extra...)
+	if err := s.rankFields(ctx, page); err != nil {
+		return nil, err
+	}
+	cov, err := s.coverage(ctx, plan, page)
+	if err != nil {
+		return nil, err
+	}
+	rerank(page, plan, cov)
+	w.ranked = page
+	if cacheable {
+		s.windows.put(epoch, key, w)
+	}
+	return w, nil
+}
+
+func addFacets(sreq *bleve.SearchRequest, facets []string, size int) {
+	for _, f := range facets {
+		sreq.AddFacet(f, bleve.NewFacetRequest(f, size))
+	}
+}
+
+func facetValues(res *bleve.SearchResult, facets []string) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(facets))
+	for _, f := range facets {
+		out[f] = []FacetValue{}
+		if fr, ok := res.Facets[f]; ok && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				out[f] = append(out[f], FacetValue{Value: t.Term, Count: t.Count})
+			}
+		}
+	}
+	return out
+}
+
+func copyFacets(in map[string][]FacetValue) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(in))
+	for f, vs := range in {
+		out[f] = slices.Clone(vs)
+	}
+	return out
 }
 
 func roundScore(f float64) float64 {
@@ -440,11 +508,50 @@ func diversify(page []scored) {
 	}
 }
 
-func scoredFrom(id string, score float64, f map[string]interface{}) scored {
-	return scored{id: id, score: score, doc: str(f[indexer.FieldDocument]),
-		order: num(f[indexer.FieldOrder]), tier: str(f[indexer.FieldTier]),
-		lang: str(f[indexer.FieldLanguage]), own: str(f[indexer.FieldOwnArticle]),
-		unit: str(f[indexer.FieldUnit])}
+// rankFields fills in the ranking's fields of the candidates: from the
+// rank cache, and for the rest from their stored fields, in one request.
+func (s *Searcher) rankFields(ctx context.Context, page []scored) error {
+	if len(page) == 0 {
+		return nil
+	}
+	ids := make([]string, len(page))
+	for i, h := range page {
+		ids[i] = h.id
+	}
+	infos := make(map[string]rankInfo, len(page))
+	epoch, cacheable := s.epoch()
+	missing := ids
+	if cacheable {
+		missing = s.ranks.get(epoch, ids, infos)
+	}
+	if len(missing) > 0 {
+		req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(missing), len(missing), 0, false)
+		req.Fields = rankFieldNames
+		res, err := s.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return searchError(err)
+		}
+		loaded := make(map[string]rankInfo, len(res.Hits))
+		for _, h := range res.Hits {
+			f := h.Fields
+			loaded[h.ID] = rankInfo{doc: str(f[indexer.FieldDocument]), tier: str(f[indexer.FieldTier]),
+				own: str(f[indexer.FieldOwnArticle]), lang: str(f[indexer.FieldLanguage]),
+				unit: str(f[indexer.FieldUnit]), order: num(f[indexer.FieldOrder])}
+		}
+		if cacheable {
+			s.ranks.put(epoch, loaded)
+		}
+		for id, ri := range loaded {
+			infos[id] = ri
+		}
+	}
+	for i := range page {
+		p := &page[i]
+		if ri, ok := infos[p.id]; ok {
+			p.doc, p.tier, p.own, p.lang, p.unit, p.order = ri.doc, ri.tier, ri.own, ri.lang, ri.unit, ri.order
+		}
+	}
+	return nil
 }
 
 // tail returns Bleve's hits ranked from offset on, in its order, leaving
@@ -454,8 +561,7 @@ func (s *Searcher) tail(ctx context.Context, p *plan, offset, n int, ranked []sc
 	for _, h := range ranked {
 		have[h.id] = true
 	}
-	req := bleve.NewSearchRequestOptions(p.query, min(n, MaxWindow), offset, false)
-	req.SortBy([]string{"-_score", "_id"})
+	req := bleve.NewSearchRequestOptions(p.query, min(n, MaxWindow), offset, false) // the window's order
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchError(err)

@@ -19,12 +19,12 @@ type library struct {
 	searcher *search.Searcher
 }
 
-func openLibrary(dir string, log *slog.Logger) (*library, error) {
+func openLibrary(dir string, log *slog.Logger, opts ...search.Option) (*library, error) {
 	d, err := indexer.OpenData(context.Background(), dir, log)
 	if err != nil {
 		return nil, err
 	}
-	s, err := search.New(d.Index.Bleve())
+	s, err := search.New(d.Index.Bleve(), opts...)
 	if err != nil {
 		d.Close()
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/search"
 	"github.com/hrsearch/hrsearch/web"
 )
 
@@ -28,11 +29,12 @@ type appConfig struct {
 	rate      float64
 	maxUpload int64
 	fetch     indexer.FetchConfig
+	cache     int // ranked windows kept (search.WithWindowCache)
 }
 
 // openApp opens the data directory and builds the handler.
 func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
-	lib, err := openLibrary(cfg.data, log)
+	lib, err := openLibrary(cfg.data, log, search.WithWindowCache(cfg.cache))
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/search"
 )
 
 // testServer is openApp behind an httptest server, with its log.
@@ -43,7 +44,9 @@ func startServer(t *testing.T, data string, maxUpload int64, logs *lockedBuffer)
 		logs = &lockedBuffer{}
 	}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, err := openApp(appConfig{data: data, maxUpload: maxUpload,
+	// The window cache is on, as served: every add, correction and removal
+	// below must show in the next search.
+	a, err := openApp(appConfig{data: data, maxUpload: maxUpload, cache: search.DefaultWindowCache,
 		fetch: indexer.FetchConfig{AllowPrivate: true, HostDelay: time.Millisecond, Log: log}}, log)
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS`")
 	rate := fs.Float64("rate-limit", 20, "API requests per second per client (0: off)")
 	maxUpload := fs.Int64("max-upload", web.DefaultMaxUpload, "largest document librarians may upload, in `BYTES`")
+	cache := fs.Int("cache", search.DefaultWindowCache, "ranked result windows kept for repeated searches and paging, until the index changes (0: off)")
 	var ff fetchFlags
 	ff.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
@@ -29,7 +30,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "hrsearch serve: --max-upload must be positive")
 		return errUsage
 	}
-	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil)}, *addr, stderr)
+	if *cache < 0 {
+		fmt.Fprintln(stderr, "hrsearch serve: --cache must not be negative")
+		return errUsage
+	}
+	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache}, *addr, stderr)
 }
 
 // runDemo builds the demo index if it is missing, then serves it.
@@ -58,12 +63,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: web.DefaultMaxUpload}, *addr, stderr)
+	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: web.DefaultMaxUpload, cache: search.DefaultWindowCache}, *addr, stderr)
 }
 
 func serve(ctx context.Context, cfg appConfig, addr string, stderr io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	log.Info("starting", "data", cfg.data, "addr", addr, "rate_limit", cfg.rate, "max_upload", cfg.maxUpload,
+	log.Info("starting", "data", cfg.data, "addr", addr, "rate_limit", cfg.rate, "max_upload", cfg.maxUpload, "cache", cfg.cache,
 		"fetch_allow_private", cfg.fetch.AllowPrivate)
 	cfg.fetch.Log = log
 	a, err := openApp(cfg, log)
