@@ -40,7 +40,7 @@ func passageDoc(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 		typ = indexer.TypeSpanish
 	}
 	d := map[string]interface{}{"_type": typ, indexer.FieldDocument: e.ID, indexer.FieldUnit: p.Unit,
-		indexer.FieldOrder: float64(p.Order), indexer.FieldText: p.Text, indexer.FieldTier: indexer.TierOf(e.Kind)}
+		indexer.FieldOrder: indexer.OrderKey(p.Order), indexer.FieldText: p.Text, indexer.FieldTier: indexer.TierOf(e.Kind)}
 	set := func(f, v string) {
 		if v != "" {
 			d[f] = v

@@ -195,11 +195,7 @@ func (bb *BulkBuilder) Add(u Update) error {
 	if _, dup := bb.manifest[u.Doc.ID]; dup {
 		return fmt.Errorf("bulk build: document %s added twice", u.Doc.ID)
 	}
-	st := DocState{Key: u.Key, Origin: u.Origin, Passages: make([]string, 0, len(u.Doc.Passages))}
-	for i := range u.Doc.Passages {
-		st.Passages = append(st.Passages, u.Doc.Passages[i].ID)
-	}
-	bb.manifest[u.Doc.ID] = st
+	bb.manifest[u.Doc.ID] = DocState{Key: u.Key, Origin: u.Origin, Passages: len(u.Doc.Passages)}
 	bb.passages += len(u.Doc.Passages)
 	bb.in <- u
 	return nil

@@ -85,7 +85,7 @@ func TestBulkBuilderMatchesApply(t *testing.T) {
 			t.Errorf("doc count %d, %v; want 4", n, err)
 		}
 		st, ok := ix.State("a")
-		if !ok || st.Key != "k-a" || len(st.Passages) != 2 {
+		if !ok || st.Key != "k-a" || st.Passages != 2 {
 			t.Errorf("manifest of a: %+v %v", st, ok)
 		}
 	}

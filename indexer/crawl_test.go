@@ -510,9 +510,8 @@ func TestIngestURLEntries(t *testing.T) {
 		!strings.HasPrefix(rec.Origin, "catalog:") || rec.ContentType != "text/html; charset=windows-1252" {
 		t.Errorf("record %+v", rec)
 	}
-	st, _ := d.Index.State("gc-x")
-	if !reflect.DeepEqual(st.Passages, []string{"gc-x#para-1", "gc-x#para-2"}) {
-		t.Errorf("passages %v", st.Passages)
+	if ids, err := d.Index.PassageIDs("gc-x"); err != nil || !reflect.DeepEqual(ids, []string{"gc-x#para-1", "gc-x#para-2"}) {
+		t.Errorf("passages %v, %v", ids, err)
 	}
 	raw, _ := d.Store.Raw(rec)
 	if !strings.Contains(string(raw), "Ning\xfan") {

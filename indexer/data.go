@@ -42,6 +42,24 @@ func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) 
 			return nil, err
 		}
 	}
+	// An index built with another version's mapping is rebuilt from the
+	// store: Bleve keeps the mapping an index was created with, and the
+	// passages of this version would not fit it.
+	var outdated string
+	if current, err := ix.mappingCurrent(); err != nil {
+		ix.Close()
+		return nil, err
+	} else if !current {
+		ix.Close()
+		outdated = fmt.Sprintf("%s.outdated-%d", ixDir, time.Now().Unix())
+		log.Info("index was built with another version's mapping; rebuilding it from the store", "index", ixDir, "moved_to", outdated)
+		if err := os.Rename(ixDir, outdated); err != nil {
+			return nil, fmt.Errorf("moving outdated index aside: %w", err)
+		}
+		if ix, err = OpenIndex(ixDir); err != nil {
+			return nil, err
+		}
+	}
 	d := &Data{Dir: dir, Store: st, Index: ix}
 	n, err := d.Sync(ctx, log)
 	if err != nil {
@@ -50,6 +68,12 @@ func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) 
 	}
 	if n > 0 {
 		log.Info("index brought up to date with the store", "documents", n)
+	}
+	if outdated != "" {
+		// The store holds everything the old index did.
+		if err := os.RemoveAll(outdated); err != nil {
+			log.Error("removing the outdated index", "dir", outdated, "err", err)
+		}
 	}
 	return d, nil
 }

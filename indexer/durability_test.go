@@ -6,6 +6,7 @@ package indexer_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +19,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
@@ -377,5 +381,63 @@ func TestD5ConcurrentSearchAndWrites(t *testing.T) {
 	}
 	if writes.Load() < 10 {
 		t.Errorf("only %d writes", writes.Load())
+	}
+}
+
+// TestOutdatedMappingIsRebuilt: an index created by a version with another
+// mapping (Bleve keeps an index's mapping) is rebuilt from the store when
+// opened, with every document, and the old index is not left behind.
+func TestOutdatedMappingIsRebuilt(t *testing.T) {
+	dir, docs, passages, count := buildData(t, 12)
+	ixDir := filepath.Join(dir, "index")
+	idx, err := bleve.Open(ixDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := indexer.NewMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.DefaultType = "an-older-default" // any difference is another mapping
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.SetInternal([]byte("_mapping"), b); err != nil { // where Bleve keeps it
+		t.Fatal(err)
+	}
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if idx, err = bleve.Open(ixDir); err != nil {
+		t.Fatal(err)
+	}
+	if got := idx.Mapping().(*mapping.IndexMappingImpl).DefaultType; got != "an-older-default" {
+		t.Fatalf("the test did not plant an older mapping: default type %q", got)
+	}
+	idx.Close()
+
+	var logs syncBuffer
+	d, err := indexer.OpenData(context.Background(), dir, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if got := d.Index.Bleve().Mapping().(*mapping.IndexMappingImpl).DefaultType; got == "an-older-default" {
+		t.Fatalf("index still has the older mapping")
+	}
+	ids, p := d.Index.Documents()
+	c, err := d.Index.Bleve().DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != docs || p != passages || c != count {
+		t.Fatalf("after rebuild: %d documents, %d passages, doc count %d; want %d, %d, %d", len(ids), p, c, docs, passages, count)
+	}
+	if !strings.Contains(logs.String(), "another version's mapping") {
+		t.Fatalf("no log line says why the index was rebuilt:\n%s", logs.String())
+	}
+	if left, _ := filepath.Glob(ixDir + ".outdated-*"); len(left) > 0 {
+		t.Fatalf("outdated index left behind: %v", left)
 	}
 }

@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/hrsearch/hrsearch/corpus"
 )
@@ -19,7 +21,7 @@ import (
 // PipelineVersion changes whenever reading, segmentation, extraction or the
 // mapping change what a document turns into; a stored document whose indexed
 // version differs is re-indexed.
-const PipelineVersion = "6"
+const PipelineVersion = "7"
 
 // boltTimeout is how long opening an index waits for another process's
 // lock before failing: without it a second process blocks for ever.
@@ -30,12 +32,16 @@ const boltTimeout = "2s"
 // them.
 var manifestKey = []byte("hrsearch/manifest")
 
-// DocState is what the index knows about one indexed document.
+// DocState is what the index knows about one indexed document. The
+// manifest is rewritten with every batch, and Bleve keeps a copy in each
+// persisted snapshot: it holds counts, not passage ids, which the index
+// itself answers (PassageIDs).
 type DocState struct {
 	// Key identifies what was indexed: raw bytes, effective entry, pipeline.
-	Key      string   `json:"key"`
-	Origin   string   `json:"origin,omitempty"`
-	Passages []string `json:"passages"`
+	Key    string `json:"key"`
+	Origin string `json:"origin,omitempty"`
+	// Passages counts the document's indexed passages.
+	Passages int `json:"n"`
 }
 
 // Index is the Bleve index of passages with its manifest. It has one writer
@@ -100,6 +106,50 @@ func NewMemIndex() (*Index, error) {
 	return &Index{idx: idx, manifest: make(map[string]DocState)}, nil
 }
 
+// mappingCurrent reports whether the index was built with this version's
+// mapping (Bleve keeps the mapping an index was created with).
+func (ix *Index) mappingCurrent() (bool, error) {
+	m, err := NewMapping()
+	if err != nil {
+		return false, err
+	}
+	want, err := json.Marshal(m)
+	if err != nil {
+		return false, err
+	}
+	have, err := json.Marshal(ix.idx.Mapping())
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(want, have), nil
+}
+
+// maxPassageIDs bounds one document's passages read back from the index.
+const maxPassageIDs = 100000
+
+// PassageIDs returns the ids of document id's indexed passages.
+func (ix *Index) PassageIDs(id string) ([]string, error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.passageIDs(id)
+}
+
+func (ix *Index) passageIDs(id string) ([]string, error) {
+	q := query.NewTermQuery(id)
+	q.SetField(FieldDocument)
+	req := bleve.NewSearchRequestOptions(q, maxPassageIDs, 0, false)
+	req.SortBy([]string{FieldOrder, "_id"})
+	res, err := ix.idx.Search(req)
+	if err != nil {
+		return nil, fmt.Errorf("reading the passages of %s: %w", id, err)
+	}
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.ID
+	}
+	return out, nil
+}
+
 // Bleve returns the underlying index for searching.
 func (ix *Index) Bleve() bleve.Index { return ix.idx }
 
@@ -120,7 +170,7 @@ func (ix *Index) Documents() (ids []string, passages int) {
 	defer ix.mu.Unlock()
 	for id, s := range ix.manifest {
 		ids = append(ids, id)
-		passages += len(s.Passages)
+		passages += s.Passages
 	}
 	return ids, passages
 }
@@ -143,29 +193,38 @@ func (ix *Index) Apply(updates []Update) error {
 	defer ix.mu.Unlock()
 	b := ix.idx.NewBatch()
 	next := make(map[string]DocState, len(updates))
+	pending := make(map[string][]string, len(updates))
 	for _, u := range updates {
 		id := u.ID
 		if u.Doc != nil {
 			id = u.Doc.ID
 		}
-		old := ix.manifest[id]
+		// The passages indexed now: by earlier updates of this batch, or in
+		// the index. Those not kept are deleted.
+		old, inBatch := pending[id]
+		if _, indexed := ix.manifest[id]; indexed && !inBatch {
+			var err error
+			if old, err = ix.passageIDs(id); err != nil {
+				return err
+			}
+		}
 		keep := make(map[string]bool)
-		var st DocState
+		var ids []string
 		if !u.Remove {
-			st = DocState{Key: u.Key, Origin: u.Origin}
 			for i := range u.Doc.Passages {
 				p := &u.Doc.Passages[i]
 				if err := b.Index(p.ID, newPassageDoc(&u.Doc.Entry, p)); err != nil {
 					return fmt.Errorf("indexing %s: %w", p.ID, err)
 				}
 				keep[p.ID] = true
-				st.Passages = append(st.Passages, p.ID)
+				ids = append(ids, p.ID)
 			}
-			next[id] = st
+			next[id] = DocState{Key: u.Key, Origin: u.Origin, Passages: len(ids)}
 		} else {
 			next[id] = DocState{Key: "-"}
 		}
-		for _, pid := range old.Passages {
+		pending[id] = ids
+		for _, pid := range old {
 			if !keep[pid] {
 				b.Delete(pid)
 			}
@@ -234,7 +293,7 @@ func newPassageDoc(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 		typeField:     typeFor(lang),
 		FieldDocument: e.ID,
 		FieldUnit:     p.Unit,
-		FieldOrder:    float64(p.Order),
+		FieldOrder:    OrderKey(p.Order),
 		FieldText:     p.Text,
 		FieldTier:     TierOf(e.Kind),
 	}

@@ -68,7 +68,7 @@ func TestLibraryAddUpdateDelete(t *testing.T) {
 	if len(doc.Passages) != 3 || rec.Entry.Format != corpus.FormatText || rec.Origin != "upload" {
 		t.Fatalf("added %d passages, format %q, origin %q", len(doc.Passages), rec.Entry.Format, rec.Origin)
 	}
-	if st, ok := d.Index.State("note-1"); !ok || st.Key != Key(rec) || len(st.Passages) != 3 {
+	if st, ok := d.Index.State("note-1"); !ok || st.Key != Key(rec) || st.Passages != 3 {
 		t.Fatalf("index state %+v %v", st, ok)
 	}
 	if n := countField(t, d.Index, FieldState, "SV"); n != 3 {
@@ -106,8 +106,11 @@ func TestLibraryAddUpdateDelete(t *testing.T) {
 	if rec.Entry.Format != corpus.FormatMarkdown || rec.Effective().Title != "Corrected" {
 		t.Errorf("after replacing: format %q, title %q", rec.Entry.Format, rec.Effective().Title)
 	}
-	if st, _ := d.Index.State("note-1"); len(st.Passages) != len(doc.Passages) || st.Key != Key(rec) {
-		t.Errorf("index holds %v, want %d passages", st.Passages, len(doc.Passages))
+	if st, _ := d.Index.State("note-1"); st.Passages != len(doc.Passages) || st.Key != Key(rec) {
+		t.Errorf("index holds %d passages, want %d", st.Passages, len(doc.Passages))
+	}
+	if ids, err := d.Index.PassageIDs("note-1"); err != nil || len(ids) != len(doc.Passages) {
+		t.Errorf("index holds passages %v (%v), want %d", ids, err, len(doc.Passages))
 	}
 	if got, err := l.Get("note-1"); err != nil || got.SHA256 != rec.SHA256 {
 		t.Errorf("store: %v %v", got, err)
@@ -237,7 +240,7 @@ func TestOverridesSurviveReimport(t *testing.T) {
 	if rec.Overrides == nil || !slices.Equal(rec.Effective().States, []string{"SV"}) || rec.Effective().Kind != corpus.KindReport {
 		t.Fatalf("overrides lost: %+v", rec.Overrides)
 	}
-	if st, _ := d.Index.State("a"); st.Key != Key(rec) || len(st.Passages) != 3 {
+	if st, _ := d.Index.State("a"); st.Key != Key(rec) || st.Passages != 3 {
 		t.Errorf("index %+v, want the new bytes with the overrides", st)
 	}
 	if n := countField(t, d.Index, FieldState, "SV"); n != 3 {

@@ -1,6 +1,9 @@
 package indexer
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -19,7 +22,7 @@ const (
 	FieldTitle    = "title"    // the document's title
 	FieldDocument = "document" // document id
 	FieldUnit     = "unit"     // unit within the document: art-3, para-13.4
-	FieldOrder    = "order"    // position of the passage in its document
+	FieldOrder    = "order"    // position of the passage in its document, as OrderKey
 	FieldKind     = "kind"
 	FieldLanguage = "language"
 	FieldBody     = "body"
@@ -128,7 +131,8 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 		f.Analyzer = keyword.Name
 		f.Store = true
 		f.IncludeInAll = false
-		f.DocValues = true // facets and sorting read doc values
+		f.IncludeTermVectors = false // filters and facets need no positions; Bleve's default keeps them
+		f.DocValues = true           // facets and sorting read doc values
 		return f
 	}
 	// Phrases need positions, which Bleve keeps with term vectors: the text
@@ -136,14 +140,35 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 	dm.AddFieldMappingsAt(FieldText, text(true))
 	dm.AddFieldMappingsAt(FieldHeading, text(true))
 	dm.AddFieldMappingsAt(FieldTitle, text(false))
-	for _, f := range []string{FieldDocument, FieldUnit, FieldKind, FieldLanguage, FieldBody, FieldYear,
+	// The position is a keyword of fixed width (OrderKey), which sorts as
+	// the number: a numeric field would index 16 prefix terms per passage
+	// for range queries nothing asks.
+	for _, f := range []string{FieldDocument, FieldUnit, FieldOrder, FieldKind, FieldLanguage, FieldBody, FieldYear,
 		FieldDate, FieldSymbol, FieldInstr, FieldArticle, FieldState, FieldOwnArticle, FieldTier} {
 		dm.AddFieldMappingsAt(f, kw())
 	}
-	order := bleve.NewNumericFieldMapping()
-	order.Store = true
-	order.IncludeInAll = false
-	order.DocValues = true
-	dm.AddFieldMappingsAt(FieldOrder, order)
 	return dm
+}
+
+// orderWidth is the digits of an OrderKey: documents have at most a few
+// thousand passages.
+const orderWidth = 8
+
+// OrderKey is the indexed form of a passage's position: zero-padded, so
+// that it sorts as the number it stands for.
+func OrderKey(order int) string {
+	return fmt.Sprintf("%0*d", orderWidth, order)
+}
+
+// ParseOrder reads a stored position (an OrderKey, or a number written by
+// an older version).
+func ParseOrder(v interface{}) int {
+	switch v := v.(type) {
+	case string:
+		n, _ := strconv.Atoi(v)
+		return n
+	case float64:
+		return int(v)
+	}
+	return 0
 }

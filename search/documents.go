@@ -25,7 +25,7 @@ func passageFrom(id string, f map[string]interface{}) Passage {
 		ID:         id,
 		Document:   str(f[indexer.FieldDocument]),
 		Unit:       str(f[indexer.FieldUnit]),
-		Order:      int(num(f[indexer.FieldOrder])),
+		Order:      indexer.ParseOrder(f[indexer.FieldOrder]),
 		Heading:    str(f[indexer.FieldHeading]),
 		Text:       str(f[indexer.FieldText]),
 		Language:   str(f[indexer.FieldLanguage]),

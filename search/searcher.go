@@ -536,7 +536,7 @@ func (s *Searcher) rankFields(ctx context.Context, page []scored) error {
 			f := h.Fields
 			loaded[h.ID] = rankInfo{doc: str(f[indexer.FieldDocument]), tier: str(f[indexer.FieldTier]),
 				own: str(f[indexer.FieldOwnArticle]), lang: str(f[indexer.FieldLanguage]),
-				unit: str(f[indexer.FieldUnit]), order: num(f[indexer.FieldOrder])}
+				unit: str(f[indexer.FieldUnit]), order: float64(indexer.ParseOrder(f[indexer.FieldOrder]))}
 		}
 		if cacheable {
 			s.ranks.put(epoch, loaded)
