@@ -115,7 +115,8 @@ type Ingester struct {
 	Store *Store
 	Index *Index
 	Log   *slog.Logger
-	// Workers read and segment documents in parallel; 0 means GOMAXPROCS.
+	// Workers read and segment documents in parallel; 0 means twice
+	// GOMAXPROCS.
 	Workers int
 	// Progress, if set, is called after each document.
 	Progress func(done, total int)
@@ -153,6 +154,10 @@ func Key(rec *Record) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
+// prepareAhead bounds the prepared documents waiting for their batch.
+const prepareAhead = 256
+
+
 // IngestCatalog stores and indexes every entry of cat, and removes the
 // documents an earlier import of the same catalog had that it no longer
 // lists. A document that fails is reported and skipped.
@@ -161,11 +166,18 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 	origin := "catalog:" + cat.Path
 	rep := &Report{Documents: len(cat.Entries)}
 
+	// Reading, segmenting and storing (whose fsyncs wait on the disk) go on
+	// while a batch is being indexed: the workers outnumber the cores, and
+	// their results queue up to prepareAhead documents.
+	// The store's writes are made durable a batch at a time, before the
+	// index batch that needs them.
+	staged := ing.Store.NewBatch()
+	defer staged.Abort() // after an error: what was not committed
 	jobs := make(chan *corpus.Entry)
-	results := make(chan result)
+	results := make(chan result, prepareAhead)
 	workers := ing.Workers
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = 2 * runtime.GOMAXPROCS(0)
 	}
 	var wg sync.WaitGroup
 	for range workers {
@@ -173,7 +185,7 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 		go func() {
 			defer wg.Done()
 			for e := range jobs {
-				results <- ing.prepare(ctx, e, origin)
+				results <- ing.prepare(ctx, e, origin, staged)
 			}
 		}()
 	}
@@ -189,7 +201,7 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 	}()
 	go func() { wg.Wait(); close(results) }()
 
-	w := &batchWriter{ix: ing.Index}
+	w := &batchWriter{ix: ing.Index, before: staged.Commit}
 	done := 0
 	for r := range results {
 		done++
@@ -262,7 +274,7 @@ type result struct {
 
 // prepare stores one entry's bytes and, if the index does not already hold
 // what they derive to, reads and segments them.
-func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string) result {
+func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string, staged *StoreBatch) result {
 	var raw []byte
 	var err error
 	prov := Provenance{Source: e.Path, FetchedAt: time.Now().UTC()}
@@ -289,7 +301,7 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 	rec.SHA256 = SHA256(raw)
 	key := Key(rec)
 	if st, ok := ing.Index.State(e.ID); ok && st.Key == key {
-		if _, err := ing.Store.Put(rec, raw); err != nil { // repair a store that lost it
+		if _, err := staged.Put(rec, raw); err != nil { // repair a store that lost it
 			return result{id: e.ID, err: err}
 		}
 		return result{id: e.ID}
@@ -298,8 +310,8 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 	if err != nil {
 		return result{id: e.ID, err: err}
 	}
-	// The store is written (and fsynced) before the index.
-	if _, err := ing.Store.Put(rec, raw); err != nil {
+	// The store is written before the index (and committed before it).
+	if _, err := staged.Put(rec, raw); err != nil {
 		return result{id: e.ID, err: err}
 	}
 	return result{id: e.ID, update: &Update{Doc: doc, Key: key, Origin: origin}}
@@ -340,7 +352,10 @@ func readFileLimited(path string, limit int64) ([]byte, error) {
 
 // batchWriter groups updates into batches bounded by passages and bytes.
 type batchWriter struct {
-	ix      *Index
+	ix *Index
+	// before runs before each batch is indexed: the store's staged writes
+	// are committed first.
+	before  func() error
 	pending []Update
 	n, size int
 }
@@ -360,6 +375,11 @@ func (w *batchWriter) add(u Update) error {
 }
 
 func (w *batchWriter) flush() error {
+	if w.before != nil {
+		if err := w.before(); err != nil {
+			return err
+		}
+	}
 	if len(w.pending) == 0 {
 		return nil
 	}

@@ -250,23 +250,33 @@ func rawName(sha string) string {
 
 // removeOtherRaw removes the raw files of earlier versions.
 func removeOtherRaw(dir, keep string) error {
+	removed, err := removeRaw(dir, keep)
+	if err == nil && removed {
+		return syncDir(dir)
+	}
+	return err
+}
+
+// removeOtherRawNoSync removes them and leaves the sync to the caller.
+func removeOtherRawNoSync(dir, keep string) error {
+	_, err := removeRaw(dir, keep)
+	return err
+}
+
+func removeRaw(dir, keep string) (removed bool, err error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return err
+		return false, err
 	}
-	removed := false
 	for _, e := range ents {
 		if strings.HasPrefix(e.Name(), "raw-") && e.Name() != keep {
 			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
+				return removed, err
 			}
 			removed = true
 		}
 	}
-	if removed {
-		return syncDir(dir)
-	}
-	return nil
+	return removed, nil
 }
 
 func writeFileAtomic(path string, b []byte) error { return writeFileMode(path, b, 0o600) }

@@ -126,3 +126,67 @@ func TestStoreReplaceKeepsOldVersionUntilRecord(t *testing.T) {
 		t.Errorf("files left: %v, want the record and one raw file", ents)
 	}
 }
+
+// TestStoreBatch: staged documents are invisible until Commit, then read
+// back as Store.Put would leave them; a replaced version's bytes go with the
+// commit; Abort leaves nothing behind.
+func TestStoreBatch(t *testing.T) {
+	dir := t.TempDir()
+	st, err := OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &Record{Entry: corpus.Entry{ID: "doc-0", Format: "text"}}
+	if _, err := st.Put(old, []byte("first version")); err != nil {
+		t.Fatal(err)
+	}
+	oldRaw := filepath.Join(dir, "doc-0", rawName(old.SHA256))
+
+	b := st.NewBatch()
+	put := func(id, text string) *Record {
+		t.Helper()
+		rec := &Record{Entry: corpus.Entry{ID: id, Format: "text"}}
+		changed, err := b.Put(rec, []byte(text))
+		if err != nil || !changed {
+			t.Fatalf("Put %s = %v, %v", id, changed, err)
+		}
+		return rec
+	}
+	recs := []*Record{put("doc-0", "second version"), put("doc-1", "one"), put("doc-2", "two")}
+	if _, err := st.Get("doc-1"); !errors.Is(err, corpus.ErrNotFound) {
+		t.Fatalf("a staged document is visible before Commit: %v", err)
+	}
+	if got, err := st.Get("doc-0"); err != nil || got.SHA256 != old.SHA256 {
+		t.Fatalf("before Commit doc-0 should be the first version: %+v, %v", got, err)
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"second version", "one", "two"} {
+		got, err := st.Get(recs[i].Entry.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := st.Raw(got)
+		if err != nil || string(raw) != want {
+			t.Fatalf("%s reads %q, %v; want %q", got.Entry.ID, raw, err, want)
+		}
+	}
+	if _, err := os.Stat(oldRaw); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the replaced version's bytes are still there: %v", err)
+	}
+	// Unchanged documents are not staged again.
+	if changed, err := b.Put(&Record{Entry: corpus.Entry{ID: "doc-1", Format: "text"}}, []byte("one")); err != nil || changed {
+		t.Fatalf("re-putting the same document: changed %v, %v", changed, err)
+	}
+	// Abort drops what was staged, temporary files included.
+	put("doc-3", "three")
+	b.Abort()
+	if _, err := st.Get("doc-3"); !errors.Is(err, corpus.ErrNotFound) {
+		t.Fatalf("an aborted document is visible: %v", err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*", ".tmp-*"))
+	if len(left) > 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+}
