@@ -157,7 +157,6 @@ func Key(rec *Record) string {
 // prepareAhead bounds the prepared documents waiting for their batch.
 const prepareAhead = 256
 
-
 // IngestCatalog stores and indexes every entry of cat, and removes the
 // documents an earlier import of the same catalog had that it no longer
 // lists. A document that fails is reported and skipped.
