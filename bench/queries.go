@@ -70,9 +70,8 @@ func (q benchQuery) hrsearchText() string {
 	case opPrefix:
 		return q.Words[0] + "*"
 	}
-	// opAnd: hrsearch has no required-AND; plain words rank passages
-	// holding all of them first (coverage), so the hit count is the OR's.
-	return strings.Join(q.Words, " ")
+	// opAnd: every word required, as the peers' AND.
+	return strings.Join(q.Words, " AND ")
 }
 
 // Class names, in report order.

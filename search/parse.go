@@ -12,6 +12,8 @@ import (
 //	words                 every word counts; passages with more of them rank higher
 //	"a phrase"            the words in this order
 //	a OR b                either
+//	+word, +"phrase"      required: only passages holding it
+//	a AND b               both required (+a +b)
 //	-word, -"phrase"      exclude
 //	( … )                 grouping
 //	field:value           filter on instrument, article, state, kind, language,
@@ -58,6 +60,9 @@ type Filter struct {
 // Not excludes its child.
 type Not struct{ Child Node }
 
+// Must requires its child: +word, or either side of AND.
+type Must struct{ Child Node }
+
 // And holds children that should all match (terms) or must all match (filters).
 type And struct{ Children []Node }
 
@@ -67,6 +72,7 @@ type Or struct{ Children []Node }
 func (Term) node()   {}
 func (Filter) node() {}
 func (Not) node()    {}
+func (Must) node()   {}
 func (And) node()    {}
 func (Or) node()     {}
 
@@ -76,6 +82,8 @@ const (
 	tWord tokKind = iota
 	tPhrase
 	tOr
+	tAnd
+	tMust
 	tNot
 	tOpen
 	tClose
@@ -152,8 +160,12 @@ func lex(q string) ([]token, bool) {
 		case r == ')':
 			toks = append(toks, token{kind: tClose})
 			i++
-		case r == '-' && (i+1 < len(q) && (q[i+1] == '"' || q[i+1] == '(' || isWordStart(q[i+1:]))) && (i == 0 || isSpaceBefore(q, i) || q[i-1] == '('):
-			toks = append(toks, token{kind: tNot})
+		case (r == '-' || r == '+') && (i+1 < len(q) && (q[i+1] == '"' || q[i+1] == '(' || isWordStart(q[i+1:]))) && (i == 0 || isSpaceBefore(q, i) || q[i-1] == '('):
+			if r == '-' {
+				toks = append(toks, token{kind: tNot})
+			} else {
+				toks = append(toks, token{kind: tMust})
+			}
 			i++
 		default:
 			j := i
@@ -187,6 +199,10 @@ func lex(q string) ([]token, bool) {
 			}
 			if word == "OR" || word == "|" {
 				toks = append(toks, token{kind: tOr})
+				continue
+			}
+			if word == "AND" || word == "&&" {
+				toks = append(toks, token{kind: tAnd})
 				continue
 			}
 			toks = append(toks, token{kind: tWord, text: word})
@@ -245,13 +261,30 @@ func (p *parser) parseOr(depth int) (Node, bool) {
 	return Or{Children: alts}, true
 }
 
-// and := unary+
+// and := unary (["AND"] unary)*
+//
+// Both sides of an AND are required (Must); AND binds tighter than OR.
 func (p *parser) parseAnd(depth int) (Node, bool) {
 	var and And
 	for {
 		t, more := p.peek()
 		if !more || t.kind == tOr || t.kind == tClose {
 			break
+		}
+		if t.kind == tAnd {
+			p.pos++
+			next, more := p.peek()
+			if len(and.Children) == 0 || !more || next.kind == tOr || next.kind == tClose || next.kind == tAnd {
+				return nil, false // a dangling AND: read the query as words
+			}
+			n, ok := p.parseUnary(depth)
+			if !ok {
+				return nil, false
+			}
+			last := len(and.Children) - 1
+			and.Children[last] = must(and.Children[last])
+			and.Children = append(and.Children, must(n))
+			continue
 		}
 		n, ok := p.parseUnary(depth)
 		if !ok {
@@ -294,6 +327,12 @@ func (p *parser) parseUnary(depth int) (Node, bool) {
 			return nil, false
 		}
 		return Not{Child: n}, true
+	case tMust:
+		n, ok := p.parseUnary(depth)
+		if !ok {
+			return nil, false
+		}
+		return must(n), true
 	case tOpen:
 		n, ok := p.parseOr(depth + 1)
 		if !ok {
@@ -306,6 +345,19 @@ func (p *parser) parseUnary(depth int) (Node, bool) {
 		return n, true
 	}
 	return nil, false
+}
+
+// must requires n; requiring what is required or excluded changes nothing.
+func must(n Node) Node {
+	switch n := n.(type) {
+	case Must, Not, Filter:
+		return n
+	case And:
+		if len(n.Children) == 0 {
+			return n
+		}
+	}
+	return Must{Child: n}
 }
 
 // limitTerms keeps the first MaxQueryTerms terms and drops the rest.
@@ -326,6 +378,12 @@ func limitTerms(n Node) Node {
 				return nil
 			}
 			return Not{Child: c}
+		case Must:
+			c := walk(n.Child)
+			if c == nil {
+				return nil
+			}
+			return Must{Child: c}
 		case And:
 			var out And
 			for _, c := range n.Children {
@@ -384,6 +442,16 @@ func String(n Node) string {
 			}
 		}
 		return "-" + String(n.Child)
+	case Must:
+		switch c := n.Child.(type) {
+		case Or:
+			return "+(" + String(c) + ")"
+		case And:
+			if len(c.Children) > 1 {
+				return "+(" + String(c) + ")"
+			}
+		}
+		return "+" + String(n.Child)
 	case And:
 		parts := make([]string, 0, len(n.Children))
 		for _, c := range n.Children {

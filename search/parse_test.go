@@ -15,6 +15,7 @@ func ph(s string) search.Term         { return search.Term{Text: s, Phrase: true
 func and(c ...search.Node) search.And { return search.And{Children: c} }
 func or(c ...search.Node) search.Or   { return search.Or{Children: c} }
 func not(c search.Node) search.Not    { return search.Not{Child: c} }
+func req(c search.Node) search.Must   { return search.Must{Child: c} }
 func fl(field, v string) search.Filter {
 	return search.Filter{Field: field, Value: v}
 }
@@ -52,6 +53,21 @@ func TestParse(t *testing.T) {
 		{"quoted value with parentheses", `symbol:"A/RES/2200A(XXI)"`, fl("symbol", "A/RES/2200A(XXI)"), `symbol:"A/RES/2200A(XXI)"`},
 		{"quoted fine article", `article:"ACHR 22(8)"`, fl("article", "ACHR 22(8)"), `article:"ACHR 22(8)"`},
 		{"redundant parentheses", "(torture)", w("torture"), "torture"},
+
+		// Required terms.
+		{"required word", "+torture police", and(req(w("torture")), w("police")), "+torture police"},
+		{"required phrase", `+"fair trial" Spain`, and(req(ph("fair trial")), w("Spain")), `+"fair trial" Spain`},
+		{"and", "torture AND police", and(req(w("torture")), req(w("police"))), "+torture +police"},
+		{"and chain", "torture AND police AND custody", and(req(w("torture")), req(w("police")), req(w("custody"))), "+torture +police +custody"},
+		{"and binds tighter than or", "a AND b OR c", or(and(req(w("a")), req(w("b"))), w("c")), "(+a +b) OR c"},
+		{"and with a group", "asylum AND (Sweden OR Switzerland)", and(req(w("asylum")), req(or(w("Sweden"), w("Switzerland")))), "+asylum +(Sweden OR Switzerland)"},
+		{"and with a filter", "torture AND state:SV", and(req(w("torture")), fl("state", "SV")), "+torture state:SV"},
+		{"and with an exclusion", "torture AND -police", and(req(w("torture")), not(w("police"))), "+torture -police"},
+		{"lower-case and is a word", "torture and police", and(w("torture"), w("and"), w("police")), "torture and police"},
+		{"dangling and is a word", "torture AND", and(w("torture"), w("AND")), "torture AND"},
+		{"leading and is a word", "AND torture", and(w("AND"), w("torture")), "AND torture"},
+		{"plus inside a word", "C++ code", and(w("C++"), w("code")), "C++ code"},
+		{"plus before space is a word", "a + b", and(w("a"), w("+"), w("b")), "a + b"},
 
 		// Field filters.
 		{"instrument", "instrument:CAT expel", and(fl("instrument", "CAT"), w("expel")), "instrument:CAT expel"},

@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -71,6 +72,7 @@ type plan struct {
 	text      query.Query   // the scored part; nil when browsing by filters
 	highlight query.Query   // what snippets mark
 	units     []query.Query // the query's scored units, for coverage
+	required  int           // the first required of units: every hit matches them
 	lang      string        // the language the query is typed in, if known
 	articles  []string      // provisions named by the query
 	states    []string      // states named by the query
@@ -96,12 +98,20 @@ func (s *Searcher) plan(req Request) *plan {
 		top = a.Children
 	}
 	var filterGroups []query.Query // (instrument:ICCPR OR instrument:ECHR)
+	var required []Node            // +word, a AND b
 	for _, n := range top {
 		switch n := n.(type) {
 		case Filter:
 			filters = append(filters, n)
 		case Not:
 			excluded = append(excluded, n.Child)
+		case Must:
+			switch {
+			case filterOnly(n.Child):
+				filterGroups = append(filterGroups, filterNodeQuery(n.Child))
+			default:
+				required = append(required, n.Child)
+			}
 		default:
 			if filterOnly(n) {
 				filterGroups = append(filterGroups, filterNodeQuery(n))
@@ -127,7 +137,7 @@ func (s *Searcher) plan(req Request) *plan {
 	}
 
 	// What the query names: provisions and states.
-	words := termWords(textNodes)
+	words := termWords(append(slices.Clone(required), textNodes...))
 	plainText := strings.Join(words, " ")
 	var articleClauses []query.Query
 	if plainText != "" {
@@ -148,21 +158,29 @@ func (s *Searcher) plan(req Request) *plan {
 		}
 	}
 
-	units, highlights := s.units(textNodes, p)
-	p.units = units
+	// Required units must all match; the others add to the score, and
+	// coverage ranks the passages holding more of them first.
+	mustUnits, highlights := s.units(required, p)
+	units, hl := s.units(textNodes, p)
+	highlights = append(highlights, hl...)
+	p.units = append(slices.Clone(mustUnits), units...)
+	p.required = len(mustUnits)
 	p.lang = s.queryLanguage(words)
 	if len(articleClauses) > 0 {
 		units = append(units, query.NewDisjunctionQuery(articleClauses))
 	}
-	if len(units) > 0 {
-		d := query.NewDisjunctionQuery(units)
-		p.text = d
+	p.text = combine(mustUnits, units)
+	if len(required) > 0 && len(mustUnits) < len(required) {
+		// A required word that cannot be searched (a stop word alone)
+		// cannot be met.
+		p.text = nil
+		textNodes = append(textNodes, required...)
 	}
 
 	bq := query.NewBooleanQuery(nil, nil, nil)
 	if p.text != nil {
 		bq.AddMust(p.text)
-		if len(words) >= 2 && len(p.articles) == 0 {
+		if len(words) >= 2 && len(p.articles) == 0 && !singlePhrase(textNodes, required) {
 			bq.AddShould(s.phrase(strings.Join(words, " "), boostPhrase)...)
 		}
 		for _, st := range p.states {
@@ -205,12 +223,39 @@ func (s *Searcher) plan(req Request) *plan {
 	return p
 }
 
+// singlePhrase reports whether the query is one phrase, which is its own
+// proximity clause.
+func singlePhrase(nodes, required []Node) bool {
+	all := append(slices.Clone(nodes), required...)
+	if len(all) != 1 {
+		return false
+	}
+	t, ok := all[0].(Term)
+	return ok && t.Phrase
+}
+
+// combine scores required and optional units: every required one must
+// match, the optional ones add to the score.
+func combine(must, should []query.Query) query.Query {
+	switch {
+	case len(must) > 0 && len(should) > 0:
+		return query.NewBooleanQuery(must, should, nil)
+	case len(must) > 0:
+		return query.NewConjunctionQuery(must)
+	case len(should) > 0:
+		return query.NewDisjunctionQuery(should)
+	}
+	return nil
+}
+
 // filterOnly reports whether n holds filters and nothing else.
 func filterOnly(n Node) bool {
 	switch n := n.(type) {
 	case Filter:
 		return true
 	case Not:
+		return filterOnly(n.Child)
+	case Must:
 		return filterOnly(n.Child)
 	case And:
 		for _, c := range n.Children {
@@ -237,6 +282,8 @@ func filterNodeQuery(n Node) query.Query {
 		return filterQuery([]Filter{n})
 	case Not:
 		return query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, []query.Query{filterNodeQuery(n.Child)})
+	case Must:
+		return filterNodeQuery(n.Child)
 	case And:
 		var qs []query.Query
 		for _, c := range n.Children {
@@ -261,6 +308,8 @@ func termWords(nodes []Node) []string {
 		switch n := n.(type) {
 		case Term:
 			out = append(out, strings.Fields(n.Text)...)
+		case Must:
+			walk(n.Child)
 		case And:
 			for _, c := range n.Children {
 				walk(c)
@@ -324,11 +373,26 @@ func (s *Searcher) textQuery(n Node, p *plan) (query.Query, []query.Query) {
 	case Term:
 		return s.unit(n, p)
 	case And:
-		qs, hl := s.units(n.Children, p)
-		if len(qs) == 0 {
+		var req, opt []Node
+		for _, c := range n.Children {
+			if m, ok := c.(Must); ok {
+				req = append(req, m.Child)
+			} else {
+				opt = append(opt, c)
+			}
+		}
+		mq, hl := s.units(req, p)
+		if len(mq) < len(req) {
+			return nil, nil // a required word that cannot be searched
+		}
+		oq, ohl := s.units(opt, p)
+		q := combine(mq, oq)
+		if q == nil {
 			return nil, nil
 		}
-		return query.NewDisjunctionQuery(qs), hl
+		return q, append(hl, ohl...)
+	case Must:
+		return s.textQuery(n.Child, p)
 	case Or:
 		var qs, hl []query.Query
 		for _, c := range n.Children {

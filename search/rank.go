@@ -72,7 +72,10 @@ func (s *Searcher) coverage(ctx context.Context, p *plan, page []scored) (map[st
 	for i, h := range page {
 		ids[i] = h.id
 	}
-	for _, u := range p.units {
+	for _, h := range page { // every hit matches the required units
+		cov[h.id] = float64(p.required) / float64(len(p.units))
+	}
+	for _, u := range p.units[p.required:] {
 		q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), u})
 		req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 		res, err := s.idx.SearchInContext(ctx, req)

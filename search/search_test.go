@@ -850,3 +850,59 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestRequiredTerms: +word and AND narrow the results to passages holding
+// every required unit; plain words widen them.
+func TestRequiredTerms(t *testing.T) {
+	s := demo(t)
+	all := func(q string) map[string]bool {
+		t.Helper()
+		res := run(t, s, search.Request{Query: q, Size: search.MaxSize, NoSnippets: true})
+		out := map[string]bool{}
+		if res.Total > 5000 {
+			t.Fatalf("%q: %d hits, too many to compare", q, res.Total)
+		}
+		for page := 1; len(out) < int(res.Total); page++ {
+			r := run(t, s, search.Request{Query: q, Size: search.MaxSize, Page: page, NoSnippets: true})
+			for _, h := range r.Hits {
+				out[h.ID] = true
+			}
+		}
+		return out
+	}
+	lawyer, custody := all("lawyer"), all("custody")
+	both := all("lawyer AND custody")
+	if len(both) == 0 || len(both) >= len(lawyer) || len(both) >= len(custody) {
+		t.Fatalf("lawyer AND custody: %d hits; lawyer %d, custody %d", len(both), len(lawyer), len(custody))
+	}
+	for id := range both {
+		if !lawyer[id] || !custody[id] {
+			t.Fatalf("%s matches lawyer AND custody but not both words alone", id)
+		}
+	}
+	n := 0
+	for id := range lawyer {
+		if custody[id] {
+			n++
+		}
+	}
+	if n != len(both) {
+		t.Fatalf("lawyer AND custody has %d hits; %d passages match both words", len(both), n)
+	}
+	if got := total(t, s, search.Request{Query: "+lawyer +custody"}); got != len(both) {
+		t.Fatalf("+lawyer +custody: %d hits, lawyer AND custody %d", got, len(both))
+	}
+	// A required word with an optional one: every hit holds the required
+	// word; the optional one only ranks.
+	mixed := all("+custody lawyer")
+	if len(mixed) != len(custody) {
+		t.Fatalf("+custody lawyer: %d hits, custody alone %d", len(mixed), len(custody))
+	}
+	if got := total(t, s, search.Request{Query: "lawyer custody"}); got <= len(custody) {
+		t.Fatalf("lawyer custody (either word): %d hits, custody alone %d", got, len(custody))
+	}
+	// A required stop word cannot be met: nothing, rather than everything.
+	if got := total(t, s, search.Request{Query: "+the lawyer"}); got != 0 {
+		t.Fatalf("+the lawyer: %d hits, want none", got)
+	}
+}

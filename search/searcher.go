@@ -292,13 +292,16 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 		page = append(page, scored{id: h.ID, score: h.Score})
 	}
 	// The governing texts are few and short: make sure the best of them
-	// are candidates even when findings fill Bleve's window.
-	extra, err := s.authoritative(ctx, plan, page)
-	if err != nil {
-		return nil, err
+	// are candidates even when findings fill Bleve's window (which holds
+	// them already when it holds every match).
+	if res.Total > uint64(len(res.Hits)) {
+		extra, err := s.authoritative(ctx, plan, page)
+		if err != nil {
+			return nil, err
+		}
+		w.extra = len(extra)
+		page = append(page, extra...)
 	}
-	w.extra = len(extra)
-	page = append(page, extra...)
 	if err := s.rankFields(ctx, page); err != nil {
 		return nil, err
 	}
