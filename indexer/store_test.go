@@ -175,6 +175,18 @@ func TestStoreBatch(t *testing.T) {
 	if _, err := os.Stat(oldRaw); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the replaced version's bytes are still there: %v", err)
 	}
+	// A document staged twice in one commit is its last version, bytes
+	// included.
+	put("doc-4", "fourth, first draft")
+	put("doc-4", "fourth, final")
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Get("doc-4"); err != nil {
+		t.Fatal(err)
+	} else if raw, err := st.Raw(got); err != nil || string(raw) != "fourth, final" {
+		t.Fatalf("doc-4 reads %q, %v", raw, err)
+	}
 	// Unchanged documents are not staged again.
 	if changed, err := b.Put(&Record{Entry: corpus.Entry{ID: "doc-1", Format: "text"}}, []byte("one")); err != nil || changed {
 		t.Fatalf("re-putting the same document: changed %v, %v", changed, err)

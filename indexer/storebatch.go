@@ -27,6 +27,7 @@ type StoreBatch struct {
 
 type stagedDoc struct {
 	dir      string
+	sha      string     // of the staged version's bytes
 	raw, rec stagedFile // raw.tmp is empty when the bytes are already stored
 }
 
@@ -51,7 +52,7 @@ func (b *StoreBatch) Put(rec *Record, raw []byte) (changed bool, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return false, fmt.Errorf("storing %s: %w", rec.Entry.ID, err)
 	}
-	sd := stagedDoc{dir: dir}
+	sd := stagedDoc{dir: dir, sha: rec.SHA256}
 	rawPath := filepath.Join(dir, rawName(rec.SHA256))
 	if old == nil || old.SHA256 != rec.SHA256 {
 		if sd.raw.tmp, err = writeTemp(dir, raw, 0o600); err != nil {
@@ -106,12 +107,14 @@ func (b *StoreBatch) Commit() error {
 		}
 	}
 	// Earlier versions' bytes go only once the new record is in place.
+	// A document staged twice keeps the bytes of its last version.
+	keep := make(map[string]string, len(staged))
 	for _, sd := range staged {
-		var rec Record
-		if b, err := os.ReadFile(sd.rec.final); err == nil && json.Unmarshal(b, &rec) == nil {
-			if err := removeOtherRawNoSync(sd.dir, rawName(rec.SHA256)); err != nil {
-				return fmt.Errorf("storing %s: %w", filepath.Base(sd.dir), err)
-			}
+		keep[sd.dir] = sd.sha
+	}
+	for dir, sha := range keep {
+		if err := removeOtherRawNoSync(dir, rawName(sha)); err != nil {
+			return fmt.Errorf("storing %s: %w", filepath.Base(dir), err)
 		}
 	}
 	return b.sync(staged, true)

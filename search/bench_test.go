@@ -6,13 +6,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hrsearch/hrsearch/indexer/indexertest"
 	"github.com/hrsearch/hrsearch/search"
 )
 
 // benchSearch runs req b.N times on the demo index and reports, besides
 // ns/op, the median and 95th percentile of the per-search durations.
+//
+// The window cache is off: every iteration repeats the same search, which
+// would otherwise be a cache hit from the second on.
 func benchSearch(b *testing.B, req search.Request) {
-	s := demo(b)
+	s, err := search.New(indexertest.Demo(b).Index.Bleve(), search.WithWindowCache(0))
+	if err != nil {
+		b.Fatal(err)
+	}
 	ctx := context.Background()
 	// Warm the index's caches and check the request works.
 	res, err := s.Search(ctx, req)
@@ -53,6 +60,30 @@ func BenchmarkFilteredFacetedHighlighted(b *testing.B) {
 		Filters: map[string][]string{search.FilterKind: {"decision"}, search.FilterState: {"CH"}},
 		Facets:  search.FacetNames, // all six
 	})
+}
+
+func BenchmarkRequiredTerms(b *testing.B) {
+	benchSearch(b, search.Request{Query: "torture AND police AND custody"})
+}
+
+// BenchmarkCachedPage is a results page whose ranked window is cached, as
+// a researcher paging through results, or a repeated search, gets it.
+func BenchmarkCachedPage(b *testing.B) {
+	s := demo(b)
+	ctx := context.Background()
+	req := search.Request{Query: "torture", Page: 2}
+	if _, err := s.Search(ctx, req); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Search(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if st := s.CacheStats(); st.WindowHits == 0 {
+		b.Fatalf("no cache hits: %+v", st)
+	}
 }
 
 func BenchmarkArticleReference(b *testing.B) {

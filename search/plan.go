@@ -73,6 +73,7 @@ type plan struct {
 	highlight query.Query   // what snippets mark
 	units     []query.Query // the query's scored units, for coverage
 	required  int           // the first required of units: every hit matches them
+	filter    query.Query   // the filters, unscored; nil when none
 	lang      string        // the language the query is typed in, if known
 	articles  []string      // provisions named by the query
 	states    []string      // states named by the query
@@ -203,9 +204,12 @@ func (s *Searcher) plan(req Request) *plan {
 	switch len(fqs) {
 	case 0:
 	case 1:
-		bq.AddFilter(fqs[0])
+		p.filter = fqs[0]
 	default:
-		bq.AddFilter(query.NewConjunctionQuery(fqs))
+		p.filter = query.NewConjunctionQuery(fqs)
+	}
+	if p.filter != nil {
+		bq.AddFilter(p.filter)
 	}
 	for _, n := range excluded {
 		if filterOnly(n) {

@@ -96,15 +96,28 @@ const authoritativeWindow = 200
 // authoritative returns the best provisions and general comments matching
 // the query that are not already in the window.
 func (s *Searcher) authoritative(ctx context.Context, p *plan, page []scored) ([]scored, error) {
+	tiers := query.NewDisjunctionQuery([]query.Query{
+		termQ(indexer.FieldTier, indexer.TierProvision, 1),
+		termQ(indexer.FieldTier, indexer.TierInterpretation, 1),
+	})
+	if p.filter != nil {
+		// Filters that leave no governing text (kind:decision) make the
+		// second evaluation of the query pointless: a count over the
+		// filters' and the tiers' postings says so cheaply.
+		n, err := s.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{tiers, p.filter}), 0, 0, false))
+		if err != nil {
+			return nil, searchError(err)
+		}
+		if n.Total == 0 {
+			return nil, nil
+		}
+	}
 	have := make(map[string]bool, len(page))
 	for _, h := range page {
 		have[h.id] = true
 	}
 	bq := query.NewBooleanQuery([]query.Query{p.query}, nil, nil)
-	bq.AddFilter(query.NewDisjunctionQuery([]query.Query{
-		termQ(indexer.FieldTier, indexer.TierProvision, 1),
-		termQ(indexer.FieldTier, indexer.TierInterpretation, 1),
-	}))
+	bq.AddFilter(tiers)
 	req := bleve.NewSearchRequestOptions(bq, authoritativeWindow, 0, false)
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
