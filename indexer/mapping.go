@@ -160,15 +160,9 @@ func OrderKey(order int) string {
 	return fmt.Sprintf("%0*d", orderWidth, order)
 }
 
-// ParseOrder reads a stored position (an OrderKey, or a number written by
-// an older version).
+// ParseOrder reads a stored position (an OrderKey).
 func ParseOrder(v interface{}) int {
-	switch v := v.(type) {
-	case string:
-		n, _ := strconv.Atoi(v)
-		return n
-	case float64:
-		return int(v)
-	}
-	return 0
+	s, _ := v.(string)
+	n, _ := strconv.Atoi(s)
+	return n
 }

@@ -284,25 +284,12 @@ func writeFileAtomic(path string, b []byte) error { return writeFileMode(path, b
 // writeFileMode writes b to path through a fsynced temporary file with the
 // given mode, renamed into place, and fsyncs the directory.
 func writeFileMode(path string, b []byte, mode os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	tmp, err := writeTemp(filepath.Dir(path), b, mode)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
 	defer os.Remove(tmp) // no-op after a successful rename
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := syncFile(tmp); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {

@@ -412,6 +412,19 @@ func limitTerms(n Node) Node {
 	return And{}
 }
 
+// prefixed renders an operator before its child, grouping a group.
+func prefixed(op string, child Node) string {
+	switch c := child.(type) {
+	case Or:
+		return op + "(" + String(c) + ")"
+	case And:
+		if len(c.Children) > 1 {
+			return op + "(" + String(c) + ")"
+		}
+	}
+	return op + String(child)
+}
+
 // String renders a node back in the query language.
 func String(n Node) string {
 	switch n := n.(type) {
@@ -433,25 +446,9 @@ func String(n Node) string {
 		}
 		return n.Field + ":" + v
 	case Not:
-		switch c := n.Child.(type) {
-		case Or:
-			return "-(" + String(c) + ")"
-		case And:
-			if len(c.Children) > 1 {
-				return "-(" + String(c) + ")"
-			}
-		}
-		return "-" + String(n.Child)
+		return prefixed("-", n.Child)
 	case Must:
-		switch c := n.Child.(type) {
-		case Or:
-			return "+(" + String(c) + ")"
-		case And:
-			if len(c.Children) > 1 {
-				return "+(" + String(c) + ")"
-			}
-		}
-		return "+" + String(n.Child)
+		return prefixed("+", n.Child)
 	case And:
 		parts := make([]string, 0, len(n.Children))
 		for _, c := range n.Children {

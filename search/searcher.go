@@ -461,13 +461,6 @@ func strs(v interface{}) []string {
 	return []string{}
 }
 
-func num(v interface{}) float64 {
-	if f, ok := v.(float64); ok {
-		return f
-	}
-	return 0
-}
-
 // scored is one hit of the rescoring window.
 type scored struct {
 	id    string
