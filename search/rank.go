@@ -93,9 +93,14 @@ func (s *Searcher) coverage(ctx context.Context, p *plan, page []scored) (map[st
 // always candidates, whatever their rank among all passages.
 const authoritativeWindow = 200
 
+// authoritativeSubset asks the collector for the best provisions and
+// general comments.
+var authoritativeSubset = subset{field: indexer.FieldTier,
+	values: []string{indexer.TierProvision, indexer.TierInterpretation}, size: authoritativeWindow}
+
 // authoritative returns the best provisions and general comments matching
-// the query that are not already in the window.
-func (s *Searcher) authoritative(ctx context.Context, p *plan, page []scored) ([]scored, error) {
+// the query, with a second search.
+func (s *Searcher) authoritative(ctx context.Context, p *plan) ([]scored, error) {
 	tiers := query.NewDisjunctionQuery([]query.Query{
 		termQ(indexer.FieldTier, indexer.TierProvision, 1),
 		termQ(indexer.FieldTier, indexer.TierInterpretation, 1),
@@ -112,10 +117,6 @@ func (s *Searcher) authoritative(ctx context.Context, p *plan, page []scored) ([
 			return nil, nil
 		}
 	}
-	have := make(map[string]bool, len(page))
-	for _, h := range page {
-		have[h.id] = true
-	}
 	bq := query.NewBooleanQuery([]query.Query{p.query}, nil, nil)
 	bq.AddFilter(tiers)
 	req := bleve.NewSearchRequestOptions(bq, authoritativeWindow, 0, false)
@@ -123,11 +124,9 @@ func (s *Searcher) authoritative(ctx context.Context, p *plan, page []scored) ([
 	if err != nil {
 		return nil, searchError(err)
 	}
-	var out []scored
+	out := make([]scored, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		if !have[h.ID] {
-			out = append(out, scored{id: h.ID, score: h.Score})
-		}
+		out = append(out, scored{id: h.ID, score: h.Score})
 	}
 	return out, nil
 }

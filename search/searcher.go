@@ -61,6 +61,10 @@ type Searcher struct {
 	epoch     epochFunc    // the index's snapshot epoch: the caches' validity
 	ranks     rankCache    // rank fields by passage id
 	windows   *windowCache // ranked windows of recent searches
+	columns   *facetColumns
+	// bleveFacets makes relevance searches count facets with Bleve's
+	// collector instead of the facet columns (to compare the two).
+	bleveFacets bool
 	// slots admits searches: at most cap(slots) run at once, so that a
 	// burst cannot make every search slow; the rest wait up to admitWait
 	// and are then turned away (ErrBusy: 503 with Retry-After).
@@ -102,7 +106,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 		return nil, err
 	}
 	s := &Searcher{idx: idx, lex: lex, timeout: SearchTimeout, slots: make(chan struct{}, defaultSlots()),
-		epoch: indexEpoch(idx), windows: newWindowCache(DefaultWindowCache)}
+		epoch: indexEpoch(idx), windows: newWindowCache(DefaultWindowCache), columns: newFacetColumns()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -277,30 +281,35 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 			return w, nil
 		}
 	}
-	sreq := bleve.NewSearchRequestOptions(plan.query, rescoreWindow, 0, false)
-	addFacets(sreq, facets, req.FacetSize)
-	// No sort clause: ties keep Bleve's order, stable for an index
-	// snapshot, and sortScored breaks the window's ties. A "_id"
-	// tie-break would read the external id of every match.
-	res, err := s.idx.SearchInContext(ctx, sreq)
+	// Ties keep Bleve's order (the earlier match first), stable for an
+	// index snapshot, and sortScored breaks the window's ties.
+	c, err := s.window(ctx, plan.query, facets, req.FacetSize)
 	if err != nil {
-		return nil, searchError(err)
+		return nil, err
 	}
-	w := &window{total: res.Total, facets: facetValues(res, facets), hits: len(res.Hits)}
-	page := make([]scored, 0, len(res.Hits)+authoritativeWindow)
-	for _, h := range res.Hits {
-		page = append(page, scored{id: h.ID, score: h.Score})
-	}
+	w := &window{total: c.total, facets: c.facets, hits: len(c.hits)}
+	page := make([]scored, 0, len(c.hits)+authoritativeWindow)
+	page = append(page, c.hits...)
 	// The governing texts are few and short: make sure the best of them
 	// are candidates even when findings fill Bleve's window (which holds
 	// them already when it holds every match).
-	if res.Total > uint64(len(res.Hits)) {
-		extra, err := s.authoritative(ctx, plan, page)
-		if err != nil {
-			return nil, err
+	if c.total > uint64(len(c.hits)) {
+		extra := c.subset
+		if extra == nil {
+			if extra, err = s.authoritative(ctx, plan); err != nil {
+				return nil, err
+			}
 		}
-		w.extra = len(extra)
-		page = append(page, extra...)
+		have := make(map[string]bool, len(page))
+		for _, h := range page {
+			have[h.id] = true
+		}
+		for _, h := range extra {
+			if !have[h.id] {
+				page = append(page, h)
+				w.extra++
+			}
+		}
 	}
 	if err := s.rankFields(ctx, page); err != nil {
 		return nil, err
@@ -315,6 +324,30 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 		s.windows.put(epoch, key, w)
 	}
 	return w, nil
+}
+
+// window returns the best rescoreWindow hits of q, the number of matches,
+// the facets over all of them and the best authoritative matches: in one
+// walk over the matches when the index's segments can be read, else by
+// Bleve (and the authoritative matches are left to the caller).
+func (s *Searcher) window(ctx context.Context, q query.Query, facets []string, facetSize int) (*collected, error) {
+	if !s.bleveFacets {
+		c, ok, err := s.collectWindow(ctx, q, rescoreWindow, facets, facetSize, &authoritativeSubset)
+		if err != nil || ok {
+			return c, err
+		}
+	}
+	sreq := bleve.NewSearchRequestOptions(q, rescoreWindow, 0, false)
+	addFacets(sreq, facets, facetSize)
+	res, err := s.idx.SearchInContext(ctx, sreq)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	c := &collected{total: res.Total, facets: facetValues(res, facets)}
+	for _, h := range res.Hits {
+		c.hits = append(c.hits, scored{id: h.ID, score: h.Score})
+	}
+	return c, nil
 }
 
 func addFacets(sreq *bleve.SearchRequest, facets []string, size int) {

@@ -1,0 +1,412 @@
+package search
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// A relevance search needs Bleve's best hits and, over every match, the
+// counts of six facets. Bleve counts facets by reading each match's doc
+// values: a decompression and a map update per match and field, which
+// was 40% of an API search. collectWindow walks the matches itself and
+// counts facets from columns of value numbers kept per index segment:
+// segments never change once written, so a column is built once (from the
+// field's postings) and serves every search until a merge retires its
+// segment.
+
+// column holds, for each document of one segment, the numbers of its
+// values of one field: vals[start[d]:start[d+1]].
+type column struct {
+	start []uint32
+	vals  []uint32
+}
+
+// facetDict numbers the values of one field, for every segment alike.
+type facetDict struct {
+	mu    sync.RWMutex
+	ids   map[string]uint32
+	names []string
+}
+
+func (d *facetDict) id(v string) uint32 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if n, ok := d.ids[v]; ok {
+		return n
+	}
+	n := uint32(len(d.names))
+	d.ids[v] = n
+	d.names = append(d.names, v)
+	return n
+}
+
+func (d *facetDict) snapshot() []string {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.names[:len(d.names):len(d.names)]
+}
+
+// columnKey names one field's column of one segment.
+type columnKey struct {
+	seg   segment.Segment
+	field string
+}
+
+type columnEntry struct {
+	once sync.Once
+	col  *column
+	err  error
+}
+
+// facetColumns keeps the columns of the segments searches have seen.
+type facetColumns struct {
+	mu    sync.Mutex
+	dicts map[string]*facetDict
+	cols  map[columnKey]*columnEntry
+}
+
+func newFacetColumns() *facetColumns {
+	return &facetColumns{dicts: map[string]*facetDict{}, cols: map[columnKey]*columnEntry{}}
+}
+
+// get returns the column of field in seg, building it on first use.
+func (fc *facetColumns) get(seg segment.Segment, field string) (*column, error) {
+	fc.mu.Lock()
+	d := fc.dicts[field]
+	if d == nil {
+		d = &facetDict{ids: map[string]uint32{}}
+		fc.dicts[field] = d
+	}
+	k := columnKey{seg, field}
+	e := fc.cols[k]
+	if e == nil {
+		e = &columnEntry{}
+		fc.cols[k] = e
+	}
+	fc.mu.Unlock()
+	e.once.Do(func() { e.col, e.err = buildColumn(seg, field, d) })
+	return e.col, e.err
+}
+
+// retain drops the columns of segments no longer in live (merged away).
+func (fc *facetColumns) retain(live []segment.Segment) {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	for k := range fc.cols {
+		if !slices.Contains(live, k.seg) {
+			delete(fc.cols, k)
+		}
+	}
+}
+
+func (fc *facetColumns) dict(field string) *facetDict {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	return fc.dicts[field]
+}
+
+// buildColumn reads every term of field in seg and the documents that
+// hold it: one pass over the field's postings.
+func buildColumn(seg segment.Segment, field string, d *facetDict) (*column, error) {
+	dict, err := seg.Dictionary(field)
+	if err != nil {
+		return nil, fmt.Errorf("facet column %s: %w", field, err)
+	}
+	n := seg.Count()
+	type pair struct{ doc, val uint32 }
+	var pairs []pair
+	count := make([]uint32, n+1)
+	it := dict.AutomatonIterator(nil, nil, nil)
+	var pl segment.PostingsList
+	var pi segment.PostingsIterator
+	for {
+		entry, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("facet column %s: %w", field, err)
+		}
+		if entry == nil {
+			break
+		}
+		if pl, err = dict.PostingsList([]byte(entry.Term), nil, pl); err != nil {
+			return nil, fmt.Errorf("facet column %s: %w", field, err)
+		}
+		val := d.id(entry.Term)
+		pi = pl.Iterator(false, false, false, pi)
+		for {
+			p, err := pi.Next()
+			if err != nil {
+				return nil, fmt.Errorf("facet column %s: %w", field, err)
+			}
+			if p == nil {
+				break
+			}
+			doc := uint32(p.Number())
+			pairs = append(pairs, pair{doc, val})
+			count[doc+1]++
+		}
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	col := &column{start: count, vals: make([]uint32, len(pairs))}
+	next := slices.Clone(count[:n])
+	for _, p := range pairs {
+		col.vals[next[p.doc]] = p.val
+		next[p.doc]++
+	}
+	return col, nil
+}
+
+// ranked is one match kept by collectWindow: its score and its number in
+// the snapshot, which breaks ties as Bleve does (the earlier match first).
+type ranked struct {
+	score float64
+	num   uint64
+}
+
+// worstFirst is a heap of the best matches so far, the worst on top.
+type worstFirst []ranked
+
+func (h worstFirst) Len() int { return len(h) }
+func (h worstFirst) Less(i, j int) bool {
+	if h[i].score != h[j].score {
+		return h[i].score < h[j].score
+	}
+	return h[i].num > h[j].num
+}
+func (h worstFirst) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *worstFirst) Push(x any)   { *h = append(*h, x.(ranked)) }
+func (h *worstFirst) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// keep adds r to h if it is among the best size matches so far.
+func (h *worstFirst) keep(r ranked, size int) {
+	switch {
+	case len(*h) < size:
+		heap.Push(h, r)
+	case size > 0 && r.better((*h)[0]):
+		(*h)[0] = r
+		heap.Fix(h, 0)
+	}
+}
+
+// sorted returns the matches best first.
+func (h worstFirst) sorted() []ranked {
+	slices.SortFunc(h, func(a, b ranked) int {
+		if a.better(b) {
+			return -1
+		}
+		return 1
+	})
+	return h
+}
+
+// better reports whether a ranks before b.
+func (a ranked) better(b ranked) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.num < b.num
+}
+
+// collected is what collectWindow found.
+type collected struct {
+	hits   []scored
+	total  uint64
+	facets map[string][]FacetValue
+	// subset holds the best matches of the subset asked for, if any (nil
+	// when none was asked for or the collector could not tell).
+	subset []scored
+}
+
+// subset names matches to keep apart: those whose field holds one of
+// values, the best size of them.
+type subset struct {
+	field  string
+	values []string
+	size   int
+}
+
+// checkDoneEvery is how many matches pass between looks at the deadline.
+const checkDoneEvery = 1024
+
+// collectWindow runs q and returns its size best hits by score, the number
+// of matches and the top facetSize values of each facet over all matches:
+// what a Bleve search request with those facets returns, in the same order.
+// With sub, it also returns the best matches of that subset, as Bleve does
+// for q filtered to it, in the same pass. ok is false when the index is not one whose segments it can read (an
+// alias, an in-memory index of another kind): the caller asks Bleve.
+func (s *Searcher) collectWindow(ctx context.Context, q query.Query, size int, facets []string, facetSize int, sub *subset) (out *collected, ok bool, err error) {
+	adv, err := s.idx.Advanced()
+	if err != nil {
+		return nil, false, nil
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, false, fmt.Errorf("searching: %w", err)
+	}
+	defer reader.Close()
+	snap, isScorch := reader.(*scorch.IndexSnapshot)
+	if !isScorch {
+		return nil, false, nil
+	}
+
+	// The snapshot's segments and the first document number of each, as
+	// scorch numbers them: segment after segment, deleted ones included.
+	segs := snap.Segments()
+	live := make([]segment.Segment, len(segs))
+	offsets := make([]uint64, len(segs)+1)
+	for i, ss := range segs {
+		live[i] = ss.Segment()
+		offsets[i+1] = offsets[i] + ss.Segment().Count()
+	}
+	s.columns.retain(live)
+	cols := make([][]*column, len(facets)) // by facet, by segment
+	for f, field := range facets {
+		cols[f] = make([]*column, len(segs))
+		for i, seg := range live {
+			if cols[f][i], err = s.columns.get(seg, field); err != nil {
+				return nil, false, err
+			}
+		}
+	}
+	var subCols []*column
+	var subVals []uint32
+	if sub != nil {
+		subCols = make([]*column, len(segs))
+		for i, seg := range live {
+			if subCols[i], err = s.columns.get(seg, sub.field); err != nil {
+				return nil, false, err
+			}
+		}
+		for _, v := range sub.values {
+			subVals = append(subVals, s.columns.dict(sub.field).id(v))
+		}
+	}
+	counts := make([][]int, len(facets))
+	for f, field := range facets {
+		counts[f] = make([]int, len(s.columns.dict(field).snapshot()))
+	}
+
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string {
+		if m, ok := s.idx.Mapping().(*mapping.IndexMappingImpl); ok && m.ScoringModel == index.BM25Scoring {
+			return index.BM25Scoring
+		}
+		return index.DefaultScoringModel
+	}))
+	searcher, err := q.Searcher(ctx, reader, s.idx.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, false, searchError(err)
+	}
+	defer searcher.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+1, 0),
+		IndexReader: reader}
+
+	best := make(worstFirst, 0, size+1)
+	var subBest worstFirst
+	var total uint64
+	seg := 0
+	for {
+		if total%checkDoneEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, false, searchError(err)
+			}
+		}
+		m, err := searcher.Next(sctx)
+		if err != nil {
+			return nil, false, searchError(err)
+		}
+		if m == nil {
+			break
+		}
+		total++
+		r := ranked{score: m.Score, num: m.IndexInternalID.Value()}
+		sctx.DocumentMatchPool.Put(m)
+		best.keep(r, size)
+		if len(facets) == 0 && sub == nil {
+			continue
+		}
+		// Matches come in increasing number: move to their segment.
+		if r.num < offsets[seg] || r.num >= offsets[seg+1] {
+			seg = sort.Search(len(segs), func(i int) bool { return offsets[i+1] > r.num })
+		}
+		local := r.num - offsets[seg]
+		if sub != nil {
+			c := subCols[seg]
+			for _, v := range c.vals[c.start[local]:c.start[local+1]] {
+				if slices.Contains(subVals, v) {
+					subBest.keep(r, sub.size)
+					break
+				}
+			}
+		}
+		for f := range facets {
+			c := cols[f][seg]
+			for _, v := range c.vals[c.start[local]:c.start[local+1]] {
+				counts[f][v]++
+			}
+		}
+	}
+
+	out = &collected{total: total, facets: make(map[string][]FacetValue, len(facets))}
+	id := index.NewIndexInternalID(nil, 0)
+	named := func(rs []ranked) ([]scored, error) {
+		out := make([]scored, 0, len(rs))
+		for _, r := range rs {
+			id.SetValue(r.num)
+			ext, err := reader.ExternalID(id)
+			if err != nil {
+				return nil, fmt.Errorf("searching: %w", err)
+			}
+			out = append(out, scored{id: ext, score: r.score})
+		}
+		return out, nil
+	}
+	if out.hits, err = named(best.sorted()); err != nil {
+		return nil, false, err
+	}
+	if sub != nil {
+		if out.subset, err = named(subBest.sorted()); err != nil {
+			return nil, false, err
+		}
+	}
+	for f, field := range facets {
+		names := s.columns.dict(field).snapshot()
+		var vals []FacetValue
+		for v, n := range counts[f] {
+			if n > 0 {
+				vals = append(vals, FacetValue{Value: names[v], Count: n})
+			}
+		}
+		slices.SortFunc(vals, func(a, b FacetValue) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		if len(vals) > facetSize {
+			vals = vals[:facetSize]
+		}
+		if vals == nil {
+			vals = []FacetValue{}
+		}
+		out.facets[field] = vals
+	}
+	return out, true, nil
+}
