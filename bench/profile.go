@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
+
+	"github.com/hrsearch/hrsearch/search"
 )
 
 // profileQueries runs one class's queries on an hrsearch index under the
-// CPU profiler: `bench profile INDEXDIR CLASS|all N OUT [plain|http]`.
+// CPU profiler: `bench profile INDEXDIR CLASS|all|topics|q:TEXT N OUT [plain|http]`.
 func profileQueries(args []string) error {
 	if len(args) < 4 {
 		return fmt.Errorf("usage: bench profile INDEXDIR CLASS N OUT")
@@ -32,6 +35,14 @@ func profileQueries(args []string) error {
 		eng = h
 	}
 	qs := queryClasses()[args[1]]
+	if args[1] == "topics" { // the evaluation topics, as the load test's topics mix
+		for _, t := range topicQueries(&config{demoCatalog: "../../shared/corpus/catalog.jsonl"}) {
+			qs = append(qs, benchQuery{Typed: t, Highlight: true, Facets: search.FacetNames})
+		}
+	}
+	if t, ok := strings.CutPrefix(args[1], "q:"); ok { // one query, as typed
+		qs = []benchQuery{{Typed: t, Highlight: true, Facets: search.FacetNames}}
+	}
 	if args[1] == "all" { // the load test's mix
 		qs = nil
 		for _, cl := range classOrder {

@@ -33,6 +33,9 @@ type benchQuery struct {
 	Highlight bool
 	Page      int // from 1
 	Size      int
+	// Typed is a query as a researcher typed it, for hrsearch alone (the
+	// evaluation topics): the peers have no such class.
+	Typed string
 }
 
 func (q benchQuery) from() int { return (max(q.Page, 1) - 1) * q.size() }
@@ -59,6 +62,9 @@ func (q benchQuery) hrsearchRequest() search.Request {
 }
 
 func (q benchQuery) hrsearchText() string {
+	if q.Typed != "" {
+		return q.Typed
+	}
 	if q.Article != "" {
 		return q.Article
 	}

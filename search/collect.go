@@ -225,6 +225,20 @@ func (a ranked) better(b ranked) bool {
 	return a.num < b.num
 }
 
+// windowSpec is what collectWindow is asked for.
+type windowSpec struct {
+	query     query.Query
+	size      int // the best hits to keep
+	facets    []string
+	facetSize int
+	subset    *subset // matches to keep apart, if any
+	// units are the query's scored units, the first required of them
+	// matched by every hit: collectWindow says how many each kept hit
+	// matches.
+	units    []query.Query
+	required int
+}
+
 // collected is what collectWindow found.
 type collected struct {
 	hits   []scored
@@ -233,6 +247,9 @@ type collected struct {
 	// subset holds the best matches of the subset asked for, if any (nil
 	// when none was asked for or the collector could not tell).
 	subset []scored
+	// coverage is the share of the units each kept hit matches, by id
+	// (nil when the collector could not tell).
+	coverage map[string]float64
 }
 
 // subset names matches to keep apart: those whose field holds one of
@@ -246,13 +263,16 @@ type subset struct {
 // checkDoneEvery is how many matches pass between looks at the deadline.
 const checkDoneEvery = 1024
 
-// collectWindow runs q and returns its size best hits by score, the number
-// of matches and the top facetSize values of each facet over all matches:
-// what a Bleve search request with those facets returns, in the same order.
-// With sub, it also returns the best matches of that subset, as Bleve does
-// for q filtered to it, in the same pass. ok is false when the index is not one whose segments it can read (an
-// alias, an in-memory index of another kind): the caller asks Bleve.
-func (s *Searcher) collectWindow(ctx context.Context, q query.Query, size int, facets []string, facetSize int, sub *subset) (out *collected, ok bool, err error) {
+// collectWindow runs the spec's query and returns its best hits by score,
+// the number of matches and the top values of each facet over all
+// matches: what a Bleve search request with those facets returns, in the
+// same order. It also returns the best matches of the subset, as Bleve
+// does for the query filtered to it, and the units each kept hit matches,
+// all from one snapshot. ok is false when the index is not one whose
+// segments it can read (an alias, an in-memory index of another kind):
+// the caller asks Bleve.
+func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (out *collected, ok bool, err error) {
+	facets, sub := spec.facets, spec.subset
 	adv, err := s.idx.Advanced()
 	if err != nil {
 		return nil, false, nil
@@ -310,7 +330,7 @@ func (s *Searcher) collectWindow(ctx context.Context, q query.Query, size int, f
 		}
 		return index.DefaultScoringModel
 	}))
-	searcher, err := q.Searcher(ctx, reader, s.idx.Mapping(), search.SearcherOptions{})
+	searcher, err := spec.query.Searcher(ctx, reader, s.idx.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return nil, false, searchError(err)
 	}
@@ -318,7 +338,7 @@ func (s *Searcher) collectWindow(ctx context.Context, q query.Query, size int, f
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+1, 0),
 		IndexReader: reader}
 
-	best := make(worstFirst, 0, size+1)
+	best := make(worstFirst, 0, spec.size+1)
 	var subBest worstFirst
 	var total uint64
 	seg := 0
@@ -338,7 +358,7 @@ func (s *Searcher) collectWindow(ctx context.Context, q query.Query, size int, f
 		total++
 		r := ranked{score: m.Score, num: m.IndexInternalID.Value()}
 		sctx.DocumentMatchPool.Put(m)
-		best.keep(r, size)
+		best.keep(r, spec.size)
 		if len(facets) == 0 && sub == nil {
 			continue
 		}
@@ -366,13 +386,17 @@ func (s *Searcher) collectWindow(ctx context.Context, q query.Query, size int, f
 
 	out = &collected{total: total, facets: make(map[string][]FacetValue, len(facets))}
 	id := index.NewIndexInternalID(nil, 0)
+	names := make(map[uint64]string, len(best)+len(subBest)) // a match can be in both
 	named := func(rs []ranked) ([]scored, error) {
 		out := make([]scored, 0, len(rs))
 		for _, r := range rs {
-			id.SetValue(r.num)
-			ext, err := reader.ExternalID(id)
-			if err != nil {
-				return nil, fmt.Errorf("searching: %w", err)
+			ext, ok := names[r.num]
+			if !ok {
+				id.SetValue(r.num)
+				if ext, err = reader.ExternalID(id); err != nil {
+					return nil, fmt.Errorf("searching: %w", err)
+				}
+				names[r.num] = ext
 			}
 			out = append(out, scored{id: ext, score: r.score})
 		}
@@ -384,6 +408,21 @@ func (s *Searcher) collectWindow(ctx context.Context, q query.Query, size int, f
 	if sub != nil {
 		if out.subset, err = named(subBest.sorted()); err != nil {
 			return nil, false, err
+		}
+	}
+	kept := make([]uint64, 0, len(best)+len(subBest))
+	for _, r := range slices.Concat(best, subBest) {
+		kept = append(kept, r.num)
+	}
+	matched, err := s.unitMatches(ctx, reader, spec.units[min(spec.required, len(spec.units)):], kept)
+	if err != nil {
+		return nil, false, err
+	}
+	out.coverage = make(map[string]float64, len(kept))
+	for i, h := range slices.Concat(out.hits, out.subset) {
+		out.coverage[h.id] = 1
+		if len(spec.units) > 1 {
+			out.coverage[h.id] = float64(spec.required+matched[kept[i]]) / float64(len(spec.units))
 		}
 	}
 	for f, field := range facets {
@@ -400,8 +439,8 @@ func (s *Searcher) collectWindow(ctx context.Context, q query.Query, size int, f
 			}
 			return strings.Compare(a.Value, b.Value)
 		})
-		if len(vals) > facetSize {
-			vals = vals[:facetSize]
+		if len(vals) > spec.facetSize {
+			vals = vals[:spec.facetSize]
 		}
 		if vals == nil {
 			vals = []FacetValue{}
@@ -409,4 +448,56 @@ func (s *Searcher) collectWindow(ctx context.Context, q query.Query, size int, f
 		out.facets[field] = vals
 	}
 	return out, true, nil
+}
+
+// unitMatches counts, for each of the documents nums, how many of units it
+// matches: each unit's searcher leaps from one of them to the next.
+func (s *Searcher) unitMatches(ctx context.Context, reader index.IndexReader, units []query.Query, nums []uint64) (map[uint64]int, error) {
+	out := make(map[uint64]int, len(nums))
+	if len(units) == 0 || len(nums) == 0 {
+		return out, nil
+	}
+	nums = slices.Clone(nums)
+	slices.Sort(nums)
+	nums = slices.Compact(nums)
+	id := index.NewIndexInternalID(nil, 0)
+	for _, u := range units {
+		if err := ctx.Err(); err != nil {
+			return nil, searchError(err)
+		}
+		us, err := u.Searcher(ctx, reader, s.idx.Mapping(), search.SearcherOptions{Score: "none"})
+		if err != nil {
+			return nil, searchError(err)
+		}
+		sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(us.DocumentMatchPoolSize()+1, 0),
+			IndexReader: reader}
+		var at uint64 // the unit's current match; 0 before the first
+		started := false
+		for _, n := range nums {
+			if started && at >= n {
+				if at == n {
+					out[n]++
+				}
+				continue
+			}
+			id.SetValue(n)
+			m, err := us.Advance(sctx, id)
+			if err != nil {
+				us.Close()
+				return nil, searchError(err)
+			}
+			if m == nil {
+				break // no match at or after n
+			}
+			at, started = m.IndexInternalID.Value(), true
+			sctx.DocumentMatchPool.Put(m)
+			if at == n {
+				out[n]++
+			}
+		}
+		if err := us.Close(); err != nil {
+			return nil, fmt.Errorf("searching: %w", err)
+		}
+	}
+	return out, nil
 }

@@ -1,12 +1,12 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -283,7 +283,7 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 	}
 	// Ties keep Bleve's order (the earlier match first), stable for an
 	// index snapshot, and sortScored breaks the window's ties.
-	c, err := s.window(ctx, plan.query, facets, req.FacetSize)
+	c, err := s.window(ctx, plan, facets, req.FacetSize)
 	if err != nil {
 		return nil, err
 	}
@@ -314,9 +314,11 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 	if err := s.rankFields(ctx, page); err != nil {
 		return nil, err
 	}
-	cov, err := s.coverage(ctx, plan, page)
-	if err != nil {
-		return nil, err
+	cov := c.coverage
+	if cov == nil {
+		if cov, err = s.coverage(ctx, plan, page); err != nil {
+			return nil, err
+		}
 	}
 	rerank(page, plan, cov)
 	w.ranked = page
@@ -330,14 +332,15 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 // the facets over all of them and the best authoritative matches: in one
 // walk over the matches when the index's segments can be read, else by
 // Bleve (and the authoritative matches are left to the caller).
-func (s *Searcher) window(ctx context.Context, q query.Query, facets []string, facetSize int) (*collected, error) {
+func (s *Searcher) window(ctx context.Context, p *plan, facets []string, facetSize int) (*collected, error) {
 	if !s.bleveFacets {
-		c, ok, err := s.collectWindow(ctx, q, rescoreWindow, facets, facetSize, &authoritativeSubset)
+		c, ok, err := s.collectWindow(ctx, windowSpec{query: p.query, size: rescoreWindow, facets: facets,
+			facetSize: facetSize, subset: &authoritativeSubset, units: p.units, required: p.required})
 		if err != nil || ok {
 			return c, err
 		}
 	}
-	sreq := bleve.NewSearchRequestOptions(q, rescoreWindow, 0, false)
+	sreq := bleve.NewSearchRequestOptions(p.query, rescoreWindow, 0, false)
 	addFacets(sreq, facets, facetSize)
 	res, err := s.idx.SearchInContext(ctx, sreq)
 	if err != nil {
@@ -507,21 +510,39 @@ type scored struct {
 }
 
 // sortScored orders by score, then the stable tie-break: the more
-// authoritative tier, the document id, the position in the document.
+// authoritative tier, the document id, the position in the document. It
+// sorts small keys, the last their position (so equal hits keep their
+// order), and moves each hit once: a window is 300 to 500 hits.
 func sortScored(page []scored) {
-	sort.SliceStable(page, func(i, j int) bool {
-		a, b := page[i], page[j]
-		if a.score != b.score {
-			return a.score > b.score
+	type key struct {
+		score float64
+		tier  int
+		doc   string
+		order float64
+		at    int
+	}
+	keys := make([]key, len(page))
+	for i, h := range page {
+		keys[i] = key{h.score, tierRank[h.tier], h.doc, h.order, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		switch {
+		case a.score != b.score:
+			return cmp.Compare(b.score, a.score)
+		case a.tier != b.tier:
+			return cmp.Compare(a.tier, b.tier)
+		case a.doc != b.doc:
+			return strings.Compare(a.doc, b.doc)
+		case a.order != b.order:
+			return cmp.Compare(a.order, b.order)
 		}
-		if tierRank[a.tier] != tierRank[b.tier] {
-			return tierRank[a.tier] < tierRank[b.tier]
-		}
-		if a.doc != b.doc {
-			return a.doc < b.doc
-		}
-		return a.order < b.order
+		return cmp.Compare(a.at, b.at) // stable
 	})
+	sorted := make([]scored, len(page))
+	for i, k := range keys {
+		sorted[i] = page[k.at]
+	}
+	copy(page, sorted)
 }
 
 // diversify lowers, in score order, each further passage of a document
