@@ -124,7 +124,9 @@ func newWindowCache(n int) *windowCache {
 	return &windowCache{max: n, lru: list.New(), m: make(map[string]*list.Element)}
 }
 
-func (c *windowCache) get(epoch uint64, key string) (*window, bool) {
+// get returns the window kept for key at epoch if it holds Bleve's best
+// depth hits (or every match).
+func (c *windowCache) get(epoch uint64, key string, depth int) (*window, bool) {
 	if c.max <= 0 {
 		return nil, false
 	}
@@ -132,6 +134,10 @@ func (c *windowCache) get(epoch uint64, key string) (*window, bool) {
 	defer c.mu.Unlock()
 	e, ok := c.m[key]
 	if !ok || epoch != c.epoch {
+		c.misses.Add(1)
+		return nil, false
+	}
+	if w := e.Value.(*windowEntry).w; w.depth() < depth && uint64(w.depth()) < w.total {
 		c.misses.Add(1)
 		return nil, false
 	}

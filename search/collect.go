@@ -229,6 +229,7 @@ func (a ranked) better(b ranked) bool {
 type windowSpec struct {
 	query     query.Query
 	size      int // the best hits to keep
+	more      int // and how many of the next best, returned apart
 	facets    []string
 	facetSize int
 	subset    *subset // matches to keep apart, if any
@@ -242,6 +243,7 @@ type windowSpec struct {
 // collected is what collectWindow found.
 type collected struct {
 	hits   []scored
+	more   []scored // the next best after hits, in order
 	total  uint64
 	facets map[string][]FacetValue
 	// subset holds the best matches of the subset asked for, if any (nil
@@ -338,7 +340,8 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (out *col
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+1, 0),
 		IndexReader: reader}
 
-	best := make(worstFirst, 0, spec.size+1)
+	keep := spec.size + max(spec.more, 0)
+	best := make(worstFirst, 0, keep+1)
 	var subBest worstFirst
 	var total uint64
 	seg := 0
@@ -358,7 +361,7 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (out *col
 		total++
 		r := ranked{score: m.Score, num: m.IndexInternalID.Value()}
 		sctx.DocumentMatchPool.Put(m)
-		best.keep(r, spec.size)
+		best.keep(r, keep)
 		if len(facets) == 0 && sub == nil {
 			continue
 		}
@@ -402,9 +405,12 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (out *col
 		}
 		return out, nil
 	}
-	if out.hits, err = named(best.sorted()); err != nil {
+	all, err := named(best.sorted())
+	if err != nil {
 		return nil, false, err
 	}
+	out.hits, out.more = all[:min(len(all), spec.size)], all[min(len(all), spec.size):]
+	best = best[:len(out.hits)] // the window: coverage is for it and the subset
 	if sub != nil {
 		if out.subset, err = named(subBest.sorted()); err != nil {
 			return nil, false, err

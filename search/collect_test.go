@@ -68,7 +68,8 @@ func TestFacetColumnsMatchBleve(t *testing.T) {
 	for _, q := range []string{"torture", "polygraph", `"diplomatic assurances"`, "asylum OR refugee OR deportation",
 		"torture AND police AND custody", "CAT article 3", "detent*", "El Salvador", "tortura", "zzzunknownword",
 		"what has the committee said about sending people back to face torture"} {
-		reqs = append(reqs, search.Request{Query: q}, search.Request{Query: q, Page: 3, Size: 20})
+		reqs = append(reqs, search.Request{Query: q}, search.Request{Query: q, Page: 3, Size: 20},
+			search.Request{Query: q, Page: 50, Size: 10}) // deeper than the window
 	}
 	reqs = append(reqs,
 		search.Request{Query: "detention", Filters: map[string][]string{search.FilterKind: {"decision"}}},

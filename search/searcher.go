@@ -201,18 +201,22 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		// Relevance ranking reorders a fixed window of Bleve's best hits,
 		// the same for every page, so that pages never overlap; deeper hits
 		// follow in Bleve's order.
-		w, err := s.rankedWindow(ctx, req, plan, facets)
+		w, err := s.rankedWindow(ctx, req, plan, facets, max(rescoreWindow, from+req.Size))
 		if err != nil {
 			return nil, err
 		}
 		out.Total, out.Facets = w.total, copyFacets(w.facets)
 		page = slices.Clip(w.ranked) // appending must not write into the cached window
-		if from+req.Size > len(page) && w.total > uint64(w.hits) {
-			tail, err := s.tail(ctx, plan, w.hits, from+req.Size-len(page)+w.extra, page)
-			if err != nil {
-				return nil, err
+		if from+req.Size > len(page) {
+			have := make(map[string]bool, len(page))
+			for _, h := range page {
+				have[h.id] = true
 			}
-			page = append(page, tail...)
+			for _, h := range w.more[:min(len(w.more), from+req.Size-w.hits)] {
+				if !have[h.id] {
+					page = append(page, h)
+				}
+			}
 		}
 		if from >= len(page) {
 			page = nil
@@ -269,25 +273,36 @@ type window struct {
 	ranked []scored // reranked: Bleve's window and the authoritative candidates
 	hits   int      // Bleve's hits in the window
 	extra  int      // authoritative candidates added to it
+	// more are Bleve's next best hits after the window, in its order,
+	// as deep as a page asked for: deeper pages show them as they are.
+	more []scored
 }
+
+// depth is how many of Bleve's best hits the window holds.
+func (w *window) depth() int { return w.hits + len(w.more) }
+
+// maxCachedMore bounds the deeper hits a cached window keeps (each about
+// 120 bytes): a request deeper than that computes its own.
+const maxCachedMore = 1000
 
 // rankedWindow returns the reranked window of a relevance search, from the
 // window cache when the index has not changed since it was computed.
-func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, facets []string) (*window, error) {
+// depth is how many of Bleve's best hits the page asked for needs.
+func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, facets []string, depth int) (*window, error) {
 	epoch, cacheable := s.epoch()
 	key := windowKey(req, facets)
 	if cacheable {
-		if w, ok := s.windows.get(epoch, key); ok {
+		if w, ok := s.windows.get(epoch, key, depth); ok {
 			return w, nil
 		}
 	}
 	// Ties keep Bleve's order (the earlier match first), stable for an
 	// index snapshot, and sortScored breaks the window's ties.
-	c, err := s.window(ctx, plan, facets, req.FacetSize)
+	c, err := s.window(ctx, plan, facets, req.FacetSize, depth-rescoreWindow)
 	if err != nil {
 		return nil, err
 	}
-	w := &window{total: c.total, facets: c.facets, hits: len(c.hits)}
+	w := &window{total: c.total, facets: c.facets, hits: len(c.hits), more: c.more}
 	page := make([]scored, 0, len(c.hits)+authoritativeWindow)
 	page = append(page, c.hits...)
 	// The governing texts are few and short: make sure the best of them
@@ -323,7 +338,13 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 	rerank(page, plan, cov)
 	w.ranked = page
 	if cacheable {
-		s.windows.put(epoch, key, w)
+		cw := w
+		if len(w.more) > maxCachedMore {
+			c := *w
+			c.more = c.more[:maxCachedMore:maxCachedMore]
+			cw = &c
+		}
+		s.windows.put(epoch, key, cw)
 	}
 	return w, nil
 }
@@ -332,23 +353,27 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 // the facets over all of them and the best authoritative matches: in one
 // walk over the matches when the index's segments can be read, else by
 // Bleve (and the authoritative matches are left to the caller).
-func (s *Searcher) window(ctx context.Context, p *plan, facets []string, facetSize int) (*collected, error) {
+func (s *Searcher) window(ctx context.Context, p *plan, facets []string, facetSize, more int) (*collected, error) {
 	if !s.bleveFacets {
-		c, ok, err := s.collectWindow(ctx, windowSpec{query: p.query, size: rescoreWindow, facets: facets,
+		c, ok, err := s.collectWindow(ctx, windowSpec{query: p.query, size: rescoreWindow, more: more, facets: facets,
 			facetSize: facetSize, subset: &authoritativeSubset, units: p.units, required: p.required})
 		if err != nil || ok {
 			return c, err
 		}
 	}
-	sreq := bleve.NewSearchRequestOptions(p.query, rescoreWindow, 0, false)
+	sreq := bleve.NewSearchRequestOptions(p.query, rescoreWindow+more, 0, false)
 	addFacets(sreq, facets, facetSize)
 	res, err := s.idx.SearchInContext(ctx, sreq)
 	if err != nil {
 		return nil, searchError(err)
 	}
 	c := &collected{total: res.Total, facets: facetValues(res, facets)}
-	for _, h := range res.Hits {
-		c.hits = append(c.hits, scored{id: h.ID, score: h.Score})
+	for i, h := range res.Hits {
+		if i < rescoreWindow {
+			c.hits = append(c.hits, scored{id: h.ID, score: h.Score})
+		} else {
+			c.more = append(c.more, scored{id: h.ID, score: h.Score})
+		}
 	}
 	return c, nil
 }
@@ -602,27 +627,6 @@ func (s *Searcher) rankFields(ctx context.Context, page []scored) error {
 		}
 	}
 	return nil
-}
-
-// tail returns Bleve's hits ranked from offset on, in its order, leaving
-// out those already ranked.
-func (s *Searcher) tail(ctx context.Context, p *plan, offset, n int, ranked []scored) ([]scored, error) {
-	have := make(map[string]bool, len(ranked))
-	for _, h := range ranked {
-		have[h.id] = true
-	}
-	req := bleve.NewSearchRequestOptions(p.query, min(n, MaxWindow), offset, false) // the window's order
-	res, err := s.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, searchError(err)
-	}
-	out := make([]scored, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		if !have[h.ID] {
-			out = append(out, scored{id: h.ID, score: h.Score})
-		}
-	}
-	return out, nil
 }
 
 // displayTitle names an untitled document (a treaty-body decision) by its
