@@ -15,7 +15,7 @@ import (
 // index (English analysis, text/heading/title with hrsearch's field
 // weights, facets and highlighting by Bleve): what the engine under
 // hrsearch costs for the same answer, without hrsearch's multilingual
-// analysis, lexicon, rescoring window, coverage queries and second fetch.
+// analysis, lexicon, rescoring window, coverage and second fetch.
 type blevePlain struct {
 	e *hrsearchEngine
 }

@@ -76,9 +76,21 @@ func followup(args []string) error {
 	return writeReport(out, res)
 }
 
-// loadFollowup finds the rate the server sustains: attacks at several rates
-// with the benchmark's classes, and at 200 req/s with the evaluation
-// topics (researchers' queries), adding them to results.json:
+// loadCapacity attacks a server without the window cache with the
+// evaluation topics (researchers' queries) at the load test's rate, and
+// with the benchmark's classes at 1.5 and 2 times that rate: how far the
+// server is from its limit when every request is computed.
+func loadCapacity(ctx context.Context, c *config, work string) ([]*loadResult, error) {
+	out, err := loadTests(ctx, c, work, []int{c.loadRate}, c.loadDur, "topics", 0)
+	if err != nil {
+		return out, err
+	}
+	rs, err := loadTests(ctx, c, work, []int{c.loadRate * 3 / 2, c.loadRate * 2}, 20*time.Second, "classes", 0)
+	return append(out, rs...), err
+}
+
+// loadFollowup runs loadCapacity again after a run, replacing its rows in
+// results.json:
 //
 //	bench loadcap WORKDIR REPORT DEMO_CATALOG
 func loadFollowup(args []string) error {
@@ -95,19 +107,13 @@ func loadFollowup(args []string) error {
 	if err := json.Unmarshal(b, res); err != nil {
 		return err
 	}
-	c := &config{demoCatalog: args[2], repo: ".."}
-	ctx := context.Background()
-	rs, err := loadTests(ctx, c, work, []int{25, 50, 100, 150}, 20*time.Second, "classes", 0)
+	c := &config{demoCatalog: args[2], repo: "..", loadRate: 200, loadDur: 60 * time.Second}
+	rs, err := loadCapacity(context.Background(), c, work)
 	if err != nil {
 		return err
 	}
-	res.LoadExtra = append(res.LoadExtra, rs...)
-	rs, err = loadTests(ctx, c, work, []int{200}, 60*time.Second, "topics", 0)
-	if err != nil {
-		return err
-	}
-	res.LoadExtra = append(res.LoadExtra, rs...)
-	res.note("The load-capacity rows were measured after the main run (`cd bench && go run . loadcap ../.cache/bench ../BENCHMARKS.md ../../shared/corpus/catalog.jsonl`), %s.", loadavg())
+	res.LoadExtra = rs
+	res.note("The load-capacity rows were measured again after the run (`cd bench && go run . loadcap ../.cache/bench ../BENCHMARKS.md ../../shared/corpus/catalog.jsonl`), %s.", loadavg())
 	b, _ = json.MarshalIndent(res, "", " ")
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return err

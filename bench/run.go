@@ -388,6 +388,14 @@ func run(ctx context.Context, c *config, args []string) error {
 		}
 		res.Load, res.LoadUncached = lr, uncached
 		save()
+		if !c.smoke {
+			extra, err := loadCapacity(ctx, c, work)
+			if err != nil {
+				res.note("load capacity: %v", err)
+			}
+			res.LoadExtra = extra
+			save()
+		}
 		res.Eval = evalDemo(ctx, c, work)
 	}
 	res.Finished = time.Now().UTC().Format(time.RFC3339)
