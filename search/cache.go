@@ -161,7 +161,9 @@ func (c *windowCache) put(epoch uint64, key string, w *window) {
 		c.epoch = epoch
 	}
 	if e, ok := c.m[key]; ok {
-		e.Value.(*windowEntry).w = w
+		if old := e.Value.(*windowEntry); w.depth() >= old.w.depth() {
+			old.w = w // a shallower window computed meanwhile keeps the deeper one
+		}
 		c.lru.MoveToFront(e)
 		return
 	}

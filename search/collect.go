@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -89,15 +90,16 @@ type windowSpec struct {
 
 // collected is what collectWindow found.
 type collected struct {
+	// walked says the results come from hrsearch's own walk: subset and
+	// coverage are set (else the caller computes them).
+	walked bool
 	hits   []scored
 	more   []scored // the next best after hits, in order
 	total  uint64
 	facets map[string][]FacetValue
-	// subset holds the best matches of the subset asked for, if any (nil
-	// when none was asked for or the collector could not tell).
+	// subset holds the best matches of the subset asked for.
 	subset []scored
-	// coverage is the share of the units each kept hit matches, by id
-	// (nil when the collector could not tell).
+	// coverage is the share of the units each kept hit matches, by id.
 	coverage map[string]float64
 }
 
@@ -120,59 +122,30 @@ const checkDoneEvery = 1024
 // all from one snapshot. ok is false when the index is not one whose
 // segments it can read (an alias, an in-memory index of another kind):
 // the caller asks Bleve.
-func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (out *collected, ok bool, err error) {
-	facets, sub := spec.facets, spec.subset
+func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (_ *collected, ok bool, err error) {
+	epoch, _ := s.epoch() // read first: the reader's snapshot is at least this recent
 	adv, err := s.idx.Advanced()
 	if err != nil {
-		return nil, false, nil
+		return nil, false, nil // an alias has no one index to read: Bleve collects
 	}
 	reader, err := adv.Reader()
 	if err != nil {
 		return nil, false, fmt.Errorf("searching: %w", err)
 	}
-	defer reader.Close()
 	snap, isScorch := reader.(*scorch.IndexSnapshot)
-	if !isScorch {
+	switch {
+	case !isScorch:
+		reader.Close()
 		return nil, false, nil
+	case snap == nil: // scorch's reader after Close
+		return nil, false, fmt.Errorf("searching: %w", bleve.ErrorIndexClosed)
 	}
+	defer reader.Close()
 
-	// The snapshot's segments and the first document number of each, as
-	// scorch numbers them: segment after segment, deleted ones included.
-	segs := snap.Segments()
-	live := make([]segment.Segment, len(segs))
-	offsets := make([]uint64, len(segs)+1)
-	for i, ss := range segs {
-		live[i] = ss.Segment()
-		offsets[i+1] = offsets[i] + ss.Segment().Count()
+	w, err := s.newWalk(snap, epoch, spec)
+	if err != nil {
+		return nil, false, err
 	}
-	s.columns.retain(live)
-	cols := make([][]*column, len(facets)) // by facet, by segment
-	for f, field := range facets {
-		cols[f] = make([]*column, len(segs))
-		for i, seg := range live {
-			if cols[f][i], err = s.columns.get(seg, field); err != nil {
-				return nil, false, err
-			}
-		}
-	}
-	var subCols []*column
-	var subVals []uint32
-	if sub != nil {
-		subCols = make([]*column, len(segs))
-		for i, seg := range live {
-			if subCols[i], err = s.columns.get(seg, sub.field); err != nil {
-				return nil, false, err
-			}
-		}
-		for _, v := range sub.values {
-			subVals = append(subVals, s.columns.dict(sub.field).id(v))
-		}
-	}
-	counts := make([][]int, len(facets))
-	for f, field := range facets {
-		counts[f] = make([]int, len(s.columns.dict(field).snapshot()))
-	}
-
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string {
 		if m, ok := s.idx.Mapping().(*mapping.IndexMappingImpl); ok && m.ScoringModel == index.BM25Scoring {
 			return index.BM25Scoring
@@ -186,14 +159,8 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (out *col
 	defer searcher.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+1, 0),
 		IndexReader: reader}
-
-	keep := spec.size + max(spec.more, 0)
-	best := make(worstFirst, 0, keep+1)
-	var subBest worstFirst
-	var total uint64
-	seg := 0
 	for {
-		if total%checkDoneEvery == 0 {
+		if w.total%checkDoneEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, false, searchError(err)
 			}
@@ -205,44 +172,23 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (out *col
 		if m == nil {
 			break
 		}
-		total++
 		r := ranked{score: m.Score, num: m.IndexInternalID.Value()}
 		sctx.DocumentMatchPool.Put(m)
-		best.keep(r, keep)
-		if len(facets) == 0 && sub == nil {
-			continue
-		}
-		// Matches come in increasing number: move to their segment.
-		if r.num < offsets[seg] || r.num >= offsets[seg+1] {
-			seg = sort.Search(len(segs), func(i int) bool { return offsets[i+1] > r.num })
-		}
-		local := r.num - offsets[seg]
-		if sub != nil {
-			c := subCols[seg]
-			for _, v := range c.vals[c.start[local]:c.start[local+1]] {
-				if slices.Contains(subVals, v) {
-					subBest.keep(r, sub.size)
-					break
-				}
-			}
-		}
-		for f := range facets {
-			c := cols[f][seg]
-			for _, v := range c.vals[c.start[local]:c.start[local+1]] {
-				counts[f][v]++
-			}
-		}
+		w.add(r)
 	}
 
-	out = &collected{total: total, facets: make(map[string][]FacetValue, len(facets))}
-	id := index.NewIndexInternalID(nil, 0)
-	names := make(map[uint64]string, len(best)+len(subBest)) // a match can be in both
+	out := &collected{walked: true, total: w.total, facets: w.facetValues(s.columns)}
+	// The best first, each named by its id once (a match can be in both).
+	best, subBest := w.best.sorted(), w.subBest.sorted()
+	names := make(map[uint64]string, len(best)+len(subBest))
 	named := func(rs []ranked) ([]scored, error) {
 		out := make([]scored, 0, len(rs))
+		id := index.NewIndexInternalID(nil, 0)
 		for _, r := range rs {
 			ext, ok := names[r.num]
 			if !ok {
 				id.SetValue(r.num)
+				var err error
 				if ext, err = reader.ExternalID(id); err != nil {
 					return nil, fmt.Errorf("searching: %w", err)
 				}
@@ -252,36 +198,118 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (out *col
 		}
 		return out, nil
 	}
-	all, err := named(best.sorted())
-	if err != nil {
+	window := best[:min(len(best), spec.size)]
+	if out.hits, err = named(window); err != nil {
 		return nil, false, err
 	}
-	out.hits, out.more = all[:min(len(all), spec.size)], all[min(len(all), spec.size):]
-	best = best[:len(out.hits)] // the window: coverage is for it and the subset
-	if sub != nil {
-		if out.subset, err = named(subBest.sorted()); err != nil {
-			return nil, false, err
-		}
-	}
-	kept := make([]uint64, 0, len(best)+len(subBest))
-	for _, r := range slices.Concat(best, subBest) {
-		kept = append(kept, r.num)
-	}
-	matched, err := s.unitMatches(ctx, reader, spec.units[min(spec.required, len(spec.units)):], kept)
-	if err != nil {
+	if out.more, err = named(best[len(window):]); err != nil {
 		return nil, false, err
 	}
-	out.coverage = make(map[string]float64, len(kept))
-	for i, h := range slices.Concat(out.hits, out.subset) {
-		out.coverage[h.id] = 1
-		if len(spec.units) > 1 {
-			out.coverage[h.id] = float64(spec.required+matched[kept[i]]) / float64(len(spec.units))
+	if out.subset, err = named(subBest); err != nil {
+		return nil, false, err
+	}
+	if out.coverage, err = s.coverageOf(ctx, reader, spec, slices.Concat(window, subBest), names); err != nil {
+		return nil, false, err
+	}
+	return out, true, nil
+}
+
+// walk is one pass over a query's matches on one index snapshot: the
+// best hits, the best of the subset, and the facet counts.
+type walk struct {
+	spec    windowSpec
+	offsets []uint64 // the first document number of each segment, then the end
+	seg     int      // the segment of the last match
+	facets  [][]*column
+	counts  [][]int // by facet, by value number
+	subCols []*column
+	subVals []uint32
+	keep    int // hits to keep: the window and the next ones asked for
+	best    worstFirst
+	subBest worstFirst
+	total   uint64
+}
+
+// newWalk reads the snapshot's segments and the columns the spec needs.
+// Scorch numbers documents segment after segment, deleted ones included.
+func (s *Searcher) newWalk(snap *scorch.IndexSnapshot, epoch uint64, spec windowSpec) (*walk, error) {
+	segs := snap.Segments()
+	live := make([]segment.Segment, len(segs))
+	w := &walk{spec: spec, offsets: make([]uint64, len(segs)+1), keep: spec.size + max(spec.more, 0)}
+	for i, ss := range segs {
+		live[i] = ss.Segment()
+		w.offsets[i+1] = w.offsets[i] + ss.Segment().Count()
+	}
+	s.columns.retain(epoch, live)
+	columns := func(field string) ([]*column, error) {
+		cols := make([]*column, len(live))
+		for i, seg := range live {
+			var err error
+			if cols[i], err = s.columns.get(seg, field); err != nil {
+				return nil, err
+			}
+		}
+		return cols, nil
+	}
+	for _, field := range spec.facets {
+		cols, err := columns(field)
+		if err != nil {
+			return nil, err
+		}
+		w.facets = append(w.facets, cols)
+		// Every column of this search is built: no value it holds is
+		// numbered beyond the dictionary's length now.
+		w.counts = append(w.counts, make([]int, len(s.columns.dict(field).snapshot())))
+	}
+	if sub := spec.subset; sub != nil {
+		var err error
+		if w.subCols, err = columns(sub.field); err != nil {
+			return nil, err
+		}
+		for _, v := range sub.values {
+			w.subVals = append(w.subVals, s.columns.dict(sub.field).id(v))
 		}
 	}
-	for f, field := range facets {
-		names := s.columns.dict(field).snapshot()
-		var vals []FacetValue
-		for v, n := range counts[f] {
+	w.best = make(worstFirst, 0, w.keep+1)
+	return w, nil
+}
+
+// add takes one match; matches come in increasing number.
+func (w *walk) add(r ranked) {
+	w.total++
+	w.best.keep(r, w.keep)
+	if len(w.facets) == 0 && w.spec.subset == nil {
+		return
+	}
+	if r.num < w.offsets[w.seg] || r.num >= w.offsets[w.seg+1] {
+		w.seg = sort.Search(len(w.offsets)-1, func(i int) bool { return w.offsets[i+1] > r.num })
+	}
+	local := r.num - w.offsets[w.seg]
+	if w.spec.subset != nil {
+		c := w.subCols[w.seg]
+		for _, v := range c.vals[c.start[local]:c.start[local+1]] {
+			if slices.Contains(w.subVals, v) {
+				w.subBest.keep(r, w.spec.subset.size)
+				break
+			}
+		}
+	}
+	for f, cols := range w.facets {
+		c := cols[w.seg]
+		for _, v := range c.vals[c.start[local]:c.start[local+1]] {
+			w.counts[f][v]++
+		}
+	}
+}
+
+// facetValues returns each facet's top values, by count then value, as
+// Bleve orders them.
+func (w *walk) facetValues(fc *facetColumns) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(w.spec.facets))
+	for f, field := range w.spec.facets {
+		names := fc.dict(field).snapshot()
+		vals := []FacetValue{}
+		for v, n := range w.counts[f] {
 			if n > 0 {
 				vals = append(vals, FacetValue{Value: names[v], Count: n})
 			}
@@ -292,15 +320,34 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (out *col
 			}
 			return strings.Compare(a.Value, b.Value)
 		})
-		if len(vals) > spec.facetSize {
-			vals = vals[:spec.facetSize]
-		}
-		if vals == nil {
-			vals = []FacetValue{}
-		}
-		out.facets[field] = vals
+		out[field] = vals[:min(len(vals), w.spec.facetSize)]
 	}
-	return out, true, nil
+	return out
+}
+
+// coverageOf returns the share of the spec's units each of the kept hits
+// matches, by id: the required units, which every hit matches, and those
+// of the others its number is found in.
+func (s *Searcher) coverageOf(ctx context.Context, reader index.IndexReader, spec windowSpec, kept []ranked, names map[uint64]string) (map[string]float64, error) {
+	cov := make(map[string]float64, len(kept))
+	if len(spec.units) <= 1 {
+		for _, r := range kept {
+			cov[names[r.num]] = 1
+		}
+		return cov, nil
+	}
+	nums := make([]uint64, len(kept))
+	for i, r := range kept {
+		nums[i] = r.num
+	}
+	matched, err := s.unitMatches(ctx, reader, spec.units[min(spec.required, len(spec.units)):], nums)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range kept {
+		cov[names[r.num]] = float64(spec.required+matched[r.num]) / float64(len(spec.units))
+	}
+	return cov, nil
 }
 
 // unitMatches counts, for each of the documents nums, how many of units it

@@ -66,20 +66,36 @@ type facetColumns struct {
 	mu    sync.Mutex
 	dicts map[string]*facetDict
 	cols  map[columnKey]*columnEntry
+	epoch uint64 // the newest snapshot epoch retain was called with
 }
 
 func newFacetColumns() *facetColumns {
 	return &facetColumns{dicts: map[string]*facetDict{}, cols: map[columnKey]*columnEntry{}}
 }
 
-// get returns the column of field in seg, building it on first use.
-func (fc *facetColumns) get(seg segment.Segment, field string) (*column, error) {
+// dict returns the numbering of field's values, empty at first.
+func (fc *facetColumns) dict(field string) *facetDict {
 	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	return fc.dictLocked(field)
+}
+
+func (fc *facetColumns) dictLocked(field string) *facetDict {
 	d := fc.dicts[field]
 	if d == nil {
 		d = &facetDict{ids: map[string]uint32{}}
 		fc.dicts[field] = d
 	}
+	return d
+}
+
+// get returns the column of field in seg, building it on first use. The
+// build is one pass over the field's postings in that segment, shared by
+// the searches waiting for it, and is not cut short by one search's
+// deadline (which would leave the error to all of them).
+func (fc *facetColumns) get(seg segment.Segment, field string) (*column, error) {
+	fc.mu.Lock()
+	d := fc.dictLocked(field)
 	k := columnKey{seg, field}
 	e := fc.cols[k]
 	if e == nil {
@@ -91,21 +107,21 @@ func (fc *facetColumns) get(seg segment.Segment, field string) (*column, error) 
 	return e.col, e.err
 }
 
-// retain drops the columns of segments no longer in live (merged away).
-func (fc *facetColumns) retain(live []segment.Segment) {
+// retain drops the columns of segments not in live, the segments of the
+// snapshot at epoch (or later): those merged away. A search on an older
+// snapshot drops nothing, lest it drop the columns of newer segments.
+func (fc *facetColumns) retain(epoch uint64, live []segment.Segment) {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
+	if epoch < fc.epoch {
+		return
+	}
+	fc.epoch = epoch
 	for k := range fc.cols {
 		if !slices.Contains(live, k.seg) {
 			delete(fc.cols, k)
 		}
 	}
-}
-
-func (fc *facetColumns) dict(field string) *facetDict {
-	fc.mu.Lock()
-	defer fc.mu.Unlock()
-	return fc.dicts[field]
 }
 
 // buildColumn reads every term of field in seg and the documents that

@@ -1,7 +1,7 @@
 package search
 
-// WithBleveFacets makes relevance searches count facets with Bleve's own
-// collector, the reference the facet columns are checked against.
-func WithBleveFacets() Option {
-	return func(s *Searcher) { s.bleveFacets = true }
+// WithBleveCollector makes relevance searches collect with Bleve, the
+// reference hrsearch's own walk over the matches is checked against.
+func WithBleveCollector() Option {
+	return func(s *Searcher) { s.bleveCollector = true }
 }

@@ -62,9 +62,11 @@ type Searcher struct {
 	ranks     rankCache    // rank fields by passage id
 	windows   *windowCache // ranked windows of recent searches
 	columns   *facetColumns
-	// bleveFacets makes relevance searches count facets with Bleve's
-	// collector instead of the facet columns (to compare the two).
-	bleveFacets bool
+	// bleveCollector makes relevance searches use Bleve's collector (and a
+	// search each for the authoritative candidates and the coverage), as
+	// an index whose segments cannot be read does: the reference the
+	// walk is tested against.
+	bleveCollector bool
 	// slots admits searches: at most cap(slots) run at once, so that a
 	// burst cannot make every search slow; the rest wait up to admitWait
 	// and are then turned away (ErrBusy: 503 with Retry-After).
@@ -224,8 +226,20 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 			page = page[from:min(len(page), from+req.Size)]
 		}
 	} else {
+		// Bleve sorts the page by the fields' doc values; the walk counts
+		// the facets, as for relevance (Bleve's doc-value facets cost
+		// several times the walk), when it can read the index.
+		var c *collected
+		var err error
+		if !s.bleveCollector && len(facets) > 0 {
+			if c, _, err = s.collectWindow(ctx, windowSpec{query: plan.query, facets: facets, facetSize: req.FacetSize}); err != nil {
+				return nil, err
+			}
+		}
 		sreq := bleve.NewSearchRequestOptions(plan.query, req.Size, from, false)
-		addFacets(sreq, facets, req.FacetSize)
+		if c == nil {
+			addFacets(sreq, facets, req.FacetSize)
+		}
 		switch {
 		case req.Sort == SortDate:
 			sreq.SortBy([]string{"-" + indexer.FieldDate, indexer.FieldDocument, indexer.FieldOrder})
@@ -239,6 +253,9 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 			return nil, searchError(err)
 		}
 		out.Total, out.Facets = res.Total, facetValues(res, facets)
+		if c != nil {
+			out.Facets = c.facets
+		}
 		for _, h := range res.Hits {
 			page = append(page, scored{id: h.ID, score: h.Score})
 		}
@@ -310,7 +327,7 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 	// them already when it holds every match).
 	if c.total > uint64(len(c.hits)) {
 		extra := c.subset
-		if extra == nil {
+		if !c.walked {
 			if extra, err = s.authoritative(ctx, plan); err != nil {
 				return nil, err
 			}
@@ -330,7 +347,7 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 		return nil, err
 	}
 	cov := c.coverage
-	if cov == nil {
+	if !c.walked {
 		if cov, err = s.coverage(ctx, plan, page); err != nil {
 			return nil, err
 		}
@@ -341,7 +358,7 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 		cw := w
 		if len(w.more) > maxCachedMore {
 			c := *w
-			c.more = c.more[:maxCachedMore:maxCachedMore]
+			c.more = slices.Clone(c.more[:maxCachedMore]) // not the whole array under it
 			cw = &c
 		}
 		s.windows.put(epoch, key, cw)
@@ -354,7 +371,7 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 // walk over the matches when the index's segments can be read, else by
 // Bleve (and the authoritative matches are left to the caller).
 func (s *Searcher) window(ctx context.Context, p *plan, facets []string, facetSize, more int) (*collected, error) {
-	if !s.bleveFacets {
+	if !s.bleveCollector {
 		c, ok, err := s.collectWindow(ctx, windowSpec{query: p.query, size: rescoreWindow, more: more, facets: facets,
 			facetSize: facetSize, subset: &authoritativeSubset, units: p.units, required: p.required})
 		if err != nil || ok {
