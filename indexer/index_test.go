@@ -1,9 +1,12 @@
 package indexer
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/hrsearch/hrsearch/corpus"
 )
@@ -79,5 +82,62 @@ func TestApplyReplacesPassages(t *testing.T) {
 	count(1)
 	if _, n := ix.Documents(); n != 1 {
 		t.Fatalf("Documents counts %d passages, want 1", n)
+	}
+}
+
+// segments counts the segments of ix's current snapshot.
+func segments(t *testing.T, ix *Index) int {
+	t.Helper()
+	adv, err := ix.Bleve().Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	return len(r.(*scorch.IndexSnapshot).Segments())
+}
+
+// TestCompact: after a compaction the index is one segment holding the
+// same passages, and it takes writes as before.
+func TestCompact(t *testing.T) {
+	ix, err := OpenIndex(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for i := range 12 { // a batch, a segment (until Bleve merges some)
+		if err := ix.Apply([]Update{{Doc: docWith(fmt.Sprintf("d%d", i), "a", "b"), Key: "k"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := segments(t, ix); n < 2 {
+		t.Fatalf("%d segments before compacting: the test needs several", n)
+	}
+	count := func() uint64 {
+		t.Helper()
+		n, err := ix.Bleve().DocCount()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	if err := ix.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := segments(t, ix); n != 1 {
+		t.Errorf("%d segments after compacting, want 1", n)
+	}
+	if after := count(); after != before {
+		t.Errorf("%d passages after compacting, %d before", after, before)
+	}
+	if err := ix.Apply([]Update{{Doc: docWith("d0", "a"), Key: "k2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if ids, err := ix.PassageIDs("d0"); err != nil || !slices.Equal(ids, []string{"d0#a"}) {
+		t.Errorf("d0 after a correction: %v, %v; want [d0#a]", ids, err)
 	}
 }

@@ -74,7 +74,16 @@ func indexCatalogWith(ctx context.Context, catalog, data string, stderr io.Write
 		}
 	}
 	rep, err := ing.IngestCatalog(ctx, cat)
-	return rep, cat, err
+	if err != nil || rep.Added+rep.Updated+rep.Removed == 0 {
+		return rep, cat, err
+	}
+	// An import is most of the index: merge its segments into one.
+	start := time.Now()
+	if err := lib.index.Compact(ctx); err != nil {
+		return rep, cat, err
+	}
+	log.Info("index compacted", "took", time.Since(start).Round(time.Millisecond))
+	return rep, cat, nil
 }
 
 func printReport(stdout, stderr io.Writer, cat *corpus.Catalog, rep *indexer.Report, asJSON bool) error {
