@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -113,7 +115,7 @@ func loadFollowup(args []string) error {
 		return err
 	}
 	res.LoadExtra = rs
-	res.note("The load-capacity rows were measured again after the run (`cd bench && go run . loadcap ../.cache/bench ../BENCHMARKS.md ../../shared/corpus/catalog.jsonl`), %s.", loadavg())
+	res.note("The load-capacity rows were measured again after the run, at commit %s (`cd bench && go run . loadcap ../.cache/bench ../BENCHMARKS.md ../../shared/corpus/catalog.jsonl`), %s.", headCommit(), loadavg())
 	b, _ = json.MarshalIndent(res, "", " ")
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return err
@@ -301,4 +303,18 @@ func admission(args []string) error {
 		return err
 	}
 	return writeReport(out, res)
+}
+
+// headCommit names the repository's checked-out commit (with "+changes"
+// when the tree differs from it), or "unknown".
+func headCommit() string {
+	out, err := exec.Command("git", "-C", "..", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "-C", "..", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+		c += "+changes"
+	}
+	return c
 }
