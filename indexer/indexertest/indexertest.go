@@ -85,8 +85,10 @@ func build(catalog, dir string) error {
 	}
 	defer d.Close()
 	ing := &indexer.Ingester{Store: d.Store, Index: d.Index, Log: log}
-	_, err = ing.IngestCatalog(context.Background(), cat)
-	return err
+	if _, err = ing.IngestCatalog(context.Background(), cat); err != nil {
+		return err
+	}
+	return d.Index.Compact(context.Background()) // as hrsearch index does
 }
 
 func copyDir(src, dst string) error {
