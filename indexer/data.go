@@ -151,6 +151,9 @@ func Rebuild(ctx context.Context, dir string, log *slog.Logger) (docs, passages 
 		return 0, 0, err
 	}
 	defer d.Close()
+	if err := d.Index.Compact(ctx); err != nil {
+		return 0, 0, err
+	}
 	ids, n := d.Index.Documents()
 	return len(ids), n, nil
 }
