@@ -69,10 +69,15 @@ func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) 
 	if n > 0 {
 		log.Info("index brought up to date with the store", "documents", n)
 	}
-	if outdated != "" {
-		// The store holds everything the old index did.
-		if err := os.RemoveAll(outdated); err != nil {
-			log.Error("removing the outdated index", "dir", outdated, "err", err)
+	// The store holds everything an outdated index did: remove the one
+	// moved aside now, and any an earlier start left when it stopped
+	// before removing its own.
+	left, _ := filepath.Glob(ixDir + ".outdated-*")
+	for _, old := range left {
+		if err := os.RemoveAll(old); err != nil {
+			log.Error("removing the outdated index", "dir", old, "err", err)
+		} else if old != outdated {
+			log.Info("removed an outdated index an earlier start left", "dir", old)
 		}
 	}
 	return d, nil

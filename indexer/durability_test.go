@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -439,5 +440,40 @@ func TestOutdatedMappingIsRebuilt(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(ixDir + ".outdated-*"); len(left) > 0 {
 		t.Fatalf("outdated index left behind: %v", left)
+	}
+}
+
+// TestOutdatedIndexLeftByACrashIsRemoved: an outdated index moved aside by
+// a start that stopped before removing it is removed by the next start.
+func TestOutdatedIndexLeftByACrashIsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d, err := indexer.OpenData(context.Background(), dir, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	left := filepath.Join(dir, "index.outdated-12345")
+	if err := os.MkdirAll(filepath.Join(left, "store"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(left, "store", "root.bolt"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(dir, "index.broken-12345") // kept: evidence of what broke
+	if err := os.Mkdir(broken, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = indexer.OpenData(context.Background(), dir, log); err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("outdated index still there after a start: %v", err)
+	}
+	if _, err := os.Stat(broken); err != nil {
+		t.Errorf("a broken index set aside was removed: %v", err)
 	}
 }
