@@ -134,17 +134,27 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 	bq.AddMustNot(termQ(indexer.FieldOwnArticle, article, 1))
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
 	req.Fields = []string{indexer.FieldDocument, indexer.FieldTitle, indexer.FieldKind, indexer.FieldTier, indexer.FieldOrder,
-		indexer.FieldBody, indexer.FieldSymbol}
+		indexer.FieldBody, indexer.FieldSymbol, indexer.FieldUnit}
 	req.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchError(err)
 	}
 	out := &CitedBy{Article: article, Total: res.Total, Documents: []CitingSource{}}
+	// A translation of a citing passage ("nl-art-30" beside "art-30" in
+	// one document) is not listed again: the original stands for both.
+	// Total still counts every passage, as the article filter does.
+	cites := map[string]bool{} // document and unit of each citing passage
+	for _, h := range res.Hits {
+		cites[str(h.Fields[indexer.FieldDocument])+"#"+str(h.Fields[indexer.FieldUnit])] = true
+	}
 	byDoc := map[string]int{}
 	tiers := map[string]string{}
 	for _, h := range res.Hits {
-		doc := str(h.Fields[indexer.FieldDocument])
+		doc, unit := str(h.Fields[indexer.FieldDocument]), str(h.Fields[indexer.FieldUnit])
+		if isTranslation(unit) && cites[doc+"#"+unit[3:]] {
+			continue
+		}
 		i, ok := byDoc[doc]
 		if !ok {
 			i = len(out.Documents)

@@ -745,6 +745,23 @@ func TestCitedBy(t *testing.T) {
 	if n == 0 || n > int(cb.Total) {
 		t.Errorf("%d passages listed, total %d", n, cb.Total)
 	}
+	// No translation of a citing passage stands beside its original (the
+	// Convention's articles 5 to 9 cite article 4, in English and Dutch).
+	cb4, err := s.CitedBy(context.Background(), "CAT 4", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range cb4.Documents {
+		for _, id := range d.Passages {
+			doc, unit, _ := strings.Cut(id, "#")
+			if len(unit) > 3 && unit[2] == '-' && slices.Contains(d.Passages, doc+"#"+unit[3:]) {
+				t.Errorf("CitedBy(CAT 4): %s listed beside its original %s#%s", id, doc, unit[3:])
+			}
+		}
+		if d.Document == "cat" && !slices.Contains(d.Passages, "cat#art-5") {
+			t.Errorf("CitedBy(CAT 4) lists %v of the Convention, not its article 5", d.Passages)
+		}
+	}
 	// A citing passage does carry the article.
 	if len(cb.Documents) > 0 {
 		id := cb.Documents[0].Passages[0]
