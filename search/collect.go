@@ -27,15 +27,10 @@ type ranked struct {
 // worstFirst is a heap of the best matches so far, the worst on top.
 type worstFirst []ranked
 
-func (h worstFirst) Len() int { return len(h) }
-func (h worstFirst) Less(i, j int) bool {
-	if h[i].score != h[j].score {
-		return h[i].score < h[j].score
-	}
-	return h[i].num > h[j].num
-}
-func (h worstFirst) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *worstFirst) Push(x any)   { *h = append(*h, x.(ranked)) }
+func (h worstFirst) Len() int           { return len(h) }
+func (h worstFirst) Less(i, j int) bool { return h[j].better(h[i]) }
+func (h worstFirst) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *worstFirst) Push(x any)        { *h = append(*h, x.(ranked)) }
 func (h *worstFirst) Pop() any {
 	old := *h
 	x := old[len(old)-1]

@@ -103,7 +103,11 @@ func (fc *facetColumns) get(seg segment.Segment, field string) (*column, error) 
 		fc.cols[k] = e
 	}
 	fc.mu.Unlock()
-	e.once.Do(func() { e.col, e.err = buildColumn(seg, field, d) })
+	e.once.Do(func() {
+		if e.col, e.err = buildColumn(seg, field, d); e.err != nil {
+			e.err = fmt.Errorf("facet column %s: %w", field, e.err)
+		}
+	})
 	return e.col, e.err
 }
 
@@ -129,7 +133,7 @@ func (fc *facetColumns) retain(epoch uint64, live []segment.Segment) {
 func buildColumn(seg segment.Segment, field string, d *facetDict) (*column, error) {
 	dict, err := seg.Dictionary(field)
 	if err != nil {
-		return nil, fmt.Errorf("facet column %s: %w", field, err)
+		return nil, err
 	}
 	n := seg.Count()
 	type pair struct{ doc, val uint32 }
@@ -141,20 +145,20 @@ func buildColumn(seg segment.Segment, field string, d *facetDict) (*column, erro
 	for {
 		entry, err := it.Next()
 		if err != nil {
-			return nil, fmt.Errorf("facet column %s: %w", field, err)
+			return nil, err
 		}
 		if entry == nil {
 			break
 		}
 		if pl, err = dict.PostingsList([]byte(entry.Term), nil, pl); err != nil {
-			return nil, fmt.Errorf("facet column %s: %w", field, err)
+			return nil, err
 		}
 		val := d.id(entry.Term)
 		pi = pl.Iterator(false, false, false, pi)
 		for {
 			p, err := pi.Next()
 			if err != nil {
-				return nil, fmt.Errorf("facet column %s: %w", field, err)
+				return nil, err
 			}
 			if p == nil {
 				break

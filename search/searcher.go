@@ -210,15 +210,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		out.Total, out.Facets = w.total, copyFacets(w.facets)
 		page = slices.Clip(w.ranked) // appending must not write into the cached window
 		if from+req.Size > len(page) {
-			have := make(map[string]bool, len(page))
-			for _, h := range page {
-				have[h.id] = true
-			}
-			for _, h := range w.more[:min(len(w.more), from+req.Size-w.hits)] {
-				if !have[h.id] {
-					page = append(page, h)
-				}
-			}
+			page, _ = appendNew(page, w.more[:min(len(w.more), from+req.Size-w.hits)])
 		}
 		if from >= len(page) {
 			page = nil
@@ -254,7 +246,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		}
 		out.Total, out.Facets = res.Total, facetValues(res, facets)
 		if c != nil {
-			out.Facets = c.facets
+			out.Facets = c.facets // Bleve was asked for none
 		}
 		for _, h := range res.Hits {
 			page = append(page, scored{id: h.ID, score: h.Score})
@@ -295,6 +287,23 @@ type window struct {
 	more []scored
 }
 
+// appendNew appends to page the hits of more it does not hold yet, and
+// says how many.
+func appendNew(page, more []scored) ([]scored, int) {
+	have := make(map[string]bool, len(page))
+	for _, h := range page {
+		have[h.id] = true
+	}
+	n := 0
+	for _, h := range more {
+		if !have[h.id] {
+			page = append(page, h)
+			n++
+		}
+	}
+	return page, n
+}
+
 // depth is how many of Bleve's best hits the window holds.
 func (w *window) depth() int { return w.hits + len(w.more) }
 
@@ -332,16 +341,7 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 				return nil, err
 			}
 		}
-		have := make(map[string]bool, len(page))
-		for _, h := range page {
-			have[h.id] = true
-		}
-		for _, h := range extra {
-			if !have[h.id] {
-				page = append(page, h)
-				w.extra++
-			}
-		}
+		page, w.extra = appendNew(page, extra)
 	}
 	if err := s.rankFields(ctx, page); err != nil {
 		return nil, err
