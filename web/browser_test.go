@@ -13,6 +13,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -53,6 +54,10 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// The site scrolls smoothly unless motion is reduced; chromedp
+		// clicks where an element was, so a page still scrolling toward
+		// it gets the click somewhere else.
+		chromedp.Flag("force-prefers-reduced-motion", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 	}
@@ -126,9 +131,16 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 }
 
 // clickAndWait clicks sel and waits for the page it loads.
+// A step gets 30 s so that a click that loads nothing fails with its
+// selector rather than at the test's deadline.
 func clickAndWait(ctx context.Context, sel string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
 	_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(sel, chromedp.NodeVisible)))
-	return err
+	if err != nil {
+		return fmt.Errorf("click %s: %w", sel, err)
+	}
+	return nil
 }
 
 func text(t *testing.T, ctx context.Context, sel string) string {
