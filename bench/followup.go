@@ -22,7 +22,7 @@ import (
 	"github.com/hrsearch/hrsearch/search"
 )
 
-// followup runs BulkBuilder settings against Index.Apply on the dump of an
+// followup runs BulkBuilder settings against BatchWriter on the dump of an
 // earlier run, adds them to its results.json as extra ingest rows (marked
 // as a follow-up) and re-renders the report:
 //
@@ -49,7 +49,7 @@ func followup(args []string) error {
 		name string
 		argv []string
 	}{
-		{"follow-up: Index.Apply, batches of 2,000", []string{"apply", dump, dir}},
+		{"follow-up: BatchWriter, batches of 2,000", []string{"apply", dump, dir}},
 		{"follow-up: BulkBuilder batch 1,000, mergeMax 10 (Bleve's defaults)", []string{"bulk", dump, dir, "1000", "10"}},
 		{"follow-up: BulkBuilder batch 5,000, mergeMax 50", []string{"bulk", dump, dir, "5000", "50"}},
 		{"follow-up: BulkBuilder batch 10,000, mergeMax 30", []string{"bulk", dump, dir, "10000", "30"}},

@@ -25,12 +25,10 @@ import (
 	"github.com/hrsearch/hrsearch/web"
 )
 
-// Batch bounds of the ingest path (indexer.batchWriter): a batch is written
-// at 2,000 passages or 16 MiB of text.
-const (
-	applyBatchPassages = 2000
-	applyBatchBytes    = 16 << 20
-)
+// applyBatchPassages is the ingest path's batch bound (indexer's
+// BatchWriter writes a batch at 2,000 passages or 16 MiB of text): the
+// peers commit as often.
+const applyBatchPassages = 2000
 
 // streamDocs calls fn for each record of a dump, in order.
 func streamDocs(path string, fn func(*docRecord) error) error {
@@ -51,37 +49,6 @@ func streamDocs(path string, fn func(*docRecord) error) error {
 		}
 	}
 	return sc.Err()
-}
-
-// applier groups updates into batches like indexer's batchWriter and
-// writes them with Index.Apply.
-type applier struct {
-	ix      *indexer.Index
-	pending []indexer.Update
-	n, size int
-	batches int
-}
-
-func (a *applier) add(u indexer.Update) error {
-	a.pending = append(a.pending, u)
-	a.n += len(u.Doc.Passages)
-	for i := range u.Doc.Passages {
-		a.size += len(u.Doc.Passages[i].Text)
-	}
-	if a.n >= applyBatchPassages || a.size >= applyBatchBytes {
-		return a.flush()
-	}
-	return nil
-}
-
-func (a *applier) flush() error {
-	if len(a.pending) == 0 {
-		return nil
-	}
-	err := a.ix.Apply(a.pending)
-	a.pending, a.n, a.size = nil, 0, 0
-	a.batches++
-	return err
 }
 
 func update(d *docRecord) indexer.Update {
@@ -118,29 +85,29 @@ func childIngestCatalog(ctx context.Context, catalog, data string, limit int) (*
 		Note: fmt.Sprintf("%d failed", rep.Failed)}, nil
 }
 
-// childApply indexes a dump with Index.Apply in the ingest path's batches.
+// childApply indexes a dump with the ingest path's BatchWriter.
 func childApply(dump, dir string) (*ingestResult, error) {
 	start := time.Now()
 	ix, err := indexer.OpenIndex(dir)
 	if err != nil {
 		return nil, err
 	}
-	a := &applier{ix: ix}
+	w := ix.NewBatchWriter()
 	r := &ingestResult{}
 	err = streamDocs(dump, func(d *docRecord) error {
 		r.Docs++
 		r.Passages += len(d.Passages)
-		return a.add(update(d))
+		return w.Add(update(d))
 	})
-	if err == nil {
-		err = a.flush()
+	if ferr := w.Flush(); err == nil {
+		err = ferr
 	}
 	if cerr := ix.Close(); err == nil {
 		err = cerr
 	}
 	r.Seconds = time.Since(start).Seconds()
 	r.IndexBytes = dirSize(dir)
-	r.Note = fmt.Sprintf("%d batches", a.batches)
+	r.Note = fmt.Sprintf("%d batches", w.Batches())
 	return r, err
 }
 
@@ -190,14 +157,14 @@ func childShards(dump, dir string, n int) (*ingestResult, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a := &applier{ix: ix}
+			w := ix.NewBatchWriter()
 			for d := range chans[i] {
 				if errs[i] == nil {
-					errs[i] = a.add(update(d))
+					errs[i] = w.Add(update(d))
 				}
 			}
-			if errs[i] == nil {
-				errs[i] = a.flush()
+			if err := w.Flush(); errs[i] == nil {
+				errs[i] = err
 			}
 			if err := ix.Close(); errs[i] == nil {
 				errs[i] = err

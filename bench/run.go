@@ -27,7 +27,7 @@ const (
 // Ingest runs as the report shows them.
 const (
 	iCatalog = "hrsearch IngestCatalog (read+segment+store+index)"
-	iApply   = "hrsearch Index.Apply (same dump as peers)"
+	iApply   = "hrsearch BatchWriter (same dump as peers)"
 	iBulk    = "hrsearch BulkBuilder (offline builder)"
 )
 

@@ -182,7 +182,7 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 		return rep, err
 	}
 
-	w := &batchWriter{ix: c.Index}
+	w := c.Index.NewBatchWriter()
 	docs := make(map[string]bool)
 	level := seeds
 	budget := cfg.MaxPages
@@ -233,15 +233,17 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 			cr.account(rep, r, docs)
 			if r.update != nil && writeErr == nil {
 				rep.Passages += len(r.update.Doc.Passages)
-				writeErr = w.add(*r.update)
+				writeErr = w.Add(*r.update)
 			}
 			if c.Progress != nil {
 				c.Progress(CrawlProgress{Done: done, Queued: len(level) - levelDone, Depth: depth,
 					Indexed: rep.Indexed, Unchanged: rep.Unchanged, Failed: rep.Failed, URL: r.job.url})
 			}
 		}
-		if writeErr == nil {
-			writeErr = w.flush() // each level is durable before the next starts
+		// Each level is durable before the next starts; after a failure,
+		// Flush waits for the batches in flight.
+		if err := w.Flush(); writeErr == nil {
+			writeErr = err
 		}
 		if writeErr != nil {
 			return c.finish(rep, docs, start), writeErr

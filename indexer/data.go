@@ -95,7 +95,8 @@ func (d *Data) Sync(ctx context.Context, log *slog.Logger) (int, error) {
 		return 0, err
 	}
 	stored := make(map[string]bool, len(ids))
-	w := &batchWriter{ix: d.Index}
+	w := d.Index.NewBatchWriter()
+	defer w.Flush() // after an error: the batches in flight
 	changed := 0
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
@@ -121,7 +122,7 @@ func (d *Data) Sync(ctx context.Context, log *slog.Logger) (int, error) {
 			log.Error("stored document does not read", "id", id, "err", err)
 			continue
 		}
-		if err := w.add(Update{Doc: doc, Key: key, Origin: rec.Origin}); err != nil {
+		if err := w.Add(Update{Doc: doc, Key: key, Origin: rec.Origin}); err != nil {
 			return changed, err
 		}
 		changed++
@@ -129,13 +130,13 @@ func (d *Data) Sync(ctx context.Context, log *slog.Logger) (int, error) {
 	indexed, _ := d.Index.Documents()
 	for _, id := range indexed {
 		if !stored[id] {
-			if err := w.add(Update{ID: id, Remove: true}); err != nil {
+			if err := w.Add(Update{ID: id, Remove: true}); err != nil {
 				return changed, err
 			}
 			changed++
 		}
 	}
-	return changed, w.flush()
+	return changed, w.Flush()
 }
 
 // Rebuild discards dir's index and builds it anew from the store.

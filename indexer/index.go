@@ -28,15 +28,10 @@ const PipelineVersion = "7"
 // lock before failing: without it a second process blocks for ever.
 const boltTimeout = "2s"
 
-// manifestKey is the Bleve internal key holding the manifest. It is written
-// in the same batch as the passages it describes, so it never disagrees with
-// them.
-var manifestKey = []byte("hrsearch/manifest")
-
 // DocState is what the index knows about one indexed document. The
-// manifest is rewritten with every batch, and Bleve keeps a copy in each
-// persisted snapshot: it holds counts, not passage ids, which the index
-// itself answers (PassageIDs).
+// manifest of every document's state is kept in Bleve's internal keys (see
+// write.go): it holds counts, not passage ids, which the index itself
+// answers (PassageIDs).
 type DocState struct {
 	// Key identifies what was indexed: raw bytes, effective entry, pipeline.
 	Key    string `json:"key"`
@@ -45,13 +40,15 @@ type DocState struct {
 	Passages int `json:"n"`
 }
 
-// Index is the Bleve index of passages with its manifest. It has one writer
-// at a time; searches run concurrently.
+// Index is the Bleve index of passages with its manifest. Searches run
+// concurrently with writes; writes take turns as write.go describes.
 type Index struct {
 	idx bleve.Index
 
-	mu       sync.Mutex // serialises writes and guards manifest
+	mu       sync.Mutex // guards the fields below
+	changed  *sync.Cond // a write finished
 	manifest map[string]DocState
+	w        writeState
 }
 
 // ErrIndexLocked is returned when another process holds the index.
@@ -79,17 +76,10 @@ func OpenIndex(dir string) (*Index, error) {
 			return nil, fmt.Errorf("creating index %s: %w", dir, err)
 		}
 	}
-	ix := &Index{idx: idx, manifest: make(map[string]DocState)}
-	b, err := idx.GetInternal(manifestKey)
-	if err != nil {
+	ix := newIndex(idx)
+	if err := ix.loadManifest(); err != nil {
 		idx.Close()
-		return nil, fmt.Errorf("reading manifest: %w", err)
-	}
-	if len(b) > 0 {
-		if err := json.Unmarshal(b, &ix.manifest); err != nil {
-			idx.Close()
-			return nil, fmt.Errorf("reading manifest: %w", err)
-		}
+		return nil, err
 	}
 	return ix, nil
 }
@@ -104,7 +94,7 @@ func NewMemIndex() (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Index{idx: idx, manifest: make(map[string]DocState)}, nil
+	return newIndex(idx), nil
 }
 
 // mappingCurrent reports whether the index was built with this version's
@@ -219,84 +209,6 @@ func (ix *Index) Documents() (ids []string, passages int) {
 		passages += s.Passages
 	}
 	return ids, passages
-}
-
-// Update is one document's change: its new passages (Remove false), or its
-// removal.
-type Update struct {
-	Doc    *corpus.Document
-	Key    string
-	Origin string
-	Remove bool
-	ID     string // for removals
-}
-
-// Apply writes updates in one batch: a document's old passages that are not
-// among its new ones are deleted, the new ones indexed, and the manifest
-// updated, atomically. Apply returns after the batch is durable.
-func (ix *Index) Apply(updates []Update) error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	b := ix.idx.NewBatch()
-	next := make(map[string]DocState, len(updates))
-	pending := make(map[string][]string, len(updates))
-	for _, u := range updates {
-		id := u.ID
-		if u.Doc != nil {
-			id = u.Doc.ID
-		}
-		// The passages indexed now: by earlier updates of this batch, or in
-		// the index. Those not kept are deleted.
-		old, inBatch := pending[id]
-		if _, indexed := ix.manifest[id]; indexed && !inBatch {
-			var err error
-			if old, err = ix.passageIDs(id); err != nil {
-				return err
-			}
-		}
-		keep := make(map[string]bool)
-		var ids []string
-		if !u.Remove {
-			for i := range u.Doc.Passages {
-				p := &u.Doc.Passages[i]
-				if err := b.Index(p.ID, newPassageDoc(&u.Doc.Entry, p)); err != nil {
-					return fmt.Errorf("indexing %s: %w", p.ID, err)
-				}
-				keep[p.ID] = true
-				ids = append(ids, p.ID)
-			}
-			next[id] = DocState{Key: u.Key, Origin: u.Origin, Passages: len(ids)}
-		} else {
-			next[id] = DocState{Key: "-"}
-		}
-		pending[id] = ids
-		for _, pid := range old {
-			if !keep[pid] {
-				b.Delete(pid)
-			}
-		}
-	}
-	manifest := make(map[string]DocState, len(ix.manifest)+len(next))
-	for id, s := range ix.manifest {
-		manifest[id] = s
-	}
-	for id, s := range next {
-		if s.Key == "-" {
-			delete(manifest, id)
-		} else {
-			manifest[id] = s
-		}
-	}
-	mb, err := json.Marshal(manifest)
-	if err != nil {
-		return err
-	}
-	b.SetInternal(manifestKey, mb)
-	if err := ix.idx.Batch(b); err != nil {
-		return fmt.Errorf("writing batch: %w", err)
-	}
-	ix.manifest = manifest
-	return nil
 }
 
 // typeField names the document mapping (and so the analyzers) of a
