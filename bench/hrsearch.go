@@ -71,7 +71,11 @@ func childIngestCatalog(ctx context.Context, catalog, data string, limit int) (*
 	if err != nil {
 		return nil, err
 	}
+	// As `hrsearch index` runs it: with the bulk GC target (unless GOGC is set).
 	ing := &indexer.Ingester{Store: d.Store, Index: d.Index, Log: log}
+	if os.Getenv("GOGC") == "" {
+		ing.GCPercent = indexer.BulkGCPercent
+	}
 	rep, err := ing.IngestCatalog(ctx, cat)
 	if err != nil {
 		d.Close()

@@ -96,7 +96,9 @@ func (d *Data) Sync(ctx context.Context, log *slog.Logger) (int, error) {
 	}
 	stored := make(map[string]bool, len(ids))
 	w := d.Index.NewBatchWriter()
-	defer w.Flush() // after an error: the batches in flight
+	// On an early return: wait for the batches in flight, and write what
+	// was queued.
+	defer w.Flush()
 	changed := 0
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {

@@ -2,7 +2,9 @@ package indexer
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -37,8 +39,9 @@ func deltaKey(n uint64) []byte { return fmt.Appendf(nil, "hrsearch/manifest/%016
 const maxInFlight = 2
 
 // deltaProbe is how many missing deltas in a row end the manifest's
-// reading. A missing delta is a batch that was in flight at a crash, so a
-// gap is shorter than maxInFlight; the margin costs a map lookup each.
+// reading. A missing delta is a batch that was in flight at a crash or
+// failed (after which the index takes no writes until it is reopened), so
+// a gap is at most maxInFlight long; the margin costs a map lookup each.
 const deltaProbe = 8
 
 // writeState is what Index.mu guards for writers.
@@ -49,6 +52,7 @@ type writeState struct {
 	writing   map[string]bool // documents of the batches being written
 	seq       uint64          // the next delta's sequence number
 	deltas    []uint64        // deltas written since the manifest was
+	failed    error           // the first write that failed: no more writes
 }
 
 func newIndex(idx bleve.Index) *Index {
@@ -73,7 +77,7 @@ func (ix *Index) loadManifest() error {
 		return fmt.Errorf("reading manifest: %w", err)
 	}
 	if len(b) > 0 {
-		if err := json.Unmarshal(b, &ix.w.seq); err != nil {
+		if ix.w.seq, err = strconv.ParseUint(string(b), 10, 64); err != nil {
 			return fmt.Errorf("reading manifest: %w", err)
 		}
 	}
@@ -156,23 +160,60 @@ func (ix *Index) applyAsync(updates []Update) <-chan error {
 
 func (ix *Index) write(updates []Update, rewrite bool) <-chan error {
 	done := make(chan error, 1)
-	ix.mu.Lock()
-	if rewrite {
-		ix.w.waiting++
-	}
-	for !ix.mayWrite(updates, rewrite) {
-		ix.changed.Wait()
-	}
-	if rewrite {
-		ix.w.waiting--
-	}
-	b, delta, err := ix.batch(updates)
+	w, err := ix.start(updates, rewrite)
 	if err != nil {
-		ix.mu.Unlock()
 		done <- err
 		return done
 	}
-	var seq uint64
+	if rewrite {
+		done <- ix.finish(w)
+	} else {
+		go func() { done <- ix.finish(w) }()
+	}
+	return done
+}
+
+// pendingWrite is a batch handed to Bleve, with what it changes.
+type pendingWrite struct {
+	b       *bleve.Batch
+	updates []Update
+	delta   map[string]DocState
+	rewrite bool
+	seq     uint64 // of its delta, when it is not a rewrite
+}
+
+// ErrWriteFailed is returned by every write after one failed: Bleve may
+// still persist the failed batch, so the manifest is known again only when
+// the index is reopened.
+var ErrWriteFailed = errors.New("an earlier write to the index failed; reopen it")
+
+// start waits for the batch's turn, builds it and counts it in flight.
+func (ix *Index) start(updates []Update, rewrite bool) (*pendingWrite, error) {
+	for _, u := range updates {
+		if u.Doc == nil && !u.Remove {
+			return nil, fmt.Errorf("%w: an update of %q with neither a document nor a removal", corpus.ErrInvalid, u.ID)
+		}
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if rewrite {
+		ix.w.waiting++
+		defer func() {
+			ix.w.waiting--
+			ix.changed.Broadcast() // delta writers may wait for no rewrite to be waiting
+		}()
+	}
+	for ix.w.failed == nil && !ix.mayWrite(updates, rewrite) {
+		ix.changed.Wait()
+	}
+	if ix.w.failed != nil {
+		return nil, fmt.Errorf("%w: %w", ErrWriteFailed, ix.w.failed)
+	}
+	b, delta, err := ix.batch(updates)
+	if err != nil {
+		return nil, err
+	}
+	w := &pendingWrite{b: b, updates: updates, delta: delta, rewrite: rewrite}
 	if rewrite {
 		manifest := make(map[string]DocState, len(ix.manifest)+len(delta))
 		for id, s := range ix.manifest {
@@ -180,17 +221,11 @@ func (ix *Index) write(updates []Update, rewrite bool) <-chan error {
 		}
 		applyDelta(manifest, delta)
 		mb, err := json.Marshal(manifest)
-		if err == nil {
-			var sb []byte
-			sb, err = json.Marshal(ix.w.seq)
-			b.SetInternal(manifestSeqKey, sb)
-		}
 		if err != nil {
-			ix.mu.Unlock()
-			done <- err
-			return done
+			return nil, err
 		}
 		b.SetInternal(manifestKey, mb)
+		b.SetInternal(manifestSeqKey, []byte(strconv.FormatUint(ix.w.seq, 10)))
 		for _, n := range ix.w.deltas {
 			b.DeleteInternal(deltaKey(n))
 		}
@@ -198,50 +233,45 @@ func (ix *Index) write(updates []Update, rewrite bool) <-chan error {
 	} else {
 		db, err := json.Marshal(delta)
 		if err != nil {
-			ix.mu.Unlock()
-			done <- err
-			return done
+			return nil, err
 		}
-		seq = ix.w.seq
+		w.seq = ix.w.seq
 		ix.w.seq++
-		b.SetInternal(deltaKey(seq), db)
+		b.SetInternal(deltaKey(w.seq), db)
 	}
 	ix.w.inflight++
 	for _, u := range updates {
 		ix.w.writing[u.id()] = true
 	}
-	ix.mu.Unlock()
+	return w, nil
+}
 
-	finish := func() {
-		err := ix.idx.Batch(b)
-		ix.mu.Lock()
-		defer ix.mu.Unlock()
-		defer ix.changed.Broadcast()
-		ix.w.inflight--
-		for _, u := range updates {
-			delete(ix.w.writing, u.id())
-		}
-		if rewrite {
-			ix.w.exclusive = false
-		}
-		if err != nil {
-			done <- fmt.Errorf("writing batch: %w", err)
-			return
-		}
-		applyDelta(ix.manifest, delta)
-		if rewrite {
-			ix.w.deltas = nil
-		} else {
-			ix.w.deltas = append(ix.w.deltas, seq)
-		}
-		done <- nil
+// finish writes a started batch and records what it changed.
+func (ix *Index) finish(w *pendingWrite) error {
+	err := ix.idx.Batch(w.b)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	defer ix.changed.Broadcast()
+	ix.w.inflight--
+	for _, u := range w.updates {
+		delete(ix.w.writing, u.id())
 	}
-	if rewrite {
-		finish()
+	if w.rewrite {
+		ix.w.exclusive = false
+	}
+	if err != nil {
+		if ix.w.failed == nil {
+			ix.w.failed = err
+		}
+		return fmt.Errorf("writing batch: %w", err)
+	}
+	applyDelta(ix.manifest, w.delta)
+	if w.rewrite {
+		ix.w.deltas = nil
 	} else {
-		go finish()
+		ix.w.deltas = append(ix.w.deltas, w.seq)
 	}
-	return done
+	return nil
 }
 
 // mayWrite reports whether a batch of updates may start now: a rewrite of

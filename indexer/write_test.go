@@ -2,9 +2,13 @@ package indexer
 
 import (
 	"encoding/json"
+	"errors"
 	"maps"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/hrsearch/hrsearch/corpus"
 )
 
 // manifestOf reopens nothing: it reads what ix's manifest says now.
@@ -140,5 +144,79 @@ func TestDeltaAfterAGap(t *testing.T) {
 	ix.mu.Unlock()
 	if seq != 3 {
 		t.Fatalf("next delta %d, want 3", seq)
+	}
+}
+
+// TestWriteRefusals: an update with neither a document nor a removal is
+// refused and leaves the index usable; after a batch fails, every write is
+// refused until the index is reopened.
+func TestWriteRefusals(t *testing.T) {
+	ix, err := NewMemIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply([]Update{{ID: "x"}}); !errors.Is(err, corpus.ErrInvalid) {
+		t.Fatalf("an empty update: %v, want ErrInvalid", err)
+	}
+	if err := ix.Apply([]Update{{Doc: docWith("a", "p-1"), Key: "a1"}}); err != nil {
+		t.Fatalf("a write after a refused one: %v", err)
+	}
+	ix.Bleve().Close() // Bleve's next batch fails
+	if err := ix.Apply([]Update{{Doc: docWith("b", "p-1"), Key: "b1"}}); err == nil {
+		t.Fatal("a write to a closed index succeeded")
+	}
+	if err := <-ix.applyAsync([]Update{{Doc: docWith("c", "p-1"), Key: "c1"}}); !errors.Is(err, ErrWriteFailed) {
+		t.Fatalf("a write after a failed one: %v, want ErrWriteFailed", err)
+	}
+	if _, ok := ix.State("a"); !ok {
+		t.Fatal("the manifest lost a")
+	}
+}
+
+// TestFailedRewriteWakesDeltas: a rewrite that cannot be built stops
+// waiting, and the delta writers it held back go on.
+func TestFailedRewriteWakesDeltas(t *testing.T) {
+	ix, err := NewMemIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.mu.Lock()
+	ix.w.inflight = 1 // a batch in flight: the rewrite must wait
+	ix.mu.Unlock()
+	noID := &corpus.Document{Entry: corpus.Entry{ID: "bad"}, Passages: []corpus.Passage{{ID: ""}}}
+	rewrite := make(chan error, 1)
+	go func() { rewrite <- ix.Apply([]Update{{Doc: noID, Key: "k"}}) }()
+	waitFor := func(cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+			ix.mu.Lock()
+			ok := cond()
+			ix.mu.Unlock()
+			if ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("timed out")
+			}
+		}
+	}
+	waitFor(func() bool { return ix.w.waiting == 1 })
+	delta := make(chan (<-chan error), 1)
+	go func() { delta <- ix.applyAsync([]Update{{Doc: docWith("d", "p-1"), Key: "d1"}}) }()
+	time.Sleep(20 * time.Millisecond) // most often, the delta writer is waiting by now
+	ix.mu.Lock()
+	ix.w.inflight = 0 // the batch in flight ends
+	ix.changed.Broadcast()
+	ix.mu.Unlock()
+	if err := <-rewrite; err == nil {
+		t.Fatal("a passage without an id was indexed")
+	}
+	select {
+	case done := <-delta:
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the delta writer was never woken")
 	}
 }

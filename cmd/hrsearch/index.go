@@ -58,6 +58,9 @@ func indexCatalogWith(ctx context.Context, catalog, data string, stderr io.Write
 	fetcher := indexer.NewFetcher(ff.config(log))
 	defer fetcher.Close()
 	ing := &indexer.Ingester{Store: lib.store, Index: lib.index, Log: log, Fetcher: fetcher}
+	if os.Getenv("GOGC") == "" { // a user's GOGC wins
+		ing.GCPercent = indexer.BulkGCPercent
+	}
 	if isTerminal(stderr) {
 		start := time.Now()
 		last := time.Time{}
