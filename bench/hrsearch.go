@@ -89,6 +89,29 @@ func childIngestCatalog(ctx context.Context, catalog, data string, limit int) (*
 		Note: fmt.Sprintf("%d failed", rep.Failed)}, nil
 }
 
+// childCompact merges an index's segments into one, as `hrsearch index`
+// does after an import that changed the index.
+func childCompact(dir string) (*ingestResult, error) {
+	start := time.Now()
+	ix, err := indexer.OpenIndex(dir)
+	if err != nil {
+		return nil, err
+	}
+	before := segmentFiles(dir)
+	err = ix.Compact(context.Background())
+	if cerr := ix.Close(); err == nil {
+		err = cerr
+	}
+	return &ingestResult{Seconds: time.Since(start).Seconds(), IndexBytes: dirSize(dir),
+		Note: fmt.Sprintf("%d segments before, %d after", before, segmentFiles(dir))}, err
+}
+
+// segmentFiles counts the scorch segment files under an index directory.
+func segmentFiles(dir string) int {
+	m, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	return len(m)
+}
+
 // childApply indexes a dump with the ingest path's BatchWriter.
 func childApply(dump, dir string) (*ingestResult, error) {
 	start := time.Now()

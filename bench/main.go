@@ -177,6 +177,8 @@ func child(args []string) {
 		r, err = childIngestCatalog(ctx, args[1], args[2], atoi(args[3]))
 	case "apply":
 		r, err = childApply(args[1], args[2])
+	case "compact":
+		r, err = childCompact(args[1])
 	case "bulk":
 		mergeMax := 0
 		if len(args) > 4 {

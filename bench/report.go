@@ -690,7 +690,7 @@ func (r *results) methodSection(m *md) {
 	m.p("- **hrsearch** ingest, three ways: `Ingester.IngestCatalog` on the catalog into a fresh data directory (read files, segment, enrich, " +
 		"store raw bytes (committed a batch at a time with syncfs), `indexer.BatchWriter` in batches of 2,000 passages or 16 MiB, two batches in flight: the product's path); `BatchWriter` in the same batches " +
 		"from the dump (the input the peers get); `indexer.BulkBuilder` (Bleve's offline `bleve.NewBuilder`, same mapping; one merged segment). " +
-		"Queries: `search.Searcher.Search` on the IngestCatalog index (one walk over the matches by hrsearch's collector: the 300-hit rescoring window, " +
+		"Queries: `search.Searcher.Search` on the IngestCatalog index, compacted into one segment as `hrsearch index` leaves it (one walk over the matches by hrsearch's collector: the 300-hit rescoring window, " +
 		"the facets counted from per-segment columns, the best provisions and general comments, each kept hit's coverage of the query's units; then " +
 		"reranking, and snippets by Bleve's highlighter), and the same through the JSON API.")
 	m.p("- **SQLite FTS5** (modernc.org/sqlite, pure Go): `fts5(text, heading, title, tokenize='porter unicode61 remove_diacritics 2')`, " +
