@@ -305,6 +305,25 @@ func admission(args []string) error {
 	return writeReport(out, res)
 }
 
+// render writes the report again from a run's results.json, as the
+// report's code renders it now:
+//
+//	bench render WORKDIR REPORT
+func render(args []string) error {
+	if len(args) != 2 {
+		return fmt.Errorf("usage: bench render WORKDIR REPORT")
+	}
+	b, err := os.ReadFile(filepath.Join(args[0], "results.json"))
+	if err != nil {
+		return err
+	}
+	res := &results{}
+	if err := json.Unmarshal(b, res); err != nil {
+		return err
+	}
+	return writeReport(args[1], res)
+}
+
 // headCommit names the repository's checked-out commit (with "+changes"
 // when the tree differs from it), or "unknown".
 func headCommit() string {

@@ -94,6 +94,13 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) > 1 && os.Args[1] == "render" {
+		if err := render(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "profile" {
 		if err := profileQueries(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)

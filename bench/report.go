@@ -140,9 +140,13 @@ func writeReport(path string, r *results) error {
 	m.p("make bench-report      # = %s", r.Command)
 	m.p("```")
 	m.p("")
-	m.p("Started %s, finished %s. Every engine ran one after another on the same machine, the same passages and the same queries; "+
+	commit := ""
+	if r.Commit != "" {
+		commit = fmt.Sprintf(" at commit %s", r.Commit)
+	}
+	m.p("Started %s%s, finished %s. Every engine ran one after another on the same machine, the same passages and the same queries; "+
 		"figures are medians of %d repetitions. Raw results: `.cache/bench/results.json` (not committed; nor are the passages, "+
-		"which derive from the corpus). The machine is shared and noisy: compare ratios within this run, not with other runs.", r.Started, r.Finished, r.Reps)
+		"which derive from the corpus). The machine is shared and noisy: compare ratios within this run, not with other runs.", r.Started, commit, r.Finished, r.Reps)
 	m.p("")
 	m.p("## Machine")
 	m.p("")

@@ -54,6 +54,7 @@ type tierResult struct {
 type results struct {
 	Command   string                  `json:"command"`
 	Started   string                  `json:"started"`
+	Commit    string                  `json:"commit,omitempty"` // the repository's, when the run started
 	Finished  string                  `json:"finished"`
 	Machine   [][2]string             `json:"machine"`
 	LoadNote  string                  `json:"load_note"`
@@ -93,7 +94,7 @@ func (r *results) note(format string, args ...any) {
 }
 
 func run(ctx context.Context, c *config, args []string) error {
-	res := &results{Started: time.Now().UTC().Format(time.RFC3339), Smoke: c.smoke, Reps: c.reps, Samples: c.samples,
+	res := &results{Started: time.Now().UTC().Format(time.RFC3339), Commit: headCommit(), Smoke: c.smoke, Reps: c.reps, Samples: c.samples,
 		Ingest: map[string][]ingestResult{}, Classes: map[string]map[string][]lat{}, Hits: map[string]map[string][]int{},
 		Mixed: map[string]map[int][]lat{}, Writer: map[string]*writerResult{}, Shards: map[int]*shardResult{}}
 	res.Command = "cd bench && go run . " + strings.Join(args, " ")
