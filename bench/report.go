@@ -234,6 +234,15 @@ func (r *results) acceptance(m *md) {
 				passFail(rate(h) >= 0.5*rate(fts)))
 		}
 	}
+	if c, h := r.Compact, medIngest(r.Ingest[iCatalog]); c != nil && h.Seconds > 0 && rate(fts) > 0 {
+		// Like for like: FTS5's load ends with 'optimize' (PostgreSQL's with
+		// its index build and VACUUM ANALYZE), and `hrsearch index` ends
+		// with a compaction.
+		h.Seconds += c.Seconds
+		m.row("bulk ingest ≥ 50% of FTS5's docs/s: hrsearch IngestCatalog + compaction, as `hrsearch index` runs (FTS5's figure includes its optimize)",
+			fmt.Sprintf("%.0f vs %.0f passages/s = %.0f%% (%.1f s + %.1f s compaction)", rate(h), rate(fts), 100*rate(h)/rate(fts), h.Seconds-c.Seconds, c.Seconds),
+			passFail(rate(h) >= 0.5*rate(fts)))
+	}
 	if s, ok := r.Shards[2]; ok && len(s.Ingest) > 0 && rate(fts) > 0 {
 		h := medIngest(s.Ingest)
 		m.row("bulk ingest ≥ 50% of FTS5's docs/s: BatchWriter into 2 shards (two writers; one run)", fmt.Sprintf("%.0f vs %.0f passages/s = %.0f%%", rate(h), rate(fts), 100*rate(h)/rate(fts)),
@@ -363,7 +372,7 @@ func (r *results) ingestSection(m *md) {
 		m.p("What ingest cannot beat, over the same passages (one run). The last column is hrsearch's BatchWriter wall time ÷ the floor's.")
 		m.p("")
 		apply := medIngest(r.Ingest[iApply])
-		m.head("step", "s", "text MB/s", "passages/s", "Apply ÷ floor", "how")
+		m.head("step", "s", "text MB/s", "passages/s", "BatchWriter ÷ floor", "how")
 		for _, f := range r.Floors {
 			m.row(f.Name, fmt.Sprintf("%.2f", f.Seconds), fmt.Sprintf("%.0f", float64(f.Bytes)/1e6/f.Seconds),
 				fmt.Sprintf("%.0f", float64(f.Passages)/f.Seconds), ratio(apply.Seconds, f.Seconds), f.Note)
