@@ -14,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -147,6 +148,15 @@ func (ix *Index) Bleve() bleve.Index { return ix.idx }
 // Close closes the index.
 func (ix *Index) Close() error { return ix.idx.Close() }
 
+// oneMerge is Bleve's single-segment merge plan with every segment in one
+// merge task: with its default of 10 a task, 24 segments are merged in
+// three rounds, copying the first rounds' output again.
+var oneMerge = func() mergeplan.MergePlanOptions {
+	o := mergeplan.SingleSegmentMergePlanOptions
+	o.SegmentsPerMergeTask = 1 << 16
+	return o
+}()
+
 // Compact merges the index's segments into one, as after a bulk import:
 // each segment costs every query term a lookup and a postings iterator,
 // so a search of one segment does less (the demo's topics over the API:
@@ -177,7 +187,7 @@ func (ix *Index) Compact(ctx context.Context) error {
 	}
 	n, err := segments()
 	for err == nil && n > 1 {
-		if err = sc.ForceMerge(ctx, nil); err != nil {
+		if err = sc.ForceMerge(ctx, &oneMerge); err != nil {
 			break
 		}
 		var m int
