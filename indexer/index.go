@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -45,6 +46,7 @@ type DocState struct {
 // concurrently with writes; writes take turns as write.go describes.
 type Index struct {
 	idx bleve.Index
+	dir string // on disk; "" in memory
 
 	mu       sync.Mutex // guards the fields below
 	changed  *sync.Cond // a write finished
@@ -78,6 +80,7 @@ func OpenIndex(dir string) (*Index, error) {
 		}
 	}
 	ix := newIndex(idx)
+	ix.dir = dir
 	if err := ix.loadManifest(); err != nil {
 		idx.Close()
 		return nil, err
@@ -199,7 +202,26 @@ func (ix *Index) Compact(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("compacting the index: %w", err)
 	}
+	ix.awaitRemoval(ctx, n)
 	return nil
+}
+
+// awaitRemoval waits, briefly, until Bleve has removed the files of the
+// segments a compaction merged away (it does so after persisting the
+// merged one, within about 100 ms): a process that closes the index at
+// once would otherwise leave them on disk, twice the index's size, until
+// the index is next opened.
+func (ix *Index) awaitRemoval(ctx context.Context, segments int) {
+	if ix.dir == "" {
+		return
+	}
+	pattern := filepath.Join(ix.dir, "store", "*.zap")
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline) && ctx.Err() == nil; {
+		if files, _ := filepath.Glob(pattern); len(files) <= segments {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // State returns what the index knows of document id.

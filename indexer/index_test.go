@@ -3,6 +3,7 @@ package indexer
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -103,7 +104,8 @@ func segments(t *testing.T, ix *Index) int {
 // TestCompact: after a compaction the index is one segment holding the
 // same passages, and it takes writes as before.
 func TestCompact(t *testing.T) {
-	ix, err := OpenIndex(t.TempDir())
+	dir := t.TempDir()
+	ix, err := OpenIndex(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,6 +132,10 @@ func TestCompact(t *testing.T) {
 	}
 	if n := segments(t, ix); n != 1 {
 		t.Errorf("%d segments after compacting, want 1", n)
+	}
+	// The merged-away segments' files are gone when Compact returns.
+	if files, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap")); len(files) != 1 {
+		t.Errorf("%d segment files after compacting, want 1", len(files))
 	}
 	if after := count(); after != before {
 		t.Errorf("%d passages after compacting, %d before", after, before)

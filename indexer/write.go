@@ -51,7 +51,7 @@ type writeState struct {
 	waiting   int             // writers waiting to rewrite the manifest
 	writing   map[string]bool // documents of the batches being written
 	seq       uint64          // the next delta's sequence number
-	deltas    []uint64        // deltas written since the manifest was
+	deltas    []uint64        // deltas written since the manifest was rewritten
 	failed    error           // the first write that failed: no more writes
 }
 
