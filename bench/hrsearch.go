@@ -25,11 +25,6 @@ import (
 	"github.com/hrsearch/hrsearch/web"
 )
 
-// applyBatchPassages is the ingest path's batch bound (indexer's
-// BatchWriter writes a batch at 2,000 passages or 16 MiB of text): the
-// peers commit as often.
-const applyBatchPassages = 2000
-
 // streamDocs calls fn for each record of a dump, in order.
 func streamDocs(path string, fn func(*docRecord) error) error {
 	f, err := os.Open(path)

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/hrsearch/hrsearch/indexer"
 )
 
 // PostgreSQL full-text search: a throw-away cluster (initdb in the work
@@ -184,7 +186,7 @@ func childPostgres(dump, dsn, dataDir string) (*ingestResult, error) {
 	err = streamDocs(dump, func(d *docRecord) error {
 		r.Docs++
 		batch = append(batch, rowsOf(d)...)
-		if len(batch) >= applyBatchPassages {
+		if len(batch) >= indexer.BatchPassages {
 			r.Passages += len(batch)
 			err := pgCopy(ctx, db, batch)
 			batch = batch[:0]

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite"
+
+	"github.com/hrsearch/hrsearch/indexer"
 )
 
 // SQLite FTS5 (pure Go, modernc.org/sqlite). Passages in a plain table,
@@ -112,7 +114,7 @@ func childSQLite(dump, path string) (*ingestResult, error) {
 			r.Passages++
 			n++
 		}
-		if n >= applyBatchPassages {
+		if n >= indexer.BatchPassages {
 			n = 0
 			if err := w.commit(); err != nil {
 				return err

@@ -27,8 +27,8 @@ const MaxDocumentBytes = 200 << 20
 // Batch bounds: a batch is written when either is reached. Small batches
 // make many segments (and "too many open files"); big ones cost memory.
 const (
-	batchPassages = 2000
-	batchBytes    = 16 << 20
+	BatchPassages = 2000
+	BatchBytes    = 16 << 20
 )
 
 // Passages turns a document's raw bytes into enriched passages: read by

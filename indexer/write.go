@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"sync"
 
@@ -215,10 +216,7 @@ func (ix *Index) start(updates []Update, rewrite bool) (*pendingWrite, error) {
 	}
 	w := &pendingWrite{b: b, updates: updates, delta: delta, rewrite: rewrite}
 	if rewrite {
-		manifest := make(map[string]DocState, len(ix.manifest)+len(delta))
-		for id, s := range ix.manifest {
-			manifest[id] = s
-		}
+		manifest := maps.Clone(ix.manifest)
 		applyDelta(manifest, delta)
 		mb, err := json.Marshal(manifest)
 		if err != nil {
@@ -368,7 +366,7 @@ func (w *BatchWriter) Add(u Update) error {
 			w.size += len(u.Doc.Passages[i].Text)
 		}
 	}
-	if w.n >= batchPassages || w.size >= batchBytes {
+	if w.n >= BatchPassages || w.size >= BatchBytes {
 		return w.send()
 	}
 	return w.err
