@@ -161,8 +161,8 @@ func (s *Searcher) plan(req Request) *plan {
 
 	// Required units must all match; the others add to the score, and
 	// coverage ranks the passages holding more of them first.
-	mustUnits, highlights := s.units(required, p)
-	units, hl := s.units(textNodes, p)
+	mustUnits, highlights, searchable := s.units(required, p)
+	units, hl, _ := s.units(textNodes, p)
 	highlights = append(highlights, hl...)
 	p.units = append(slices.Clone(mustUnits), units...)
 	p.required = len(mustUnits)
@@ -171,7 +171,7 @@ func (s *Searcher) plan(req Request) *plan {
 		units = append(units, query.NewDisjunctionQuery(articleClauses))
 	}
 	p.text = combine(mustUnits, units)
-	if len(required) > 0 && len(mustUnits) < len(required) {
+	if !searchable {
 		// A required word that cannot be searched (a stop word alone)
 		// cannot be met.
 		p.text = nil
@@ -385,11 +385,11 @@ func (s *Searcher) textQuery(n Node, p *plan) (query.Query, []query.Query) {
 				opt = append(opt, c)
 			}
 		}
-		mq, hl := s.units(req, p)
-		if len(mq) < len(req) {
+		mq, hl, searchable := s.units(req, p)
+		if !searchable {
 			return nil, nil // a required word that cannot be searched
 		}
-		oq, ohl := s.units(opt, p)
+		oq, ohl, _ := s.units(opt, p)
 		q := combine(mq, oq)
 		if q == nil {
 			return nil, nil
@@ -425,10 +425,14 @@ func (s *Searcher) textQuery(n Node, p *plan) (query.Query, []query.Query) {
 
 // units turns a sequence of nodes into scored units: a word, a phrase, a
 // group, or consecutive plain words that form a lexicon entry ("fair
-// trial"), which are one unit expanded together.
-func (s *Searcher) units(nodes []Node, p *plan) (qs, hl []query.Query) {
+// trial"), which are one unit expanded together; a repeated word is one
+// unit. complete is false when a node gives no query (a stop word alone):
+// a required one cannot be met. The units may be fewer than the nodes
+// without that.
+func (s *Searcher) units(nodes []Node, p *plan) (qs, hl []query.Query, complete bool) {
+	complete = true
 	i := 0
-	seen := map[string]bool{} // a repeated word is one unit: "torture torture" costs one
+	seen := map[string]bool{} // "torture torture" costs one unit
 	for i < len(nodes) {
 		if t, ok := nodes[i].(Term); ok {
 			key := strings.ToLower(String(t))
@@ -447,10 +451,12 @@ func (s *Searcher) units(nodes []Node, p *plan) (qs, hl []query.Query) {
 		if q, h := s.textQuery(nodes[i], p); q != nil {
 			qs = append(qs, q)
 			hl = append(hl, h...)
+		} else {
+			complete = false
 		}
 		i++
 	}
-	return qs, hl
+	return qs, hl, complete
 }
 
 // Function words that tell a query's language when the lexicon does not.

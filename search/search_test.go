@@ -922,4 +922,27 @@ func TestRequiredTerms(t *testing.T) {
 	if got := total(t, s, search.Request{Query: "+the lawyer"}); got != 0 {
 		t.Fatalf("+the lawyer: %d hits, want none", got)
 	}
+	// Required words that form one lexicon entry are one required unit,
+	// and a repeated required word is one: neither is a word that cannot
+	// be met (both once matched nothing).
+	if got := all("custody AND custody"); len(got) != len(custody) {
+		t.Fatalf("custody AND custody: %d hits, custody alone %d", len(got), len(custody))
+	}
+	family, visits := all("family"), all("visits")
+	n = 0
+	for id := range family {
+		if visits[id] {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no demo passage holds both family and visits: the test needs one")
+	}
+	entry := all("family AND visits")
+	if len(entry) < n {
+		t.Fatalf("family AND visits: %d hits; %d passages hold both words", len(entry), n)
+	}
+	if nested := total(t, s, search.Request{Query: "(family AND visits) OR torture"}); nested < len(entry) {
+		t.Fatalf("(family AND visits) OR torture: %d hits, family AND visits alone %d", nested, len(entry))
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,5 +115,25 @@ func TestExtractUsesDocumentContext(t *testing.T) {
 	}
 	if !strings.Contains(out, `"articles":["CAT 3"]`) || !strings.Contains(out, `"states":["SV"]`) {
 		t.Errorf("extract = %s", out)
+	}
+}
+
+// TestReadCommandsNeedData: search and eval on a data directory that does
+// not exist say so, and create nothing there (an empty index would answer
+// every query with nothing, and eval would score that).
+func TestReadCommandsNeedData(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	f := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(f, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"search", "--data", dir, "torture"}, {"eval", "--data", dir, "--topics", f, "--qrels", f}} {
+		_, _, err := runCLI(t, args...)
+		if err == nil || !strings.Contains(err.Error(), "run hrsearch index first") {
+			t.Errorf("hrsearch %v: err = %v, want one naming hrsearch index", args, err)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("hrsearch %v left %s behind (%v)", args, dir, err)
+		}
 	}
 }

@@ -107,6 +107,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if _, err := os.Stat(*data); err != nil {
+		// Scores of an empty index would read as a ranking that finds nothing.
+		return fmt.Errorf("no data directory at %s: run hrsearch index first", *data)
+	}
 	lib, err := openLibrary(*data, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
