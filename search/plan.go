@@ -554,11 +554,14 @@ func (s *Searcher) lexiconSpan(nodes []Node, p *plan) (int, query.Query, []query
 	return span, query.NewDisjunctionQuery(alts), hl
 }
 
-// unit is one typed word or phrase with its lexicon equivalents.
+// unit is one typed word or phrase with its lexicon equivalents. A quoted
+// phrase asks for those words in that order, as the query syntax page
+// says: it gets no equivalents ("deprivation of liberty" in quotes is not
+// "detention").
 func (s *Searcher) unit(t Term, p *plan) (query.Query, []query.Query) {
 	q, hl := s.unitNoExpand(t)
-	if q == nil {
-		return nil, nil
+	if q == nil || t.Phrase {
+		return q, hl
 	}
 	words := normWords(t.Text)
 	exps := s.lex.Expand(words)

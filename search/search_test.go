@@ -946,3 +946,29 @@ func TestRequiredTerms(t *testing.T) {
 		t.Fatalf("(family AND visits) OR torture: %d hits, family AND visits alone %d", nested, len(entry))
 	}
 }
+
+// TestQuotedPhraseIsExact: quotes ask for the words in that order, as the
+// query syntax page says; the lexicon's equivalents widen only unquoted
+// words ("detention" for deprivation of liberty).
+func TestQuotedPhraseIsExact(t *testing.T) {
+	s := demo(t)
+	loose := run(t, s, search.Request{Query: "deprivation of liberty", NoSnippets: true})
+	if len(loose.Expanded) == 0 {
+		t.Fatal("deprivation of liberty: no equivalents from the lexicon; the test needs some")
+	}
+	exact := run(t, s, search.Request{Query: `"deprivation of liberty"`, Size: search.MaxSize})
+	if len(exact.Expanded) != 0 {
+		t.Errorf(`"deprivation of liberty" searched equivalents %q`, exact.Expanded)
+	}
+	if exact.Total == 0 || exact.Total >= loose.Total {
+		t.Fatalf(`"deprivation of liberty": %d hits, unquoted %d`, exact.Total, loose.Total)
+	}
+	// Words of the phrase are stemmed, as elsewhere: "deprived of liberty"
+	// is the same phrase.
+	phrase := regexp.MustCompile(`(?i)<mark>depriv\w*</mark> of <mark>libert`)
+	for _, h := range exact.Hits {
+		if !phrase.MatchString(h.Snippet) {
+			t.Errorf("%s: snippet %q does not mark the phrase", h.ID, h.Snippet)
+		}
+	}
+}
