@@ -65,12 +65,26 @@ func profileQueries(args []string) error {
 	defer f.Close()
 	pprof.StartCPUProfile(f)
 	start := time.Now()
+	took := make([]time.Duration, 0, n)
 	for i := range n {
+		t := time.Now()
 		if _, err := eng.Query(ctx, qs[i%len(qs)]); err != nil {
 			return err
 		}
+		took = append(took, time.Since(t))
 	}
 	pprof.StopCPUProfile()
-	fmt.Printf("%d queries in %s: %.2f ms each\n", n, time.Since(start), float64(time.Since(start).Microseconds())/1000/float64(n))
+	l := summarise(took)
+	fmt.Printf("%d queries in %s: %.2f ms each; p50 %.2f, p90 %.2f, p99 %.2f ms\n", n, time.Since(start),
+		float64(time.Since(start).Microseconds())/1000/float64(n), l.P50, l.P90, l.P99)
+	if os.Getenv("BENCH_EACH") != "" { // each query's median
+		for k, q := range qs[:min(len(qs), n)] {
+			var own []time.Duration
+			for i := k; i < len(took); i += len(qs) {
+				own = append(own, took[i])
+			}
+			fmt.Printf("  %7.2f ms  %s\n", summarise(own).P50, q.hrsearchText())
+		}
+	}
 	return nil
 }

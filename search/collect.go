@@ -147,7 +147,16 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (_ *colle
 		}
 		return index.DefaultScoringModel
 	}))
-	searcher, err := spec.query.Searcher(ctx, reader, s.idx.Mapping(), search.SearcherOptions{})
+	q := spec.query
+	cands, err := candidatesOf(q, w.segs, w.offsets)
+	if err != nil {
+		return nil, false, fmt.Errorf("searching: %w", err)
+	}
+	var r index.IndexReader = snap
+	if cands != nil {
+		r = leapingReader{IndexSnapshot: snap, cands: cands}
+	}
+	searcher, err := q.Searcher(ctx, r, s.idx.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return nil, false, searchError(err)
 	}
@@ -213,6 +222,7 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (_ *colle
 // best hits, the best of the subset, and the facet counts.
 type walk struct {
 	spec    windowSpec
+	segs    []segment.Segment
 	offsets []uint64 // the first document number of each segment, then the end
 	seg     int      // the segment of the last match
 	facets  [][]*column
@@ -230,7 +240,7 @@ type walk struct {
 func (s *Searcher) newWalk(snap *scorch.IndexSnapshot, epoch uint64, spec windowSpec) (*walk, error) {
 	segs := snap.Segments()
 	live := make([]segment.Segment, len(segs))
-	w := &walk{spec: spec, offsets: make([]uint64, len(segs)+1), keep: spec.size + max(spec.more, 0)}
+	w := &walk{spec: spec, segs: live, offsets: make([]uint64, len(segs)+1), keep: spec.size + max(spec.more, 0)}
 	for i, ss := range segs {
 		live[i] = ss.Segment()
 		w.offsets[i+1] = w.offsets[i] + ss.Segment().Count()

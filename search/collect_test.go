@@ -77,7 +77,11 @@ func TestFacetColumnsMatchBleve(t *testing.T) {
 	var reqs []search.Request
 	for _, q := range []string{"torture", "polygraph", `"diplomatic assurances"`, "asylum OR refugee OR deportation",
 		"torture AND police AND custody", "CAT article 3", "detent*", "El Salvador", "tortura", "zzzunknownword",
-		"what has the committee said about sending people back to face torture"} {
+		"what has the committee said about sending people back to face torture",
+		// Phrases with a removed stop word inside, first and last; words
+		// of one lexicon entry required; a phrase required beside a word.
+		`"deprivation of liberty"`, `"the right to seek asylum"`, `"conditions of"`, "family AND visits AND prisoners",
+		`+"solitary confinement" prisoners`, "solitary confinement -isolation"} {
 		reqs = append(reqs, search.Request{Query: q}, search.Request{Query: q, Page: 3, Size: 20},
 			search.Request{Query: q, Page: 50, Size: 10}) // deeper than the window
 	}
