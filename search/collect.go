@@ -147,8 +147,7 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (_ *colle
 		}
 		return index.DefaultScoringModel
 	}))
-	q := spec.query
-	cands, err := candidatesOf(q, w.segs, w.offsets)
+	cands, err := candidatesOf(spec.query, w.segs, w.offsets)
 	if err != nil {
 		return nil, false, fmt.Errorf("searching: %w", err)
 	}
@@ -156,7 +155,7 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (_ *colle
 	if cands != nil {
 		r = leapingReader{IndexSnapshot: snap, cands: cands}
 	}
-	searcher, err := q.Searcher(ctx, r, s.idx.Mapping(), search.SearcherOptions{})
+	searcher, err := spec.query.Searcher(ctx, r, s.idx.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return nil, false, searchError(err)
 	}
