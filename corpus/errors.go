@@ -12,4 +12,7 @@ var (
 	ErrTooLarge    = errors.New("too large")
 	// ErrBusy means the server is at capacity: try again shortly.
 	ErrBusy = errors.New("busy")
+	// ErrNotIndexed means a change was stored but the index could not take
+	// it: it becomes searchable when the index is reopened.
+	ErrNotIndexed = errors.New("stored but not indexed")
 )

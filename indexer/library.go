@@ -162,7 +162,7 @@ func (l *Library) Add(ctx context.Context, who string, e corpus.Entry, up *Uploa
 			return old, doc, nil
 		}
 		if err := l.index.Apply([]Update{{Doc: doc, Key: key, Origin: old.Origin}}); err != nil {
-			return nil, nil, fmt.Errorf("indexing %s: %w", e.ID, err)
+			return nil, nil, fmt.Errorf("%w: indexing %s: %w", corpus.ErrNotIndexed, e.ID, err)
 		}
 		return old, doc, nil
 	case !errors.Is(err, corpus.ErrNotFound):
@@ -282,7 +282,7 @@ func (l *Library) commit(ev AuditEvent, u Update) error {
 	}
 	var indexErr error
 	if err := l.index.Apply([]Update{u}); err != nil {
-		indexErr = fmt.Errorf("indexing %s (stored; the index catches up when reopened): %w", ev.ID, err)
+		indexErr = fmt.Errorf("%w: indexing %s (the index catches up when reopened): %w", corpus.ErrNotIndexed, ev.ID, err)
 	}
 	return errors.Join(indexErr, auditErr)
 }

@@ -259,3 +259,44 @@ func TestLibraryFinishesInterruptedDeletes(t *testing.T) {
 		t.Errorf("tombstone left: %v", err)
 	}
 }
+
+// TestLibraryChangeTheIndexCannotTake: when the index fails under a
+// librarian's change, the change is stored and says so (ErrNotIndexed),
+// and the index takes it when it is reopened.
+func TestLibraryChangeTheIndexCannotTake(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d, err := OpenData(ctx, dir, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := OpenLibrary(d, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := corpus.Entry{ID: "note-1", Kind: corpus.KindArticle, Language: "en"}
+	if _, _, err := l.Add(ctx, "alice", e, textUpload("a.txt", "A title\n\nA block on asylum.")); err != nil {
+		t.Fatal(err)
+	}
+	d.Index.Bleve().Close() // the index's next write fails (and it cannot be closed again)
+	e.ID = "note-2"
+	_, _, err = l.Add(ctx, "alice", e, textUpload("b.txt", "Another title\n\nA block on polygraphs."))
+	if !errors.Is(err, corpus.ErrNotIndexed) {
+		t.Fatalf("add with a failing index: %v, want ErrNotIndexed", err)
+	}
+	if _, err := l.Get("note-2"); err != nil {
+		t.Fatalf("the change was not stored: %v", err)
+	}
+	if _, err := l.Delete(ctx, "alice", "note-1"); !errors.Is(err, corpus.ErrNotIndexed) {
+		t.Fatalf("delete after a failed write: %v, want ErrNotIndexed", err)
+	}
+	l.Close()
+	d, _ = openTestLibrary(t, dir)
+	if st, ok := d.Index.State("note-2"); !ok || st.Passages == 0 {
+		t.Errorf("note-2 after reopening: %+v %v, want it indexed", st, ok)
+	}
+	if _, ok := d.Index.State("note-1"); ok {
+		t.Error("note-1 is still indexed after its deletion and a reopen")
+	}
+}
