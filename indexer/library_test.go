@@ -288,6 +288,10 @@ func TestLibraryChangeTheIndexCannotTake(t *testing.T) {
 	if _, err := l.Get("note-2"); err != nil {
 		t.Fatalf("the change was not stored: %v", err)
 	}
+	// The librarian retries (the same bytes): still stored, still not indexed.
+	if _, _, err := l.Add(ctx, "alice", e, textUpload("b.txt", "Another title\n\nA block on polygraphs.")); !errors.Is(err, corpus.ErrNotIndexed) {
+		t.Fatalf("a retry with a failing index: %v, want ErrNotIndexed", err)
+	}
 	if _, err := l.Delete(ctx, "alice", "note-1"); !errors.Is(err, corpus.ErrNotIndexed) {
 		t.Fatalf("delete after a failed write: %v, want ErrNotIndexed", err)
 	}

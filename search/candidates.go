@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -127,6 +128,11 @@ func superset(q query.Query, seg segment.Segment, dicts map[string]segment.TermD
 	case *query.TermQuery:
 		return postings(seg, dicts, q.FieldVal, []string{q.Term})
 	case *query.DisjunctionQuery:
+		if len(q.Disjuncts) == 0 {
+			// Bleve makes it a searcher that matches nothing, and a
+			// Boolean query drops such a required clause: it cannot tell.
+			return nil, nil
+		}
 		out := roaring.New()
 		for _, d := range q.Disjuncts {
 			bm, err := superset(d, seg, dicts)
@@ -139,11 +145,15 @@ func superset(q query.Query, seg segment.Segment, dicts map[string]segment.TermD
 	case *query.ConjunctionQuery:
 		return intersect(seg, dicts, q.Conjuncts)
 	case *query.MultiPhraseQuery:
+		if q.Fuzziness != 0 {
+			return nil, nil // its terms are expanded (the plan makes none fuzzy)
+		}
 		// Every position's terms (any of them) are in a match.
 		var out *roaring.Bitmap
 		for _, terms := range q.Terms {
+			terms = slices.DeleteFunc(slices.Clone(terms), func(t string) bool { return t == "" })
 			if len(terms) == 0 {
-				continue // a removed stop word
+				continue // a removed stop word, or a term Bleve's phrase skips
 			}
 			bm, err := postings(seg, dicts, q.FieldVal, terms)
 			if err != nil {
@@ -267,8 +277,10 @@ type leapingReader struct {
 func (r leapingReader) TermFieldReader(ctx context.Context, term []byte, field string, includeFreq, includeNorm,
 	includeTermVectors bool) (index.TermFieldReader, error) {
 	inner, err := r.IndexSnapshot.TermFieldReader(ctx, term, field, includeFreq, includeNorm, includeTermVectors)
-	if err != nil {
-		return nil, err
+	if err != nil || !(includeFreq || includeNorm || includeTermVectors) {
+		// An unscored reader (a filter's) is left to Bleve, which may
+		// optimize it into one over the terms' bitmaps.
+		return inner, err
 	}
 	return &leapingTermReader{TermFieldReader: inner, at: cursor{candidates: r.cands}, id: index.NewIndexInternalID(nil, 0)}, nil
 }

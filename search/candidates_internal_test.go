@@ -6,7 +6,10 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -19,7 +22,7 @@ import (
 func leapDoc(id string, n int) *corpus.Document {
 	d := &corpus.Document{Entry: corpus.Entry{ID: id, Kind: "decision", Language: "en", Year: 2020}}
 	for i := range n {
-		text, heading, lang := "The committee heard the parties.", "", "en"
+		text, heading, lang := "", "", "en"
 		switch {
 		case i%14 == 4:
 			text, heading = "The polygraph was examined.", "Electroshock"
@@ -27,11 +30,13 @@ func leapDoc(id string, n int) *corpus.Document {
 			text, lang = "El polígrafo y el electroshock fueron usados.", "es"
 		case i%15 == 5:
 			text = "A polygraph electroshock session was held."
+		case i%30 == 7:
+			text = "A polygraph machine electroshock session followed."
 		case i%10 == 2:
 			text = "A polygraph and then electroshock were used."
-		case i%3 == 0:
+		case i%2 == 0:
 			text = "The polygraph was used on the complainant."
-		case i%3 == 1:
+		default:
 			text = "The electroshock was used in detention."
 		}
 		d.Passages = append(d.Passages, corpus.Passage{ID: fmt.Sprintf("%s#para-%d", id, i+1), Document: id,
@@ -50,13 +55,17 @@ func TestLeapingMatchesBleve(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	for i := range 6 { // a batch each: six segments until a merge
+	// One segment, then a second that replaces a document of the first and
+	// removes another: their passages stay in the first, deleted (two
+	// segments are too few for Bleve to merge).
+	var batch []indexer.Update
+	for i := range 6 {
 		id := fmt.Sprintf("d%d", i)
-		if err := ix.Apply([]indexer.Update{{Doc: leapDoc(id, 60+i), Key: id}}); err != nil {
-			t.Fatal(err)
-		}
+		batch = append(batch, indexer.Update{Doc: leapDoc(id, 60+i), Key: id})
 	}
-	// Replaced and removed passages stay in their segments, deleted.
+	if err := ix.Apply(batch); err != nil {
+		t.Fatal(err)
+	}
 	if err := ix.Apply([]indexer.Update{{Doc: leapDoc("d3", 20), Key: "d3b"}, {Remove: true, ID: "d2"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -68,23 +77,12 @@ func TestLeapingMatchesBleve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	segs, offsets, deleted := snapshotSegments(t, ix)
+	if len(segs) < 2 || deleted == 0 {
+		t.Fatalf("%d segments, %d deleted passages: the test needs several and some", len(segs), deleted)
+	}
 	leaps := func(q string) bool {
 		t.Helper()
-		adv, err := ix.Bleve().Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		offsets := []uint64{0}
-		var segs []segment.Segment
-		for _, ss := range r.(*scorch.IndexSnapshot).Segments() {
-			segs = append(segs, ss.Segment())
-			offsets = append(offsets, offsets[len(offsets)-1]+ss.Segment().Count())
-		}
 		c, err := candidatesOf(walk.plan(Request{Query: q}).query, segs, offsets)
 		if err != nil {
 			t.Fatal(err)
@@ -93,30 +91,204 @@ func TestLeapingMatchesBleve(t *testing.T) {
 	}
 	for _, q := range []string{"polygraph AND electroshock", "+polygraph +electroshock -session", "polygraph AND electroshock kind:decision",
 		"polygraph AND electroshock session", `"electroshock were used" AND polygraph`, `+"electroshock were used" +polygraph -session`} {
-		if !leaps(q) {
-			t.Errorf("%q is not searched by leaping; the test needs it to be", q)
-		}
-		for _, page := range []int{1, 2, 7} {
-			req := Request{Query: q, Page: page, NoSnippets: true}
-			got, err := walk.Search(context.Background(), req)
-			if err != nil {
-				t.Fatal(err)
+		t.Run(q, func(t *testing.T) {
+			if !leaps(q) {
+				t.Errorf("not searched by leaping; the test needs it to be")
 			}
-			want, err := reference.Search(context.Background(), req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got.Took, want.Took = 0, 0
-			if got.Total == 0 && page == 1 {
-				t.Errorf("%q: no hits", q)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%q page %d: %d hits %v\nBleve's collector: %d hits %v", q, page, got.Total, hitIDs(got.Hits), want.Total, hitIDs(want.Hits))
-			}
-		}
+			sameAsCollector(t, walk, reference, q)
+		})
 	}
+	// U+1885 folds to an empty term, which Bleve's phrase skips (TestSuperset
+	// checks the candidates of such a phrase).
+	sameAsCollector(t, walk, reference, "\"polygraph \u1885 electroshock\" AND session")
 	if leaps("polygraph electroshock") {
 		t.Error("polygraph electroshock (either word) is searched by leaping: every match of either word is a match")
+	}
+}
+
+// TestLeapingUnscoredFilters: a filter is searched unscored, which Bleve
+// may only do over its own term readers (more than 1,024 years in a range
+// must be): a leaping query leaves them to it.
+func TestLeapingUnscoredFilters(t *testing.T) {
+	ix, err := indexer.OpenIndex(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var ups []indexer.Update
+	for y := range 1100 {
+		id := fmt.Sprintf("d%d", y)
+		d := leapDoc(id, 15)
+		d.Year = 1000 + y
+		ups = append(ups, indexer.Update{Doc: d, Key: id})
+	}
+	if err := ix.Apply(ups); err != nil {
+		t.Fatal(err)
+	}
+	walk, err := New(ix.Bleve(), WithWindowCache(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Bleve's collector refuses it (too many clauses): compare with the
+	// same query without the filter, which keeps every passage.
+	ctx := context.Background()
+	got, err := walk.Search(ctx, Request{Query: "polygraph AND electroshock year:1000..2100", NoSnippets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := walk.Search(ctx, Request{Query: "polygraph AND electroshock", NoSnippets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Total == 0 || got.Total != want.Total || !reflect.DeepEqual(hitIDs(got.Hits), hitIDs(want.Hits)) {
+		t.Errorf("with the range: %d hits %v; without: %d hits %v", got.Total, hitIDs(got.Hits), want.Total, hitIDs(want.Hits))
+	}
+}
+
+// sameAsCollector fails when the walk's results for q differ from Bleve's
+// collector's, on a few pages.
+func sameAsCollector(t *testing.T, walk, reference *Searcher, q string) {
+	t.Helper()
+	for _, page := range []int{1, 2, 7} {
+		req := Request{Query: q, Page: page, NoSnippets: true}
+		got, err := walk.Search(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := reference.Search(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got.Took, want.Took = 0, 0
+		if got.Total == 0 && page == 1 {
+			t.Errorf("%q: no hits", q)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q page %d: %d hits %v\nBleve's collector: %d hits %v", q, page, got.Total, hitIDs(got.Hits), want.Total, hitIDs(want.Hits))
+		}
+	}
+}
+
+// snapshotSegments returns the segments of ix's current snapshot, the
+// first document number of each (then the end), and how many of their
+// documents are deleted. The snapshot stays open until the test ends: a
+// merge may close its segments' files once it is not.
+func snapshotSegments(t *testing.T, ix *indexer.Index) (segs []segment.Segment, offsets []uint64, deleted uint64) {
+	t.Helper()
+	adv, err := ix.Bleve().Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	offsets = []uint64{0}
+	for _, ss := range r.(*scorch.IndexSnapshot).Segments() {
+		segs = append(segs, ss.Segment())
+		offsets = append(offsets, offsets[len(offsets)-1]+ss.Segment().Count())
+		if d := ss.Deleted(); d != nil {
+			deleted += d.GetCardinality()
+		}
+	}
+	return segs, offsets, deleted
+}
+
+// TestCursorNext: a cursor passes empty segments, starts in the segment of
+// its first number, and ends.
+func TestCursorNext(t *testing.T) {
+	bm := func(xs ...uint32) *roaring.Bitmap { return roaring.BitmapOf(xs...) }
+	// Segments of 10, 0, 4 and 6 documents.
+	c := &candidates{segs: []*roaring.Bitmap{bm(1, 5), bm(), bm(), bm(0, 2)}, offsets: []uint64{0, 10, 10, 14, 20}}
+	type step struct {
+		n    uint64
+		want uint64
+		ok   bool
+	}
+	for _, tc := range []struct {
+		name  string
+		steps []step
+	}{
+		{"each in turn", []step{{0, 1, true}, {2, 5, true}, {6, 14, true}, {15, 16, true}, {17, 0, false}}},
+		{"from a segment's first document", []step{{14, 14, true}}},
+		{"from inside a segment", []step{{5, 5, true}, {6, 14, true}}},
+		{"across empty segments", []step{{10, 14, true}}},
+		{"past the end", []step{{20, 0, false}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cur := cursor{candidates: c}
+			for _, s := range tc.steps {
+				got, ok := cur.next(s.n)
+				if got != s.want || ok != s.ok {
+					t.Fatalf("next(%d) = %d, %v; want %d, %v", s.n, got, ok, s.want, s.ok)
+				}
+			}
+		})
+	}
+}
+
+// TestSuperset: each kind of clause gives every document it matches (the
+// exact set for terms and their conjunctions), or nothing when it cannot
+// tell.
+func TestSuperset(t *testing.T) {
+	ix, err := indexer.OpenIndex(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Apply([]indexer.Update{{Doc: leapDoc("d", 90), Key: "d"}}); err != nil { // one segment
+		t.Fatal(err)
+	}
+	segs, _, _ := snapshotSegments(t, ix)
+	if len(segs) != 1 {
+		t.Fatalf("%d segments, want 1", len(segs))
+	}
+	term := func(field, t string) query.Query { return termQ(field, t, 1) }
+	phrase := func(terms ...[]string) *query.MultiPhraseQuery {
+		return query.NewMultiPhraseQuery(terms, indexer.FieldText)
+	}
+	fuzzy := phrase([]string{"polygraph"}, []string{"electroshock"})
+	fuzzy.SetFuzziness(1)
+	noField := query.NewTermQuery("polygraph")
+	for _, tc := range []struct {
+		name  string
+		q     query.Query
+		exact bool // else a superset
+		tells bool
+	}{
+		{"term", term(indexer.FieldText, "polygraph"), true, true},
+		{"terms of a conjunction", query.NewConjunctionQuery([]query.Query{term(indexer.FieldText, "polygraph"),
+			term(indexer.FieldText, "electroshock")}), true, true},
+		{"terms of a disjunction", query.NewDisjunctionQuery([]query.Query{term(indexer.FieldText, "polygraph"),
+			term(indexer.FieldHeading, "electroshock")}), true, true},
+		{"phrase", phrase([]string{"polygraph"}, []string{"electroshock"}), false, true},
+		{"phrase with a gap", phrase([]string{"polygraph"}, nil, []string{"electroshock"}), false, true},
+		{"phrase with an empty term", phrase([]string{"polygraph"}, []string{""}, []string{"electroshock"}), false, true},
+		{"fuzzy phrase", fuzzy, false, false},
+		{"empty disjunction", query.NewDisjunctionQuery(nil), false, false},
+		{"term of the default field", noField, false, false},
+		{"prefix", query.NewPrefixQuery("polyg"), false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := superset(tc.q, segs[0], map[string]segment.TermDictionary{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (got != nil) != tc.tells {
+				t.Fatalf("superset %v, want one: %v", got, tc.tells)
+			}
+			if got == nil {
+				return
+			}
+			res, err := ix.Bleve().Search(bleve.NewSearchRequestOptions(tc.q, 0, 0, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := got.GetCardinality(); n < res.Total || (tc.exact && n != res.Total) || res.Total == 0 {
+				t.Errorf("%d documents, Bleve matches %d (exact: %v)", n, res.Total, tc.exact)
+			}
+		})
 	}
 }
 

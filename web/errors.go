@@ -57,6 +57,9 @@ func errorResponse(err error) (status int, code, msg string) {
 			return http.StatusRequestEntityTooLarge, "too_large", ur.UserReason()
 		}
 		return http.StatusUnprocessableEntity, "unprocessable", ur.UserReason()
+	case errors.Is(err, corpus.ErrNotIndexed): // first: whatever else the index said, the change is stored
+		return http.StatusInternalServerError, "not_indexed",
+			"The change was saved, but the search index could not take it: search results will reflect it once hrsearch is restarted. The server log says why."
 	case errors.Is(err, corpus.ErrConflict):
 		return http.StatusConflict, "conflict", "A document with that id exists: replace it (PUT /api/documents/{id}) or choose another id."
 	case errors.Is(err, corpus.ErrNotFound):
@@ -67,9 +70,6 @@ func errorResponse(err error) (status int, code, msg string) {
 		return http.StatusBadRequest, "bad_request", "The request asks for something that is not supported."
 	case errors.Is(err, corpus.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, "too_large", "The request is too large."
-	case errors.Is(err, corpus.ErrNotIndexed):
-		return http.StatusInternalServerError, "not_indexed",
-			"The change was saved, but the search index could not take it: search results will show it once hrsearch is restarted. The server log says why."
 	case errors.Is(err, corpus.ErrBusy):
 		return http.StatusServiceUnavailable, "unavailable", "The server is busy. Please try again in a moment."
 	case errors.Is(err, context.DeadlineExceeded):

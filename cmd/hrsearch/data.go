@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
 
 	"github.com/hrsearch/hrsearch/indexer"
 	"github.com/hrsearch/hrsearch/search"
@@ -17,6 +21,20 @@ type library struct {
 	store    *indexer.Store
 	index    *indexer.Index
 	searcher *search.Searcher
+}
+
+// needData reports whether dir holds data to read: the commands that only
+// read (search, eval, stats) would otherwise create an empty index there
+// and answer from it.
+func needData(dir string) error {
+	_, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("no data directory at %s: run hrsearch index first", dir)
+	case err != nil:
+		return fmt.Errorf("reading data directory %s: %w", dir, err)
+	}
+	return nil
 }
 
 func openLibrary(dir string, log *slog.Logger, opts ...search.Option) (*library, error) {

@@ -153,8 +153,8 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(*data); err != nil {
-		return fmt.Errorf("no data directory at %s: run hrsearch index first", *data)
+	if err := needData(*data); err != nil {
+		return err
 	}
 	lib, err := openLibrary(*data, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {

@@ -42,8 +42,8 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "hrsearch search: give a query or a filter")
 		return errUsage
 	}
-	if _, err := os.Stat(*data); err != nil {
-		return fmt.Errorf("no data directory at %s: run hrsearch index first", *data)
+	if err := needData(*data); err != nil {
+		return err
 	}
 	lib, err := openLibrary(*data, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
@@ -107,9 +107,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(*data); err != nil {
-		// Scores of an empty index would read as a ranking that finds nothing.
-		return fmt.Errorf("no data directory at %s: run hrsearch index first", *data)
+	if err := needData(*data); err != nil {
+		return err
 	}
 	lib, err := openLibrary(*data, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
