@@ -109,9 +109,16 @@ func run(ctx context.Context, c *config, args []string) error {
 	os.MkdirAll(work, 0o755)
 	// Results so far are saved after each phase, so a report can be
 	// rendered from a run cut short.
-	save := func() {
+	// save writes the results so far; once the run is interrupted it says
+	// so, and the run stops there (a report of some phases would read as
+	// a whole one).
+	save := func() error {
 		b, _ := json.MarshalIndent(res, "", " ")
 		os.WriteFile(filepath.Join(work, "results.json"), b, 0o644)
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("interrupted (the results so far are in %s): %w", filepath.Join(work, "results.json"), err)
+		}
+		return nil
 	}
 
 	// The workload: hrsearch's own segmentation of the catalog.
@@ -157,7 +164,9 @@ func run(ctx context.Context, c *config, args []string) error {
 	logf("%s", res.LoadNote)
 
 	res.Floors = floors(ctx, dump, lines, docs)
-	save()
+	if err := save(); err != nil {
+		return err
+	}
 
 	// Ingest, each run in a child process into a fresh directory.
 	idx := func(name string) string { return filepath.Join(work, "idx", name) }
@@ -201,7 +210,9 @@ func run(ctx context.Context, c *config, args []string) error {
 			r.TextBytes = res.TextBytes
 			logf("  %.1f s, %.0f passages/s, CPU %.1f s, RSS %d MB, index %d MB", r.Seconds, float64(r.Passages)/r.Seconds, r.CPU, r.PeakRSS>>20, r.IndexBytes>>20)
 			res.Ingest[j.name] = append(res.Ingest[j.name], *r)
-			save()
+			if err := save(); err != nil {
+				return err
+			}
 		}
 	}
 
@@ -219,7 +230,9 @@ func run(ctx context.Context, c *config, args []string) error {
 				r.Seconds, r.CPU, r.Note, r.IndexBytes>>20)
 		}
 		res.Sizes = sizeVariants(docs, work, min(60000, res.Passages))
-		save()
+		if err := save(); err != nil {
+			return err
+		}
 	}
 
 	// Queries: one engine at a time, on the indexes of the last repetition.
@@ -325,7 +338,9 @@ func run(ctx context.Context, c *config, args []string) error {
 			}
 		}
 		e.Close()
-		save()
+		if err := save(); err != nil {
+			return err
+		}
 	}
 
 	if c.engines["hrsearch"] {
@@ -340,7 +355,9 @@ func run(ctx context.Context, c *config, args []string) error {
 				res.Writer[eHrsearch] = wr
 			}
 			h.Close()
-			save()
+			if err := save(); err != nil {
+				return err
+			}
 		}
 	}
 
@@ -386,7 +403,9 @@ func run(ctx context.Context, c *config, args []string) error {
 				sr.Mixed[k] = medianLat(ls)
 			}
 			e.Close()
-			save()
+			if err := save(); err != nil {
+				return err
+			}
 		}
 	}
 
@@ -394,7 +413,9 @@ func run(ctx context.Context, c *config, args []string) error {
 		if err := runTier(ctx, c, res, docs, work, pg); err != nil {
 			res.note("tier: %v", err)
 		}
-		save()
+		if err := save(); err != nil {
+			return err
+		}
 	}
 
 	if !c.skipLoad {
@@ -403,19 +424,25 @@ func run(ctx context.Context, c *config, args []string) error {
 			res.note("load test: %v", err)
 		}
 		res.Load, res.LoadUncached = lr, uncached
-		save()
+		if err := save(); err != nil {
+			return err
+		}
 		if !c.smoke {
 			extra, err := loadCapacity(ctx, c, work)
 			if err != nil {
 				res.note("load capacity: %v", err)
 			}
 			res.LoadExtra = extra
-			save()
+			if err := save(); err != nil {
+				return err
+			}
 		}
 		res.Eval = evalDemo(ctx, c, work)
 	}
 	res.Finished = time.Now().UTC().Format(time.RFC3339)
-	save()
+	if err := save(); err != nil {
+		return err
+	}
 	return writeReport(c.out, res)
 }
 
