@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -16,6 +17,10 @@ import (
 func profileQueries(args []string) error {
 	if len(args) < 4 {
 		return fmt.Errorf("usage: bench profile INDEXDIR CLASS N OUT")
+	}
+	// Opening a directory that holds no index would create one there.
+	if _, err := os.Stat(filepath.Join(args[0], "index_meta.json")); err != nil {
+		return fmt.Errorf("%s holds no index (a data directory's is its index/): %w", args[0], err)
 	}
 	e, err := openHrsearch(eHrsearch, args[0])
 	if err != nil {
