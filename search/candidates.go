@@ -208,18 +208,15 @@ func postings(seg segment.Segment, dicts map[string]segment.TermDictionary, fiel
 		if err != nil {
 			return nil, err
 		}
-		bm, err := bitmapOf(pl)
-		if err != nil {
+		if err := orPostings(out, pl); err != nil {
 			return nil, err
 		}
-		out.Or(bm)
 	}
 	return out, nil
 }
 
-// bitmapOf returns the documents of a postings list.
-func bitmapOf(pl segment.PostingsList) (*roaring.Bitmap, error) {
-	out := roaring.New()
+// orPostings adds the documents of a postings list to out.
+func orPostings(out *roaring.Bitmap, pl segment.PostingsList) error {
 	it := pl.Iterator(false, false, false, nil)
 	if o, ok := it.(segment.OptimizablePostingsIterator); ok { // zap's: its bitmap
 		if n, one := o.DocNum1Hit(); one {
@@ -227,12 +224,12 @@ func bitmapOf(pl segment.PostingsList) (*roaring.Bitmap, error) {
 		} else if bm := o.ActualBitmap(); bm != nil {
 			out.Or(bm)
 		}
-		return out, nil
+		return nil
 	}
 	for {
 		p, err := it.Next()
 		if p == nil || err != nil {
-			return out, err
+			return err
 		}
 		out.Add(uint32(p.Number()))
 	}
