@@ -16,7 +16,8 @@ import (
 //   - States: the catalog's states, the state of the document's UN symbol,
 //     the states the passage names, and — for decisions — the respondent
 //     state and the country of return found anywhere in the document;
-//   - Symbols: the document's symbol and the symbols the passage cites.
+//   - Symbols: the document's symbol and the symbols the passage cites;
+//   - Defines: the terms a provision defines.
 //
 // It also sets the own instrument of treaty, rules and declaration passages
 // that have none.
@@ -77,6 +78,9 @@ func Enrich(doc *Document) {
 		p.Articles = sortedSet(ex.Articles)
 		p.States = sortedSet(append(ex.States, docStates...))
 		p.Symbols = sortedSet(ex.Symbols)
+		if p.Instrument != "" {
+			p.Defines = DefinedTerms(p.Text)
+		}
 	}
 }
 

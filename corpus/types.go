@@ -53,4 +53,7 @@ type Passage struct {
 	Articles    []string `json:"article,omitempty"`
 	States      []string `json:"state,omitempty"`
 	Symbols     []string `json:"symbol,omitempty"`
+	// Defines are the terms a provision defines ("torture" for the CAT's
+	// article 1), as printed.
+	Defines []string `json:"defines,omitempty"`
 }

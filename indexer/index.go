@@ -24,7 +24,7 @@ import (
 // PipelineVersion changes whenever reading, segmentation, extraction or the
 // mapping change what a document turns into; a stored document whose indexed
 // version differs is re-indexed.
-const PipelineVersion = "7"
+const PipelineVersion = "8"
 
 // boltTimeout is how long opening an index waits for another process's
 // lock before failing: without it a second process blocks for ever.
@@ -321,6 +321,11 @@ func newPassageDoc(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 	setAll(FieldInstr, p.Instruments)
 	setAll(FieldArticle, p.Articles)
 	setAll(FieldState, p.States)
+	keys := make([]string, 0, len(p.Defines))
+	for _, t := range p.Defines {
+		keys = append(keys, corpus.DefinitionKey(t))
+	}
+	setAll(FieldDefines, keys)
 	return d
 }
 

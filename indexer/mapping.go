@@ -37,6 +37,9 @@ const (
 	FieldOwnArticle = "own_article"
 	// FieldTier ranks kinds of text: provision, interpretation, finding, commentary.
 	FieldTier = "tier"
+	// FieldDefines holds the corpus.DefinitionKey of each term a provision
+	// defines: searched, never shown.
+	FieldDefines = "defines"
 )
 
 // FacetFields are the keyword fields offered as facets, in display order.
@@ -147,6 +150,10 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 		FieldDate, FieldSymbol, FieldInstr, FieldArticle, FieldState, FieldOwnArticle, FieldTier} {
 		dm.AddFieldMappingsAt(f, kw())
 	}
+	defines := kw()
+	defines.Store = false
+	defines.DocValues = false
+	dm.AddFieldMappingsAt(FieldDefines, defines)
 	return dm
 }
 

@@ -78,6 +78,10 @@ type plan struct {
 	articles  []string      // provisions named by the query
 	states    []string      // states named by the query
 	expanded  []string
+	// defines are the corpus.DefinitionKey forms of the term the query
+	// names alone, and of its lexicon equivalents: the provisions defining
+	// it open the results.
+	defines []string
 }
 
 var refWords = map[string]bool{
@@ -171,6 +175,9 @@ func (s *Searcher) plan(req Request) *plan {
 		units = append(units, query.NewDisjunctionQuery(articleClauses))
 	}
 	p.text = combine(mustUnits, units)
+	if len(p.states) == 0 && len(p.articles) == 0 && len(required) == 0 {
+		p.defines = s.definitionKeys(textNodes)
+	}
 	if !searchable {
 		// A required word that cannot be searched (a stop word alone)
 		// cannot be met.
@@ -225,6 +232,54 @@ func (s *Searcher) plan(req Request) *plan {
 		p.highlight = query.NewMatchNoneQuery()
 	}
 	return p
+}
+
+// definitionPrefixes are the words asking for a term's definition
+// ("definition of torture", "qué es la tortura"), after normWords.
+var definitionPrefixes = [][]string{
+	{"definition", "of"}, {"definition", "de"}, {"definicion", "de"}, {"meaning", "of"},
+	{"concept", "of"}, {"concepto", "de"}, {"notion", "of"}, {"notion", "de"},
+	{"what", "is"}, {"que", "es"}, {"qu", "est", "ce", "que"},
+}
+
+// definiteArticles may stand between such words and the term.
+var definiteArticles = map[string]bool{"the": true, "a": true, "an": true, "el": true, "la": true, "los": true,
+	"las": true, "le": true, "l": true, "les": true}
+
+// definitionKeys returns the keys (corpus.DefinitionKey) of the term that
+// nodes name, when they are plain words or one phrase naming a term of a
+// few words ("torture", "deprivation of liberty", "definition of
+// torture"), with its lexicon equivalents; nil otherwise.
+func (s *Searcher) definitionKeys(nodes []Node) []string {
+	var words []string
+	for _, n := range nodes {
+		t, ok := n.(Term)
+		if !ok || t.Prefix {
+			return nil
+		}
+		words = append(words, normWords(t.Text)...)
+	}
+	for _, pre := range definitionPrefixes {
+		if len(words) > len(pre) && slices.Equal(words[:len(pre)], pre) {
+			words = words[len(pre):]
+			break
+		}
+	}
+	if len(words) > 1 && definiteArticles[words[0]] {
+		words = words[1:]
+	}
+	if len(words) == 0 || len(words) > 4 {
+		return nil
+	}
+	keys := []string{corpus.DefinitionKey(strings.Join(words, " "))}
+	if exps := s.lex.Expand(words); len(exps) == 1 && exps[0].Start == 0 && exps[0].End == len(words) {
+		for _, alt := range exps[0].Alternatives {
+			if k := corpus.DefinitionKey(alt); !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
 }
 
 // singlePhrase reports whether the query is one phrase, which is its own

@@ -131,8 +131,55 @@ func (s *Searcher) authoritative(ctx context.Context, p *plan) ([]scored, error)
 	return out, nil
 }
 
-// rerank applies the domain signals to the window, in place.
-func rerank(page []scored, p *plan, cov map[string]float64) {
+// maxDefiners bounds the provisions defining a query's term that open its
+// results: an instrument defines a term once, and few define the same one.
+const maxDefiners = 4
+
+// definers returns the provisions that define the term p names (see
+// plan.defines) and match p's query, filters included. Their score is 0:
+// rerank puts them first in the lane, whatever Bleve's score of their
+// (long) text.
+func (s *Searcher) definers(ctx context.Context, p *plan) ([]scored, error) {
+	if len(p.defines) == 0 {
+		return nil, nil
+	}
+	keys := make([]query.Query, len(p.defines))
+	for i, k := range p.defines {
+		keys[i] = termQ(indexer.FieldDefines, k, 1)
+	}
+	// The defining passages are few: find them, then keep those that
+	// match the query, which Bleve checks only for them (a filter would
+	// walk every match of the query).
+	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(keys), maxDefiners, 0, false)
+	req.Score = "none"
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	bq := query.NewBooleanQuery([]query.Query{query.NewDocIDQuery(ids)}, nil, nil)
+	bq.AddFilter(p.query)
+	req = bleve.NewSearchRequestOptions(bq, len(ids), 0, false)
+	req.Score = "none"
+	if res, err = s.idx.SearchInContext(ctx, req); err != nil {
+		return nil, searchError(err)
+	}
+	out := make([]scored, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, scored{id: h.ID})
+	}
+	return out, nil
+}
+
+// rerank applies the domain signals to the window, in place. defining
+// are the provisions that define the term the query names.
+func rerank(page []scored, p *plan, cov map[string]float64, defining map[string]bool) {
 	if len(page) == 0 {
 		return
 	}
@@ -177,27 +224,38 @@ func rerank(page []scored, p *plan, cov map[string]float64) {
 		// before a second article of any; at most lanePerDocument each.
 		// A query typed in one language opens on texts in that language;
 		// the lexicon's cross-lingual matches follow.
+		// A provision defining the term the query names opens the lane.
 		lane := 0
 		perDoc := map[string]int{}
 		langs := []bool{false}
 		if p.lang != "" {
 			langs = []bool{true, false}
 		}
+		fits := func(h *scored, tier string, sameLang bool) bool {
+			return lane < normSlots && h.tier == tier && h.score < normLane && cov[h.id] >= coveredAt-1e-9 &&
+				(!sameLang || h.lang == p.lang) && (!isTranslation(h.unit) || h.lang == p.lang) &&
+				(tier != indexer.TierProvision || h.own != "")
+		}
+		enter := func(h *scored) {
+			h.score = normLane + float64(normSlots-lane) // the lane keeps the order it was filled in
+			lane++
+			perDoc[h.doc]++
+		}
 		for _, tier := range []string{indexer.TierProvision, indexer.TierInterpretation} {
 			for _, sameLang := range langs {
+				for i := range page {
+					if h := &page[i]; defining[h.id] && fits(h, tier, sameLang) {
+						enter(h)
+					}
+				}
 				for round := 0; round < lanePerDocument && lane < normSlots; round++ {
 					taken := map[string]bool{}
 					for i := range page {
 						h := &page[i]
-						if lane >= normSlots || h.tier != tier || h.score >= normLane || cov[h.id] < coveredAt-1e-9 ||
-							perDoc[h.doc] != round || taken[h.doc] || (sameLang && h.lang != p.lang) ||
-							(isTranslation(h.unit) && h.lang != p.lang) ||
-							(tier == indexer.TierProvision && h.own == "") {
+						if !fits(h, tier, sameLang) || perDoc[h.doc] != round || taken[h.doc] {
 							continue
 						}
-						h.score = normLane + float64(normSlots-lane) // the lane keeps the order it was filled in
-						lane++
-						perDoc[h.doc]++
+						enter(h)
 						taken[h.doc] = true
 					}
 				}

@@ -343,6 +343,12 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 		}
 		page, w.extra = appendNew(page, extra)
 	}
+	definers, err := s.definers(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	page, added := appendNew(page, definers)
+	w.extra += added
 	if err := s.rankFields(ctx, page); err != nil {
 		return nil, err
 	}
@@ -352,7 +358,17 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 			return nil, err
 		}
 	}
-	rerank(page, plan, cov)
+	if cov == nil {
+		cov = map[string]float64{}
+	}
+	defining := make(map[string]bool, len(definers))
+	for _, h := range definers {
+		defining[h.id] = true
+		// A definition holds the words of the term it defines, which are
+		// the query's: it covers the query.
+		cov[h.id] = 1
+	}
+	rerank(page, plan, cov, defining)
 	w.ranked = page
 	if cacheable {
 		cw := w
