@@ -20,6 +20,9 @@ type apiSearchResponse struct {
 	Size   int                        `json:"size"`
 	Hits   []apiHit                   `json:"hits"`
 	Facets map[string][]apiFacetValue `json:"facets"`
+	// QueryArticles are the provisions the query named ("CAT 3"), as the
+	// search page lists them; omitted when it named none.
+	QueryArticles []string `json:"query_articles,omitempty"`
 }
 
 type apiHit struct {
@@ -217,7 +220,7 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := apiSearchResponse{Total: res.Total, Page: st.Page, Size: st.Size, Hits: make([]apiHit, 0, len(res.Hits)),
-		Facets: s.toAPIFacets(res.Facets, search.FacetNames)}
+		Facets: s.toAPIFacets(res.Facets, search.FacetNames), QueryArticles: res.Articles}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, toAPIHit(h))
 	}

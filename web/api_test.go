@@ -122,6 +122,28 @@ func TestAPISearchPassesFilters(t *testing.T) {
 	}
 }
 
+// TestAPIQueryArticles: the provisions a query names, which the search page
+// lists, are in the JSON twin too.
+func TestAPIQueryArticles(t *testing.T) {
+	h, _ := newTestHandler(t, nil)
+	page := do(h, "GET", "/search?q=CAT+article+3")
+	if !strings.Contains(page.Body.String(), "Provisions named in your query:") || !strings.Contains(page.Body.String(), ">CAT 3</a>") {
+		t.Fatalf("the search page does not name CAT 3:\n%s", page.Body)
+	}
+	rec := do(h, "GET", "/api/search?q=CAT+article+3")
+	if rec.Code != 200 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	m := decodeJSON(t, rec)
+	if got, want := m["query_articles"], []any{"CAT 3"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("query_articles = %#v, want %#v", got, want)
+	}
+	m = decodeJSON(t, do(h, "GET", "/api/search?q=non-refoulement"))
+	if v, ok := m["query_articles"]; ok {
+		t.Errorf("query_articles = %#v for a query naming no provision, want it omitted", v)
+	}
+}
+
 func TestAPIErrors(t *testing.T) {
 	h, _ := newTestHandler(t, nil)
 	long := strings.Repeat("a", 501)

@@ -119,6 +119,9 @@ func (f *fakeIndex) fieldValues(p search.Passage, field string) []string {
 	return nil
 }
 
+// articleRefRE mimics, roughly, the provisions a query names ("CAT article 3").
+var articleRefRE = regexp.MustCompile(`(?i)\b(CAT|ICCPR)\s+(?:article|art\.?)\s*(\d+)\b`)
+
 var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*`)
 
 func queryWords(q string) []string {
@@ -182,6 +185,9 @@ func (f *fakeIndex) Search(ctx context.Context, req search.Request) (*search.Res
 		sort.SliceStable(matches, func(i, j int) bool { return matches[i].score > matches[j].score })
 	}
 	res := &search.Results{Total: uint64(len(matches)), Facets: map[string][]search.FacetValue{}, Page: req.Page, Size: req.Size}
+	for _, m := range articleRefRE.FindAllStringSubmatch(req.Query, -1) {
+		res.Articles = append(res.Articles, strings.ToUpper(m[1])+" "+m[2])
+	}
 	facets := req.Facets
 	if facets == nil {
 		facets = search.FacetNames

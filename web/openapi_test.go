@@ -44,6 +44,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		status int
 	}{
 		{"/api/search?q=non-refoulement", 200},
+		{"/api/search?q=CAT+article+3", 200}, // query_articles
 		{"/api/search?q=torture&state=SV&state=CH&kind=decision&size=2&page=1", 200},
 		{"/api/search?q=evil", 200},
 		{"/api/search?q=zzzznothing", 200},
