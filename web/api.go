@@ -208,7 +208,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 }
 
 func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
-	st, err := parseSearchState(r.URL.Query())
+	v, err := queryValues(r)
+	if err != nil {
+		return err
+	}
+	st, err := parseSearchState(v)
 	if err != nil {
 		return err
 	}
@@ -245,7 +249,11 @@ func (s *server) facetSearch(r *http.Request) (string, searchState, *search.Resu
 	if err != nil {
 		return "", searchState{}, nil, err
 	}
-	st, err := parseSearchState(r.URL.Query())
+	v, err := queryValues(r)
+	if err != nil {
+		return "", searchState{}, nil, err
+	}
+	st, err := parseSearchState(v)
 	if err != nil {
 		return "", st, nil, err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -202,6 +203,51 @@ func TestAPIErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBadPercentEncoding: a query string that cannot be decoded is a 400
+// naming the parameter, on the API and the HTML pages alike, not a search
+// without that parameter ("Give a query", or size=%ZZ taken as the default).
+func TestBadPercentEncoding(t *testing.T) {
+	h, _ := newTestHandler(t, nil)
+	for _, tt := range []struct{ target, want string }{
+		{"/api/search?q=torture%", `The q parameter has a % that is not followed by two hexadecimal digits ("%")`},
+		{"/api/search?q=%ZZ", `The q parameter has a % that is not followed by two hexadecimal digits ("%ZZ")`},
+		{"/api/search?q=torture&size=%ZZ", "The size parameter has a %"},
+		{"/api/search?q=torture&state=S%V", "The state parameter has a %"},
+		{"/api/search?q=torture&%ZZ=1", "A parameter has a %"},
+		{"/api/search?q=torture;state=SV", "separate parameters with &"},
+		{"/api/facets/state?q=%ZZ", "The q parameter has a %"},
+		{"/search?q=torture%", "The q parameter has a %"},
+		{"/search?q=torture&page=%ZZ", "The page parameter has a %"},
+		{"/facets/state?q=%ZZ", "The q parameter has a %"},
+	} {
+		t.Run(tt.target, func(t *testing.T) {
+			rec := do(h, "GET", tt.target)
+			if rec.Code != 400 {
+				t.Fatalf("status %d, want 400: %s", rec.Code, rec.Body)
+			}
+			var msg string
+			if strings.HasPrefix(tt.target, "/api/") {
+				m := decodeJSON(t, rec)
+				if m["error"] != "bad_request" {
+					t.Errorf("error = %v", m["error"])
+				}
+				msg, _ = m["message"].(string)
+			} else {
+				msg = html.UnescapeString(rec.Body.String())
+			}
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("message %q lacks %q", msg, tt.want)
+			}
+		})
+	}
+	// Well-formed escapes, and a literal % written %25, still work.
+	for _, target := range []string{"/api/search?q=100%25+torture", "/api/search?q=torture&size=%32"} {
+		if rec := do(h, "GET", target); rec.Code != 200 {
+			t.Errorf("%s: status %d: %s", target, rec.Code, rec.Body)
+		}
 	}
 }
 

@@ -243,7 +243,11 @@ func (s *server) fetch(ctx context.Context, rawURL string) (*Upload, error) {
 
 // isDryRun reports whether a write asks only for a preview.
 func isDryRun(r *http.Request) (bool, error) {
-	v := r.URL.Query().Get("dry_run")
+	q, err := queryValues(r)
+	if err != nil {
+		return false, err
+	}
+	v := q.Get("dry_run")
 	if v == "" {
 		return false, nil
 	}
@@ -352,7 +356,11 @@ func (s *server) handleAPIDelete(w http.ResponseWriter, r *http.Request, who str
 }
 
 func (s *server) handleAPIAudit(w http.ResponseWriter, r *http.Request, who string) error {
-	page, size, err := auditPaging(r.URL.Query())
+	v, err := queryValues(r)
+	if err != nil {
+		return err
+	}
+	page, size, err := auditPaging(v)
 	if err != nil {
 		return err
 	}

@@ -391,7 +391,11 @@ func (s *server) handleDeleteConfirm(w http.ResponseWriter, r *http.Request, ses
 }
 
 func (s *server) handleAuditPage(w http.ResponseWriter, r *http.Request, sess *session) error {
-	page, size, err := auditPaging(r.URL.Query())
+	v, err := queryValues(r)
+	if err != nil {
+		return err
+	}
+	page, size, err := auditPaging(v)
 	if err != nil {
 		return err
 	}

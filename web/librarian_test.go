@@ -241,6 +241,7 @@ func TestLibrarianAPIResponsesMatchOpenAPI(t *testing.T) {
 	}{
 		{"add", "POST", "/api/documents", [][2]string{{"id", "note-1"}, {"kind", "article"}, {"states", "sv, ch"}, {"states", "GT"}}, "note.txt", text, bearerHdr, "", 201},
 		{"dry run", "POST", "/api/documents?dry_run=true", [][2]string{{"id", "note-2"}}, "note.txt", text, bearerHdr, "", 200},
+		{"dry run badly encoded", "POST", "/api/documents?dry_run=tru%ZZ", [][2]string{{"id", "note-3"}}, "note.txt", text, bearerHdr, "", 400}, // not a real add
 		{"conflict", "POST", "/api/documents", [][2]string{{"id", "note-1"}}, "note.txt", text, bearerHdr, "", 409},
 		{"garbage pdf", "POST", "/api/documents", [][2]string{{"id", "bad"}}, "bad.pdf", []byte("not a pdf"), bearerHdr, "", 422},
 		{"no id", "POST", "/api/documents", nil, "note.txt", text, bearerHdr, "", 400},

@@ -57,7 +57,11 @@ func (s *server) render(w http.ResponseWriter, status int, page string, data any
 }
 
 func (s *server) handleSearchPage(w http.ResponseWriter, r *http.Request) error {
-	st, err := parseSearchState(r.URL.Query())
+	v, err := queryValues(r)
+	if err != nil {
+		return err
+	}
+	st, err := parseSearchState(v)
 	if err != nil {
 		return err
 	}

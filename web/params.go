@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -27,6 +29,52 @@ type searchState struct {
 	Page    int
 	Size    int
 	Sort    string
+}
+
+// queryValues parses the request's query string. r.URL.Query() silently
+// drops every pair it cannot decode (a stray %, %ZZ, a ;), which turned
+// q=torture% into no query at all and size=%ZZ into the default; here they
+// are a 400 that says which parameter is at fault.
+func queryValues(r *http.Request) (url.Values, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, queryStringError(r.URL.RawQuery)
+	}
+	return v, nil
+}
+
+// queryStringError explains why url.ParseQuery refused raw.
+func queryStringError(raw string) error {
+	for part := range strings.SplitSeq(raw, "&") {
+		if strings.Contains(part, ";") {
+			return errBadRequest("The address has a ; in its query string: separate parameters with & and write a ; in a value as %%3B.")
+		}
+		key, val, _ := strings.Cut(part, "=")
+		name, err := url.QueryUnescape(key)
+		if err == nil {
+			_, err = url.QueryUnescape(val)
+		}
+		var esc url.EscapeError
+		if !errors.As(err, &esc) {
+			continue
+		}
+		what := "A parameter"
+		if knownParam(name) {
+			what = "The " + name + " parameter"
+		}
+		return errBadRequest("%s has a %% that is not followed by two hexadecimal digits (%q): write a literal %% as %%25.", what, string(esc))
+	}
+	return errBadRequest("The address's query string is not valid.")
+}
+
+// knownParam reports whether name is a parameter some handler reads, and so
+// may be named in an error message.
+func knownParam(name string) bool {
+	switch name {
+	case "q", "page", "size", "sort", "dry_run":
+		return true
+	}
+	return slices.Contains(search.FilterNames, name)
 }
 
 // parseSearchState reads and validates the search parameters.
