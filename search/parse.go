@@ -1,6 +1,7 @@
 package search
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -104,15 +105,56 @@ var filterFields = map[string]bool{
 // Parse parses q. It never fails: malformed syntax is read as plain words.
 func Parse(q string) Node {
 	q = truncate(q, MaxQueryBytes)
-	toks, ok := lex(q)
-	if ok {
-		p := &parser{toks: toks}
-		n, ok2 := p.parseOr(0)
-		if ok2 && p.pos == len(p.toks) {
-			return limitTerms(n)
-		}
+	if n, ok := parse(q); ok {
+		return limitTerms(n)
+	}
+	// An unbalanced quote or parenthesis: without it, the rest of the
+	// query (its filters, its phrases) keeps its meaning.
+	if n, ok := parse(balance(q)); ok {
+		return limitTerms(n)
 	}
 	return limitTerms(plain(q))
+}
+
+func parse(q string) (Node, bool) {
+	toks, ok := lex(q)
+	if !ok {
+		return nil, false
+	}
+	p := &parser{toks: toks}
+	n, ok := p.parseOr(0)
+	return n, ok && p.pos == len(p.toks)
+}
+
+// balance drops the quotation mark left open at the end of q and the
+// parentheses that close nothing or are never closed.
+func balance(q string) string {
+	if strings.Count(q, `"`)%2 == 1 {
+		i := strings.LastIndexByte(q, '"')
+		q = q[:i] + " " + q[i+1:]
+	}
+	b := []byte(q)
+	var open []int
+	inQuote := false
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case c == '(' && i > 0 && isASCIIAlnum(b[i-1]) && subParagraph(q[i:]) > 0: // 22(8)
+			i += subParagraph(q[i:]) - 1
+		case c == '(':
+			open = append(open, i)
+		case c == ')' && len(open) > 0:
+			open = open[:len(open)-1]
+		case c == ')':
+			b[i] = ' '
+		}
+	}
+	for _, i := range open {
+		b[i] = ' '
+	}
+	return string(b)
 }
 
 // plain reads q as words only: every syntax character is a separator.
@@ -171,6 +213,12 @@ func lex(q string) ([]token, bool) {
 			j := i
 			for j < len(q) {
 				r, w := utf8.DecodeRuneInString(q[j:])
+				if r == '(' && j > i {
+					if n := subParagraph(q[j:]); n > 0 { // 22(8), 3(1)(a): part of the word
+						j += n
+						continue
+					}
+				}
 				if unicode.IsSpace(r) || r == '"' || r == '(' || r == ')' {
 					break
 				}
@@ -197,6 +245,25 @@ func lex(q string) ([]token, bool) {
 					continue
 				}
 			}
+			if k := strings.IndexByte(word, ':'); k > 0 && !strings.HasPrefix(word[k+1:], "//") {
+				// Another field (title:torture) is not ours: its words. A
+				// URL stays whole.
+				for _, part := range strings.Split(word, ":") {
+					if part = luceneSuffix.ReplaceAllString(part, ""); part != "" {
+						toks = append(toks, token{kind: tWord, text: part})
+					}
+				}
+				continue
+			}
+			// Lucene's fuzziness and boosts (torture~2, torture^10) are not
+			// ours either: the word.
+			if w := luceneSuffix.ReplaceAllString(word, ""); w != "" {
+				word = w
+			}
+			if word == "NOT" && i < len(q) {
+				toks = append(toks, token{kind: tNot})
+				continue
+			}
 			if word == "OR" || word == "|" {
 				toks = append(toks, token{kind: tOr})
 				continue
@@ -209,6 +276,30 @@ func lex(q string) ([]token, bool) {
 		}
 	}
 	return toks, true
+}
+
+// luceneSuffix is a fuzziness or boost suffix of Lucene's syntax.
+var luceneSuffix = regexp.MustCompile(`(?:~[0-9.]*|\^[0-9.]+)$`)
+
+// subParagraph returns the length of the parenthesised sub-paragraph
+// numbers at the start of s ("(8)", "(1)(a)"), or 0.
+func subParagraph(s string) int {
+	n := 0
+	for n < len(s) && s[n] == '(' {
+		k := 1
+		for n+k < len(s) && k <= 5 && isASCIIAlnum(s[n+k]) {
+			k++
+		}
+		if k == 1 || n+k >= len(s) || s[n+k] != ')' {
+			break
+		}
+		n += k + 1
+	}
+	return n
+}
+
+func isASCIIAlnum(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 func isSpaceBefore(q string, i int) bool {
@@ -283,7 +374,7 @@ func (p *parser) parseAnd(depth int) (Node, bool) {
 			}
 			last := len(and.Children) - 1
 			and.Children[last] = must(and.Children[last])
-			and.Children = append(and.Children, must(n))
+			and.Children = append(and.Children, must(n)) // a AND NOT b: must keeps the exclusion
 			continue
 		}
 		n, ok := p.parseUnary(depth)

@@ -34,6 +34,9 @@ const (
 	boostCitesFine    = 2.0
 	// boostState lifts passages concerning a state the query names.
 	boostState = 3.0
+	// boostSymbol weighs a UN symbol the query names like a word in a
+	// heading.
+	boostSymbol = 1.5
 )
 
 // tierWeight is the prior of each tier of text when a query is about a
@@ -144,10 +147,18 @@ func (s *Searcher) plan(req Request) *plan {
 	// What the query names: provisions and states.
 	words := termWords(append(slices.Clone(required), textNodes...))
 	plainText := strings.Join(words, " ")
-	var articleClauses []query.Query
+	var articleClauses, symbolClauses []query.Query
 	if plainText != "" {
-		ext := corpus.Extract(plainText, corpus.Context{})
+		ext := corpus.Extract(referenceText(words), corpus.Context{})
 		p.states = ext.States
+		// A UN symbol pasted into the query finds the passages of that
+		// document and those citing it, as symbol:… does.
+		for _, sym := range ext.Symbols {
+			symbolClauses = append(symbolClauses, termQ(indexer.FieldSymbol, sym, boostSymbol))
+		}
+		if len(symbolClauses) > 0 {
+			textNodes = dropSymbolWords(textNodes, ext.Symbols)
+		}
 		for _, a := range ext.Articles {
 			p.articles = append(p.articles, a)
 			if strings.Contains(a, "(") {
@@ -174,6 +185,9 @@ func (s *Searcher) plan(req Request) *plan {
 	if len(articleClauses) > 0 {
 		units = append(units, query.NewDisjunctionQuery(articleClauses))
 	}
+	if len(symbolClauses) > 0 {
+		units = append(units, query.NewDisjunctionQuery(symbolClauses))
+	}
 	p.text = combine(mustUnits, units)
 	if len(p.states) == 0 && len(p.articles) == 0 && len(required) == 0 {
 		p.defines = s.definitionKeys(textNodes)
@@ -194,10 +208,10 @@ func (s *Searcher) plan(req Request) *plan {
 		for _, st := range p.states {
 			bq.AddShould(termQ(indexer.FieldState, st, boostState))
 		}
-	} else if len(textNodes) > 0 {
+	} else if len(textNodes) > 0 || (strings.TrimSpace(req.Query) != "" && len(filters) == 0 && len(filterGroups) == 0 && len(excluded) == 0) {
 		// Words were typed but none can be searched (only stop words,
-		// punctuation or a bare wildcard): nothing matches, rather than
-		// everything.
+		// punctuation, an empty phrase, a lone OR or a bare wildcard):
+		// nothing matches, rather than everything.
 		bq.AddMust(query.NewMatchNoneQuery())
 	} else {
 		bq.AddMust(query.NewMatchAllQuery())
@@ -381,6 +395,45 @@ func termWords(nodes []Node) []string {
 	}
 	for _, n := range nodes {
 		walk(n)
+	}
+	return out
+}
+
+// referenceText is the query's words as the extractor should read them
+// for references: instrument abbreviations and treaty-body codes as they
+// are printed ("iccpr article 7", "CCPR art. 7" → "ICCPR article 7"), and
+// UN symbols upper-cased ("cat/c/gc/4"). The words searched are unchanged.
+func referenceText(words []string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = w
+		trimmed := strings.Trim(w, ".,;:")
+		switch {
+		case strings.Contains(w, "/"):
+			out[i] = strings.ToUpper(w)
+		case trimmed == "":
+		default:
+			if in, ok := corpus.LookupInstrument(trimmed); ok {
+				out[i] = in.Short
+			} else if in, ok := corpus.InstrumentOfBody(trimmed); ok {
+				out[i] = in.Short
+			}
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// dropSymbolWords removes the words that are the symbols the query names:
+// the symbol clause searches them.
+func dropSymbolWords(nodes []Node, symbols []string) []Node {
+	var out []Node
+	for _, n := range nodes {
+		if t, ok := n.(Term); ok && !t.Phrase && !t.Prefix {
+			if sym, err := corpus.ParseSymbol(strings.ToUpper(strings.Trim(t.Text, ".,;:"))); err == nil && slices.Contains(symbols, sym.Normalized) {
+				continue
+			}
+		}
+		out = append(out, n)
 	}
 	return out
 }

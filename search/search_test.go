@@ -816,6 +816,14 @@ func TestRanking(t *testing.T) {
 		{"Mandela rule 58", first("nelson-mandela-rules#rule-58")},
 		{"ICCPR art. 7", first("iccpr#art-7")},
 		{"non-refoulement", within("cat#art-3", 5)},
+		// References as researchers type them.
+		{"art. 5(6) ACHR", first("achr#art-5")},
+		{"article 22(8) American Convention", first("achr#art-22")},
+		{"article 3(1) CAT", first("cat#art-3")},
+		{"iccpr article 7", first("iccpr#art-7")},
+		{"CCPR article 7", first("iccpr#art-7")},
+		{"echr article 3", first("echr#art-3")},
+		{"cat art 3", first("cat#art-3")},
 		// A term alone: the provision defining it first.
 		{"torture", first("cat#art-1")},
 		{"tortura", first("iacppt#art-2")},
@@ -974,6 +982,40 @@ func TestQuotedPhraseIsExact(t *testing.T) {
 	for _, h := range exact.Hits {
 		if !phrase.MatchString(h.Snippet) {
 			t.Errorf("%s: snippet %q does not mark the phrase", h.ID, h.Snippet)
+		}
+	}
+}
+
+// TestQueryForms: a pasted UN symbol finds what the symbol filter finds;
+// NOT excludes; a stray quote keeps the query's filters; a query of
+// punctuation only matches nothing rather than everything.
+func TestQueryForms(t *testing.T) {
+	s := demo(t)
+	symbol := total(t, s, search.Request{Filters: map[string][]string{search.FilterSymbol: {"CAT/C/GC/4"}}})
+	if symbol == 0 {
+		t.Fatal("no passage carries CAT/C/GC/4; the test needs some")
+	}
+	for _, q := range []string{"CAT/C/GC/4", "cat/c/gc/4"} {
+		if n := total(t, s, search.Request{Query: q}); n != symbol {
+			t.Errorf("%q: %d passages, want %d (symbol:CAT/C/GC/4)", q, n, symbol)
+		}
+	}
+	both := total(t, s, search.Request{Query: "torture police"})
+	without := total(t, s, search.Request{Query: "torture -police"})
+	for _, q := range []string{"torture NOT police", "torture AND NOT police"} {
+		if n := total(t, s, search.Request{Query: q}); n != without || n >= both {
+			t.Errorf("%q: %d passages, want %d as torture -police (torture police: %d)", q, n, without, both)
+		}
+	}
+	filtered := total(t, s, search.Request{Query: "state:SV torture"})
+	for _, q := range []string{`state:SV "torture`, `state:SV (torture`} {
+		if n := total(t, s, search.Request{Query: q}); n != filtered {
+			t.Errorf("%q: %d passages, want %d as state:SV torture", q, n, filtered)
+		}
+	}
+	for _, q := range []string{`"`, `""`, "()", "( )", ")(", "OR", "OR OR"} {
+		if n := total(t, s, search.Request{Query: q}); n != 0 {
+			t.Errorf("%q: %d passages, want none", q, n)
 		}
 	}
 }
