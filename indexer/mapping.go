@@ -9,6 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/es"
+	"github.com/blevesearch/bleve/v2/analysis/token/length"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -53,6 +54,13 @@ const (
 	AnalyzerFolded  = "hr_folded" // every other language: lower case and folded, no stemming
 )
 
+// MaxTokenRunes is the longest token indexed or searched (Lucene's
+// standard analyzer stops at 255; legal text has no word near 100).
+const MaxTokenRunes = 128
+
+// filterLongTokens is the token filter dropping longer tokens.
+const filterLongTokens = "hr_max_length"
+
 // Analysis types: a passage's language picks the document mapping, and so
 // the analyzer of its text fields.
 const (
@@ -93,10 +101,20 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
 
+	// A token longer than MaxTokenRunes is no word (a hex dump, a run of
+	// one letter): indexed, one 20 MB token cost every search that walks
+	// the term dictionary seconds and gigabytes. It is dropped first.
+	err := im.AddCustomTokenFilter(filterLongTokens, map[string]interface{}{
+		"type": length.Name,
+		"max":  float64(MaxTokenRunes),
+	})
+	if err != nil {
+		return nil, err
+	}
 	analyzers := map[string][]string{
-		AnalyzerEnglish: {en.PossessiveName, lowercase.Name, FoldName, en.StopName, en.SnowballStemmerName},
-		AnalyzerSpanish: {lowercase.Name, FoldName, es.StopName, es.LightStemmerName},
-		AnalyzerFolded:  {lowercase.Name, FoldName},
+		AnalyzerEnglish: {filterLongTokens, en.PossessiveName, lowercase.Name, FoldName, en.StopName, en.SnowballStemmerName},
+		AnalyzerSpanish: {filterLongTokens, lowercase.Name, FoldName, es.StopName, es.LightStemmerName},
+		AnalyzerFolded:  {filterLongTokens, lowercase.Name, FoldName},
 	}
 	for _, name := range []string{AnalyzerEnglish, AnalyzerSpanish, AnalyzerFolded} {
 		err := im.AddCustomAnalyzer(name, map[string]interface{}{

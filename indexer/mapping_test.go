@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -91,6 +92,31 @@ func TestOwnArticle(t *testing.T) {
 		p := &corpus.Passage{Instrument: tc.instrument, Unit: tc.unit}
 		if got := OwnArticle(p); got != tc.want {
 			t.Errorf("OwnArticle(%s, %s) = %q, want %q", tc.instrument, tc.unit, got, tc.want)
+		}
+	}
+}
+
+// TestLongTokensAreDropped: a token longer than MaxTokenRunes (a hex dump,
+// a run of one letter) is neither indexed nor searched, in every analyzer;
+// the words around it are.
+func TestLongTokensAreDropped(t *testing.T) {
+	m, err := NewMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "torture " + strings.Repeat("a", MaxTokenRunes+1) + " " + strings.Repeat("é", MaxTokenRunes) + " " +
+		strings.Repeat("0f", 1<<19) + " detention"
+	for _, name := range []string{AnalyzerEnglish, AnalyzerSpanish, AnalyzerFolded} {
+		var got []string
+		for _, tok := range m.AnalyzerNamed(name).Analyze([]byte(text)) {
+			got = append(got, string(tok.Term))
+		}
+		if len(got) != 3 || len(got[1]) < MaxTokenRunes-2 || strings.Trim(got[1], "e") != "" { // é folds to e; a stemmer may cut one
+			var lens []int
+			for _, g := range got {
+				lens = append(lens, len(g))
+			}
+			t.Errorf("%s: %d tokens of lengths %v, want the two words and the %d-rune token", name, len(got), lens, MaxTokenRunes)
 		}
 	}
 }
