@@ -90,6 +90,8 @@ type searchPage struct {
 	Suggestions []link // zero results: ways out
 	Examples    []link // landing: searches to try
 	Articles    []link // provisions the query named
+	QueryCut    bool   // the query was longer than QueryLimit bytes and Q is its start
+	QueryLimit  int
 }
 
 // safeSnippet is the one place the code base trusts HTML from elsewhere. The
@@ -155,6 +157,7 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 	if st.Q != "" {
 		p.Title = st.Q + " – Search"
 	}
+	p.QueryCut, p.QueryLimit = st.QueryCut, search.MaxQueryBytes
 	p.JSONURL = st.url("/api/search")
 	for _, f := range search.FilterNames {
 		if f == "q" {
