@@ -301,7 +301,9 @@ func newPassageDoc(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 	set(FieldOwnArticle, OwnArticle(p))
 	if y := e.YearOf(); y > 0 {
 		d[FieldYear] = strconv.Itoa(y)
+		d[FieldWhen] = strconv.Itoa(y)
 	}
+	set(FieldWhen, e.Date)
 	symbols := p.Symbols
 	if e.Symbol != "" && !contains(symbols, e.Symbol) {
 		symbols = append([]string{e.Symbol}, symbols...)

@@ -29,6 +29,9 @@ const (
 	FieldBody     = "body"
 	FieldYear     = "year" // four digits, a keyword so that it facets and ranges as text
 	FieldDate     = "date"
+	// FieldWhen sorts by time: the date, else the year alone ("2025"
+	// sorts after "1948-12-10", and before "2025-01-01"). Not stored.
+	FieldWhen = "when"
 	FieldSymbol   = "symbol"     // the document's UN symbol and symbols cited in the passage
 	FieldInstr    = "instrument" // facet: own instrument and instruments cited
 	FieldArticle  = "article"    // facet: "CAT 3", "ACHR 22(8)"
@@ -172,6 +175,9 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 	defines.Store = false
 	defines.DocValues = false
 	dm.AddFieldMappingsAt(FieldDefines, defines)
+	when := kw()
+	when.Store = false
+	dm.AddFieldMappingsAt(FieldWhen, when)
 	return dm
 }
 

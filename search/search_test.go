@@ -1019,3 +1019,38 @@ func TestQueryForms(t *testing.T) {
 		}
 	}
 }
+
+// TestDateSort: newest first and oldest first order by the date, and by
+// the year where a document has no date: a 2025 report without a date
+// comes before a 1948 declaration, not after every dated document.
+func TestDateSort(t *testing.T) {
+	s := demo(t)
+	when := func(h search.Hit) string {
+		if h.Date != "" {
+			return h.Date
+		}
+		return h.Year
+	}
+	for _, sort := range []string{search.SortDate, search.SortDateAsc} {
+		var prev string
+		seenYearOnly, seenDated := false, false
+		for page := 1; page <= 20; page++ {
+			res := run(t, s, search.Request{Query: "torture", Sort: sort, Size: 100, Page: page, NoSnippets: true})
+			for _, h := range res.Hits {
+				w := when(h)
+				if w == "" {
+					continue // undated documents come last
+				}
+				seenYearOnly = seenYearOnly || h.Date == ""
+				seenDated = seenDated || h.Date != ""
+				if prev != "" && ((sort == search.SortDate && w[:4] > prev[:4]) || (sort == search.SortDateAsc && w[:4] < prev[:4])) {
+					t.Fatalf("sort=%s page %d: %s (%s) after %s", sort, page, h.ID, w, prev)
+				}
+				prev = w
+			}
+		}
+		if !seenYearOnly || !seenDated {
+			t.Fatalf("sort=%s: the first 2,000 hits hold dated %v and year-only %v passages; the test needs both", sort, seenDated, seenYearOnly)
+		}
+	}
+}

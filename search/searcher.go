@@ -234,9 +234,9 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		}
 		switch {
 		case req.Sort == SortDate:
-			sreq.SortBy([]string{"-" + indexer.FieldDate, indexer.FieldDocument, indexer.FieldOrder})
+			sreq.SortBy([]string{"-" + indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder})
 		case req.Sort == SortDateAsc:
-			sreq.SortBy([]string{indexer.FieldDate, indexer.FieldDocument, indexer.FieldOrder})
+			sreq.SortBy([]string{indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder})
 		default: // browsing: by document and position
 			sreq.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
 		}
