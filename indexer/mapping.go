@@ -31,11 +31,11 @@ const (
 	FieldDate     = "date"
 	// FieldWhen sorts by time: the date, else the year alone ("2025"
 	// sorts after "1948-12-10", and before "2025-01-01"). Not stored.
-	FieldWhen = "when"
-	FieldSymbol   = "symbol"     // the document's UN symbol and symbols cited in the passage
-	FieldInstr    = "instrument" // facet: own instrument and instruments cited
-	FieldArticle  = "article"    // facet: "CAT 3", "ACHR 22(8)"
-	FieldState    = "state"      // facet: ISO 3166-1 alpha-2
+	FieldWhen    = "when"
+	FieldSymbol  = "symbol"     // the document's UN symbol and symbols cited in the passage
+	FieldInstr   = "instrument" // facet: own instrument and instruments cited
+	FieldArticle = "article"    // facet: "CAT 3", "ACHR 22(8)"
+	FieldState   = "state"      // facet: ISO 3166-1 alpha-2
 	// FieldOwnArticle is the provision this passage *is* ("CAT 3" for cat#art-3),
 	// empty for findings; article-reference queries boost it.
 	FieldOwnArticle = "own_article"
