@@ -92,6 +92,13 @@ type searchPage struct {
 	Articles    []link // provisions the query named
 	QueryCut    bool   // the query was longer than QueryLimit bytes and Q is its start
 	QueryLimit  int
+	// PastEnd: the page asked for is beyond the last page of results (Page
+	// > LastPage); LastURL is the last page.
+	PastEnd  bool
+	Page     int
+	LastPage int
+	LastURL  string
+	FirstURL string
 }
 
 // safeSnippet is the one place the code base trusts HTML from elsewhere. The
@@ -215,6 +222,10 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		}
 	}
 	p.Pager = buildPager(st, res.Total)
+	if last := lastPage(st, res.Total); len(res.Hits) == 0 && last > 0 && st.Page > last {
+		p.PastEnd, p.Page, p.LastPage = true, st.Page, last
+		p.LastURL, p.FirstURL = st.withPage(last).url("/search"), st.withPage(1).url("/search")
+	}
 	for _, o := range []option{{search.SortRelevance, "Relevance", false}, {search.SortDate, "Newest first", false}, {search.SortDateAsc, "Oldest first", false}} {
 		o.Selected = o.Value == st.Sort
 		p.SortOptions = append(p.SortOptions, o)
@@ -266,10 +277,7 @@ func (s *server) facetItems(st searchState, field string, vals []search.FacetVal
 // around the current one, with the first and the last.
 func buildPager(st searchState, total uint64) pager {
 	var p pager
-	last := int((total + uint64(st.Size) - 1) / uint64(st.Size))
-	if maxPage := maxResults / st.Size; last > maxPage {
-		last = maxPage
-	}
+	last := lastPage(st, total)
 	if last <= 1 && st.Page <= 1 {
 		return p
 	}
@@ -279,9 +287,10 @@ func buildPager(st searchState, total uint64) pager {
 	if st.Page < last {
 		p.Next = st.withPage(st.Page + 1).url("/search")
 	}
+	cur := min(st.Page, last) // past the end, the window is around the last page
 	var nums []int
 	for n := 1; n <= last; n++ {
-		if n == 1 || n == last || (n >= st.Page-2 && n <= st.Page+2) {
+		if n == 1 || n == last || (n >= cur-2 && n <= cur+2) {
 			nums = append(nums, n)
 		}
 	}
@@ -292,6 +301,13 @@ func buildPager(st searchState, total uint64) pager {
 		p.Pages = append(p.Pages, pageLink{N: n, URL: st.withPage(n).url("/search"), Current: n == st.Page})
 	}
 	return p
+}
+
+// lastPage is the number of the last page of total results that can be
+// paged to (0 when there are none).
+func lastPage(st searchState, total uint64) int {
+	last := (total + uint64(st.Size) - 1) / uint64(st.Size)
+	return int(min(last, uint64(maxResults/st.Size)))
 }
 
 // articleURL links an article value ("CAT 3", "ACHR 22(8)") to its

@@ -261,3 +261,54 @@ func TestArticleLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestPagePastTheEnd: a page beyond the last result says so, links to the
+// last page and keeps the pager, instead of "Results 0–0 of 29" and
+// "Nothing matched" with no way back.
+func TestPagePastTheEnd(t *testing.T) {
+	s := testServer(t)
+	st := searchState{Filters: map[string][]string{"kind": {"decision"}, "state": {"SV"}}, Page: 5, Size: 10, Sort: "relevance"}
+	p := s.buildSearchPage(st, &search.Results{Total: 29, Page: 5, Size: 10})
+	if !p.PastEnd || p.LastPage != 3 || p.LastURL != "/search?kind=decision&page=3&state=SV" {
+		t.Errorf("PastEnd %v, LastPage %d, LastURL %q", p.PastEnd, p.LastPage, p.LastURL)
+	}
+	var nums []int
+	for _, pl := range p.Pager.Pages {
+		if pl.Current {
+			t.Errorf("page %d is marked current", pl.N)
+		}
+		nums = append(nums, pl.N)
+	}
+	if !reflect.DeepEqual(nums, []int{1, 2, 3}) || p.Pager.Prev != p.LastURL || p.Pager.Next != "" {
+		t.Errorf("pager = %+v", p.Pager)
+	}
+	if p := s.buildSearchPage(st.withPage(3), &search.Results{Total: 29, Hits: make([]search.Hit, 9)}); p.PastEnd {
+		t.Error("the last page is not past the end")
+	}
+	if p := s.buildSearchPage(st, &search.Results{Total: 0}); p.PastEnd {
+		t.Error("no results at all is not past the end")
+	}
+
+	h, _ := newTestHandler(t, nil)
+	rec := do(h, "GET", "/search?q=torture&size=2&page=5") // 6 results: 3 pages
+	if rec.Code != 200 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{
+		"There is no page 5 of these results",
+		`<a href="/search?page=3&amp;q=torture&amp;size=2">Go to the last page (3)</a>`,
+		`<nav class="pager"`,
+		`aria-label="Page 2"`,
+		"<strong>6</strong> results, none on page 5",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"0–0", "Nothing matched"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("page shows %q", bad)
+		}
+	}
+}
