@@ -304,9 +304,15 @@ func newPassageDoc(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 		d[FieldWhen] = strconv.Itoa(y)
 	}
 	set(FieldWhen, e.Date)
+	// The document's own symbol first: results name a decision by it.
 	symbols := p.Symbols
-	if e.Symbol != "" && !contains(symbols, e.Symbol) {
-		symbols = append([]string{e.Symbol}, symbols...)
+	if e.Symbol != "" {
+		symbols = []string{e.Symbol}
+		for _, sym := range p.Symbols {
+			if sym != e.Symbol {
+				symbols = append(symbols, sym)
+			}
+		}
 	}
 	setAll := func(field string, vs []string) {
 		var out []string

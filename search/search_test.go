@@ -1054,3 +1054,29 @@ func TestDateSort(t *testing.T) {
 		}
 	}
 }
+
+// TestDecisionTitles: a decision is named by its own symbol, never by the
+// first symbol its passage cites (cat-c-47-d-312-2007 was shown as
+// "CAT/C/3/Rev.5", the rules of procedure it cites).
+func TestDecisionTitles(t *testing.T) {
+	s := demo(t)
+	checked := 0
+	for _, q := range []string{"rules of procedure", "Eftekhary", "communication"} {
+		for page := 1; page <= 5; page++ {
+			res := run(t, s, search.Request{Query: q, Filters: map[string][]string{search.FilterKind: {"decision"}},
+				Size: 100, Page: page, NoSnippets: true})
+			for _, h := range res.Hits {
+				if !strings.HasPrefix(h.Document, "cat-c-") {
+					continue
+				}
+				checked++
+				if own := strings.ToUpper(strings.ReplaceAll(h.Document, "-", "/")); !strings.Contains(h.Title, own) {
+					t.Errorf("%s: title %q does not name %s", h.ID, h.Title, own)
+				}
+			}
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d decision passages checked; the test needs more", checked)
+	}
+}
