@@ -596,3 +596,34 @@ func regexpFind(t *testing.T, s, pattern string) string {
 }
 
 func regexpMust(p string) *regexp.Regexp { return regexp.MustCompile(p) }
+
+// TestMethodNotAllowed: a 405's Allow header and message list the methods
+// the address answers, not always GET and HEAD.
+func TestMethodNotAllowed(t *testing.T) {
+	h, _, _ := newLibrarianHandler(t, nil)
+	for _, tt := range []struct {
+		method, target, allow, msg string
+	}{
+		{"POST", "/search", "GET, HEAD", "This address only answers GET and HEAD."},
+		{"DELETE", "/api/search", "GET, HEAD", "This address only answers GET and HEAD."},
+		{"GET", "/api/documents", "POST", "This address only answers POST."},
+		{"HEAD", "/api/documents", "POST", ""},
+		{"GET", "/librarian/signin", "POST", "This address only answers POST."},
+		{"PATCH", "/api/documents/cat", "GET, HEAD, PUT, DELETE", "This address only answers GET, HEAD, PUT and DELETE."},
+		{"POST", "/api/documents/cat", "GET, HEAD, PUT, DELETE", "This address only answers GET, HEAD, PUT and DELETE."},
+		{"PUT", "/librarian/edit/cat", "GET, HEAD, POST", "This address only answers GET, HEAD and POST."},
+	} {
+		t.Run(tt.method+" "+tt.target, func(t *testing.T) {
+			rec := send(h, tt.method, tt.target, nil)
+			if rec.Code != http.StatusMethodNotAllowed {
+				t.Fatalf("status %d, want 405: %s", rec.Code, rec.Body)
+			}
+			if got := rec.Header().Get("Allow"); got != tt.allow {
+				t.Errorf("Allow = %q, want %q", got, tt.allow)
+			}
+			if tt.msg != "" && !strings.Contains(rec.Body.String(), tt.msg) {
+				t.Errorf("body lacks %q:\n%s", tt.msg, rec.Body)
+			}
+		})
+	}
+}

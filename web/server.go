@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -138,9 +140,11 @@ func NewServer(cfg Config) (http.Handler, error) {
 	r.NotFoundHandler = s.adapt(kindAuto, func(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("No page here.")
 	})
-	r.MethodNotAllowedHandler = s.adapt(kindAuto, func(w http.ResponseWriter, r *http.Request) error {
-		w.Header().Set("Allow", "GET, HEAD")
-		return &httpError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", msg: "This address only answers GET and HEAD."}
+	r.MethodNotAllowedHandler = s.adapt(kindAuto, func(w http.ResponseWriter, req *http.Request) error {
+		allowed := allowedMethods(r, req)
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		return &httpError{status: http.StatusMethodNotAllowed, code: "method_not_allowed",
+			msg: "This address only answers " + joinAnd(allowed) + "."}
 	})
 	r.Use(routeRecorder)
 	s.registerPageRoutes(r)
@@ -162,6 +166,51 @@ func NewServer(cfg Config) (http.Handler, error) {
 	h = s.recoverPanics(h)
 	h = securityHeaders(h)
 	return h, nil
+}
+
+// methodOrder is the order in which Allow lists methods.
+var methodOrder = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions}
+
+// allowedMethods lists the methods of the routes whose path matches req's,
+// whatever its method: what a 405 answer's Allow header says.
+func allowedMethods(router *mux.Router, req *http.Request) []string {
+	var allowed []string
+	_ = router.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		methods, err := route.GetMethods()
+		if err != nil || len(methods) == 0 {
+			return nil
+		}
+		probe := req.WithContext(req.Context()) // a shallow copy
+		probe.Method = methods[0]
+		if route.Match(probe, &mux.RouteMatch{}) {
+			for _, m := range methods {
+				if !slices.Contains(allowed, m) {
+					allowed = append(allowed, m)
+				}
+			}
+		}
+		return nil
+	})
+	if len(allowed) == 0 { // not reached: the router found a route for the path
+		return []string{http.MethodGet, http.MethodHead}
+	}
+	slices.SortStableFunc(allowed, func(a, b string) int { return methodRank(a) - methodRank(b) })
+	return allowed
+}
+
+func methodRank(m string) int {
+	if i := slices.Index(methodOrder, m); i >= 0 {
+		return i
+	}
+	return len(methodOrder)
+}
+
+// joinAnd joins words as a sentence does: "GET, HEAD and PUT".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 func get(r *mux.Router, path string, h http.Handler) {
