@@ -136,10 +136,10 @@ func (s *Searcher) authoritative(ctx context.Context, p *plan) ([]scored, error)
 const maxDefiners = 4
 
 // definers returns the provisions that define the term p names (see
-// plan.defines) and match p's query, filters included. Their score is 0:
-// rerank puts them first in the lane, whatever Bleve's score of their
-// (long) text.
-func (s *Searcher) definers(ctx context.Context, p *plan) ([]scored, error) {
+// plan.defines) and match p's query, filters included: those in page, and
+// the others (their score 0: rerank puts them first in the lane, whatever
+// Bleve's score of their long text).
+func (s *Searcher) definers(ctx context.Context, p *plan, page []scored) ([]scored, error) {
 	if len(p.defines) == 0 {
 		return nil, nil
 	}
@@ -147,10 +147,15 @@ func (s *Searcher) definers(ctx context.Context, p *plan) ([]scored, error) {
 	for i, k := range p.defines {
 		keys[i] = termQ(indexer.FieldDefines, k, 1)
 	}
-	// The defining passages are few: find them, then keep those that
-	// match the query, which Bleve checks only for them (a filter would
-	// walk every match of the query).
-	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(keys), maxDefiners, 0, false)
+	// The defining passages are few: find those the filters let through,
+	// then have Bleve check the query only for those outside the page
+	// (every passage in it matches the query; a filter would walk every
+	// match of the query).
+	var q query.Query = query.NewDisjunctionQuery(keys)
+	if p.filter != nil {
+		q = query.NewConjunctionQuery([]query.Query{q, p.filter})
+	}
+	req := bleve.NewSearchRequestOptions(q, maxDefiners, 0, false)
 	req.Score = "none"
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -159,18 +164,29 @@ func (s *Searcher) definers(ctx context.Context, p *plan) ([]scored, error) {
 	if len(res.Hits) == 0 {
 		return nil, nil
 	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
+	inPage := make(map[string]bool, len(page))
+	for _, h := range page {
+		inPage[h.id] = true
 	}
-	bq := query.NewBooleanQuery([]query.Query{query.NewDocIDQuery(ids)}, nil, nil)
+	var out []scored
+	var check []string
+	for _, h := range res.Hits {
+		if inPage[h.ID] {
+			out = append(out, scored{id: h.ID})
+		} else {
+			check = append(check, h.ID)
+		}
+	}
+	if len(check) == 0 {
+		return out, nil
+	}
+	bq := query.NewBooleanQuery([]query.Query{query.NewDocIDQuery(check)}, nil, nil)
 	bq.AddFilter(p.query)
-	req = bleve.NewSearchRequestOptions(bq, len(ids), 0, false)
+	req = bleve.NewSearchRequestOptions(bq, len(check), 0, false)
 	req.Score = "none"
 	if res, err = s.idx.SearchInContext(ctx, req); err != nil {
 		return nil, searchError(err)
 	}
-	out := make([]scored, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		out = append(out, scored{id: h.ID})
 	}

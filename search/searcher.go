@@ -343,7 +343,7 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 		}
 		page, w.extra = appendNew(page, extra)
 	}
-	definers, err := s.definers(ctx, plan)
+	definers, err := s.definers(ctx, plan, page)
 	if err != nil {
 		return nil, err
 	}
