@@ -23,9 +23,6 @@ type apiSearchResponse struct {
 	// QueryArticles are the provisions the query named ("CAT 3"), as the
 	// search page lists them; omitted when it named none.
 	QueryArticles []string `json:"query_articles,omitempty"`
-	// QueryTruncated says the query was longer than search.MaxQueryBytes
-	// and only its start was searched (see cutQuery).
-	QueryTruncated bool `json:"query_truncated,omitempty"`
 }
 
 type apiHit struct {
@@ -227,7 +224,7 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := apiSearchResponse{Total: res.Total, Page: st.Page, Size: st.Size, Hits: make([]apiHit, 0, len(res.Hits)),
-		Facets: s.toAPIFacets(res.Facets, search.FacetNames), QueryArticles: res.Articles, QueryTruncated: st.QueryCut}
+		Facets: s.toAPIFacets(res.Facets, search.FacetNames), QueryArticles: res.Articles}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, toAPIHit(h))
 	}

@@ -5,7 +5,6 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -148,6 +147,7 @@ func TestAPIQueryArticles(t *testing.T) {
 
 func TestAPIErrors(t *testing.T) {
 	h, _ := newTestHandler(t, nil)
+	long := strings.Repeat("a", 501)
 	tests := []struct {
 		target string
 		status int
@@ -161,6 +161,7 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/search?q=x&size=abc", 400, "bad_request"},
 		{"/api/search?q=x&page=101&size=100", 400, "bad_request"},
 		{"/api/search?q=x&sort=random", 400, "bad_request"},
+		{"/api/search?q=" + long, 400, "bad_request"},
 		{"/api/search?q=" + strings.Repeat("a", 5000), 414, "uri_too_long"},
 		{"/api/search", 400, "bad_request"},
 		{"/api/search?q=+++", 400, "bad_request"},
@@ -246,66 +247,6 @@ func TestBadPercentEncoding(t *testing.T) {
 	for _, target := range []string{"/api/search?q=100%25+torture", "/api/search?q=torture&size=%32"} {
 		if rec := do(h, "GET", target); rec.Code != 200 {
 			t.Errorf("%s: status %d: %s", target, rec.Code, rec.Body)
-		}
-	}
-}
-
-// TestLongQuery: a long pasted paragraph is searched, not refused; as the
-// README says and search.Parse does, only its first search.MaxQueryBytes
-// are read, and the web layer cuts it there itself (between words) so the
-// page and the API can say so.
-func TestLongQuery(t *testing.T) {
-	h, f := newTestHandler(t, nil)
-	paragraph := strings.TrimSpace(strings.Repeat("the committee considers the risk of torture upon return ", 40)) // 2,239 bytes
-	// over the old limit of 500 characters, under search.MaxQueryBytes
-	short := strings.TrimSpace(paragraph[:900])
-	for _, target := range []string{
-		"/api/search?q=" + url.QueryEscape(short),
-		"/api/search?q=" + url.QueryEscape(paragraph),
-		"/search?q=" + url.QueryEscape(paragraph),
-	} {
-		rec := do(h, "GET", target)
-		if rec.Code != 200 {
-			t.Fatalf("%.40s…: status %d: %s", target, rec.Code, rec.Body)
-		}
-		q := f.lastRequest().Query
-		long := len(target) > 2000
-		switch {
-		case len(q) > search.MaxQueryBytes:
-			t.Errorf("the engine got %d bytes of query, more than search.MaxQueryBytes", len(q))
-		case !long && q != short:
-			t.Errorf("a query under the limit was changed: %q", q)
-		case long && (!strings.HasPrefix(paragraph, q) || paragraph[len(q)] != ' ' || len(q) < search.MaxQueryBytes-20):
-			t.Errorf("the query was not cut between words just under the limit: %d bytes, ends %q", len(q), q[len(q)-20:])
-		}
-		body := rec.Body.String()
-		if strings.HasPrefix(target, "/search") {
-			if !strings.Contains(body, "Your query was longer than 1024 bytes") {
-				t.Error("the page does not say the query was cut")
-			}
-			continue
-		}
-		if _, cut := decodeJSON(t, rec)["query_truncated"]; cut != long {
-			t.Errorf("query_truncated present = %v, want %v", cut, long)
-		}
-	}
-}
-
-func TestCutQuery(t *testing.T) {
-	for _, tt := range []struct {
-		q    string
-		n    int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"torture and return", 10, "torture"},     // between words
-		{"torture and return", 11, "torture and"}, // the cut falls on a space
-		{"nonrefoulement", 5, "nonre"},            // one long word: cut inside it
-		{"ééé", 3, "é"},                           // never inside a rune
-		{" é x", 2, ""},
-	} {
-		if got := cutQuery(tt.q, tt.n); got != tt.want {
-			t.Errorf("cutQuery(%q, %d) = %q, want %q", tt.q, tt.n, got, tt.want)
 		}
 	}
 }

@@ -23,12 +23,12 @@ import (
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
 	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-// Request limits. A query (q) longer than search.MaxQueryBytes is cut, not
-// refused (cutQuery in params.go).
+// Request limits.
 const (
-	maxURILength = 4096 // bytes of path and query → 414
-	maxBodyBytes = 1 << 20
-	maxResults   = 10000 // page*size
+	maxURILength   = 4096 // bytes of path and query → 414
+	maxQueryLength = 500  // characters of q → 400
+	maxBodyBytes   = 1 << 20
+	maxResults     = 10000 // page*size
 )
 
 // securityHeaders sets the headers every response carries, whatever writes it.

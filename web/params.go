@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -30,9 +29,6 @@ type searchState struct {
 	Page    int
 	Size    int
 	Sort    string
-	// QueryCut says Q is the start of a longer query (see cutQuery); the
-	// URLs the page links to carry Q as cut.
-	QueryCut bool
 }
 
 // queryValues parses the request's query string. r.URL.Query() silently
@@ -88,8 +84,8 @@ func parseSearchState(v url.Values) (searchState, error) {
 	if !utf8.ValidString(q) {
 		return st, errBadRequest("The query is not valid UTF-8.")
 	}
-	if len(q) > search.MaxQueryBytes {
-		q, st.QueryCut = cutQuery(q, search.MaxQueryBytes), true
+	if utf8.RuneCountInString(q) > maxQueryLength {
+		return st, errBadRequest("The query is longer than %d characters.", maxQueryLength)
 	}
 	st.Q = q
 	for _, f := range search.FilterNames {
@@ -134,26 +130,6 @@ func parseSearchState(v url.Values) (searchState, error) {
 		return st, errBadRequest("sort must be relevance, date or date-asc.")
 	}
 	return st, nil
-}
-
-// cutQuery shortens q to at most n bytes, at the last space before the
-// limit if there is one, so that no word is searched cut in two. A long
-// query is not refused: the search engine itself reads only the first
-// search.MaxQueryBytes of a query (search.Parse), and cutting here first
-// lets the page show what was searched.
-func cutQuery(q string, n int) string {
-	if len(q) <= n {
-		return q
-	}
-	for n > 0 && !utf8.RuneStart(q[n]) {
-		n--
-	}
-	if r, _ := utf8.DecodeRuneInString(q[n:]); !unicode.IsSpace(r) {
-		if i := strings.LastIndexFunc(q[:n], unicode.IsSpace); i > 0 {
-			n = i
-		}
-	}
-	return strings.TrimSpace(q[:n])
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

@@ -90,8 +90,6 @@ type searchPage struct {
 	Suggestions []link // zero results: ways out
 	Examples    []link // landing: searches to try
 	Articles    []link // provisions the query named
-	QueryCut    bool   // the query was longer than QueryLimit bytes and Q is its start
-	QueryLimit  int
 	// PastEnd: the page asked for is beyond the last page of results (Page
 	// > LastPage); LastURL is the last page.
 	PastEnd  bool
@@ -164,7 +162,6 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 	if st.Q != "" {
 		p.Title = st.Q + " – Search"
 	}
-	p.QueryCut, p.QueryLimit = st.QueryCut, search.MaxQueryBytes
 	p.JSONURL = st.url("/api/search")
 	for _, f := range search.FilterNames {
 		if f == "q" {
