@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"syscall"
 
 	"github.com/hrsearch/hrsearch/indexer"
 	"github.com/hrsearch/hrsearch/search"
@@ -23,21 +25,58 @@ type library struct {
 	searcher *search.Searcher
 }
 
+// statData reports whether the data directory dir exists. A regular file
+// there (or on the way there) is an error that says so, rather than the
+// complaint of some system call about a path inside it.
+func statData(dir string) (bool, error) {
+	fi, err := os.Stat(dir)
+	switch {
+	case err == nil && fi.IsDir():
+		return true, nil
+	case err == nil:
+		return false, fmt.Errorf("%s is a file, not a data directory", dir)
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case errors.Is(err, syscall.ENOTDIR):
+		for p := filepath.Dir(dir); p != filepath.Dir(p); p = filepath.Dir(p) {
+			if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+				return false, fmt.Errorf("%s is a file, not a directory: there is no data directory at %s", p, dir)
+			}
+		}
+	}
+	return false, fmt.Errorf("reading data directory %s: %w", dir, err)
+}
+
 // needData reports whether dir holds data to read: the commands that only
 // read (search, eval, stats) would otherwise create an empty index there
 // and answer from it.
 func needData(dir string) error {
-	_, err := os.Stat(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("no data directory at %s: run hrsearch index first", dir)
-	case err != nil:
-		return fmt.Errorf("reading data directory %s: %w", dir, err)
+	ok, err := statData(dir)
+	if err == nil && !ok {
+		err = fmt.Errorf("no data directory at %s: run hrsearch index first", dir)
 	}
-	return nil
+	return err
 }
 
+// needLibrary is needData for serve, token and reindex, which may start
+// from an empty directory but not from a missing one: a typo in --data
+// would otherwise serve, or make tokens for, a new empty library.
+func needLibrary(dir string) error {
+	ok, err := statData(dir)
+	if err == nil && !ok {
+		err = fmt.Errorf("no data directory at %s: hrsearch index --catalog FILE --data %s builds one, "+
+			"and mkdir -p %s starts an empty library", dir, dir, dir)
+	}
+	return err
+}
+
+// openLibrary opens the data directory dir, creating it if it is missing
+// (index, crawl and demo start one this way); the other commands check
+// with needData or needLibrary first.
 func openLibrary(dir string, log *slog.Logger, opts ...search.Option) (*library, error) {
+	if _, err := statData(dir); err != nil {
+		return nil, err
+	}
 	d, err := indexer.OpenData(context.Background(), dir, log)
 	if err != nil {
 		return nil, err

@@ -123,6 +123,9 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := needLibrary(*data); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	start := time.Now()
 	n, passages, err := indexer.Rebuild(ctx, *data, log)

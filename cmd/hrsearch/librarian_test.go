@@ -679,7 +679,7 @@ func TestS6EscapingIDs(t *testing.T) {
 }
 
 func TestTokenCommand(t *testing.T) {
-	data := filepath.Join(t.TempDir(), "data")
+	data := t.TempDir() // an empty library: mkdir -p DIR
 	tok := newToken(t, data, "alice")
 	if len(tok) < 40 || strings.ContainsAny(tok, "+/=") {
 		t.Errorf("token %q: want ≥ 32 random bytes in base64url", tok)

@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hrsearch/hrsearch/corpus/corpustest"
 	"github.com/hrsearch/hrsearch/indexer/indexertest"
@@ -23,9 +26,24 @@ func TestMain(m *testing.M) {
 
 func runCLI(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
+	return runCLIContext(t, context.Background(), args...)
+}
+
+// runCLIContext is runCLI under ctx (serve returns when it is done).
+func runCLIContext(t *testing.T, ctx context.Context, args ...string) (string, string, error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, &out, &errOut)
+	err := run(ctx, args, &out, &errOut)
 	return out.String(), errOut.String(), err
+}
+
+// runBounded runs a command that must refuse to start: should it serve
+// instead, it stops after a few seconds.
+func runBounded(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	return runCLIContext(t, ctx, args...)
 }
 
 func TestSearchJSONOnDemo(t *testing.T) {
@@ -135,5 +153,99 @@ func TestReadCommandsNeedData(t *testing.T) {
 		if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("hrsearch %v left %s behind (%v)", args, dir, err)
 		}
+	}
+}
+
+// TestCommandsRefuseMissingData: serve, token and reindex on a data
+// directory that does not exist (a typo in --data) say how to start one and
+// create nothing; an existing empty directory starts an empty library.
+func TestCommandsRefuseMissingData(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	for _, args := range [][]string{
+		{"serve", "--data", dir, "--addr", "127.0.0.1:0"},
+		{"token", "create", "--data", dir, "--name", "alice"},
+		{"token", "list", "--data", dir},
+		{"token", "revoke", "--data", dir, "alice"},
+		{"reindex", "--data", dir},
+	} {
+		out, _, err := runBounded(t, args...)
+		if err == nil || !strings.Contains(err.Error(), "no data directory at "+dir) ||
+			!strings.Contains(err.Error(), "hrsearch index --catalog") || !strings.Contains(err.Error(), "mkdir -p "+dir) {
+			t.Errorf("hrsearch %v: err = %v, want one saying how to start a data directory", args, err)
+		}
+		if out != "" {
+			t.Errorf("hrsearch %v printed %q", args, out)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("hrsearch %v left %s behind (%v)", args, dir, err)
+		}
+	}
+
+	// mkdir -p DIR starts an empty library: a token, then a server that
+	// accepts it.
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := runCLI(t, "token", "create", "--data", dir, "--name", "alice")
+	if err != nil {
+		t.Fatalf("token create in an empty directory: %v %s", err, errOut)
+	}
+	tok := strings.TrimSpace(out)
+	a, err := openApp(appConfig{data: dir, maxUpload: 1 << 20}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("serving an empty directory: %v", err)
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/api/audit", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	a.handler.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Errorf("GET /api/audit with the new token: %d %s", rec.Code, rec.Body)
+	}
+	a.Close()
+	// hrsearch serve starts on it too, and serves until it is stopped.
+	if _, errOut, err := runBounded(t, "serve", "--data", dir, "--addr", "127.0.0.1:0"); err != nil || !strings.Contains(errOut, "hrsearch is serving") {
+		t.Errorf("serve on an empty directory: %v\n%s", err, errOut)
+	}
+}
+
+// TestDataIsAFile: every command given a regular file as --data says so,
+// instead of a system call's complaint about a path inside it.
+func TestDataIsAFile(t *testing.T) {
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "data")
+	if err := os.WriteFile(file, []byte("not a directory\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	catalog := writeSmallCatalog(t, t.TempDir(), 1)
+	empty := filepath.Join(tmp, "empty")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"index", "--catalog", catalog, "--data", file},
+		{"crawl", "--seed", "http://127.0.0.1:1/", "--data", file},
+		{"demo", "--catalog", catalog, "--data", file, "--addr", "127.0.0.1:0"},
+		{"search", "--data", file, "torture"},
+		{"stats", "--data", file},
+		{"eval", "--data", file, "--topics", empty, "--qrels", empty},
+		{"serve", "--data", file, "--addr", "127.0.0.1:0"},
+		{"token", "create", "--data", file, "--name", "alice"},
+		{"token", "list", "--data", file},
+		{"token", "revoke", "--data", file, "alice"},
+		{"reindex", "--data", file},
+	} {
+		_, _, err := runBounded(t, args...)
+		if err == nil || !strings.Contains(err.Error(), file+" is a file, not a data directory") {
+			t.Errorf("hrsearch %v: err = %v, want one saying %s is a file", args, err, file)
+		}
+	}
+	// A path through a file names the file.
+	_, _, err := runCLI(t, "stats", "--data", filepath.Join(file, "sub"))
+	if err == nil || !strings.Contains(err.Error(), file+" is a file") {
+		t.Errorf("stats --data %s: err = %v, want one saying %s is a file", filepath.Join(file, "sub"), err, file)
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "not a directory\n" {
+		t.Errorf("the file was changed: %q %v", b, err)
 	}
 }

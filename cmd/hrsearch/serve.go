@@ -34,6 +34,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "hrsearch serve: --cache must not be negative")
 		return errUsage
 	}
+	if err := needLibrary(*data); err != nil {
+		return err
+	}
 	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache}, *addr, stderr)
 }
 
@@ -49,6 +52,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if *catalog == "" {
 		*catalog = filepath.Join("..", "shared", "corpus", "catalog.jsonl")
+	}
+	if _, err := statData(*data); err != nil { // a missing one is built
+		return err
 	}
 	if _, err := os.Stat(filepath.Join(*data, "index", "index_meta.json")); err != nil {
 		if _, err := os.Stat(*catalog); err != nil {

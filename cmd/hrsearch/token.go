@@ -53,6 +53,9 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "hrsearch token %s: unexpected arguments %q\n", sub, pos)
 		return errUsage
 	}
+	if err := needLibrary(*data); err != nil {
+		return err
+	}
 	tokens := indexer.OpenTokens(*data)
 	switch sub {
 	case "create":
