@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -21,7 +23,9 @@ type Data struct {
 // OpenData opens dir's store and index. An index that is missing is built
 // from the store; one that fails to open (corrupt) is moved aside and
 // rebuilt, with a log line; one that disagrees with the store is brought up
-// to date. An index held by another process is an error, never a rebuild.
+// to date. An index held by another process, or one that fails to open for
+// want of permission, file descriptors or disk space, is an error, never a
+// rebuild.
 func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) {
 	st, err := OpenStore(filepath.Join(dir, "store"))
 	if err != nil {
@@ -33,6 +37,12 @@ func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) 
 		return nil, fmt.Errorf("%w: another hrsearch process is using %s", err, dir)
 	}
 	if err != nil {
+		// Only corruption is mended by a rebuild. A file the user may not
+		// read, too many open files or a full disk leave a healthy index
+		// that a rebuild would not open either: say so, and touch nothing.
+		if env := environmentError(ixDir, err); env != nil {
+			return nil, env
+		}
 		aside := fmt.Sprintf("%s.broken-%d", ixDir, time.Now().Unix())
 		log.Error("index does not open; rebuilding it from the store", "index", ixDir, "moved_to", aside, "err", err)
 		if rerr := os.Rename(ixDir, aside); rerr != nil {
@@ -81,6 +91,45 @@ func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) 
 		}
 	}
 	return d, nil
+}
+
+// environmentError returns openErr, the error opening the index ixDir, if
+// the environment rather than the index is at fault (see fromEnvironment).
+// Bleve keeps the cause of some failures to itself (an index_meta.json it
+// may not read is "metadata missing"; a segment, a mapping it cannot parse):
+// the index's files are then opened for reading, and the first such error
+// doing so is returned, with its path.
+func environmentError(ixDir string, openErr error) error {
+	if fromEnvironment(openErr) {
+		return openErr
+	}
+	var found error
+	filepath.WalkDir(ixDir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			var f *os.File
+			if f, err = os.Open(p); err == nil {
+				f.Close()
+			}
+		}
+		if err != nil && fromEnvironment(err) {
+			found = fmt.Errorf("opening index %s: %w", ixDir, err)
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
+// fromEnvironment reports whether err says the process may not, or cannot
+// now, use a file that may well be sound: no permission, too many open
+// files, no space left, a read-only file system.
+func fromEnvironment(err error) bool {
+	for _, target := range []error{fs.ErrPermission, syscall.EMFILE, syscall.ENFILE, syscall.ENOSPC, syscall.EDQUOT, syscall.EROFS} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
 }
 
 // Close closes the index.
