@@ -54,6 +54,10 @@ func (e *HTTPError) Error() string {
 	return s
 }
 
+// NoHostDelay is FetchConfig.HostDelay for no delay between requests to a
+// host: zero is the 1s default. A robots.txt Crawl-delay still applies.
+const NoHostDelay time.Duration = -1
+
 // FetchConfig configures a Fetcher. Zero fields take the defaults given.
 type FetchConfig struct {
 	// UserAgent is sent with every request; default "hrsearch/1.0", with
@@ -62,8 +66,8 @@ type FetchConfig struct {
 	UserAgent string
 	Contact   string
 	// HostDelay is the least time between two requests to one host
-	// (default 1s); a larger robots.txt Crawl-delay wins, up to
-	// MaxCrawlDelay (default 60s).
+	// (default 1s; NoHostDelay for none); a larger robots.txt Crawl-delay
+	// wins, up to MaxCrawlDelay (default 60s).
 	HostDelay     time.Duration
 	MaxCrawlDelay time.Duration
 	// DialTimeout bounds connecting (default 10s), HeaderTimeout waiting for
@@ -111,7 +115,13 @@ func (c *FetchConfig) defaults() {
 			c.UserAgent += " (+" + c.Contact + ")"
 		}
 	}
-	def(&c.HostDelay, time.Second)
+	// Run once, by NewFetcher: after it, a zero HostDelay is no delay.
+	switch {
+	case c.HostDelay == 0:
+		c.HostDelay = time.Second
+	case c.HostDelay < 0: // NoHostDelay
+		c.HostDelay = 0
+	}
 	def(&c.MaxCrawlDelay, time.Minute)
 	def(&c.DialTimeout, 10*time.Second)
 	def(&c.HeaderTimeout, 20*time.Second)

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -215,6 +216,56 @@ func TestFetchCrawlDelay(t *testing.T) {
 		t.Errorf("smallest gap %s, want ≥ 150ms (Crawl-delay)", minGap)
 	}
 	t.Logf("RESULT C3 crawl-delay: 0.15s asked, smallest gap between %d requests %s", len(arrivals), minGap.Round(time.Millisecond))
+}
+
+// An explicit NoHostDelay spaces nothing out (a robots.txt Crawl-delay
+// still does); a configuration that leaves HostDelay unset waits 1s.
+func TestFetchNoHostDelay(t *testing.T) {
+	if got := NewFetcher(FetchConfig{}).cfg.HostDelay; got != time.Second {
+		t.Errorf("unset HostDelay = %s, want the 1s default", got)
+	}
+	fetchAll := func(t *testing.T, robots string) (gaps []time.Duration) {
+		var mu sync.Mutex
+		var arrivals []time.Time
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			arrivals = append(arrivals, time.Now())
+			mu.Unlock()
+			if r.URL.Path == "/robots.txt" {
+				fmt.Fprint(w, robots)
+				return
+			}
+			fmt.Fprint(w, "page")
+		}))
+		defer srv.Close()
+		cfg := testFetchConfig()
+		cfg.HostDelay = NoHostDelay
+		f := NewFetcher(cfg)
+		defer f.Close()
+		for i := range 4 {
+			if _, err := f.Fetch(context.Background(), fmt.Sprintf("%s/p%d.txt", srv.URL, i), FetchOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for i := 1; i < len(arrivals); i++ {
+			gaps = append(gaps, arrivals[i].Sub(arrivals[i-1]))
+		}
+		return gaps
+	}
+	t.Run("no delay", func(t *testing.T) {
+		gaps := fetchAll(t, "User-agent: *\nDisallow: /private/\n")
+		if len(gaps) != 4 || slices.Max(gaps) >= 500*time.Millisecond {
+			t.Errorf("gaps between robots.txt and 4 pages %v, want 4 well under the 1s default", gaps)
+		}
+	})
+	t.Run("crawl-delay", func(t *testing.T) {
+		gaps := fetchAll(t, "User-agent: *\nCrawl-delay: 0.15\n")
+		if len(gaps) != 4 || slices.Min(gaps) < 150*time.Millisecond {
+			t.Errorf("gaps %v, want ≥ 150ms (Crawl-delay)", gaps)
+		}
+	})
 }
 
 // C4: servers that send headers or bodies slowly are abandoned.

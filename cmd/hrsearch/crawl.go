@@ -26,17 +26,30 @@ func (ff *fetchFlags) register(fs interface {
 	BoolVar(*bool, string, bool, string)
 	Int64Var(*int64, string, int64, string)
 }) {
-	fs.DurationVar(&ff.delay, "delay", time.Second, "least time between two requests to one host (a larger robots.txt Crawl-delay wins)")
+	fs.DurationVar(&ff.delay, "delay", time.Second, "least time between two requests to one host (0: none; a larger robots.txt Crawl-delay wins)")
 	fs.StringVar(&ff.contact, "contact", "", "contact `URL` sent in the User-Agent: hrsearch/1.0 (+URL)")
 	fs.BoolVar(&ff.allowPrivate, "allow-private", false, "allow loopback, private and link-local addresses")
 	fs.DurationVar(&ff.timeout, "timeout", 2*time.Minute, "time limit of one request, body included")
 	fs.Int64Var(&ff.maxBody, "max-body", 50<<20, "largest document in `BYTES`, after decompression")
 }
 
+// check reports a flag no fetcher can take, as a usage error.
+func (ff *fetchFlags) check(name string, stderr io.Writer) error {
+	if ff.delay < 0 {
+		fmt.Fprintf(stderr, "hrsearch %s: --delay must not be negative (0: none)\n", name)
+		return errUsage
+	}
+	return nil
+}
+
 func (ff *fetchFlags) config(log *slog.Logger) indexer.FetchConfig {
+	delay := ff.delay
+	if delay == 0 { // --delay 0s: none, where the fetcher takes 0 for its default
+		delay = indexer.NoHostDelay
+	}
 	return indexer.FetchConfig{
 		Contact:      ff.contact,
-		HostDelay:    ff.delay,
+		HostDelay:    delay,
 		Timeout:      ff.timeout,
 		MaxBody:      ff.maxBody,
 		AllowPrivate: ff.allowPrivate,
@@ -57,6 +70,9 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var ff fetchFlags
 	ff.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := ff.check("crawl", stderr); err != nil {
 		return err
 	}
 	if len(seeds) == 0 {

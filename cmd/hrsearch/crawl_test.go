@@ -9,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // site serves a small library: an index page linking to a Markdown and a
@@ -116,5 +118,65 @@ func TestIndexFetchesURLEntries(t *testing.T) {
 	out, errOut, err = runCLI(t, "index", "--catalog", catalog, "--data", data2, "--delay", "10ms")
 	if err != nil || !strings.Contains(out, "1 failed") || !strings.Contains(errOut, "address not allowed") {
 		t.Errorf("index of a private url: %v\n%s\n%s", err, out, errOut)
+	}
+}
+
+// TestDelayZero: --delay 0s means no delay between requests to a host, for
+// crawl and for index's URL entries (it was taken as unset: 1s); a negative
+// delay is a usage error.
+func TestDelayZero(t *testing.T) {
+	var mu sync.Mutex
+	var arrivals []time.Time
+	srv, _ := site(t)
+	timed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		arrivals = append(arrivals, time.Now())
+		mu.Unlock()
+		srv.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(timed.Close)
+	largestGap := func() (time.Duration, int) {
+		mu.Lock()
+		defer mu.Unlock()
+		var largest time.Duration
+		for i := 1; i < len(arrivals); i++ {
+			largest = max(largest, arrivals[i].Sub(arrivals[i-1]))
+		}
+		n := len(arrivals)
+		arrivals = nil
+		return largest, n
+	}
+
+	out, errOut, err := runCLI(t, "crawl", "--seed", timed.URL+"/lib/index.html", "--data", t.TempDir(), "--delay", "0s", "--allow-private", "--depth", "1")
+	if err != nil || !strings.Contains(out, "3 indexed") {
+		t.Fatalf("crawl --delay 0s: %v\n%s\n%s", err, out, errOut)
+	}
+	if gap, n := largestGap(); n != 4 || gap >= 500*time.Millisecond {
+		t.Errorf("crawl --delay 0s: %d requests, largest gap %s; want 4 (robots.txt, 3 pages) without the 1s default between them", n, gap)
+	}
+
+	src := t.TempDir()
+	catalog := filepath.Join(src, "c.jsonl")
+	lines := fmt.Sprintf(`{"id":"note","kind":"article","language":"en","url":%q}`+"\n"+`{"id":"plain","kind":"article","language":"en","url":%q}`+"\n",
+		timed.URL+"/lib/note.md", timed.URL+"/lib/plain.txt")
+	if err := os.WriteFile(catalog, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err = runCLI(t, "index", "--catalog", catalog, "--data", t.TempDir(), "--allow-private", "--delay", "0s")
+	if err != nil || !strings.Contains(out, "2 added") {
+		t.Fatalf("index --delay 0s: %v\n%s\n%s", err, out, errOut)
+	}
+	if gap, n := largestGap(); n != 3 || gap >= 500*time.Millisecond {
+		t.Errorf("index --delay 0s: %d requests, largest gap %s; want 3 (robots.txt, 2 documents) without the 1s default between them", n, gap)
+	}
+
+	for _, args := range [][]string{
+		{"crawl", "--seed", timed.URL + "/lib/index.html", "--data", t.TempDir(), "--delay", "-1s"},
+		{"index", "--catalog", catalog, "--data", t.TempDir(), "--delay", "-1s"},
+		{"serve", "--data", t.TempDir(), "--delay", "-1s"},
+	} {
+		if _, _, err := runBounded(t, args...); !errors.Is(err, errUsage) {
+			t.Errorf("hrsearch %v: %v, want a usage error", args, err)
+		}
 	}
 }

@@ -23,6 +23,9 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := ff.check("index", stderr); err != nil {
+		return err
+	}
 	if *catalog == "" {
 		fmt.Fprintln(stderr, "hrsearch index: --catalog is required")
 		return errUsage

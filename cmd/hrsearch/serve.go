@@ -26,6 +26,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if err := ff.check("serve", stderr); err != nil {
+		return err
+	}
 	if *maxUpload <= 0 {
 		fmt.Fprintln(stderr, "hrsearch serve: --max-upload must be positive")
 		return errUsage
