@@ -3,9 +3,6 @@ package corpus
 import (
 	"regexp"
 	"strings"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // A treaty defines its central terms in a provision of its own ("for the
@@ -68,20 +65,11 @@ func DefinedTerms(text string) []string {
 // more than three letters dropped ("torturas" and "tortura", "refugees" and
 // "refugee" meet), separated by one space.
 func DefinitionKey(s string) string {
-	words := strings.FieldsFunc(norm.NFD.String(strings.ToLower(s)), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
-	})
+	words := FoldedWords(s)
 	for i, w := range words {
-		w = strings.Map(func(r rune) rune {
-			if unicode.Is(unicode.Mn, r) {
-				return -1
-			}
-			return r
-		}, w)
 		if len(w) > 3 && strings.HasSuffix(w, "s") {
-			w = w[:len(w)-1]
+			words[i] = w[:len(w)-1]
 		}
-		words[i] = w
 	}
 	return strings.Join(words, " ")
 }

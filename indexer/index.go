@@ -359,12 +359,3 @@ func OwnArticle(p *corpus.Passage) string {
 	}
 	return p.Instrument + " " + strings.ToUpper(unit)
 }
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/hrsearch/hrsearch/corpus"
 )
 
 //go:embed data/lexicon.json
@@ -61,7 +60,7 @@ func ParseLexicon(b []byte) (*Lexicon, error) {
 		sort.Strings(langs)
 		for _, lang := range langs {
 			for _, t := range g[lang] {
-				words := normWords(t)
+				words := corpus.FoldedWords(t)
 				if len(words) == 0 {
 					return nil, fmt.Errorf("lexicon: empty term in group %d", gi)
 				}
@@ -77,26 +76,6 @@ func ParseLexicon(b []byte) (*Lexicon, error) {
 		lx.groups = append(lx.groups, terms)
 	}
 	return lx, nil
-}
-
-// normWords lower-cases, folds accents and splits on anything that is not
-// a letter or digit.
-func normWords(s string) []string {
-	return strings.FieldsFunc(foldString(strings.ToLower(s)), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-}
-
-func foldString(s string) string {
-	d := norm.NFD.String(s)
-	var b strings.Builder
-	b.Grow(len(d))
-	for _, r := range d {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // Expand finds, left to right and longest first, the lexicon terms among

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/hrsearch/hrsearch/corpus"
 )
 
 const testLexicon = `{
@@ -26,7 +28,7 @@ func TestParseLexiconExpand(t *testing.T) {
 	fair := []string{"due process", "juicio justo"}
 	tests := []struct {
 		name  string
-		query string // normalised by normWords, as the searcher does
+		query string // normalised by corpus.FoldedWords, as the searcher does
 		want  []Expansion
 	}{
 		{"one word", "torture", []Expansion{{Matched: "torture", Language: "en", Start: 0, End: 1, Alternatives: []string{"tortura"}}}},
@@ -51,7 +53,7 @@ func TestParseLexiconExpand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := lx.Expand(normWords(tt.query))
+			got := lx.Expand(corpus.FoldedWords(tt.query))
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Expand(%q) =\n  %+v\nwant\n  %+v", tt.query, got, tt.want)
 			}

@@ -249,7 +249,7 @@ func (s *Searcher) plan(req Request) *plan {
 }
 
 // definitionPrefixes are the words asking for a term's definition
-// ("definition of torture", "qué es la tortura"), after normWords.
+// ("definition of torture", "qué es la tortura"), after corpus.FoldedWords.
 var definitionPrefixes = [][]string{
 	{"definition", "of"}, {"definition", "de"}, {"definicion", "de"}, {"meaning", "of"},
 	{"concept", "of"}, {"concepto", "de"}, {"notion", "of"}, {"notion", "de"},
@@ -271,7 +271,7 @@ func (s *Searcher) definitionKeys(nodes []Node) []string {
 		if !ok || t.Prefix {
 			return nil
 		}
-		words = append(words, normWords(t.Text)...)
+		words = append(words, corpus.FoldedWords(t.Text)...)
 	}
 	for _, pre := range definitionPrefixes {
 		if len(words) > len(pre) && slices.Equal(words[:len(pre)], pre) {
@@ -580,7 +580,7 @@ func (s *Searcher) queryLanguage(words []string) string {
 	votes := map[string]int{}
 	var norm []string
 	for _, w := range words {
-		norm = append(norm, normWords(w)...)
+		norm = append(norm, corpus.FoldedWords(w)...)
 	}
 	for _, e := range s.lex.Expand(norm) {
 		votes[e.Language] += 2
@@ -613,7 +613,7 @@ func (s *Searcher) lexiconSpan(nodes []Node, p *plan) (int, query.Query, []query
 		if !ok || t.Phrase {
 			break
 		}
-		words = append(words, normWords(t.Text)...)
+		words = append(words, corpus.FoldedWords(t.Text)...)
 		if len(words) >= 6 {
 			break
 		}
@@ -629,7 +629,7 @@ func (s *Searcher) lexiconSpan(nodes []Node, p *plan) (int, query.Query, []query
 	// How many nodes does the span cover?
 	span, count := 0, 0
 	for _, n := range nodes {
-		count += len(normWords(n.(Term).Text))
+		count += len(corpus.FoldedWords(n.(Term).Text))
 		span++
 		if count >= e.End {
 			break
@@ -671,7 +671,7 @@ func (s *Searcher) unit(t Term, p *plan) (query.Query, []query.Query) {
 	if q == nil || t.Phrase {
 		return q, hl
 	}
-	words := normWords(t.Text)
+	words := corpus.FoldedWords(t.Text)
 	exps := s.lex.Expand(words)
 	if len(exps) != 1 || exps[0].Start != 0 || exps[0].End != len(words) {
 		return q, hl
@@ -713,7 +713,7 @@ func (s *Searcher) unitNoExpand(t Term) (query.Query, []query.Query) {
 	if t.Prefix {
 		// Index terms are lower-cased and folded (and stemmed, which keeps
 		// the opening of a word): match the prefix in the same form.
-		prefix := strings.ToLower(foldString(t.Text))
+		prefix := strings.ToLower(corpus.Fold(t.Text))
 		var qs []query.Query
 		for _, f := range []struct {
 			field string
@@ -726,7 +726,7 @@ func (s *Searcher) unitNoExpand(t Term) (query.Query, []query.Query) {
 		}
 		return query.NewDisjunctionQuery(qs), qs[:1]
 	}
-	if t.Phrase || len(normWords(t.Text)) > 1 {
+	if t.Phrase || len(corpus.FoldedWords(t.Text)) > 1 {
 		ph := s.phrase(t.Text, boostText)
 		if len(ph) == 0 {
 			return nil, nil
