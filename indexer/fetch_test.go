@@ -184,8 +184,11 @@ func TestFetchPerHostDelayAndOneConnection(t *testing.T) {
 		len(arrivals), maxFlight, maxConns, len(connectionsSeen), minGap.Round(time.Millisecond), delay, elapsed.Round(time.Millisecond))
 }
 
-// C3: robots.txt Crawl-delay is honoured when larger than the host delay.
-func TestFetchCrawlDelay(t *testing.T) {
+// requestGaps fetches four pages of a server answering robots with the
+// fetcher of cfg, and returns the gaps between the server's requests
+// (robots.txt first).
+func requestGaps(t *testing.T, cfg FetchConfig, robots string) []time.Duration {
+	t.Helper()
 	var mu sync.Mutex
 	var arrivals []time.Time
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -193,13 +196,13 @@ func TestFetchCrawlDelay(t *testing.T) {
 		arrivals = append(arrivals, time.Now())
 		mu.Unlock()
 		if r.URL.Path == "/robots.txt" {
-			fmt.Fprint(w, "User-agent: *\nCrawl-delay: 0.15\n")
+			fmt.Fprint(w, robots)
 			return
 		}
 		fmt.Fprint(w, "page")
 	}))
 	defer srv.Close()
-	f := NewFetcher(testFetchConfig()) // host delay 1ms
+	f := NewFetcher(cfg)
 	defer f.Close()
 	for i := range 4 {
 		if _, err := f.Fetch(context.Background(), fmt.Sprintf("%s/p%d.txt", srv.URL, i), FetchOptions{}); err != nil {
@@ -208,14 +211,21 @@ func TestFetchCrawlDelay(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	minGap := time.Hour
+	var gaps []time.Duration
 	for i := 1; i < len(arrivals); i++ {
-		minGap = min(minGap, arrivals[i].Sub(arrivals[i-1]))
+		gaps = append(gaps, arrivals[i].Sub(arrivals[i-1]))
 	}
+	return gaps
+}
+
+// C3: robots.txt Crawl-delay is honoured when larger than the host delay.
+func TestFetchCrawlDelay(t *testing.T) {
+	gaps := requestGaps(t, testFetchConfig(), "User-agent: *\nCrawl-delay: 0.15\n") // host delay 1ms
+	minGap := slices.Min(gaps)
 	if minGap < 150*time.Millisecond {
 		t.Errorf("smallest gap %s, want ≥ 150ms (Crawl-delay)", minGap)
 	}
-	t.Logf("RESULT C3 crawl-delay: 0.15s asked, smallest gap between %d requests %s", len(arrivals), minGap.Round(time.Millisecond))
+	t.Logf("RESULT C3 crawl-delay: 0.15s asked, smallest gap between %d requests %s", len(gaps)+1, minGap.Round(time.Millisecond))
 }
 
 // An explicit NoHostDelay spaces nothing out (a robots.txt Crawl-delay
@@ -224,44 +234,16 @@ func TestFetchNoHostDelay(t *testing.T) {
 	if got := NewFetcher(FetchConfig{}).cfg.HostDelay; got != time.Second {
 		t.Errorf("unset HostDelay = %s, want the 1s default", got)
 	}
-	fetchAll := func(t *testing.T, robots string) (gaps []time.Duration) {
-		var mu sync.Mutex
-		var arrivals []time.Time
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			arrivals = append(arrivals, time.Now())
-			mu.Unlock()
-			if r.URL.Path == "/robots.txt" {
-				fmt.Fprint(w, robots)
-				return
-			}
-			fmt.Fprint(w, "page")
-		}))
-		defer srv.Close()
-		cfg := testFetchConfig()
-		cfg.HostDelay = NoHostDelay
-		f := NewFetcher(cfg)
-		defer f.Close()
-		for i := range 4 {
-			if _, err := f.Fetch(context.Background(), fmt.Sprintf("%s/p%d.txt", srv.URL, i), FetchOptions{}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for i := 1; i < len(arrivals); i++ {
-			gaps = append(gaps, arrivals[i].Sub(arrivals[i-1]))
-		}
-		return gaps
-	}
+	cfg := testFetchConfig()
+	cfg.HostDelay = NoHostDelay
 	t.Run("no delay", func(t *testing.T) {
-		gaps := fetchAll(t, "User-agent: *\nDisallow: /private/\n")
+		gaps := requestGaps(t, cfg, "User-agent: *\nDisallow: /private/\n")
 		if len(gaps) != 4 || slices.Max(gaps) >= 500*time.Millisecond {
 			t.Errorf("gaps between robots.txt and 4 pages %v, want 4 well under the 1s default", gaps)
 		}
 	})
 	t.Run("crawl-delay", func(t *testing.T) {
-		gaps := fetchAll(t, "User-agent: *\nCrawl-delay: 0.15\n")
+		gaps := requestGaps(t, cfg, "User-agent: *\nCrawl-delay: 0.15\n")
 		if len(gaps) != 4 || slices.Min(gaps) < 150*time.Millisecond {
 			t.Errorf("gaps %v, want ≥ 150ms (Crawl-delay)", gaps)
 		}
