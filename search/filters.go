@@ -7,16 +7,32 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer"
 )
 
 // filterFromValue reads one filter value as the query language would.
 func filterFromValue(field, v string) Filter {
 	if field == FilterYear {
-		if from, to, ok := strings.Cut(v, ".."); ok {
+		if from, to, ok := yearRange(v); ok {
 			return Filter{Field: field, From: from, To: to}
 		}
 	}
 	return Filter{Field: field, Value: v}
+}
+
+// yearSpan is "2010-2015" or "2010–2015", a range written as people do.
+var yearSpan = regexp.MustCompile(`^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$`)
+
+// yearRange splits a year range: "2010..2015", "2010..", "..2015" or
+// "2010-2015".
+func yearRange(v string) (from, to string, ok bool) {
+	if from, to, ok := strings.Cut(v, ".."); ok {
+		return from, to, true
+	}
+	if m := yearSpan.FindStringSubmatch(v); m != nil {
+		return m[1], m[2], true
+	}
+	return "", "", false
 }
 
 var articleValue = regexp.MustCompile(`(?i)^\s*([a-z][a-z0-9-]*)\s*(?:art(?:icle)?\.?|rule)?\s*(\d+[a-z]?)\s*(\(\s*\w+\s*\))?\s*$`)
@@ -70,12 +86,21 @@ func filterQuery(filters []Filter) query.Query {
 			if hi == "" {
 				hi = "9999"
 			}
+			if lo > hi { // 2020..2010: the years between, as meant
+				lo, hi = hi, lo
+			}
 			t := true
 			rq := query.NewTermRangeInclusiveQuery(lo, hi, &t, &t)
 			rq.SetField(f.Field)
 			q = rq
 		} else {
-			q = termQ(f.Field, NormalizeFilter(f.Field, f.Value), 1)
+			v := NormalizeFilter(f.Field, f.Value)
+			q = termQ(f.Field, v, 1)
+			if coarse, _, fine := strings.Cut(v, "("); fine && f.Field == FilterArticle {
+				// ACHR 22(8) is in the text of ACHR 22: the provision
+				// itself belongs with the passages citing its paragraph.
+				q = query.NewDisjunctionQuery([]query.Query{q, termQ(indexer.FieldOwnArticle, coarse, 1)})
+			}
 		}
 		if _, ok := byField[f.Field]; !ok {
 			order = append(order, f.Field)

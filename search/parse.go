@@ -408,7 +408,7 @@ func (p *parser) parseUnary(depth int) (Node, bool) {
 		return Term{Text: t.text, Phrase: true}, true
 	case tFilter:
 		f := Filter{Field: t.field, Value: t.text}
-		if from, to, ok := strings.Cut(t.text, ".."); ok && t.field == FilterYear {
+		if from, to, ok := yearRange(t.text); ok && t.field == FilterYear {
 			f.Value, f.From, f.To = "", from, to
 		}
 		return f, true

@@ -1080,3 +1080,29 @@ func TestDecisionTitles(t *testing.T) {
 		t.Fatalf("only %d decision passages checked; the test needs more", checked)
 	}
 }
+
+// TestFilterForms: a year range written backwards or with a hyphen is the
+// range meant, and a filter on a sub-paragraph (ACHR 22(8)) holds the
+// provision containing it.
+func TestFilterForms(t *testing.T) {
+	s := demo(t)
+	year := func(v string) int {
+		return total(t, s, search.Request{Query: "torture", Filters: map[string][]string{search.FilterYear: {v}}})
+	}
+	want := year("2010..2020")
+	if want == 0 {
+		t.Fatal("no torture passage of 2010..2020; the test needs some")
+	}
+	for _, v := range []string{"2020..2010", "2010-2020", "2010–2020"} {
+		if n := year(v); n != want {
+			t.Errorf("year=%s: %d passages, want %d as 2010..2020", v, n, want)
+		}
+	}
+	if n := total(t, s, search.Request{Query: "torture year:2010-2020"}); n != want {
+		t.Errorf("torture year:2010-2020: %d passages, want %d", n, want)
+	}
+	res := run(t, s, search.Request{Filters: map[string][]string{search.FilterArticle: {"ACHR 22(8)"}}, Size: 100, NoSnippets: true})
+	if slices.Index(ids(res.Hits), "achr#art-22") < 0 {
+		t.Errorf("article=ACHR 22(8): %v, want achr#art-22 among them", ids(res.Hits))
+	}
+}
