@@ -319,9 +319,16 @@ func (cr *crawl) account(rep *CrawlReport, r *crawlResult, docs map[string]bool)
 		rep.Failed++
 	}
 	if r.err != nil {
-		rep.Errors = append(rep.Errors, CrawlError{URL: r.job.url, Reason: FetchErrorReason(r.err), Err: r.err.Error()})
-		cr.Log.Info("crawl: no document", "url", r.job.url, "reason", FetchErrorReason(r.err), "err", r.err)
+		msg := errorText(r.job.url, r.err)
+		rep.Errors = append(rep.Errors, CrawlError{URL: r.job.url, Reason: FetchErrorReason(r.err), Err: msg})
+		cr.Log.Info("crawl: no document", "url", r.job.url, "reason", FetchErrorReason(r.err), "err", msg)
 	}
+}
+
+// errorText is err's message without the URL it starts with when that is
+// the one reported beside it (fetch errors name their URL).
+func errorText(u string, err error) string {
+	return strings.TrimPrefix(err.Error(), u+": ")
 }
 
 // crawlScope normalises the scope prefixes, or derives them from the seeds.

@@ -180,3 +180,31 @@ func TestDelayZero(t *testing.T) {
 		}
 	}
 }
+
+// TestCrawlErrorLine: a URL that gave no document is reported once per
+// line ("http-410: URL: HTTP 410 Gone"), not as "URL: URL: …".
+func TestCrawlErrorLine(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "User-agent: *\nAllow: /\n") })
+	mux.HandleFunc("/lib/index.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<h1>Library index</h1><a href="gone.html">gone</a>`)
+	})
+	mux.HandleFunc("/lib/gone.html", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "gone", http.StatusGone) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	out, errOut, err := runCLI(t, "crawl", "--seed", srv.URL+"/lib/index.html", "--data", t.TempDir(), "--delay", "10ms", "--allow-private", "--depth", "1")
+	if err != nil || !strings.Contains(out, "1 failed") {
+		t.Fatalf("crawl: %v\n%s\n%s", err, out, errOut)
+	}
+	gone := srv.URL + "/lib/gone.html"
+	var line string
+	for _, l := range strings.Split(errOut, "\n") {
+		if strings.HasPrefix(l, "http-410") {
+			line = l
+		}
+	}
+	if want := "http-410: " + gone + ": HTTP 410 Gone"; line != want {
+		t.Errorf("error line %q, want %q\n%s", line, want, errOut)
+	}
+}
