@@ -410,3 +410,19 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("metrics off: status %d", rec.Code)
 	}
 }
+
+// TestDocIDInUpperCase: /doc/CAT is someone typing an id; it is sent to
+// /doc/cat, anchor and query kept, rather than refused.
+func TestDocIDInUpperCase(t *testing.T) {
+	h, _ := newTestHandler(t, nil)
+	rec := do(h, "GET", "/doc/CAT?x=1")
+	if rec.Code != http.StatusMovedPermanently || rec.Header().Get("Location") != "/doc/cat?x=1" {
+		t.Errorf("/doc/CAT: %d Location %q, want 301 to /doc/cat?x=1", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := do(h, "GET", "/doc/cat"); rec.Code != 200 {
+		t.Errorf("/doc/cat: %d", rec.Code)
+	}
+	if rec := do(h, "GET", "/doc/CAT..X"); rec.Code != http.StatusBadRequest {
+		t.Errorf("/doc/CAT..X: %d, want 400", rec.Code)
+	}
+}

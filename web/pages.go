@@ -9,7 +9,9 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -81,6 +83,13 @@ func (s *server) handleDocPage(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathVar(mux.Vars(r), "id")
 	if err != nil {
 		return err
+	}
+	if lower := strings.ToLower(id); lower != id && validDocumentID(lower) {
+		// Ids are lower case; /doc/CAT is a person typing one.
+		u := *r.URL
+		u.Path = "/doc/" + url.PathEscape(lower)
+		http.Redirect(w, r, u.String(), http.StatusMovedPermanently)
+		return nil
 	}
 	info, passages, err := s.document(r, id)
 	if err != nil {
