@@ -137,15 +137,21 @@ type DocError struct {
 
 // Report says what an ingest did.
 type Report struct {
-	Documents int           `json:"documents"` // in the catalog
-	Added     int           `json:"added"`
-	Updated   int           `json:"updated"`
-	Unchanged int           `json:"unchanged"`
-	Removed   int           `json:"removed"`
-	Failed    int           `json:"failed"`
-	Passages  int           `json:"passages_written"`
-	Errors    []DocError    `json:"errors,omitempty"`
-	Elapsed   time.Duration `json:"elapsed_ns"`
+	Documents int `json:"documents"` // in the catalog
+	Added     int `json:"added"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Removed   int `json:"removed"`
+	// Kept are listed documents whose file a librarian replaced (or
+	// added): the librarian's version stays.
+	Kept int `json:"kept"`
+	// DeletedByLibrarian are listed documents a librarian deleted: they
+	// stay deleted.
+	DeletedByLibrarian int           `json:"deleted_by_librarian"`
+	Failed             int           `json:"failed"`
+	Passages           int           `json:"passages_written"`
+	Errors             []DocError    `json:"errors,omitempty"`
+	Elapsed            time.Duration `json:"elapsed_ns"`
 }
 
 // Key identifies what a document's passages derive from: the raw bytes,
@@ -226,6 +232,17 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 		case r.err != nil:
 			rep.Failed++
 			rep.Errors = append(rep.Errors, DocError{r.id, r.err.Error()})
+		case r.deleted:
+			rep.DeletedByLibrarian++
+		case r.kept:
+			rep.Kept++
+			if r.update != nil { // the index lacked the librarian's version
+				rep.Passages += len(r.update.Doc.Passages)
+				if err := w.Add(*r.update); err != nil {
+					drain(results)
+					return rep, err
+				}
+			}
 		case r.update == nil:
 			rep.Unchanged++
 		default:
@@ -287,11 +304,25 @@ type result struct {
 	id     string
 	update *Update // nil: unchanged
 	err    error
+	// kept: the store holds a librarian's bytes, which the import keeps
+	// (update, if set, indexes them); deleted: a librarian deleted it.
+	kept, deleted bool
 }
 
 // prepare stores one entry's bytes and, if the index does not already hold
 // what they derive to, reads and segments them.
 func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string, staged *StoreBatch) result {
+	// A librarian's act is newer than the catalog and deliberate: a file
+	// they replaced stays, a document they deleted stays deleted.
+	old, oldErr := ing.Store.Get(e.ID)
+	if oldErr == nil && old.Replaced != nil {
+		return ing.keep(ctx, old)
+	}
+	if ts, err := ing.Store.Tombstone(e.ID); err != nil {
+		return result{id: e.ID, err: err}
+	} else if ts != nil {
+		return result{id: e.ID, deleted: true}
+	}
 	var raw []byte
 	var err error
 	prov := Provenance{Source: e.Path, FetchedAt: time.Now().UTC()}
@@ -312,7 +343,7 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 	if rec.Entry.Format == "" {
 		rec.Entry.Format = format // as the server said, for a fetched entry
 	}
-	if old, err := ing.Store.Get(e.ID); err == nil {
+	if oldErr == nil {
 		rec.Overrides = old.Overrides // a librarian's corrections survive a re-import
 	}
 	rec.SHA256 = SHA256(raw)
@@ -332,6 +363,24 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 		return result{id: e.ID, err: err}
 	}
 	return result{id: e.ID, update: &Update{Doc: doc, Key: key, Origin: origin}}
+}
+
+// keep leaves a librarian's version of a document as it is stored, and
+// indexes it if the index does not hold it.
+func (ing *Ingester) keep(ctx context.Context, rec *Record) result {
+	key := Key(rec)
+	if st, ok := ing.Index.State(rec.Entry.ID); ok && st.Key == key {
+		return result{id: rec.Entry.ID, kept: true}
+	}
+	raw, err := ing.Store.Raw(rec)
+	if err != nil {
+		return result{id: rec.Entry.ID, err: err}
+	}
+	doc, err := recordPassages(ctx, rec, raw)
+	if err != nil {
+		return result{id: rec.Entry.ID, err: err}
+	}
+	return result{id: rec.Entry.ID, kept: true, update: &Update{Doc: doc, Key: key, Origin: rec.Origin}}
 }
 
 // IndexRecord re-derives one stored document and writes it to the index at

@@ -146,7 +146,7 @@ func (l *Library) Add(ctx context.Context, who string, e corpus.Entry, up *Uploa
 	if err != nil {
 		return nil, nil, err
 	}
-	rec := &Record{Entry: e, Provenance: l.provenance(up)}
+	rec := &Record{Entry: e, Provenance: l.provenance(up), Replaced: &Replacement{By: who, At: l.now().UTC()}}
 	rec.SHA256, rec.Size = SHA256(up.Raw), int64(len(up.Raw))
 
 	defer l.locks.lock(e.ID)()
@@ -155,6 +155,11 @@ func (l *Library) Add(ctx context.Context, who string, e corpus.Entry, up *Uploa
 	case err == nil:
 		if old.SHA256 != rec.SHA256 || !sameRecord(old, rec) {
 			return nil, nil, fmt.Errorf("%w: document %s exists", corpus.ErrConflict, e.ID)
+		}
+		// A retry after a crash between storing and clearing the
+		// tombstone clears it now.
+		if err := l.store.ClearTombstone(e.ID); err != nil {
+			return nil, nil, err
 		}
 		// A retry: the store has it; make sure the index does.
 		key := Key(old)
@@ -172,6 +177,10 @@ func (l *Library) Add(ctx context.Context, who string, e corpus.Entry, up *Uploa
 		return nil, nil, err
 	}
 	if _, err := l.store.Put(rec, up.Raw); err != nil {
+		return nil, nil, err
+	}
+	// Re-adding a document a librarian deleted: a re-import keeps it now.
+	if err := l.store.ClearTombstone(e.ID); err != nil {
 		return nil, nil, err
 	}
 	err = l.commit(AuditEvent{Who: who, Action: ActionAdd, ID: e.ID, After: auditStateOf(rec)},
@@ -203,6 +212,8 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*Recor
 		raw = up.Raw
 		rec.Provenance = l.provenance(up)
 		rec.SHA256, rec.Size = SHA256(raw), int64(len(raw))
+		// The librarian's bytes: a re-import of the catalog keeps them.
+		rec.Replaced = &Replacement{By: who, At: l.now().UTC()}
 		if ch.Overrides == nil || ch.Overrides.Format == "" {
 			// New bytes, maybe of another format: detect it, and drop an
 			// earlier correction of the format that would misread them.
@@ -247,7 +258,9 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*Recor
 	return &rec, doc, err
 }
 
-// Delete removes a document from the store and the index.
+// Delete removes a document from the store and the index, and leaves a
+// tombstone so that a re-import of a catalog listing it does not bring it
+// back (Add clears it).
 func (l *Library) Delete(ctx context.Context, who, id string) (*Record, error) {
 	if who == "" {
 		return nil, fmt.Errorf("%w: no librarian named", corpus.ErrInvalid)
@@ -261,6 +274,12 @@ func (l *Library) Delete(ctx context.Context, who, id string) (*Record, error) {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// The tombstone first: a crash before the removal leaves a document
+	// that a re-import does not touch and a retried delete removes;
+	// the other order could leave nothing to stop a re-import.
+	if err := l.store.PutTombstone(Tombstone{ID: id, By: who, At: l.now().UTC()}); err != nil {
 		return nil, err
 	}
 	if err := l.removeStored(id); err != nil {

@@ -304,3 +304,71 @@ func TestLibraryChangeTheIndexCannotTake(t *testing.T) {
 		t.Error("note-1 is still indexed after its deletion and a reopen")
 	}
 }
+
+// TestLibrarianReplaceAndDeleteSurviveReimport: a re-import of the catalog
+// keeps a file a librarian replaced and does not bring back a document a
+// librarian deleted; re-adding the id clears the deletion.
+func TestLibrarianReplaceAndDeleteSurviveReimport(t *testing.T) {
+	ctx := context.Background()
+	src, data := t.TempDir(), t.TempDir()
+	cat := writeCatalog(t, src, map[string]string{"a": "A title\n\nAbout asylum.", "b": "B title\n\nAbout return.", "c": "C title\n\nAbout torture."})
+	ingest(t, data, cat)
+	librarians := "A title\n\nThe librarian's version, about refoulement.\n\nWith a second block."
+	{
+		_, l, closeAll := openTestLibraryCloser(t, data)
+		if _, _, err := l.Update(ctx, "alice", "a", Change{Upload: textUpload("a.txt", librarians)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Delete(ctx, "alice", "b"); err != nil {
+			t.Fatal(err)
+		}
+		closeAll()
+	}
+	rep := ingest(t, data, cat)
+	if rep.Added != 0 || rep.Updated != 0 || rep.Unchanged != 1 || rep.Kept != 1 || rep.DeletedByLibrarian != 1 {
+		t.Errorf("re-import: %+v, want a kept, b deleted by a librarian, c unchanged", rep)
+	}
+	{
+		d, l, closeAll := openTestLibraryCloser(t, data)
+		rec, err := l.Get("a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if raw, err := d.Store.Raw(rec); err != nil || string(raw) != librarians || rec.Replaced == nil || rec.Replaced.By != "alice" {
+			t.Errorf("a after re-import: %q, %v, replaced %+v; want the librarian's bytes", raw, err, rec.Replaced)
+		}
+		if st, _ := d.Index.State("a"); st.Key != Key(rec) || st.Passages != 3 {
+			t.Errorf("a indexed as %+v, want the librarian's version", st)
+		}
+		if _, err := l.Get("b"); !errors.Is(err, corpus.ErrNotFound) {
+			t.Errorf("b after re-import: %v, want not found", err)
+		}
+		if _, ok := d.Index.State("b"); ok {
+			t.Error("b is indexed again")
+		}
+		evs, _, err := l.Audit(0, 1)
+		if err != nil || len(evs) != 1 || evs[0].Action != ActionDelete || evs[0].ID != "b" {
+			t.Errorf("last audit event %+v, %v", evs, err)
+		}
+		// Re-adding b clears its tombstone: the librarian's b stays.
+		if _, _, err := l.Add(ctx, "bob", corpus.Entry{ID: "b", Kind: corpus.KindArticle, Language: "en"}, textUpload("b.txt", "B again\n\nBob's text.")); err != nil {
+			t.Fatal(err)
+		}
+		if ts, err := d.Store.Tombstone("b"); err != nil || ts != nil {
+			t.Errorf("tombstone of b after a re-add: %+v, %v", ts, err)
+		}
+		closeAll()
+	}
+	rep = ingest(t, data, cat)
+	if rep.DeletedByLibrarian != 0 || rep.Kept != 2 {
+		t.Errorf("re-import after re-adding b: %+v", rep)
+	}
+	d, l := openTestLibrary(t, data)
+	rec, err := l.Get("b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw, _ := d.Store.Raw(rec); string(raw) != "B again\n\nBob's text." {
+		t.Errorf("b is %q, want bob's", raw)
+	}
+}

@@ -24,7 +24,26 @@ type Record struct {
 	// Overrides are a librarian's corrections; they win over the catalog
 	// and survive a re-import.
 	Overrides *corpus.Entry `json:"overrides,omitempty"`
+	// Replaced, if set, says the bytes are a librarian's (an upload or a
+	// fetch that replaced the catalog's file, or a document a librarian
+	// added): a re-import of a catalog keeps them.
+	Replaced *Replacement `json:"replaced,omitempty"`
 	Provenance
+}
+
+// Replacement records who gave a document its bytes, and when.
+type Replacement struct {
+	By string    `json:"by"`
+	At time.Time `json:"at"`
+}
+
+// Tombstone records that a librarian deleted a document: a re-import of a
+// catalog that lists it does not bring it back. Adding the id again
+// clears it.
+type Tombstone struct {
+	ID string    `json:"id"`
+	By string    `json:"by"`
+	At time.Time `json:"at"`
 }
 
 // Provenance records how the raw bytes were obtained.
@@ -218,6 +237,77 @@ func (s *Store) Delete(id string) error {
 		return err
 	}
 	return syncDir(s.dir)
+}
+
+// tombstoneDir holds the tombstones, one <id>.json each; its name is not
+// a valid id, so the store does not list it as a document.
+const tombstoneDir = ".tombstones"
+
+func (s *Store) tombstonePath(id string) (string, error) {
+	if !corpus.ValidID(id) {
+		return "", fmt.Errorf("%w: document id %q", corpus.ErrInvalid, id)
+	}
+	return filepath.Join(s.dir, tombstoneDir, id+".json"), nil
+}
+
+// PutTombstone records, durably, that a librarian deleted a document.
+func (s *Store) PutTombstone(ts Tombstone) error {
+	path, err := s.tombstonePath(ts.ID)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("recording the deletion of %s: %w", ts.ID, err)
+		}
+		if err := syncDir(s.dir); err != nil {
+			return fmt.Errorf("recording the deletion of %s: %w", ts.ID, err)
+		}
+	}
+	b, err := json.MarshalIndent(ts, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, b); err != nil {
+		return fmt.Errorf("recording the deletion of %s: %w", ts.ID, err)
+	}
+	return nil
+}
+
+// Tombstone returns a document's tombstone, or nil if it has none.
+func (s *Store) Tombstone(id string) (*Tombstone, error) {
+	path, err := s.tombstonePath(id)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ts Tombstone
+	if err := json.Unmarshal(b, &ts); err != nil {
+		return nil, fmt.Errorf("reading the tombstone of %s: %w", id, err)
+	}
+	return &ts, nil
+}
+
+// ClearTombstone removes a document's tombstone, durably; none is fine.
+func (s *Store) ClearTombstone(id string) error {
+	path, err := s.tombstonePath(id)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("clearing the deletion of %s: %w", id, err)
+	}
+	return syncDir(filepath.Dir(path))
 }
 
 // IDs lists the stored documents, sorted. A directory without a record
