@@ -2,10 +2,15 @@ package indexer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -50,6 +55,21 @@ type Crawler struct {
 	Agent string
 	// Progress, if set, is called after each URL.
 	Progress func(CrawlProgress)
+	// StateDir holds the crawler's own files: crawl-missing.json, the
+	// crawled pages that answered 404 when last requested (a second 404
+	// removes the document). Default: the directory holding the store's
+	// directory (the data directory).
+	StateDir string
+}
+
+// missingFile is the crawler's record of pages found missing, in StateDir.
+const missingFile = "crawl-missing.json"
+
+// crawlMiss is a crawled page that answered 404 (once): the document it
+// had, and when.
+type crawlMiss struct {
+	ID    string    `json:"id"`
+	Since time.Time `json:"since"`
 }
 
 // CrawlProgress is the state of a running crawl.
@@ -91,6 +111,11 @@ type CrawlReport struct {
 	// NoIndex pages asked not to be indexed (their links are followed).
 	NoIndex int `json:"noindex"`
 	Failed  int `json:"failed"`
+	// Removed are documents this crawler had stored whose URL now answers
+	// 410 Gone, or 404 on this crawl and the one before (RemovedDocuments
+	// lists their ids, sorted).
+	Removed          int      `json:"removed"`
+	RemovedDocuments []string `json:"removed_documents,omitempty"`
 	// NotVisited are links left when MaxPages was reached.
 	NotVisited int           `json:"not_visited"`
 	Passages   int           `json:"passages_written"`
@@ -110,6 +135,7 @@ const (
 	outDuplicate
 	outNoIndex
 	outFailed
+	outRemoved
 )
 
 type crawlJob struct {
@@ -136,6 +162,10 @@ type crawl struct {
 	known   map[string]string // URL → id of documents an earlier crawl stored
 	claimed map[string]string // id → URL, this crawl
 	finals  map[string]string // final URL → URL that reached it, this crawl
+	// missing are crawled pages that answered 404 on the last request
+	// (URL → miss), read from and written back to StateDir.
+	missing      map[string]crawlMiss
+	missingDirty bool
 }
 
 // Crawl runs a crawl to its end (or ctx's). Errors of single URLs are
@@ -181,6 +211,7 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 	if cr.known, err = c.crawledURLs(); err != nil {
 		return rep, err
 	}
+	cr.missing, cr.missingDirty = c.readMissing(cr.known)
 
 	w := c.Index.NewBatchWriter()
 	docs := make(map[string]bool)
@@ -232,7 +263,9 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 			rep.Requested++
 			cr.account(rep, r, docs)
 			if r.update != nil && writeErr == nil {
-				rep.Passages += len(r.update.Doc.Passages)
+				if r.update.Doc != nil {
+					rep.Passages += len(r.update.Doc.Passages)
+				}
 				writeErr = w.Add(*r.update)
 			}
 			if c.Progress != nil {
@@ -243,6 +276,9 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 		// Each level is durable before the next starts; after a failure,
 		// Flush waits for the batches in flight.
 		if err := w.Flush(); writeErr == nil {
+			writeErr = err
+		}
+		if err := cr.writeMissing(); writeErr == nil {
 			writeErr = err
 		}
 		if writeErr != nil {
@@ -286,6 +322,7 @@ func (c *Crawler) finish(rep *CrawlReport, docs map[string]bool, start time.Time
 		rep.Documents = append(rep.Documents, id)
 	}
 	sort.Strings(rep.Documents)
+	sort.Strings(rep.RemovedDocuments)
 	sort.Slice(rep.Errors, func(i, j int) bool { return rep.Errors[i].URL < rep.Errors[j].URL })
 	rep.Elapsed = time.Since(start)
 	return rep
@@ -317,6 +354,10 @@ func (cr *crawl) account(rep *CrawlReport, r *crawlResult, docs map[string]bool)
 		rep.NoIndex++
 	case outFailed:
 		rep.Failed++
+	case outRemoved:
+		rep.Removed++
+		rep.RemovedDocuments = append(rep.RemovedDocuments, r.id)
+		cr.Log.Info("crawl: document removed", "url", r.job.url, "id", r.id)
 	}
 	if r.err != nil {
 		msg := errorText(r.job.url, r.err)
@@ -411,8 +452,16 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 	}
 	f, err := cr.Fetcher.Fetch(ctx, job.url, opt)
 	if err != nil {
+		if gone, rerr := cr.vanished(job.url, old, err); rerr != nil {
+			return fail(rerr)
+		} else if gone {
+			r.out, r.id = outRemoved, old.Entry.ID
+			r.update = &Update{ID: old.Entry.ID, Remove: true}
+			return r
+		}
 		return fail(err)
 	}
+	cr.found(job.url)
 	pageURL, err := url.Parse(f.FinalURL)
 	if err != nil {
 		return fail(fmt.Errorf("%w: final url %q", corpus.ErrInvalid, f.FinalURL))
@@ -509,6 +558,110 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 	r.out = outIndexed
 	r.update = &Update{Doc: doc, Key: key, Origin: OriginCrawl}
 	return r
+}
+
+// vanished removes from the store the document this crawler stored from
+// rawURL (old) when the fetch error says the page is gone: 410, or 404 when
+// it was missing on the previous request too (a first 404 is recorded).
+// The caller removes it from the index. Catalog documents and uploads are
+// never touched: old is the crawl's own record of this URL.
+func (cr *crawl) vanished(rawURL string, old *Record, err error) (bool, error) {
+	var he *HTTPError
+	if old == nil || old.Origin != OriginCrawl || old.Source != rawURL || !errors.As(err, &he) {
+		return false, nil
+	}
+	id := old.Entry.ID
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	switch he.Status {
+	case http.StatusGone:
+	case http.StatusNotFound:
+		if m, ok := cr.missing[rawURL]; !ok || m.ID != id {
+			cr.missing[rawURL] = crawlMiss{ID: id, Since: time.Now().UTC()}
+			cr.missingDirty = true
+			return false, nil
+		}
+	default:
+		return false, nil
+	}
+	// The store first: should the index write not happen, the index is
+	// brought in line with the store when the data directory is opened.
+	if err := cr.Store.Delete(id); err != nil && !errors.Is(err, corpus.ErrNotFound) {
+		return false, fmt.Errorf("removing %s: %w", id, err)
+	}
+	delete(cr.known, rawURL)
+	if _, ok := cr.missing[rawURL]; ok {
+		delete(cr.missing, rawURL)
+		cr.missingDirty = true
+	}
+	return true, nil
+}
+
+// found forgets an earlier 404 of a URL that answered again.
+func (cr *crawl) found(rawURL string) {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if _, ok := cr.missing[rawURL]; ok {
+		delete(cr.missing, rawURL)
+		cr.missingDirty = true
+	}
+}
+
+func (c *Crawler) missingPath() string {
+	dir := c.StateDir
+	if dir == "" {
+		dir = filepath.Dir(c.Store.dir)
+	}
+	return filepath.Join(dir, missingFile)
+}
+
+// readMissing reads the record of missing pages, keeping the entries whose
+// document is still the crawl's of that URL (pruned: some were dropped). A file that does not read is
+// logged and taken as empty: the worst outcome is one more crawl before a
+// 404 page's document goes.
+func (c *Crawler) readMissing(known map[string]string) (m map[string]crawlMiss, pruned bool) {
+	m = make(map[string]crawlMiss)
+	b, err := os.ReadFile(c.missingPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, false
+	}
+	var file struct {
+		Missing map[string]crawlMiss `json:"missing"`
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &file)
+	}
+	if err != nil {
+		c.Log.Warn("crawl: record of missing pages unreadable; starting afresh", "file", c.missingPath(), "err", err)
+		return m, true
+	}
+	for u, miss := range file.Missing {
+		if known[u] == miss.ID {
+			m[u] = miss
+		}
+	}
+	return m, len(m) != len(file.Missing)
+}
+
+// writeMissing writes the record of missing pages, atomically, if it
+// changed.
+func (cr *crawl) writeMissing() error {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if !cr.missingDirty {
+		return nil
+	}
+	b, err := json.MarshalIndent(struct {
+		Missing map[string]crawlMiss `json:"missing"`
+	}{cr.missing}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(cr.missingPath(), append(b, '\n')); err != nil {
+		return fmt.Errorf("recording missing pages: %w", err)
+	}
+	cr.missingDirty = false
+	return nil
 }
 
 // assignID picks a new document's id: the one an earlier crawl gave the

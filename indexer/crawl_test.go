@@ -547,3 +547,92 @@ func TestIngestURLEntries(t *testing.T) {
 	}
 	t.Logf("RESULT C11 catalog url entries: 2 fetched and indexed (404 and robots-disallowed reported); re-import: %d answered 304, %d unchanged", n304, rep.Unchanged)
 }
+
+// A page that answers 410 Gone loses its crawled document at once; one that
+// answers 404 loses it when it was missing on the previous crawl too. A
+// catalog document fetched from such a URL stays; a page that comes back
+// is indexed again as new.
+func TestCrawlRemovesVanished(t *testing.T) {
+	page := func(ct, body string) testPage { return testPage{contentType: ct, body: []byte(body)} }
+	site := newTestSite(t, map[string]testPage{
+		"/robots.txt":      page("text/plain", "User-agent: *\nAllow: /\n"),
+		"/docs/index.html": page("text/html", `<h1>Index</h1><a href="a.md">A</a> <a href="b.txt">B</a> <a href="c.txt">C</a>`),
+		"/docs/a.md":       page("text/markdown", "# Document A\n\nA paragraph about zqxgone detention.\n"),
+		"/docs/b.txt":      page("text/plain", "Document B\n\nA paragraph about zqxmissing asylum.\n"),
+		"/docs/c.txt":      page("text/plain", "Document C\n\nA paragraph about zqxcatalog refoulement.\n"),
+	})
+	dataDir := t.TempDir()
+	d := openTestData(t, dataDir)
+	defer d.Close()
+	catPath := filepath.Join(t.TempDir(), "catalog.jsonl")
+	line := fmt.Sprintf(`{"id":"cat-c","kind":"article","language":"en","url":%q}`+"\n", site.URL+"/docs/c.txt")
+	if err := os.WriteFile(catPath, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := corpus.ReadCatalogFile(catPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFetcher(testFetchConfig())
+	ing := &Ingester{Store: d.Store, Index: d.Index, Log: slog.New(slog.DiscardHandler), Fetcher: f}
+	if rep, err := ing.IngestCatalog(context.Background(), cat); err != nil || rep.Added != 1 {
+		t.Fatalf("catalog import: %+v, %v", rep, err)
+	}
+	f.Close()
+
+	cfg := CrawlConfig{Seeds: []string{site.URL + "/docs/index.html"}, MaxDepth: 1}
+	rep := crawlOnce(t, d, testFetchConfig(), cfg)
+	if rep.Indexed != 4 || rep.Failed != 0 {
+		t.Fatalf("first crawl: %+v", rep)
+	}
+	idOf := map[string]string{}
+	for _, id := range rep.Documents {
+		rec, err := d.Store.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idOf[strings.TrimPrefix(rec.Source, site.URL)] = id
+	}
+	searchable := func(id string) bool {
+		_, indexed := d.Index.State(id)
+		_, err := d.Store.Get(id)
+		return indexed || err == nil
+	}
+
+	site.set("/docs/a.md", testPage{handler: func(w http.ResponseWriter, r *http.Request) { http.Error(w, "gone", http.StatusGone) }})
+	site.set("/docs/c.txt", testPage{handler: func(w http.ResponseWriter, r *http.Request) { http.Error(w, "gone", http.StatusGone) }})
+	site.mu.Lock()
+	delete(site.pages, "/docs/b.txt") // 404
+	site.mu.Unlock()
+	rep = crawlOnce(t, d, testFetchConfig(), cfg)
+	if rep.Removed != 2 || !reflect.DeepEqual(rep.RemovedDocuments, []string{idOf["/docs/a.md"], idOf["/docs/c.txt"]}) || rep.Failed != 1 {
+		t.Errorf("crawl after a 410 and a 404: removed %d %v, failed %d; want a.md's and c.txt's crawled documents removed, b.txt failed once: %+v",
+			rep.Removed, rep.RemovedDocuments, rep.Failed, rep)
+	}
+	if searchable(idOf["/docs/a.md"]) || searchable(idOf["/docs/c.txt"]) {
+		t.Error("documents of 410 pages are still stored or indexed")
+	}
+	if !searchable(idOf["/docs/b.txt"]) {
+		t.Error("a page missing once (404) lost its document")
+	}
+	if !searchable("cat-c") {
+		t.Error("the catalog document fetched from a 410 URL was removed")
+	}
+
+	// Fresh crawlers read the record of misses from the data directory.
+	rep = crawlOnce(t, d, testFetchConfig(), cfg)
+	if rep.Removed != 1 || !reflect.DeepEqual(rep.RemovedDocuments, []string{idOf["/docs/b.txt"]}) || searchable(idOf["/docs/b.txt"]) {
+		t.Errorf("crawl after a second 404: removed %d %v: %+v", rep.Removed, rep.RemovedDocuments, rep)
+	}
+	if !searchable("cat-c") {
+		t.Error("the catalog document was removed")
+	}
+
+	// A page that comes back is new again.
+	site.set("/docs/a.md", page("text/markdown", "# Document A\n\nA paragraph about zqxgone detention.\n"))
+	rep = crawlOnce(t, d, testFetchConfig(), cfg)
+	if rep.Indexed != 1 || rep.Removed != 0 || !searchable(idOf["/docs/a.md"]) {
+		t.Errorf("crawl after a.md came back: %+v", rep)
+	}
+	t.Logf("RESULT crawl removals: 410 → removed at once, 404 → removed on the second miss, catalog document kept, returning page indexed as new")
+}

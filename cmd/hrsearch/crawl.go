@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/hrsearch/hrsearch/indexer"
@@ -92,7 +93,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer lib.Close()
-	c := &indexer.Crawler{Fetcher: fetcher, Store: lib.store, Index: lib.index, Log: log}
+	c := &indexer.Crawler{Fetcher: fetcher, Store: lib.store, Index: lib.index, Log: log, StateDir: *data}
 	terminal := isTerminal(stderr)
 	if terminal {
 		start := time.Now()
@@ -126,9 +127,12 @@ func printCrawlReport(stdout, stderr io.Writer, rep *indexer.CrawlReport, asJSON
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	fmt.Fprintf(stdout, "crawled %d URLs in %s: %d fetched (%d indexed, %d unchanged of which %d not modified), %d skipped by robots.txt, %d out of scope, %d duplicates, %d noindex, %d failed, %d not visited; %d passages written\n",
+	fmt.Fprintf(stdout, "crawled %d URLs in %s: %d fetched (%d indexed, %d unchanged of which %d not modified), %d skipped by robots.txt, %d out of scope, %d duplicates, %d noindex, %d failed, %d removed, %d not visited; %d passages written\n",
 		rep.Requested, rep.Elapsed.Round(time.Millisecond), rep.Fetched, rep.Indexed, rep.Unchanged, rep.NotModified,
-		rep.SkippedRobots, rep.OutOfScope, rep.Duplicates, rep.NoIndex, rep.Failed, rep.NotVisited, rep.Passages)
+		rep.SkippedRobots, rep.OutOfScope, rep.Duplicates, rep.NoIndex, rep.Failed, rep.Removed, rep.NotVisited, rep.Passages)
+	if len(rep.RemovedDocuments) > 0 {
+		fmt.Fprintf(stdout, "removed (page gone): %s\n", strings.Join(rep.RemovedDocuments, " "))
+	}
 	for _, e := range rep.Errors {
 		fmt.Fprintf(stderr, "%s: %s: %s\n", e.Reason, e.URL, e.Err)
 	}

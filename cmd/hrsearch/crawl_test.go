@@ -208,3 +208,38 @@ func TestCrawlErrorLine(t *testing.T) {
 		t.Errorf("error line %q, want %q\n%s", line, want, errOut)
 	}
 }
+
+// TestCrawlRemovedSummary: the summary counts documents removed because
+// their page answered 410 Gone, and names them.
+func TestCrawlRemovedSummary(t *testing.T) {
+	var gone atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "User-agent: *\nAllow: /\n") })
+	mux.HandleFunc("/lib/index.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<h1>Library index</h1><a href="old.txt">old</a>`)
+	})
+	mux.HandleFunc("/lib/old.txt", func(w http.ResponseWriter, r *http.Request) {
+		if gone.Load() {
+			http.Error(w, "gone", http.StatusGone)
+			return
+		}
+		fmt.Fprint(w, "Old report\n\nA paragraph about zqxoldreport.\n")
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	data := t.TempDir()
+	args := []string{"crawl", "--seed", srv.URL + "/lib/index.html", "--data", data, "--delay", "10ms", "--allow-private", "--depth", "1"}
+	if out, errOut, err := runCLI(t, args...); err != nil || !strings.Contains(out, "2 indexed") {
+		t.Fatalf("crawl: %v\n%s\n%s", err, out, errOut)
+	}
+	gone.Store(true)
+	out, errOut, err := runCLI(t, args...)
+	if err != nil || !strings.Contains(out, "0 failed, 1 removed") || !strings.Contains(out, "removed (page gone): ") || !strings.Contains(out, "-lib-old.txt") {
+		t.Errorf("crawl after a 410: %v\n%s\n%s", err, out, errOut)
+	}
+	out, _, err = runCLI(t, append(args, "--json")...)
+	if err != nil || !strings.Contains(out, `"removed": 0`) {
+		t.Errorf("crawl --json: %v\n%s", err, out)
+	}
+}
