@@ -182,7 +182,7 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 	if ing.GCPercent > 0 {
 		defer debug.SetGCPercent(debug.SetGCPercent(ing.GCPercent))
 	}
-	origin := "catalog:" + cat.Path
+	origin := CatalogOrigin(cat.Path)
 	rep := &Report{Documents: len(cat.Entries)}
 
 	// Reading, segmenting and storing (whose fsyncs wait on the disk) go on
@@ -245,6 +245,13 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 			}
 		case r.update == nil:
 			rep.Unchanged++
+		case r.relabel: // unchanged, written again for its new origin
+			rep.Unchanged++
+			rep.Passages += len(r.update.Doc.Passages)
+			if err := w.Add(*r.update); err != nil {
+				drain(results)
+				return rep, err
+			}
 		default:
 			if _, ok := ing.Index.State(r.id); ok {
 				rep.Updated++
@@ -274,9 +281,18 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 	}
 	ids, _ := ing.Index.Documents()
 	sort.Strings(ids)
+	canonical := map[string]string{} // an indexed origin → its canonical form
 	for _, id := range ids {
 		st, _ := ing.Index.State(id)
-		if st.Origin != origin || listed[id] {
+		if listed[id] || !strings.HasPrefix(st.Origin, catalogPrefix) {
+			continue
+		}
+		c, ok := canonical[st.Origin]
+		if !ok {
+			c = CatalogOrigin(strings.TrimPrefix(st.Origin, catalogPrefix))
+			canonical[st.Origin] = c
+		}
+		if c != origin {
 			continue
 		}
 		if err := w.Add(Update{ID: id, Remove: true}); err != nil {
@@ -307,6 +323,25 @@ type result struct {
 	// kept: the store holds a librarian's bytes, which the import keeps
 	// (update, if set, indexes them); deleted: a librarian deleted it.
 	kept, deleted bool
+	// relabel: the index holds these passages under another origin.
+	relabel bool
+}
+
+const catalogPrefix = "catalog:"
+
+// CatalogOrigin is the origin of the documents imported from the catalog
+// at path: "catalog:" and the path made canonical (absolute, symbolic links
+// resolved; cleaned and absolute when they cannot be), so that the same
+// catalog read through another path is the same origin.
+func CatalogOrigin(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return catalogPrefix + filepath.Clean(path)
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return catalogPrefix + real
+	}
+	return catalogPrefix + abs
 }
 
 // prepare stores one entry's bytes and, if the index does not already hold
@@ -348,8 +383,10 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 	}
 	rec.SHA256 = SHA256(raw)
 	key := Key(rec)
-	if st, ok := ing.Index.State(e.ID); ok && st.Key == key {
-		if _, err := staged.Put(rec, raw); err != nil { // repair a store that lost it
+	st, indexed := ing.Index.State(e.ID)
+	if indexed && st.Key == key && st.Origin == origin {
+		// Also repairs a store that lost it, and records a new origin.
+		if _, err := staged.Put(rec, raw); err != nil {
 			return result{id: e.ID, err: err}
 		}
 		return result{id: e.ID}
@@ -362,7 +399,11 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 	if _, err := staged.Put(rec, raw); err != nil {
 		return result{id: e.ID, err: err}
 	}
-	return result{id: e.ID, update: &Update{Doc: doc, Key: key, Origin: origin}}
+	// The same passages under another origin (the catalog was read from
+	// another path) are written again, so that the index's origin, which
+	// decides what a later import removes, is the store's.
+	relabel := indexed && st.Key == key
+	return result{id: e.ID, update: &Update{Doc: doc, Key: key, Origin: origin}, relabel: relabel}
 }
 
 // keep leaves a librarian's version of a document as it is stored, and

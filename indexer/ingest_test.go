@@ -207,3 +207,83 @@ func TestOverriddenStatesWinOverExtraction(t *testing.T) {
 		t.Fatalf("after a re-import: CH on %d passages, SV on %d; want 0 and 2", ch, sv)
 	}
 }
+
+// TestIngestRemovesThroughAnotherPath: a catalog read once through a
+// symbolic link and then through its real path is the same catalog: an
+// entry it no longer lists is removed, and the index's origins follow.
+func TestIngestRemovesThroughAnotherPath(t *testing.T) {
+	base, data := t.TempDir(), t.TempDir()
+	real := filepath.Join(base, "real")
+	if err := os.Mkdir(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip("no symbolic links:", err)
+	}
+	writeCatalog(t, real, map[string]string{"a": "A title\n\nAbout asylum.", "b": "B title\n\nAbout return."})
+	if rep := ingest(t, data, filepath.Join(link, "catalog.jsonl")); rep.Added != 2 {
+		t.Fatalf("first import: %+v", rep)
+	}
+	// An index written before origins were canonical holds the path as given.
+	legacyOrigin(t, data, "catalog:"+filepath.Join(link, "catalog.jsonl"), "a", "b")
+	os.Remove(filepath.Join(real, "b.txt"))
+	writeCatalog(t, real, map[string]string{"a": "A title\n\nAbout asylum."})
+	rep := ingest(t, data, filepath.Join(real, "catalog.jsonl"))
+	if rep.Removed != 1 || rep.Unchanged != 1 {
+		t.Errorf("import through the real path: %+v, want b removed, a unchanged", rep)
+	}
+	d, err := OpenData(context.Background(), data, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, ok := d.Index.State("b"); ok {
+		t.Error("b is still indexed")
+	}
+	if _, err := d.Store.Get("b"); err == nil {
+		t.Error("b is still stored")
+	}
+	want := "catalog:" + filepath.Join(real, "catalog.jsonl")
+	if r, err := filepath.EvalSymlinks(real); err == nil {
+		want = "catalog:" + filepath.Join(r, "catalog.jsonl")
+	}
+	rec, err := d.Store.Get("a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := d.Index.State("a"); st.Origin != want || rec.Origin != want {
+		t.Errorf("a's origin: index %q, store %q, want %q", st.Origin, rec.Origin, want)
+	}
+}
+
+// legacyOrigin rewrites the index's and the store's origin of ids.
+func legacyOrigin(t *testing.T, data, origin string, ids ...string) {
+	t.Helper()
+	d, err := OpenData(context.Background(), data, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for _, id := range ids {
+		rec, err := d.Store.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Origin = origin
+		if err := d.Store.PutRecord(rec); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := d.Store.Raw(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := recordPassages(context.Background(), rec, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Index.Apply([]Update{{Doc: doc, Key: Key(rec), Origin: origin}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -172,19 +172,16 @@ func (s *Store) PutRecord(rec *Record) error {
 	return nil
 }
 
-// sameRecord compares what matters for re-indexing: the entry, overrides
-// and source, not the fetch time.
+// sameRecord compares what matters for re-indexing and for a later
+// import: the entry, overrides, source and origin, not the fetch time.
 func sameRecord(a, b *Record) bool {
-	ja, _ := json.Marshal(struct {
-		E corpus.Entry
-		O *corpus.Entry
-		S string
-	}{a.Entry, a.Overrides, a.Source})
-	jb, _ := json.Marshal(struct {
-		E corpus.Entry
-		O *corpus.Entry
-		S string
-	}{b.Entry, b.Overrides, b.Source})
+	type compared struct {
+		E    corpus.Entry
+		O    *corpus.Entry
+		S, R string
+	}
+	ja, _ := json.Marshal(compared{a.Entry, a.Overrides, a.Source, a.Origin})
+	jb, _ := json.Marshal(compared{b.Entry, b.Overrides, b.Source, b.Origin})
 	return string(ja) == string(jb)
 }
 
