@@ -106,7 +106,11 @@ type CrawlReport struct {
 	// OutOfScope are links not followed (distinct URLs) and redirects
 	// refused for leaving the scope.
 	OutOfScope int `json:"out_of_scope"`
-	// Duplicates redirected to a URL this crawl had already fetched.
+	// Duplicates are new URLs that redirected to a URL this crawl had
+	// already fetched, came with the bytes (SHA-256) of a document this
+	// crawl already had, or named another URL in scope as canonical (that
+	// URL is fetched instead). They are not stored; their links are
+	// followed.
 	Duplicates int `json:"duplicates"`
 	// NoIndex pages asked not to be indexed (their links are followed).
 	NoIndex int `json:"noindex"`
@@ -150,6 +154,7 @@ type crawlResult struct {
 	id          string
 	update      *Update
 	links       []string
+	canonical   string // a canonical URL to fetch instead of this one
 	err         error
 }
 
@@ -162,6 +167,7 @@ type crawl struct {
 	known   map[string]string // URL → id of documents an earlier crawl stored
 	claimed map[string]string // id → URL, this crawl
 	finals  map[string]string // final URL → URL that reached it, this crawl
+	content map[string]string // SHA-256 of a document's bytes → its URL, this crawl
 	// missing are crawled pages that answered 404 on the last request
 	// (URL → miss), read from and written back to StateDir.
 	missing      map[string]crawlMiss
@@ -207,7 +213,8 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 	if err != nil {
 		return rep, err
 	}
-	cr := &crawl{Crawler: c, scope: scope, claimed: make(map[string]string), finals: make(map[string]string)}
+	cr := &crawl{Crawler: c, scope: scope, claimed: make(map[string]string), finals: make(map[string]string),
+		content: make(map[string]string)}
 	if cr.known, err = c.crawledURLs(); err != nil {
 		return rep, err
 	}
@@ -290,26 +297,32 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 		// The next level: links of this one, in page order, new and in
 		// scope.
 		var next []string
-		if depth < cfg.MaxDepth {
-			for _, r := range results {
-				if r == nil {
+		for _, r := range results {
+			if r == nil {
+				continue
+			}
+			var links []string
+			if depth < cfg.MaxDepth {
+				links = r.links
+			}
+			// A canonical URL stands for a page fetched at this depth.
+			if r.canonical != "" {
+				links = append([]string{r.canonical}, links...)
+			}
+			for _, l := range links {
+				if seen[l] {
 					continue
 				}
-				for _, l := range r.links {
-					if seen[l] {
-						continue
-					}
-					seen[l] = true
-					u, err := url.Parse(l)
-					if err != nil || !worthFetching(u) {
-						continue
-					}
-					if !cr.inScope(u) {
-						rep.OutOfScope++
-						continue
-					}
-					next = append(next, l)
+				seen[l] = true
+				u, err := url.Parse(l)
+				if err != nil || !worthFetching(u) {
+					continue
 				}
+				if !cr.inScope(u) {
+					rep.OutOfScope++
+					continue
+				}
+				next = append(next, l)
 			}
 		}
 		level = next
@@ -472,6 +485,7 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 			return fail(fmt.Errorf("%s: 304 Not Modified to an unconditional request", job.url))
 		}
 		r.out, r.notModified, r.id = outUnchanged, true, old.Entry.ID
+		cr.claimContent(old.SHA256, job.url, false)
 		// The stored copy's links still lead on.
 		if raw, err := cr.Store.Raw(old); err == nil {
 			if base, err := url.Parse(old.FinalURL); err == nil && old.FinalURL != "" {
@@ -510,6 +524,20 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 	}
 	if f.NoIndex {
 		r.out = outNoIndex
+		return r
+	}
+	// A URL that has a document of its own keeps it; a new one that
+	// repeats a document of this crawl, or names another URL in scope as
+	// canonical, is a duplicate.
+	if page != nil && page.Canonical != "" && old == nil {
+		if cu, err := url.Parse(page.Canonical); err == nil && cr.inScope(cu) &&
+			page.Canonical != job.url && page.Canonical != NormalizeURL(pageURL).String() && cr.canonicalHolds(page.Canonical) {
+			r.out, r.canonical = outDuplicate, page.Canonical
+			return r
+		}
+	}
+	if !cr.claimContent(SHA256(f.Raw), job.url, old == nil) {
+		r.out = outDuplicate
 		return r
 	}
 
@@ -558,6 +586,30 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 	r.out = outIndexed
 	r.update = &Update{Doc: doc, Key: key, Origin: OriginCrawl}
 	return r
+}
+
+// canonicalHolds reports whether a canonical URL can stand for a page: it
+// is yet to be fetched, or has a document. (Two pages naming each other
+// keep the second one fetched.)
+func (cr *crawl) canonicalHolds(canonical string) bool {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	_, fetched := cr.finals[canonical]
+	_, stored := cr.known[canonical]
+	return !fetched || stored
+}
+
+// claimContent records that this crawl has a document with the digest sha
+// at rawURL. It reports false, recording nothing, when another URL has it
+// and dup allows this one to be a duplicate.
+func (cr *crawl) claimContent(sha, rawURL string, dup bool) bool {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if other, ok := cr.content[sha]; ok && other != rawURL {
+		return !dup
+	}
+	cr.content[sha] = rawURL
+	return true
 }
 
 // vanished removes from the store the document this crawler stored from

@@ -95,6 +95,9 @@ type htmlPage struct {
 	// or the page's URL, normalised, without duplicates, in page order.
 	// Links marked rel="nofollow" are left out.
 	Links []string
+	// Canonical is <link rel="canonical" href>, resolved and normalised
+	// ("" if none or not an http(s) URL).
+	Canonical string
 }
 
 // parseHTMLPage reads a page's metadata and links. It never fails: a page
@@ -129,6 +132,15 @@ func parseHTMLPage(body []byte, pageURL *url.URL, agent string) htmlPage {
 			base = b
 		}
 	}
+	doc.Find("link[rel][href]").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if !containsWord(strings.ToLower(s.AttrOr("rel", "")), "canonical") {
+			return true
+		}
+		if u := resolveLink(base, s.AttrOr("href", "")); u != nil {
+			p.Canonical = u.String()
+		}
+		return false
+	})
 	seen := make(map[string]bool)
 	doc.Find("a[href], area[href]").EachWithBreak(func(_ int, s *goquery.Selection) bool {
 		if rel := strings.ToLower(s.AttrOr("rel", "")); containsWord(rel, "nofollow") {

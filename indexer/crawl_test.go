@@ -636,3 +636,71 @@ func TestCrawlRemovesVanished(t *testing.T) {
 	}
 	t.Logf("RESULT crawl removals: 410 → removed at once, 404 → removed on the second miss, catalog document kept, returning page indexed as new")
 }
+
+// Within one crawl, a page with the bytes of a document the crawl already
+// stored (/ and /index.html) is a duplicate, not a second document, and its
+// links are followed; a page naming another URL in scope as canonical is a
+// duplicate of that URL, which is fetched instead. A re-crawl keeps the
+// same documents.
+func TestCrawlDuplicateContent(t *testing.T) {
+	page := func(ct, body string) testPage { return testPage{contentType: ct, body: []byte(body)} }
+	home := `<h1>Documents</h1><a href="index.html">home</a> <a href="a.md">A</a> <a href="b.html?ref=home">B</a> <a href="c.html">C</a>`
+	site := newTestSite(t, map[string]testPage{
+		"/robots.txt":      page("text/plain", "User-agent: *\nAllow: /\n"),
+		"/docs/":           page("text/html", home),
+		"/docs/index.html": page("text/html", home),
+		"/docs/a.md":       page("text/markdown", "# Document A\n\nA paragraph about detention.\n"),
+		// A tracking copy naming the plain URL as canonical, with a link of its own.
+		"/docs/b.html?ref=home": page("text/html", `<link rel="canonical" href="/docs/b.html"><h1>B</h1><p>Report B, seen from home.</p><a href="d.md">D</a>`),
+		"/docs/b.html":          page("text/html", `<link rel="canonical" href="/docs/b.html"><h1>B</h1><p>Report B.</p>`),
+		"/docs/d.md":            page("text/markdown", "# Document D\n\nA paragraph about asylum.\n"),
+		// A canonical out of scope is not followed.
+		"/docs/c.html": page("text/html", `<link rel="canonical" href="http://elsewhere.example/c.html"><h1>C</h1><p>Report C.</p>`),
+	})
+	d := openTestData(t, t.TempDir())
+	defer d.Close()
+	cfg := CrawlConfig{Seeds: []string{site.URL + "/docs/"}, MaxDepth: 2}
+	rep := crawlOnce(t, d, testFetchConfig(), cfg)
+	sources := func() []string {
+		var out []string
+		for _, id := range rep.Documents {
+			rec, err := d.Store.Get(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, strings.TrimPrefix(rec.Source, site.URL))
+		}
+		slices.Sort(out)
+		return out
+	}
+	want := []string{"/docs/", "/docs/a.md", "/docs/b.html", "/docs/c.html", "/docs/d.md"}
+	if got := sources(); !reflect.DeepEqual(got, want) || rep.Indexed != 5 || rep.Duplicates != 2 {
+		t.Errorf("first crawl stored %v (want %v), %d indexed, %d duplicates (want 5, 2): %+v", got, want, rep.Indexed, rep.Duplicates, rep)
+	}
+	if ids, _ := d.Index.Documents(); len(ids) != 5 {
+		t.Errorf("index holds %d documents, want 5: %v", len(ids), ids)
+	}
+	rep = crawlOnce(t, d, testFetchConfig(), cfg)
+	if got := sources(); !reflect.DeepEqual(got, want) || rep.Indexed != 0 || rep.Unchanged != 5 || rep.Duplicates != 2 {
+		t.Errorf("second crawl: %v, %+v", got, rep)
+	}
+	if ids, _ := d.Index.Documents(); len(ids) != 5 {
+		t.Errorf("index holds %d documents after a re-crawl, want 5: %v", len(ids), ids)
+	}
+}
+
+// Two pages that name each other as canonical do not both go.
+func TestCrawlCanonicalCycle(t *testing.T) {
+	page := func(body string) testPage { return testPage{contentType: "text/html", body: []byte(body)} }
+	site := newTestSite(t, map[string]testPage{
+		"/robots.txt":  {contentType: "text/plain", body: []byte("User-agent: *\nAllow: /\n")},
+		"/docs/p.html": page(`<link rel="canonical" href="q.html"><h1>P</h1><p>Report P.</p>`),
+		"/docs/q.html": page(`<link rel="canonical" href="p.html"><h1>Q</h1><p>Report Q.</p>`),
+	})
+	d := openTestData(t, t.TempDir())
+	defer d.Close()
+	rep := crawlOnce(t, d, testFetchConfig(), CrawlConfig{Seeds: []string{site.URL + "/docs/p.html"}, MaxDepth: 0})
+	if rep.Indexed != 1 || rep.Duplicates != 1 {
+		t.Errorf("pages naming each other canonical: %+v", rep)
+	}
+}
