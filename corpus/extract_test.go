@@ -381,3 +381,20 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+func TestStateNames(t *testing.T) {
+	got := corpus.StateNames("CH")
+	for _, want := range []string{"Switzerland", "Suiza"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("StateNames(CH) = %q, want %q among them", got, want)
+		}
+	}
+	for _, demonym := range []string{"Swiss"} {
+		if slices.Contains(got, demonym) {
+			t.Errorf("StateNames(CH) = %q holds the demonym %q", got, demonym)
+		}
+	}
+	if got := corpus.StateNames("XX"); len(got) != 0 {
+		t.Errorf("StateNames(XX) = %q, want none", got)
+	}
+}

@@ -165,6 +165,19 @@ func readableName(n string) string {
 	return n
 }
 
+// StateNames returns the names a text may call the state with an alpha-2
+// code by, in the languages the extractor reads ("Switzerland", "Suiza",
+// "Swiss Confederation"), each once and in the tables' order: no demonym.
+func StateNames(alpha2 string) []string {
+	var out []string
+	for _, e := range statesOnce().entries {
+		if e.State == alpha2 && e.Flags&flagDemonym == 0 && !slices.Contains(out, e.Form) {
+			out = append(out, e.Form)
+		}
+	}
+	return out
+}
+
 // States returns the ISO 3166-1 states, ordered by alpha-2 code. The slice
 // is a copy; the states are shared and must not be modified.
 func States() []*State { return slices.Clone(statesOnce().list) }

@@ -550,6 +550,12 @@ func (s *Searcher) units(nodes []Node, p *plan) (qs, hl []query.Query, complete 
 			}
 			seen[key] = true
 		}
+		if span, q, h := s.stateSpan(nodes[i:], p); span > 0 {
+			qs = append(qs, q)
+			hl = append(hl, h...)
+			i += span
+			continue
+		}
 		if span, q, h := s.lexiconSpan(nodes[i:], p); span > 0 {
 			qs = append(qs, q)
 			hl = append(hl, h...)
@@ -603,6 +609,81 @@ func (s *Searcher) queryLanguage(words []string) string {
 		return ""
 	}
 	return best
+}
+
+// maxStateWords bounds the words of a state's name ("Bosnia and
+// Herzegovina").
+const maxStateWords = 4
+
+// stateSpan recognises, at the start of nodes, the name of a state the
+// query names ("Suiza", "Türkiye", "El Salvador"), in any language the
+// extractor reads. Its unit also searches the state's other names, at the
+// weight of the lexicon's equivalents: "Suiza" finds the English decisions
+// about Switzerland, "Türkiye" those that say "Turkey".
+func (s *Searcher) stateSpan(nodes []Node, p *plan) (int, query.Query, []query.Query) {
+	if p == nil || len(p.states) == 0 {
+		return 0, nil, nil
+	}
+	var words []string
+	for _, n := range nodes {
+		t, ok := n.(Term)
+		if !ok || t.Phrase || t.Prefix || len(words) == maxStateWords {
+			break
+		}
+		words = append(words, t.Text)
+	}
+	state := func(ws []string) string {
+		if len(ws) == 0 {
+			return ""
+		}
+		if ext := corpus.Extract(strings.Join(ws, " "), corpus.Context{}); len(ext.States) == 1 {
+			return ext.States[0]
+		}
+		return ""
+	}
+	// The longest span naming one state whose every word is needed: not
+	// "torture in Mexico", but "Mexico".
+	for k := len(words); k >= 1; k-- {
+		st := state(words[:k])
+		if st == "" || !slices.Contains(p.states, st) || state(words[1:k]) == st || state(words[:k-1]) == st {
+			continue
+		}
+		// The other names (and capitals, which the extractor reads as the
+		// state), but not those holding the typed one ("Republic of El
+		// Salvador" for "El Salvador").
+		typed := corpus.DefinitionKey(strings.Join(words[:k], " "))
+		var others []string
+		for _, name := range corpus.StateNames(st) {
+			// Abbreviations (US, EE.UU.) are words of their own too ("us",
+			// Spanish "usa").
+			if strings.ToUpper(name) != name && !strings.Contains(" "+corpus.DefinitionKey(name)+" ", " "+typed+" ") {
+				others = append(others, name)
+			}
+		}
+		if len(others) == 0 {
+			return 0, nil, nil // the words search as they would
+		}
+		var alts, hl []query.Query
+		if k == 1 {
+			q, h := s.unitNoExpand(nodes[0].(Term))
+			if q == nil {
+				return 0, nil, nil
+			}
+			alts, hl = []query.Query{q}, h
+		} else {
+			qs, h, _ := s.units(nodes[:k], nil)
+			if q := combine(nil, qs); q != nil {
+				alts, hl = []query.Query{q}, h
+			}
+		}
+		for _, name := range others {
+			alts = append(alts, s.phrase(name, boostExpansion)...)
+			hl = append(hl, s.phrase(name, 1)...)
+			p.expanded = append(p.expanded, name)
+		}
+		return k, query.NewDisjunctionQuery(alts), hl
+	}
+	return 0, nil, nil
 }
 
 // lexiconSpan recognises a multi-word lexicon entry at the start of nodes.

@@ -1013,6 +1013,14 @@ func TestQueryForms(t *testing.T) {
 			t.Errorf("%q: %d passages, want %d as state:SV torture", q, n, filtered)
 		}
 	}
+	// A state named in another language, or by another name, finds what
+	// its English name finds.
+	for _, names := range [][2]string{{"Suiza", "Switzerland"}, {"Türkiye", "Turkey"}} {
+		other, english := total(t, s, search.Request{Query: names[0]}), total(t, s, search.Request{Query: names[1]})
+		if other < english*9/10 {
+			t.Errorf("%q: %d passages, want about as many as %q (%d)", names[0], other, names[1], english)
+		}
+	}
 	for _, q := range []string{`"`, `""`, "()", "( )", ")(", "OR", "OR OR"} {
 		if n := total(t, s, search.Request{Query: q}); n != 0 {
 			t.Errorf("%q: %d passages, want none", q, n)
