@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -33,5 +34,14 @@ func TestNotIndexedSaysTheChangeWasSaved(t *testing.T) {
 	}
 	if !strings.Contains(msg, "saved") || strings.Contains(msg, "space") {
 		t.Errorf("message %q: want one saying the change was saved, without the cause", msg)
+	}
+}
+
+func TestLevelFor(t *testing.T) {
+	for status, want := range map[int]slog.Level{200: slog.LevelInfo, 404: slog.LevelInfo, 429: slog.LevelInfo,
+		500: slog.LevelError, 503: slog.LevelWarn} {
+		if got := levelFor(status); got != want {
+			t.Errorf("levelFor(%d) = %s, want %s", status, got, want)
+		}
 	}
 }

@@ -6,8 +6,14 @@ import (
 	"log/slog"
 )
 
+// levelFor is the log level of a request that ended with status: a 503 is
+// the server shedding load or a search running out of time, as designed,
+// and a warning; other 5xx are errors.
 func levelFor(status int) slog.Level {
-	if status >= 500 {
+	switch {
+	case status == 503:
+		return slog.LevelWarn
+	case status >= 500:
 		return slog.LevelError
 	}
 	return slog.LevelInfo
