@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,7 +90,7 @@ func OpenTokens(dir string) *Tokens {
 // stored: the token cannot be shown again.
 func (t *Tokens) Create(name string) (string, error) {
 	if !ValidTokenName(name) {
-		return "", fmt.Errorf("%w: token name %q must match [a-z0-9][a-z0-9._-]* (at most 64 bytes)", corpus.ErrInvalid, name)
+		return "", fmt.Errorf("%w: token name %s must match [a-z0-9][a-z0-9._-]* (at most 64 bytes)", corpus.ErrInvalid, quoteName(name))
 	}
 	var token string
 	err := t.update(func(recs []tokenRecord) ([]tokenRecord, error) {
@@ -111,6 +113,15 @@ func (t *Tokens) Create(name string) (string, error) {
 	return token, nil
 }
 
+// quoteName quotes a token name for a message, its first 64 bytes only:
+// whatever was typed is not echoed whole.
+func quoteName(name string) string {
+	if len(name) <= 64 {
+		return strconv.Quote(name)
+	}
+	return strconv.Quote(strings.ToValidUTF8(name[:64], "")) + "…"
+}
+
 // Revoke removes the token called name.
 func (t *Tokens) Revoke(name string) error {
 	return t.update(func(recs []tokenRecord) ([]tokenRecord, error) {
@@ -124,7 +135,7 @@ func (t *Tokens) Revoke(name string) error {
 			out = append(out, r)
 		}
 		if !found {
-			return nil, fmt.Errorf("token %q: %w", name, corpus.ErrNotFound)
+			return nil, fmt.Errorf("token %s: %w", quoteName(name), corpus.ErrNotFound)
 		}
 		return out, nil
 	})

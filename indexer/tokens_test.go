@@ -3,6 +3,7 @@ package indexer
 import (
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,5 +113,19 @@ func TestTokensConcurrentCreate(t *testing.T) {
 	list, err := OpenTokens(dir).List()
 	if err != nil || len(list) != 8 {
 		t.Errorf("after 8 concurrent creates: %d tokens, %v", len(list), err)
+	}
+}
+
+// TestTokenNameNotEchoedWhole: a long name typed as a token name is not
+// repeated whole in the error.
+func TestTokenNameNotEchoedWhole(t *testing.T) {
+	tk := OpenTokens(t.TempDir())
+	name := strings.Repeat("x", 5000)
+	_, err := tk.Create(name)
+	if err == nil || len(err.Error()) > 300 {
+		t.Errorf("Create(5000 bytes): error of %d bytes: %.120v…", len(fmt.Sprint(err)), err)
+	}
+	if err := tk.Revoke(name); err == nil || len(err.Error()) > 300 {
+		t.Errorf("Revoke(5000 bytes): error of %d bytes", len(fmt.Sprint(err)))
 	}
 }
