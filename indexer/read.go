@@ -21,9 +21,13 @@ func Read(ctx context.Context, format string, raw []byte) ([]corpus.Block, error
 	switch strings.ToLower(strings.TrimSpace(format)) {
 	case corpus.FormatHTML:
 		return readHTML(raw)
-	case corpus.FormatMarkdown:
-		return readMarkdown(raw), nil
-	case corpus.FormatText:
+	case corpus.FormatMarkdown, corpus.FormatText:
+		if looksBinary(raw) {
+			return nil, fmt.Errorf("reading %s: the file holds binary data, not text: %w", format, corpus.ErrInvalid)
+		}
+		if strings.EqualFold(strings.TrimSpace(format), corpus.FormatMarkdown) {
+			return readMarkdown(raw), nil
+		}
 		return readText(raw), nil
 	case corpus.FormatParagraphJSON:
 		return readParagraphJSON(raw)
@@ -32,6 +36,30 @@ func Read(ctx context.Context, format string, raw []byte) ([]corpus.Block, error
 	default:
 		return nil, fmt.Errorf("reading format %q: %w", format, corpus.ErrUnsupported)
 	}
+}
+
+// binarySniff is how much of a file looksBinary reads.
+const binarySniff = 8 << 10
+
+// looksBinary reports whether raw, said to be text, is binary data (an
+// image, an archive, random bytes): more than one in twenty of its first
+// bytes are control characters (NUL among them) or not UTF-8. Text in
+// another encoding is converted before it is read, and has neither.
+func looksBinary(raw []byte) bool {
+	b := raw[:min(len(raw), binarySniff)]
+	bad, n := 0, 0
+	for len(b) > 0 {
+		r, w := utf8.DecodeRune(b)
+		if len(b) < utf8.UTFMax && r == utf8.RuneError && len(raw) > binarySniff {
+			break // a rune cut by the sniff's end
+		}
+		b = b[w:]
+		n++
+		if r == utf8.RuneError && w == 1 || r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\f' || r >= 0x7f && r <= 0x9f {
+			bad++
+		}
+	}
+	return n > 0 && bad*20 > n
 }
 
 // toText makes raw bytes a string of valid UTF-8 with "\n" line ends and

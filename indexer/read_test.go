@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -308,4 +309,33 @@ func TestReadPDFLimits(t *testing.T) {
 			t.Errorf("error = %v, want ErrUnsupported", err)
 		}
 	})
+}
+
+// TestBinaryIsNotText: random bytes, an image or an archive sent as text
+// or Markdown is refused as invalid rather than indexed as a garbage
+// passage; text with tabs, form feeds and accents in any encoding is read.
+func TestBinaryIsNotText(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	random := make([]byte, 20000)
+	for i := range random {
+		random[i] = byte(rnd.IntN(256))
+	}
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), random[:2000]...)
+	for name, raw := range map[string][]byte{"random": random, "png": png, "nul": []byte(strings.Repeat("a\x00", 100))} {
+		for _, format := range []string{corpus.FormatText, corpus.FormatMarkdown} {
+			_, err := PassagesOf(context.Background(), &corpus.Entry{ID: "b", Format: format}, raw, "text/plain")
+			if !errors.Is(err, corpus.ErrInvalid) {
+				t.Errorf("%s as %s: err %v, want corpus.ErrInvalid", name, format, err)
+			}
+		}
+	}
+	for name, raw := range map[string][]byte{
+		"tabs and form feeds": []byte("Article 1\tText.\fPage two.\n\nTwo\tcolumns\there.\n"),
+		"latin-1":             []byte("D\xe9tention arbitraire et torture.\n"),
+		"utf-8":               []byte("Détention arbitraire, tortura y desaparición.\n"),
+	} {
+		if _, err := PassagesOf(context.Background(), &corpus.Entry{ID: "t", Format: corpus.FormatText}, raw, "text/plain"); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }
