@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -77,6 +78,52 @@ type Change struct {
 	// Upload, if set, replaces the document's bytes. Without an explicit
 	// format among the overrides, the new bytes' format is detected.
 	Upload *Upload
+	// Clear names corrected fields whose correction goes ("title",
+	// "kind", "instrument", "body", "symbol", "date", "year", "language",
+	// "states", "format"): the document falls back to the catalog's value
+	// (and what extraction finds). Overrides.Extra[ClearOverridesKey], a
+	// JSON list of such names, adds to it; a field also set in Overrides
+	// takes the new value.
+	Clear []string
+}
+
+// ClearOverridesKey is the key, in the Extra of a Change's Overrides, of a
+// JSON list of fields whose corrections to clear (see Change.Clear): the
+// way a caller that passes only an entry (the web server) asks for it.
+const ClearOverridesKey = "hrsearch:clear"
+
+// clearable are the fields whose correction a librarian may clear.
+var clearable = map[string]func(e *corpus.Entry){
+	"title":      func(e *corpus.Entry) { e.Title = "" },
+	"kind":       func(e *corpus.Entry) { e.Kind = "" },
+	"instrument": func(e *corpus.Entry) { e.Instrument = "" },
+	"body":       func(e *corpus.Entry) { e.Body = "" },
+	"symbol":     func(e *corpus.Entry) { e.Symbol = "" },
+	"date":       func(e *corpus.Entry) { e.Date = "" },
+	"year":       func(e *corpus.Entry) { e.Year = 0 },
+	"language":   func(e *corpus.Entry) { e.Language = "" },
+	"states":     func(e *corpus.Entry) { e.States = nil },
+	"format":     func(e *corpus.Entry) { e.Format = "" },
+}
+
+// clearedFields is the change's list of fields to clear, checked.
+func (ch *Change) clearedFields() ([]string, error) {
+	fields := append([]string(nil), ch.Clear...)
+	if ch.Overrides != nil {
+		if raw, ok := ch.Overrides.Extra[ClearOverridesKey]; ok {
+			var more []string
+			if err := json.Unmarshal(raw, &more); err != nil {
+				return nil, fmt.Errorf("%w: the fields to clear: %v", corpus.ErrInvalid, err)
+			}
+			fields = append(fields, more...)
+		}
+	}
+	for _, f := range fields {
+		if clearable[f] == nil {
+			return nil, fmt.Errorf("%w: the field %q has no correction to clear", corpus.ErrInvalid, f)
+		}
+	}
+	return fields, nil
 }
 
 // DocumentError is a document that cannot be read: Reason says why, in
@@ -194,7 +241,11 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*Recor
 	if who == "" {
 		return nil, nil, fmt.Errorf("%w: no librarian named", corpus.ErrInvalid)
 	}
-	if ch.Overrides == nil && ch.Upload == nil {
+	clear, err := ch.clearedFields()
+	if err != nil {
+		return nil, nil, err
+	}
+	if ch.Overrides == nil && ch.Upload == nil && len(clear) == 0 {
 		return nil, nil, fmt.Errorf("%w: nothing to change", corpus.ErrInvalid)
 	}
 	if !corpus.ValidID(id) {
@@ -225,8 +276,8 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*Recor
 	} else if raw, err = l.store.Raw(old); err != nil {
 		return nil, nil, err
 	}
-	if ch.Overrides != nil {
-		rec.Overrides = mergeOverrides(rec.Overrides, ch.Overrides)
+	if ch.Overrides != nil || len(clear) > 0 {
+		rec.Overrides = mergeOverrides(rec.Overrides, ch.Overrides, clear)
 	}
 	eff := rec.Effective()
 	doc, err := derive(ctx, &eff, raw, rec.ContentType)
@@ -401,16 +452,32 @@ func readReason(e *corpus.Entry, err error) string {
 	return fmt.Sprintf("The file could not be read as %s: %s.", e.Format, msg)
 }
 
-// mergeOverrides sets the fields given in o over old: the fields that
-// Record.Effective applies (not the id, url, file or note).
-func mergeOverrides(old, o *corpus.Entry) *corpus.Entry {
+// mergeOverrides clears the corrections of the fields named in clear, and
+// sets the fields given in o over old: the fields that Record.Effective
+// applies (not the id, url, file or note). No correction left is nil.
+func mergeOverrides(old, o *corpus.Entry, clear []string) *corpus.Entry {
 	out := cloneEntry(old)
 	if out == nil {
 		out = &corpus.Entry{}
 	}
-	overlay(out, o)
+	for _, f := range clear {
+		clearable[f](out)
+	}
+	if o != nil {
+		overlay(out, o)
+	}
 	out.ID = ""
+	out.Extra = nil
+	if noOverrides(out) {
+		return nil
+	}
 	return out
+}
+
+// noOverrides reports whether o corrects none of the fields overlay applies.
+func noOverrides(o *corpus.Entry) bool {
+	return o.Title == "" && o.Kind == "" && o.Instrument == "" && o.Body == "" && o.Symbol == "" &&
+		o.Date == "" && o.Year == 0 && o.Language == "" && o.Format == "" && o.States == nil
 }
 
 func cloneEntry(e *corpus.Entry) *corpus.Entry {

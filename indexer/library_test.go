@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -370,5 +371,44 @@ func TestLibrarianReplaceAndDeleteSurviveReimport(t *testing.T) {
 	}
 	if raw, _ := d.Store.Raw(rec); string(raw) != "B again\n\nBob's text." {
 		t.Errorf("b is %q, want bob's", raw)
+	}
+}
+
+// TestLibraryClearsOverrides: clearing a corrected field makes the document
+// fall back to the catalog's value; clearing the last correction leaves
+// none. The clear comes as Change.Clear or, from the web, in the
+// overrides' Extra under ClearOverridesKey.
+func TestLibraryClearsOverrides(t *testing.T) {
+	ctx := context.Background()
+	src, data := t.TempDir(), t.TempDir()
+	cat := writeCatalog(t, src, map[string]string{"a": "A title\n\nAbout asylum."})
+	ingest(t, data, cat)
+	d, l := openTestLibrary(t, data)
+	if _, _, err := l.Update(ctx, "alice", "a", Change{Overrides: &corpus.Entry{States: []string{"SV"}, Date: "2001-02-03", Title: "Corrected"}}); err != nil {
+		t.Fatal(err)
+	}
+	rec, _, err := l.Update(ctx, "alice", "a", Change{Clear: []string{"states", "date"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eff := rec.Effective(); eff.States != nil || eff.Date != "" || eff.Title != "Corrected" {
+		t.Errorf("after clearing states and date: %+v (overrides %+v)", eff, rec.Overrides)
+	}
+	if n := countField(t, d.Index, FieldState, "SV"); n != 0 {
+		t.Errorf("%d passages keep the cleared state", n)
+	}
+	web := &corpus.Entry{Extra: map[string]json.RawMessage{ClearOverridesKey: json.RawMessage(`["title"]`)}}
+	if rec, _, err = l.Update(ctx, "alice", "a", Change{Overrides: web}); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Overrides != nil || rec.Effective().Title != "Doc a" {
+		t.Errorf("after clearing the title: overrides %+v, title %q", rec.Overrides, rec.Effective().Title)
+	}
+	stored, err := l.Get("a")
+	if err != nil || stored.Overrides != nil {
+		t.Errorf("stored overrides %+v, %v", stored.Overrides, err)
+	}
+	if _, _, err := l.Update(ctx, "alice", "a", Change{Clear: []string{"id"}}); !errors.Is(err, corpus.ErrInvalid) {
+		t.Errorf("clearing the id: %v", err)
 	}
 }

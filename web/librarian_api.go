@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -329,18 +330,62 @@ func (s *server) handleAPIUpdate(w http.ResponseWriter, r *http.Request, who str
 	if err != nil {
 		return err
 	}
+	cur, err := s.lib.lib.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	// An empty field clears the field's correction: the document falls
+	// back to the catalog's value.
+	var cleared []string
+	if cur.Overrides != nil {
+		corrected := fieldsOf(cur.Overrides)
+		for _, name := range emptiedFields(form.fields) {
+			if corrected[name] != "" {
+				cleared = append(cleared, name)
+			}
+		}
+	}
 	var overrides *corpus.Entry
 	if !isEmptyEntry(&o) {
 		overrides = &o
 	}
+	overrides = withCleared(overrides, cleared)
 	if overrides == nil && form.file == nil {
-		return errBadRequest("Nothing to change: send a file, corrected metadata, or both.")
+		return errBadRequest("Nothing to change: send a file, corrected metadata, or both (an empty field clears a correction, and this document has none of the fields sent).")
+	}
+	if err := checkMergedYear(cur, &o, cleared); err != nil {
+		return err
 	}
 	d, err := s.lib.lib.Update(r.Context(), who, id, overrides, form.file)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, toAPIStored(d))
+}
+
+// checkMergedYear refuses a change after which the document's year and
+// date would contradict each other.
+func checkMergedYear(cur *LibraryDoc, o *corpus.Entry, cleared []string) error {
+	date, year := cur.Effective.Date, cur.Effective.Year
+	if slices.Contains(cleared, fieldDate) {
+		date = cur.Catalog.Date
+	}
+	if slices.Contains(cleared, fieldYear) {
+		year = cur.Catalog.Year
+	}
+	if o.Date != "" {
+		date = o.Date
+	}
+	if o.Year != 0 {
+		year = o.Year
+	}
+	if o.Date == "" && o.Year == 0 && len(cleared) == 0 {
+		return nil // the dates in effect are not this change's
+	}
+	if date != "" && year != 0 && dateYear(date) != year {
+		return errBadRequest("The year %d and the date %s would contradict each other: send a year that agrees with the date.", year, date)
+	}
+	return nil
 }
 
 func (s *server) handleAPIDelete(w http.ResponseWriter, r *http.Request, who string) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -263,16 +264,22 @@ func entryFromFields(v url.Values) (corpus.Entry, error) {
 	if e.Date != "" && !validDate(e.Date) {
 		return e, errBadRequest("The date must be YYYY, YYYY-MM or YYYY-MM-DD.")
 	}
+	if y := dateYear(e.Date); e.Date != "" && (y < minYear || y > maxYear) {
+		return e, errBadRequest("The date must be in the years %d to %d.", minYear, maxYear)
+	}
 	year, err := get(fieldYear)
 	if err != nil {
 		return e, err
 	}
 	if year != "" {
 		y, err := strconv.Atoi(year)
-		if err != nil || y < 1000 || y > 2200 {
+		if err != nil || y < minYear || y > maxYear {
 			return e, errBadRequest("The year must be a number such as 1984.")
 		}
 		e.Year = y
+	}
+	if err := checkYear(e.Date, e.Year); err != nil {
+		return e, err
 	}
 	if e.Language, err = get(fieldLanguage); err != nil {
 		return e, err
@@ -330,6 +337,29 @@ func statesFromFields(vals []string) ([]string, error) {
 	return out, nil
 }
 
+// The years a date or a year may be in.
+const (
+	minYear = 1000
+	maxYear = 2200
+)
+
+// dateYear is the year of a valid date (0 for none).
+func dateYear(d string) int {
+	if len(d) < 4 {
+		return 0
+	}
+	y, _ := strconv.Atoi(d[:4])
+	return y
+}
+
+// checkYear refuses a year that contradicts the date.
+func checkYear(date string, year int) error {
+	if date != "" && year != 0 && dateYear(date) != year {
+		return errBadRequest("The year %d contradicts the date %s: give the date's year, or leave the year out.", year, date)
+	}
+	return nil
+}
+
 func validDate(d string) bool {
 	if !datePattern.MatchString(d) {
 		return false
@@ -384,16 +414,75 @@ func fieldsOf(e *corpus.Entry) map[string]string {
 	return m
 }
 
+// clearOverridesKey is indexer.ClearOverridesKey (web does not import the
+// indexer): in the Extra of the overrides given to Library.Update, the JSON
+// list of fields whose corrections to clear.
+const clearOverridesKey = "hrsearch:clear"
+
+// withCleared asks, in o, for the corrections of fields to be cleared; o
+// may be nil.
+func withCleared(o *corpus.Entry, fields []string) *corpus.Entry {
+	if len(fields) == 0 {
+		return o
+	}
+	if o == nil {
+		o = &corpus.Entry{}
+	}
+	b, _ := json.Marshal(fields)
+	o.Extra = map[string]json.RawMessage{clearOverridesKey: b}
+	return o
+}
+
+// clearedOf lists the fields whose corrections o clears.
+func clearedOf(o *corpus.Entry) []string {
+	if o == nil {
+		return nil
+	}
+	var fields []string
+	json.Unmarshal(o.Extra[clearOverridesKey], &fields)
+	return fields
+}
+
+// emptiedFields lists the correctable fields given in v with no value.
+func emptiedFields(v url.Values) []string {
+	var out []string
+	for _, name := range correctableFields {
+		vals, ok := v[name]
+		if !ok {
+			continue
+		}
+		empty := true
+		for _, val := range vals {
+			if strings.TrimSpace(val) != "" {
+				empty = false
+			}
+		}
+		if empty {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // changedFields returns the corrections a page's edit form makes: the
 // fields whose submitted value differs from the one in effect. Unchanged
 // fields do not become overrides, so a later fix in the catalog still
-// shows through them.
+// shows through them. A field emptied in the form clears its correction
+// (the document falls back to the catalog's value; without a correction
+// nothing changes). A changed date with no year in the form brings the
+// year in effect along, so that they agree.
 func changedFields(cur, sub *corpus.Entry, v url.Values) *corpus.Entry {
 	o := &corpus.Entry{}
 	changed := false
 	str := func(dst *string, name, old, new string) {
 		if _, ok := v[name]; ok && new != old && new != "" {
 			*dst, changed = new, true
+		}
+	}
+	var cleared []string
+	for _, name := range emptiedFields(v) {
+		if fieldsOf(cur)[name] != "" {
+			cleared = append(cleared, name)
 		}
 	}
 	str(&o.Title, fieldTitle, cur.Title, sub.Title)
@@ -410,10 +499,13 @@ func changedFields(cur, sub *corpus.Entry, v url.Values) *corpus.Entry {
 	if _, ok := v[fieldStates]; ok && sub.States != nil && !sameSet(cur.States, sub.States) {
 		o.States, changed = sub.States, true
 	}
-	if !changed {
-		return nil
+	if _, ok := v[fieldYear]; !ok && o.Date != "" && cur.Year != 0 && cur.Year != dateYear(o.Date) {
+		o.Year = dateYear(o.Date)
 	}
-	return o
+	if !changed {
+		return withCleared(nil, cleared)
+	}
+	return withCleared(o, cleared)
 }
 
 func sameSet(a, b []string) bool {

@@ -93,13 +93,34 @@ func (f *fakeLibrary) Update(ctx context.Context, who, id string, o *corpus.Entr
 	}
 	d := *old
 	if o != nil {
+		for _, f := range clearedOf(o) {
+			switch f {
+			case fieldStates:
+				d.Effective.States = d.Catalog.States
+			case fieldTitle:
+				d.Effective.Title = d.Catalog.Title
+			case fieldDate:
+				d.Effective.Date = d.Catalog.Date
+			case fieldYear:
+				d.Effective.Year = d.Catalog.Year
+			}
+		}
 		if o.States != nil {
 			d.Effective.States = o.States
 		}
 		if o.Title != "" {
 			d.Effective.Title = o.Title
 		}
+		if o.Date != "" {
+			d.Effective.Date = o.Date
+		}
+		if o.Year != 0 {
+			d.Effective.Year = o.Year
+		}
 		d.Overrides = o
+		if isEmptyEntry(o) {
+			d.Overrides = nil // the fake keeps only the last correction
+		}
 	}
 	if up != nil {
 		d.SHA256, d.Size = fmt.Sprintf("%x", sha256.Sum256(up.Raw)), int64(len(up.Raw))
@@ -363,6 +384,10 @@ func TestEntryFromFields(t *testing.T) {
 		{"control", url.Values{"title": {"a\x00b"}}, corpus.Entry{}, "not allowed"},
 		{"twice", url.Values{"title": {"a", "b"}}, corpus.Entry{}, "once"},
 		{"long title", url.Values{"title": {strings.Repeat("é", 501)}}, corpus.Entry{}, "title"},
+		{"year contradicts date", url.Values{"date": {"2020-05-12"}, "year": {"2019"}}, corpus.Entry{}, "contradicts"},
+		{"date before 1000", url.Values{"date": {"0999-01-01"}}, corpus.Entry{}, "years 1000 to 2200"},
+		{"date after 2200", url.Values{"date": {"2201"}}, corpus.Entry{}, "years 1000 to 2200"},
+		{"date and its year", url.Values{"date": {"2200-12"}, "year": {"2200"}}, corpus.Entry{Date: "2200-12", Year: 2200}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := entryFromFields(tt.fields)
@@ -392,6 +417,78 @@ func TestChangedFields(t *testing.T) {
 	}
 	if o := changedFields(&cur, &cur, url.Values{"title": {"T"}}); o != nil {
 		t.Errorf("no change gave %+v", o)
+	}
+	// Emptied fields clear their corrections; a field empty before is no change.
+	o = changedFields(&cur, &corpus.Entry{Title: "T"}, url.Values{"title": {"T"}, "states": {" "}, "date": {""}})
+	if o == nil || !isEmptyEntry(o) || !slices.Equal(clearedOf(o), []string{"states"}) {
+		t.Errorf("emptied states: %+v, clearing %v", o, clearedOf(o))
+	}
+	// A new date brings the year in effect along when the form has none.
+	cur.Date, cur.Year = "2005-01-01", 2005
+	if o := changedFields(&cur, &corpus.Entry{Date: "2006-02-03"}, url.Values{"date": {"2006-02-03"}}); o == nil || o.Year != 2006 {
+		t.Errorf("new date: %+v, want the year 2006 with it", o)
+	}
+}
+
+// TestLibrarianClearsOverrides: an empty field clears its correction,
+// through the API and the edit page; contradictory dates are refused.
+func TestLibrarianClearsOverrides(t *testing.T) {
+	h, lib, _ := newLibrarianHandler(t, nil)
+	ctx := context.Background()
+	e := corpus.Entry{ID: "note-1", Kind: "article", Title: "A title", States: []string{"SV"}, Date: "2005-03-01", Year: 2005}
+	if _, err := lib.Add(ctx, "alice", e, &Upload{Raw: []byte("A title\n\nText."), Filename: "note.txt"}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(fields ...[2]string) *httptest.ResponseRecorder {
+		body, ct := multipartBody(t, fields, "", nil)
+		return send(h, "PUT", "/api/documents/note-1", body, withHdr("Content-Type", ct)...)
+	}
+	if rec := put([2]string{"states", "GT"}); rec.Code != 200 {
+		t.Fatalf("correct states: %d %s", rec.Code, rec.Body)
+	}
+	rec := put([2]string{"states", ""})
+	if rec.Code != 200 || !slices.Equal(lib.docs["note-1"].Effective.States, []string{"SV"}) || lib.docs["note-1"].Overrides != nil {
+		t.Fatalf("clear states: %d %s; states %v", rec.Code, rec.Body, lib.docs["note-1"].Effective.States)
+	}
+	if rec := put([2]string{"states", ""}); rec.Code != 400 || !strings.Contains(rec.Body.String(), "Nothing to change") {
+		t.Errorf("clear states with no correction: %d %s", rec.Code, rec.Body)
+	}
+	if rec := put([2]string{"date", "2007-01-02"}, [2]string{"year", "2007"}); rec.Code != 200 {
+		t.Fatalf("correct date and year: %d %s", rec.Code, rec.Body)
+	}
+	if rec := put([2]string{"date", ""}, [2]string{"year", ""}); rec.Code != 200 || lib.docs["note-1"].Effective.Date != "2005-03-01" {
+		t.Errorf("clear date and year: %d %s; date %q", rec.Code, rec.Body, lib.docs["note-1"].Effective.Date)
+	}
+	for _, tt := range []struct {
+		name   string
+		fields [][2]string
+	}{
+		{"year against the date in effect", [][2]string{{"year", "1999"}}},
+		{"date against the year in effect", [][2]string{{"date", "2006-01-01"}}},
+		{"year against the date sent", [][2]string{{"date", "2006-01-01"}, {"year", "2005"}}},
+		{"date before 1000", [][2]string{{"date", "0999"}}},
+		{"date after 2200", [][2]string{{"date", "2300-01-01"}}},
+	} {
+		rec := put(tt.fields...)
+		if rec.Code != 400 || !strings.Contains(rec.Body.String(), "year") {
+			t.Errorf("%s: %d %s", tt.name, rec.Code, rec.Body)
+		}
+	}
+
+	// The edit page: emptying the states box clears the correction.
+	c := signIn(t, h, testToken)
+	ck := []string{"Cookie", c.Name + "=" + c.Value}
+	edit := func(fields ...[2]string) *httptest.ResponseRecorder {
+		body, ct := multipartBody(t, fields, "", nil)
+		return send(h, "POST", "/librarian/edit/note-1", body, append(ck, "Content-Type", ct)...)
+	}
+	if rec := edit([2]string{"title", "A title"}, [2]string{"states", "GT"}); rec.Code != http.StatusSeeOther || !slices.Equal(lib.docs["note-1"].Effective.States, []string{"GT"}) {
+		t.Fatalf("edit states: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	rec = edit([2]string{"title", "A title"}, [2]string{"states", ""})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/librarian/edit/note-1?saved=1" ||
+		!slices.Equal(lib.docs["note-1"].Effective.States, []string{"SV"}) {
+		t.Errorf("emptying the states box: %d %s, states %v", rec.Code, rec.Header().Get("Location"), lib.docs["note-1"].Effective.States)
 	}
 }
 
