@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -212,5 +213,37 @@ func Rebuild(ctx context.Context, dir string, log *slog.Logger) (docs, passages 
 		return 0, 0, err
 	}
 	ids, n := d.Index.Documents()
+	stored, err := d.Store.IDs()
+	if err != nil {
+		return len(ids), n, err
+	}
+	indexed := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		indexed[id] = true
+	}
+	var skipped []string
+	for _, id := range stored {
+		if !indexed[id] {
+			skipped = append(skipped, id)
+		}
+	}
+	if len(skipped) > 0 {
+		return len(ids), n, &SkippedError{IDs: skipped}
+	}
 	return len(ids), n, nil
+}
+
+// SkippedError says which stored documents a rebuild could not read (the
+// log says why): the index holds the others.
+type SkippedError struct{ IDs []string }
+
+func (e *SkippedError) Error() string {
+	const show = 10
+	ids := e.IDs
+	more := ""
+	if len(ids) > show {
+		ids, more = ids[:show], fmt.Sprintf(" and %d more", len(e.IDs)-show)
+	}
+	return fmt.Sprintf("%d stored documents could not be read and are not in the index (the log says why): %s%s",
+		len(e.IDs), strings.Join(ids, ", "), more)
 }

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -147,6 +148,22 @@ func TestRebuildFromStore(t *testing.T) {
 	n, passages, err := Rebuild(context.Background(), data, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil || n != 1 || passages != p1 {
 		t.Fatalf("Rebuild = %d, %d, %v", n, passages, err)
+	}
+}
+
+// TestRebuildSaysWhatItSkipped: a stored document whose record cannot be
+// read is not silently dropped: Rebuild indexes the others and names it.
+func TestRebuildSaysWhatItSkipped(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	catalog := writeCatalog(t, src, map[string]string{"a": "One.\n\nTwo.", "b": "Three."})
+	ingest(t, data, catalog)
+	if err := os.WriteFile(filepath.Join(data, "store", "b", "meta.json"), []byte("{garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n, _, err := Rebuild(context.Background(), data, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var skipped *SkippedError
+	if n != 1 || !errors.As(err, &skipped) || len(skipped.IDs) != 1 || skipped.IDs[0] != "b" {
+		t.Fatalf("Rebuild = %d documents, %v; want 1 and b named as skipped", n, err)
 	}
 }
 

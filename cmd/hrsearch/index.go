@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -132,11 +133,12 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	start := time.Now()
 	n, passages, err := indexer.Rebuild(ctx, *data, log)
-	if err != nil {
+	var skipped *indexer.SkippedError
+	if err != nil && !errors.As(err, &skipped) {
 		return err
 	}
 	fmt.Fprintf(stdout, "rebuilt the index from the store: %d documents, %d passages in %s\n", n, passages, time.Since(start).Round(time.Millisecond))
-	return nil
+	return err // the documents it could not read, if any: a failure to see
 }
 
 func runMapping(ctx context.Context, args []string, stdout, stderr io.Writer) error {
