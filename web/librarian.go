@@ -11,10 +11,15 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -137,9 +142,13 @@ func newLibrarian(cfg Config) (*librarian, error) {
 	if max <= 0 {
 		max = DefaultMaxUpload
 	}
+	sessions, err := openSessionStore(cfg.SessionsFile, time.Now())
+	if err != nil {
+		return nil, err
+	}
 	return &librarian{
 		lib: cfg.Library, tokens: cfg.Tokens, fetcher: cfg.Fetcher, maxUpload: max,
-		sessions: newSessionStore(),
+		sessions: sessions,
 		pending:  newPendingStore(2*max + 16<<20),
 	}, nil
 }
@@ -289,7 +298,7 @@ func (s *server) session(r *http.Request) (*session, bool) {
 	}
 	name, ok := s.lib.tokens.Lookup(sess.digest)
 	if !ok || name != sess.name {
-		s.lib.sessions.delete(c.Value)
+		_ = s.lib.sessions.delete(c.Value) // a revoked token ends it whether or not the file follows
 		return nil, false
 	}
 	return sess, true
@@ -336,15 +345,109 @@ type session struct {
 	expires time.Time
 }
 
-// sessionStore keeps sessions in memory, by the SHA-256 of their ids: a
-// restart signs everyone out.
+// sessionStore keeps sessions by the SHA-256 of their ids, in memory and,
+// when it has a path, in a file rewritten (atomically) at every sign-in and
+// sign-out, so that a restart signs no one out. The file holds no session
+// id: only digests, names, token digests and expiry times.
 type sessionStore struct {
-	mu sync.Mutex
-	m  map[[sha256.Size]byte]*session
+	mu   sync.Mutex
+	m    map[[sha256.Size]byte]*session
+	path string
+}
+
+// savedSession is a session in the sessions file.
+type savedSession struct {
+	Key     string    `json:"key"` // hex SHA-256 of the session id
+	Name    string    `json:"name"`
+	Token   string    `json:"token"` // hex SHA-256 of the token
+	Expires time.Time `json:"expires"`
 }
 
 func newSessionStore() *sessionStore {
 	return &sessionStore{m: make(map[[sha256.Size]byte]*session)}
+}
+
+// openSessionStore reads the live sessions of path ("" keeps them in
+// memory only). A missing file is no session; an unreadable one is an
+// error, as a corrupt store would be.
+func openSessionStore(path string, now time.Time) (*sessionStore, error) {
+	st := newSessionStore()
+	st.path = path
+	if path == "" {
+		return st, nil
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading sessions: %w", err)
+	}
+	var saved []savedSession
+	if err := json.Unmarshal(b, &saved); err != nil {
+		return nil, fmt.Errorf("reading sessions %s: %w", path, err)
+	}
+	for _, ss := range saved {
+		key, err1 := hex.DecodeString(ss.Key)
+		tok, err2 := hex.DecodeString(ss.Token)
+		if err1 != nil || err2 != nil || len(key) != sha256.Size || len(tok) != sha256.Size || !now.Before(ss.Expires) {
+			continue
+		}
+		s := &session{name: ss.Name, expires: ss.Expires}
+		copy(s.digest[:], tok)
+		st.m[[sha256.Size]byte(key)] = s
+	}
+	return st, nil
+}
+
+// saveLocked writes the live sessions to the file, if any.
+func (st *sessionStore) saveLocked(now time.Time) error {
+	if st.path == "" {
+		return nil
+	}
+	saved := []savedSession{}
+	for k, s := range st.m {
+		if now.Before(s.expires) {
+			saved = append(saved, savedSession{Key: hex.EncodeToString(k[:]), Name: s.name,
+				Token: hex.EncodeToString(s.digest[:]), Expires: s.expires.UTC()})
+		}
+	}
+	b, err := json.Marshal(saved)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(st.path, b)
+}
+
+// writeFileAtomic replaces path with b: a temporary file, synced, renamed
+// over it, and the directory synced; never a half-written file.
+func writeFileAtomic(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".sessions-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // after the rename, nothing to remove
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 func randomID() (string, error) {
@@ -373,6 +476,10 @@ func (st *sessionStore) create(name string, digest [sha256.Size]byte, now time.T
 		}
 	}
 	st.m[sha256.Sum256([]byte(id))] = &session{name: name, digest: digest, expires: now.Add(sessionTTL)}
+	if err := st.saveLocked(now); err != nil {
+		delete(st.m, sha256.Sum256([]byte(id)))
+		return "", fmt.Errorf("saving the session: %w", err)
+	}
 	return id, nil
 }
 
@@ -391,10 +498,17 @@ func (st *sessionStore) get(id string, now time.Time) (*session, bool) {
 	return s, true
 }
 
-func (st *sessionStore) delete(id string) {
+// delete ends a session. A sessions file that cannot be rewritten keeps
+// it until it expires or its token is revoked; the error says so.
+func (st *sessionStore) delete(id string) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	delete(st.m, sha256.Sum256([]byte(id)))
+	k := sha256.Sum256([]byte(id))
+	if _, ok := st.m[k]; !ok {
+		return nil
+	}
+	delete(st.m, k)
+	return st.saveLocked(time.Now())
 }
 
 func setSessionCookie(w http.ResponseWriter, r *http.Request, id string, maxAge int) {

@@ -192,7 +192,11 @@ func (s *server) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) handleSignOut(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		s.lib.sessions.delete(c.Value)
+		if err := s.lib.sessions.delete(c.Value); err != nil {
+			// Signed out here; the file keeps the session until it
+			// expires (its cookie is cleared below).
+			s.log.ErrorContext(r.Context(), "saving sessions after a sign-out", "err", err)
+		}
 	}
 	setSessionCookie(w, r, "", -1)
 	http.Redirect(w, r, "/librarian", http.StatusSeeOther)

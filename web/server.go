@@ -78,6 +78,9 @@ type Config struct {
 	Fetcher Fetcher
 	// MaxUpload bounds an uploaded file in bytes (0: DefaultMaxUpload).
 	MaxUpload int64
+	// SessionsFile, if set, keeps librarians' sessions across restarts (the
+	// SHA-256 of each session id, never the id); else they live in memory.
+	SessionsFile string
 }
 
 // server holds what the handlers share. It is immutable after NewServer.

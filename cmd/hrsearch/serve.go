@@ -93,12 +93,13 @@ func serve(ctx context.Context, cfg appConfig, addr string, stderr io.Writer) er
 // adds the librarians' side.
 func webConfig(lib *library, data string, rate float64, log *slog.Logger) web.Config {
 	return web.Config{
-		Searcher:  lib.searcher,
-		Documents: storeDocuments{lib},
-		Logger:    log,
-		RateLimit: rate,
-		Metrics:   true,
-		IndexSize: func() int64 { return dirSize(filepath.Join(data, "index")) },
+		SessionsFile: filepath.Join(data, "sessions.json"),
+		Searcher:     lib.searcher,
+		Documents:    storeDocuments{lib},
+		Logger:       log,
+		RateLimit:    rate,
+		Metrics:      true,
+		IndexSize:    func() int64 { return dirSize(filepath.Join(data, "index")) },
 		Provisions: func(article string) (string, string, bool) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
