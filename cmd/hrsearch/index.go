@@ -102,8 +102,18 @@ func printReport(stdout, stderr io.Writer, cat *corpus.Catalog, rep *indexer.Rep
 			CatalogErrors []string `json:"catalog_errors,omitempty"`
 		}{rep, lineErrors(cat)})
 	}
-	fmt.Fprintf(stdout, "indexed %d documents in %s: %d added, %d updated, %d unchanged, %d removed, %d failed; %d passages written\n",
-		rep.Documents, rep.Elapsed.Round(time.Millisecond), rep.Added, rep.Updated, rep.Unchanged, rep.Removed, rep.Failed, rep.Passages)
+	// A librarian's replaced files and deletions, which the import kept,
+	// are named when there are any.
+	librarians := ""
+	if rep.Kept > 0 {
+		librarians += fmt.Sprintf(", %d kept (a librarian's version)", rep.Kept)
+	}
+	if rep.DeletedByLibrarian > 0 {
+		librarians += fmt.Sprintf(", %d deleted by a librarian", rep.DeletedByLibrarian)
+	}
+	fmt.Fprintf(stdout, "indexed %d documents in %s: %d added, %d updated, %d unchanged, %d removed, %d failed%s; %d passages written\n",
+		rep.Documents, rep.Elapsed.Round(time.Millisecond), rep.Added, rep.Updated, rep.Unchanged, rep.Removed, rep.Failed,
+		librarians, rep.Passages)
 	for _, e := range lineErrors(cat) {
 		fmt.Fprintf(stderr, "catalog %s\n", e)
 	}

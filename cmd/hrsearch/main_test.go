@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http/httptest"
@@ -14,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/corpus/corpustest"
+	"github.com/hrsearch/hrsearch/indexer"
 	"github.com/hrsearch/hrsearch/indexer/indexertest"
 )
 
@@ -247,5 +250,23 @@ func TestDataIsAFile(t *testing.T) {
 	}
 	if b, err := os.ReadFile(file); err != nil || string(b) != "not a directory\n" {
 		t.Errorf("the file was changed: %q %v", b, err)
+	}
+}
+
+// TestReportNamesLibrariansChanges: the import's line counts the documents
+// it kept as a librarian left them, and only then.
+func TestReportNamesLibrariansChanges(t *testing.T) {
+	var out bytes.Buffer
+	cat := &corpus.Catalog{}
+	if err := printReport(&out, io.Discard, cat, &indexer.Report{Documents: 3, Unchanged: 1, Kept: 1, DeletedByLibrarian: 1}, false); err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); !strings.Contains(s, "1 kept (a librarian's version), 1 deleted by a librarian") {
+		t.Errorf("report %q does not name the librarian's changes", s)
+	}
+	out.Reset()
+	printReport(&out, io.Discard, cat, &indexer.Report{Documents: 3, Unchanged: 3}, false)
+	if s := out.String(); strings.Contains(s, "librarian") {
+		t.Errorf("report %q names librarians' changes there are none of", s)
 	}
 }
