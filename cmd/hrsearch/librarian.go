@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -172,6 +174,18 @@ type fetchError struct{ err error }
 func (e *fetchError) Error() string { return e.err.Error() }
 func (e *fetchError) Unwrap() error { return e.err }
 func (e *fetchError) UserReason() string {
+	// Network errors name the server's resolver and addresses: the
+	// librarian needs what went wrong, not this machine's network.
+	var dns *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.As(e.err, &dns) && dns.IsNotFound:
+		return fmt.Sprintf("The URL could not be fetched: no host called %q was found.", dns.Name)
+	case errors.As(e.err, &dns):
+		return fmt.Sprintf("The URL could not be fetched: the host name %q could not be looked up.", dns.Name)
+	case errors.As(e.err, &op):
+		return fmt.Sprintf("The URL could not be fetched: its server could not be reached (%s).", op.Err)
+	}
 	msg := e.err.Error()
 	if len(msg) > 300 {
 		msg = msg[:300] + "…"

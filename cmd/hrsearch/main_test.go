@@ -8,7 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,5 +270,26 @@ func TestReportNamesLibrariansChanges(t *testing.T) {
 	printReport(&out, io.Discard, cat, &indexer.Report{Documents: 3, Unchanged: 3}, false)
 	if s := out.String(); strings.Contains(s, "librarian") {
 		t.Errorf("report %q names librarians' changes there are none of", s)
+	}
+}
+
+// TestFetchErrorHidesTheNetwork: a URL that cannot be fetched says why in
+// the librarian's terms, without this server's resolver or addresses.
+func TestFetchErrorHidesTheNetwork(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{&url.Error{Op: "Get", URL: "https://example.invalid/", Err: &net.DNSError{Err: "no such host", Name: "example.invalid", Server: "10.255.255.5:53", IsNotFound: true}},
+			`no host called "example.invalid" was found`},
+		{&net.DNSError{Err: "i/o timeout", Name: "example.org", Server: "10.255.255.5:53", IsTimeout: true},
+			`the host name "example.org" could not be looked up`},
+		{&net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(10, 1, 2, 3), Port: 80}, Err: errors.New("connect: connection refused")},
+			"could not be reached (connect: connection refused)"},
+	} {
+		got := (&fetchError{err: tt.err}).UserReason()
+		if !strings.Contains(got, tt.want) || strings.Contains(got, "10.") {
+			t.Errorf("UserReason(%v) = %q, want %q and no address", tt.err, got, tt.want)
+		}
 	}
 }
