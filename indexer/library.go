@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -148,6 +149,18 @@ func Preview(ctx context.Context, e *corpus.Entry, up *Upload) (*corpus.Document
 	}
 	if e.Format == "" {
 		e.Format = up.format()
+	}
+	if e.Format == corpus.FormatHTML && (e.Title == "" || e.Language == "") {
+		// An HTML page names itself: what the librarian left empty, the
+		// page says, as it does for a crawled page.
+		body, _ := decodeText(up.Raw, up.Provenance.ContentType, true)
+		page := parseHTMLPage(body, &url.URL{Scheme: "https", Host: "upload.invalid"}, "hrsearch")
+		if e.Title == "" {
+			e.Title = pageTitle(&page, nil)
+		}
+		if e.Language == "" {
+			e.Language = primaryLanguage(pageLang(&page))
+		}
 	}
 	return derive(ctx, e, up.Raw, up.Provenance.ContentType)
 }

@@ -412,3 +412,25 @@ func TestLibraryClearsOverrides(t *testing.T) {
 		t.Errorf("clearing the id: %v", err)
 	}
 }
+
+// TestPreviewNamesAnHTMLPage: an HTML upload without a title or language
+// takes the page's own (<h1>/<title>, <html lang>); given ones win.
+func TestPreviewNamesAnHTMLPage(t *testing.T) {
+	page := []byte(`<!doctype html><html lang="es-ES"><head><title>Informe sobre prisiones | Sitio</title></head>` +
+		`<body><h1>Informe sobre las prisiones</h1><p>Las condiciones de detención fueron examinadas.</p></body></html>`)
+	e := corpus.Entry{ID: "informe"}
+	doc, err := Preview(context.Background(), &e, &Upload{Raw: page, Filename: "informe.html"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Title != "Informe sobre las prisiones" || e.Language != "es" || doc.Passages[0].Language != "es" {
+		t.Errorf("title %q, language %q (passage %q); want the page's h1 and es", e.Title, e.Language, doc.Passages[0].Language)
+	}
+	given := corpus.Entry{ID: "informe", Title: "Mi título", Language: "en"}
+	if _, err := Preview(context.Background(), &given, &Upload{Raw: page, Filename: "informe.html"}); err != nil {
+		t.Fatal(err)
+	}
+	if given.Title != "Mi título" || given.Language != "en" {
+		t.Errorf("given title and language replaced: %q %q", given.Title, given.Language)
+	}
+}
