@@ -709,7 +709,7 @@ func (cr *crawl) writeMissing() error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(cr.missingPath(), append(b, '\n')); err != nil {
+	if err := WriteFileAtomic(cr.missingPath(), append(b, '\n')); err != nil {
 		return fmt.Errorf("recording missing pages: %w", err)
 	}
 	cr.missingDirty = false

@@ -144,7 +144,7 @@ func (s *Store) Put(rec *Record, raw []byte) (changed bool, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return false, fmt.Errorf("storing %s: %w", rec.Entry.ID, err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, rawName(rec.SHA256)), raw); err != nil {
+	if err := WriteFileAtomic(filepath.Join(dir, rawName(rec.SHA256)), raw); err != nil {
 		return false, fmt.Errorf("storing %s: %w", rec.Entry.ID, err)
 	}
 	if err := s.PutRecord(rec); err != nil {
@@ -166,7 +166,7 @@ func (s *Store) PutRecord(rec *Record) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, "meta.json"), b); err != nil {
+	if err := WriteFileAtomic(filepath.Join(dir, "meta.json"), b); err != nil {
 		return fmt.Errorf("storing %s: %w", rec.Entry.ID, err)
 	}
 	return nil
@@ -266,7 +266,7 @@ func (s *Store) PutTombstone(ts Tombstone) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(path, b); err != nil {
+	if err := WriteFileAtomic(path, b); err != nil {
 		return fmt.Errorf("recording the deletion of %s: %w", ts.ID, err)
 	}
 	return nil
@@ -366,7 +366,10 @@ func removeRaw(dir, keep string) (removed bool, err error) {
 	return removed, nil
 }
 
-func writeFileAtomic(path string, b []byte) error { return writeFileMode(path, b, 0o600) }
+// WriteFileAtomic replaces path with b, readable by its owner only: a
+// fsynced temporary file renamed over it, the directory fsynced. A reader
+// sees the old bytes or the new, never a part.
+func WriteFileAtomic(path string, b []byte) error { return writeFileMode(path, b, 0o600) }
 
 // writeFileMode writes b to path through a fsynced temporary file with the
 // given mode, renamed into place, and fsyncs the directory.

@@ -104,7 +104,7 @@ func TestStoreReplaceKeepsOldVersionUntilRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The first half of a replacement: new bytes written, record not yet.
-	if err := writeFileAtomic(filepath.Join(dir, "d", rawName(SHA256([]byte("version two")))), []byte("version two")); err != nil {
+	if err := WriteFileAtomic(filepath.Join(dir, "d", rawName(SHA256([]byte("version two")))), []byte("version two")); err != nil {
 		t.Fatal(err)
 	}
 	rec, err := st.Get("d")

@@ -16,10 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -142,7 +139,7 @@ func newLibrarian(cfg Config) (*librarian, error) {
 	if max <= 0 {
 		max = DefaultMaxUpload
 	}
-	sessions, err := openSessionStore(cfg.SessionsFile, time.Now())
+	sessions, err := openSessionStore(cfg.Sessions, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -346,16 +343,16 @@ type session struct {
 }
 
 // sessionStore keeps sessions by the SHA-256 of their ids, in memory and,
-// when it has a path, in a file rewritten (atomically) at every sign-in and
-// sign-out, so that a restart signs no one out. The file holds no session
-// id: only digests, names, token digests and expiry times.
+// with a Persister, saved at every sign-in and sign-out, so that a restart
+// signs no one out. What is saved holds no session id: only digests,
+// names, token digests and expiry times.
 type sessionStore struct {
-	mu   sync.Mutex
-	m    map[[sha256.Size]byte]*session
-	path string
+	mu    sync.Mutex
+	m     map[[sha256.Size]byte]*session
+	saved Persister
 }
 
-// savedSession is a session in the sessions file.
+// savedSession is a session as saved.
 type savedSession struct {
 	Key     string    `json:"key"` // hex SHA-256 of the session id
 	Name    string    `json:"name"`
@@ -367,25 +364,25 @@ func newSessionStore() *sessionStore {
 	return &sessionStore{m: make(map[[sha256.Size]byte]*session)}
 }
 
-// openSessionStore reads the live sessions of path ("" keeps them in
-// memory only). A missing file is no session; an unreadable one is an
-// error, as a corrupt store would be.
-func openSessionStore(path string, now time.Time) (*sessionStore, error) {
+// openSessionStore reads the live sessions saved in p (nil keeps them in
+// memory only). Nothing saved is no session; saved bytes that do not parse
+// are an error, as a corrupt store would be.
+func openSessionStore(p Persister, now time.Time) (*sessionStore, error) {
 	st := newSessionStore()
-	st.path = path
-	if path == "" {
+	st.saved = p
+	if p == nil {
 		return st, nil
 	}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return st, nil
-	}
+	b, err := p.Load()
 	if err != nil {
 		return nil, fmt.Errorf("reading sessions: %w", err)
 	}
+	if b == nil {
+		return st, nil
+	}
 	var saved []savedSession
 	if err := json.Unmarshal(b, &saved); err != nil {
-		return nil, fmt.Errorf("reading sessions %s: %w", path, err)
+		return nil, fmt.Errorf("reading sessions: %w", err)
 	}
 	for _, ss := range saved {
 		key, err1 := hex.DecodeString(ss.Key)
@@ -400,9 +397,9 @@ func openSessionStore(path string, now time.Time) (*sessionStore, error) {
 	return st, nil
 }
 
-// saveLocked writes the live sessions to the file, if any.
+// saveLocked saves the live sessions, if there is a Persister.
 func (st *sessionStore) saveLocked(now time.Time) error {
-	if st.path == "" {
+	if st.saved == nil {
 		return nil
 	}
 	saved := []savedSession{}
@@ -416,38 +413,7 @@ func (st *sessionStore) saveLocked(now time.Time) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(st.path, b)
-}
-
-// writeFileAtomic replaces path with b: a temporary file, synced, renamed
-// over it, and the directory synced; never a half-written file.
-func writeFileAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".sessions-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // after the rename, nothing to remove
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return st.saved.Save(b)
 }
 
 func randomID() (string, error) {

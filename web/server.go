@@ -78,9 +78,17 @@ type Config struct {
 	Fetcher Fetcher
 	// MaxUpload bounds an uploaded file in bytes (0: DefaultMaxUpload).
 	MaxUpload int64
-	// SessionsFile, if set, keeps librarians' sessions across restarts (the
+	// Sessions, if set, keeps librarians' sessions across restarts (the
 	// SHA-256 of each session id, never the id); else they live in memory.
-	SessionsFile string
+	Sessions Persister
+}
+
+// Persister keeps one small file's bytes: Load returns what Save stored
+// last (nil and no error when nothing was), Save replaces it atomically
+// and durably.
+type Persister interface {
+	Load() ([]byte, error)
+	Save(b []byte) error
 }
 
 // server holds what the handlers share. It is immutable after NewServer.

@@ -2,32 +2,49 @@ package web
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// TestSessionsSurviveARestart: with a sessions file, a librarian signed in
-// stays signed in on a new server over the same file; signing out, and
-// revoking the token, still end the session. The file holds no session id.
+// memPersister keeps saved bytes in memory, as a file would across
+// restarts.
+type memPersister struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (p *memPersister) Load() ([]byte, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.b, nil
+}
+
+func (p *memPersister) Save(b []byte) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.b = b
+	return nil
+}
+
+// TestSessionsSurviveARestart: with a Persister, a librarian signed in
+// stays signed in on a new server over the same saved sessions; signing
+// out, and revoking the token, still end the session. What is saved holds
+// no session id.
 func TestSessionsSurviveARestart(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "sessions.json")
-	withFile := func(c *Config) { c.SessionsFile = file }
+	saved := &memPersister{}
+	withFile := func(c *Config) { c.Sessions = saved }
 	h, _, _ := newLibrarianHandler(t, withFile)
 	c := signIn(t, h, testToken)
 	ck := []string{"Cookie", c.Name + "=" + c.Value}
 
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("no sessions file after a sign-in: %v", err)
+	b, _ := saved.Load()
+	if len(b) == 0 {
+		t.Fatal("nothing saved after a sign-in")
 	}
 	if strings.Contains(string(b), c.Value) || strings.Contains(string(b), testToken) {
-		t.Errorf("the sessions file holds a session id or a token: %s", b)
-	}
-	if fi, err := os.Stat(file); err != nil || fi.Mode().Perm()&0o077 != 0 {
-		t.Errorf("sessions file mode %v (%v), want owner-only", fi.Mode(), err)
+		t.Errorf("the saved sessions hold a session id or a token: %s", b)
 	}
 
 	restarted, _, _ := newLibrarianHandler(t, withFile)
@@ -53,11 +70,9 @@ func TestSessionsSurviveARestart(t *testing.T) {
 		t.Errorf("session of a revoked token: %d, want 401", rec.Code)
 	}
 
-	// A corrupt file is an error, not a silent empty store.
-	if err := os.WriteFile(file, []byte("{garbage"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := openSessionStore(file, time.Now()); err == nil {
-		t.Error("a corrupt sessions file opened without an error")
+	// Corrupt saved sessions are an error, not a silent empty store.
+	saved.Save([]byte("{garbage"))
+	if _, err := openSessionStore(saved, time.Now()); err == nil {
+		t.Error("corrupt saved sessions opened without an error")
 	}
 }

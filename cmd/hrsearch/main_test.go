@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -291,5 +292,59 @@ func TestFetchErrorHidesTheNetwork(t *testing.T) {
 		if !strings.Contains(got, tt.want) || strings.Contains(got, "10.") {
 			t.Errorf("UserReason(%v) = %q, want %q and no address", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestSessionsFile: hrsearch serve keeps librarians' sessions in
+// DATA/sessions.json, owner-only and without session ids, so that a server
+// opened again on the directory keeps them signed in.
+func TestSessionsFile(t *testing.T) {
+	dir := t.TempDir()
+	out, errOut, err := runCLI(t, "token", "create", "--data", dir, "--name", "alice")
+	if err != nil {
+		t.Fatalf("token create: %v %s", err, errOut)
+	}
+	tok := strings.TrimSpace(out)
+	open := func() *app {
+		a, err := openApp(appConfig{data: dir, maxUpload: 1 << 20}, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	a := open()
+	req := httptest.NewRequest("POST", "/librarian/signin", strings.NewReader(url.Values{"token": {tok}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	a.Close()
+	var session string
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "hrsearch_session" {
+			session = c.Value
+		}
+	}
+	if session == "" {
+		t.Fatalf("sign-in: %d, no session cookie", rec.Code)
+	}
+	file := filepath.Join(dir, "sessions.json")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), session) || strings.Contains(string(b), tok) {
+		t.Errorf("sessions.json holds the session id or the token: %s", b)
+	}
+	if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("sessions.json mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+	a = open()
+	defer a.Close()
+	req = httptest.NewRequest("GET", "/api/audit", nil)
+	req.AddCookie(&http.Cookie{Name: "hrsearch_session", Value: session})
+	rec = httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Errorf("the session on a server opened again: %d, want 200", rec.Code)
 	}
 }

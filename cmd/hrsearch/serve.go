@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer"
 	"github.com/hrsearch/hrsearch/search"
 	"github.com/hrsearch/hrsearch/web"
 )
@@ -93,13 +96,13 @@ func serve(ctx context.Context, cfg appConfig, addr string, stderr io.Writer) er
 // adds the librarians' side.
 func webConfig(lib *library, data string, rate float64, log *slog.Logger) web.Config {
 	return web.Config{
-		SessionsFile: filepath.Join(data, "sessions.json"),
-		Searcher:     lib.searcher,
-		Documents:    storeDocuments{lib},
-		Logger:       log,
-		RateLimit:    rate,
-		Metrics:      true,
-		IndexSize:    func() int64 { return dirSize(filepath.Join(data, "index")) },
+		Sessions:  stateFile(filepath.Join(data, "sessions.json")),
+		Searcher:  lib.searcher,
+		Documents: storeDocuments{lib},
+		Logger:    log,
+		RateLimit: rate,
+		Metrics:   true,
+		IndexSize: func() int64 { return dirSize(filepath.Join(data, "index")) },
 		Provisions: func(article string) (string, string, bool) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
@@ -146,3 +149,17 @@ func displayName(field, code string) string {
 	}
 	return code
 }
+
+// stateFile is a small file of the data directory that the server keeps
+// (web.Persister): written atomically and durably, owner-only.
+type stateFile string
+
+func (f stateFile) Load() ([]byte, error) {
+	b, err := os.ReadFile(string(f))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
+}
+
+func (f stateFile) Save(b []byte) error { return indexer.WriteFileAtomic(string(f), b) }
