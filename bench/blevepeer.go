@@ -8,7 +8,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
 // blevePlain runs each query as one plain Bleve search on hrsearch's own
@@ -26,7 +26,7 @@ func (b *blevePlain) Close() error { return b.e.Close() }
 var plainFields = []struct {
 	name  string
 	boost float64
-}{{indexer.FieldText, 1.0}, {indexer.FieldHeading, 1.5}, {indexer.FieldTitle, 0.3}}
+}{{schema.FieldText, 1.0}, {schema.FieldHeading, 1.5}, {schema.FieldTitle, 0.3}}
 
 func plainQuery(q benchQuery) query.Query {
 	var alts []query.Query
@@ -35,12 +35,12 @@ func plainQuery(q benchQuery) query.Query {
 		var fq query.Query
 		switch q.Op {
 		case opPhrase:
-			if f.name == indexer.FieldTitle {
+			if f.name == schema.FieldTitle {
 				continue // titles have no positions
 			}
 			mq := query.NewMatchPhraseQuery(text)
 			mq.SetField(f.name)
-			mq.Analyzer = indexer.AnalyzerEnglish
+			mq.Analyzer = schema.AnalyzerEnglish
 			mq.SetBoost(f.boost)
 			fq = mq
 		case opPrefix:
@@ -51,7 +51,7 @@ func plainQuery(q benchQuery) query.Query {
 		default:
 			mq := query.NewMatchQuery(text)
 			mq.SetField(f.name)
-			mq.Analyzer = indexer.AnalyzerEnglish
+			mq.Analyzer = schema.AnalyzerEnglish
 			mq.SetBoost(f.boost)
 			if q.Op == opAnd {
 				mq.SetOperator(query.MatchQueryOperatorAnd)
@@ -64,12 +64,12 @@ func plainQuery(q benchQuery) query.Query {
 	var filters []query.Query
 	if q.Kind != "" {
 		t := query.NewTermQuery(q.Kind)
-		t.SetField(indexer.FieldKind)
+		t.SetField(schema.FieldKind)
 		filters = append(filters, t)
 	}
 	if q.Instrument != "" {
 		t := query.NewTermQuery(q.Instrument)
-		t.SetField(indexer.FieldInstr)
+		t.SetField(schema.FieldInstr)
 		filters = append(filters, t)
 	}
 	if len(filters) > 0 {
@@ -85,10 +85,10 @@ func (b *blevePlain) Query(ctx context.Context, q benchQuery) (int, error) {
 	for _, f := range q.Facets {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 10))
 	}
-	req.Fields = []string{indexer.FieldDocument, indexer.FieldTitle}
+	req.Fields = []string{schema.FieldDocument, schema.FieldTitle}
 	if q.Highlight {
 		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-		req.Highlight.Fields = []string{indexer.FieldText}
+		req.Highlight.Fields = []string{schema.FieldText}
 	}
 	res, err := b.e.ix.Bleve().SearchInContext(ctx, req)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 	"github.com/hrsearch/hrsearch/search"
 )
 
@@ -19,8 +19,8 @@ type experiment struct {
 	Classes map[string]lat `json:"classes"`
 }
 
-var rankFieldNames = []string{indexer.FieldDocument, indexer.FieldTier, indexer.FieldOwnArticle,
-	indexer.FieldOrder, indexer.FieldLanguage, indexer.FieldUnit}
+var rankFieldNames = []string{schema.FieldDocument, schema.FieldTier, schema.FieldOwnArticle,
+	schema.FieldOrder, schema.FieldLanguage, schema.FieldUnit}
 
 type reqEngine struct {
 	idx bleve.Index
@@ -51,10 +51,10 @@ func runExperiments(ctx context.Context, idx bleve.Index, classes map[string][]b
 	}
 	tierFilter := func(q benchQuery) *bleve.SearchRequest {
 		bq := query.NewBooleanQuery([]query.Query{plainQuery(q)}, nil, nil)
-		p := query.NewTermQuery(indexer.TierProvision)
-		p.SetField(indexer.FieldTier)
-		i := query.NewTermQuery(indexer.TierInterpretation)
-		i.SetField(indexer.FieldTier)
+		p := query.NewTermQuery(schema.TierProvision)
+		p.SetField(schema.FieldTier)
+		i := query.NewTermQuery(schema.TierInterpretation)
+		i.SetField(schema.FieldTier)
 		bq.AddFilter(query.NewDisjunctionQuery([]query.Query{p, i}))
 		r := bleve.NewSearchRequestOptions(bq, 200, 0, false)
 		r.Fields = rankFieldNames

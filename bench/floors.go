@@ -12,7 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 
 	"github.com/hrsearch/hrsearch/corpus"
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
 // floor is the cost of one step every engine pays (or would pay), over the
@@ -37,7 +37,7 @@ func floors(ctx context.Context, dump, lines string, docs []*docRecord) []floor 
 	}
 	t("file read (dump)", "os.ReadFile of the JSON-lines dump, page cache warm", func() { os.ReadFile(dump) })
 	t("JSON decode (dump)", "encoding/json of every document record, one core", func() { loadDocs(dump) })
-	m, _ := indexer.NewMapping()
+	m, _ := schema.NewMapping()
 	cache := registry.NewCache()
 	tok, err := cache.TokenizerNamed(unicode.Name)
 	if err == nil {
@@ -49,7 +49,7 @@ func floors(ctx context.Context, dump, lines string, docs []*docRecord) []floor 
 			}
 		})
 	}
-	if a := m.AnalyzerNamed(indexer.AnalyzerEnglish); a != nil {
+	if a := m.AnalyzerNamed(schema.AnalyzerEnglish); a != nil {
 		t("Bleve hr_en analyzer", "tokenize, lower, fold, stop, Snowball stem: every passage, one core", func() {
 			for _, d := range docs {
 				for i := range d.Passages {

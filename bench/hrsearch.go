@@ -21,6 +21,7 @@ import (
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 	"github.com/hrsearch/hrsearch/search"
 	"github.com/hrsearch/hrsearch/web"
 )
@@ -253,7 +254,7 @@ func openShards(name, dir string, n int) (*hrsearchEngine, error) {
 	alias := bleve.NewIndexAlias(idxs...)
 	// An alias over several indexes has no mapping of its own (Mapping()
 	// is nil), and search.New needs the analyzers: give it the shared one.
-	m, err := indexer.NewMapping()
+	m, err := schema.NewMapping()
 	if err != nil {
 		return nil, err
 	}

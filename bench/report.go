@@ -159,7 +159,7 @@ func writeReport(path string, r *results) error {
 
 	m.p("## Workload")
 	m.p("")
-	m.p("`%s`: %d documents segmented by hrsearch itself (`indexer.Passages`: read by format, segment, enrich) into "+
+	m.p("`%s`: %d documents segmented by hrsearch itself (`reader.Passages`: read by format, segment, enrich) into "+
 		"**%d passages, %.1f MB of passage text** (%.1f MB as the JSON-lines dump every engine loads). One passage is one "+
 		"document of every engine; \"docs/s\" below means passages per second.", r.Catalog, r.Docs, r.Passages, float64(r.TextBytes)/1e6, float64(r.DumpBytes)/1e6)
 	m.p("")

@@ -11,7 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/hrsearch/hrsearch/corpus"
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
 // sizeVariant is the index of a sample built with a variant of the
@@ -32,36 +32,36 @@ func passageDoc(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 	if lang == "" {
 		lang = e.Language
 	}
-	typ := indexer.TypeOther
+	typ := schema.TypeOther
 	switch lang {
 	case "en":
-		typ = indexer.TypeEnglish
+		typ = schema.TypeEnglish
 	case "es":
-		typ = indexer.TypeSpanish
+		typ = schema.TypeSpanish
 	}
-	d := map[string]interface{}{"_type": typ, indexer.FieldDocument: e.ID, indexer.FieldUnit: p.Unit,
-		indexer.FieldOrder: indexer.OrderKey(p.Order), indexer.FieldText: p.Text, indexer.FieldTier: indexer.TierOf(e.Kind)}
+	d := map[string]interface{}{"_type": typ, schema.FieldDocument: e.ID, schema.FieldUnit: p.Unit,
+		schema.FieldOrder: schema.OrderKey(p.Order), schema.FieldText: p.Text, schema.FieldTier: schema.TierOf(e.Kind)}
 	set := func(f, v string) {
 		if v != "" {
 			d[f] = v
 		}
 	}
-	set(indexer.FieldHeading, p.Heading)
-	set(indexer.FieldTitle, e.Title)
-	set(indexer.FieldKind, e.Kind)
-	set(indexer.FieldLanguage, lang)
-	set(indexer.FieldBody, e.Body)
-	set(indexer.FieldDate, e.Date)
-	set(indexer.FieldOwnArticle, indexer.OwnArticle(p))
+	set(schema.FieldHeading, p.Heading)
+	set(schema.FieldTitle, e.Title)
+	set(schema.FieldKind, e.Kind)
+	set(schema.FieldLanguage, lang)
+	set(schema.FieldBody, e.Body)
+	set(schema.FieldDate, e.Date)
+	set(schema.FieldOwnArticle, schema.OwnArticle(p))
 	if y := e.YearOf(); y > 0 {
-		d[indexer.FieldYear] = strconv.Itoa(y)
+		d[schema.FieldYear] = strconv.Itoa(y)
 	}
 	sym := p.Symbols
 	if e.Symbol != "" {
 		sym = append([]string{e.Symbol}, sym...)
 	}
-	for f, vs := range map[string][]string{indexer.FieldSymbol: sym, indexer.FieldInstr: p.Instruments,
-		indexer.FieldArticle: p.Articles, indexer.FieldState: p.States} {
+	for f, vs := range map[string][]string{schema.FieldSymbol: sym, schema.FieldInstr: p.Instruments,
+		schema.FieldArticle: p.Articles, schema.FieldState: p.States} {
 		var out []string
 		for _, v := range vs {
 			if v != "" {
@@ -98,10 +98,10 @@ func sizeVariants(docs []*docRecord, work string, sample int) []sizeVariant {
 		change     func(m *mapping.IndexMappingImpl)
 	}
 	keyword := func(name string) bool {
-		return name != indexer.FieldText && name != indexer.FieldHeading && name != indexer.FieldTitle && name != indexer.FieldOrder
+		return name != schema.FieldText && name != schema.FieldHeading && name != schema.FieldTitle && name != schema.FieldOrder
 	}
 	vs := []variant{
-		{"as mapped", "indexer.NewMapping() unchanged", func(*mapping.IndexMappingImpl) {}},
+		{"as mapped", "schema.NewMapping() unchanged", func(*mapping.IndexMappingImpl) {}},
 		{"keyword fields without term vectors", "bleve.NewKeywordFieldMapping keeps term vectors; facets and filters never use them", func(m *mapping.IndexMappingImpl) {
 			visitFields(m, func(name string, f *mapping.FieldMapping) {
 				if keyword(name) {
@@ -123,7 +123,7 @@ func sizeVariants(docs []*docRecord, work string, sample int) []sizeVariant {
 					f.IncludeTermVectors = false
 					f.Store = false
 				}
-				if name == indexer.FieldTitle {
+				if name == schema.FieldTitle {
 					f.Index = false
 				}
 			})
@@ -131,7 +131,7 @@ func sizeVariants(docs []*docRecord, work string, sample int) []sizeVariant {
 	}
 	var out []sizeVariant
 	for i, v := range vs {
-		m, err := indexer.NewMapping()
+		m, err := schema.NewMapping()
 		if err != nil {
 			return out
 		}

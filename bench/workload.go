@@ -15,6 +15,7 @@ import (
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/reader"
 )
 
 // docRecord is one line of the passage dump: a document's catalog entry and
@@ -25,7 +26,7 @@ type docRecord struct {
 }
 
 // row is one passage as every engine indexes it: the fields hrsearch's
-// mapping fills (see indexer.newPassageDoc), flattened.
+// mapping fills (see schema.Document), flattened.
 type row struct {
 	ID         string   `json:"id"`
 	Doc        string   `json:"doc"`
@@ -60,7 +61,7 @@ func rowsOf(d *docRecord) []row {
 	return out
 }
 
-// dumpPassages segments every entry of the catalog with indexer.Passages
+// dumpPassages segments every entry of the catalog with reader.Passages
 // (the ingest path's own reading, segmentation and enrichment) and writes
 // one docRecord a line to out. It is skipped when out is newer than the
 // catalog.
@@ -100,7 +101,7 @@ func dumpPassages(ctx context.Context, catalog, out string, limit int) error {
 					results[i].err = err
 					continue
 				}
-				doc, err := indexer.Passages(ctx, e, raw)
+				doc, err := reader.Passages(ctx, e, raw)
 				if err != nil {
 					results[i].err = err
 					continue

@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
 // BulkBuilder builds a fresh index offline with Bleve's scorch Builder (what
@@ -64,7 +65,7 @@ func NewBulkBuilder(dir string, opt BulkOptions) (*BulkBuilder, error) {
 	if _, err := os.Stat(dir); err == nil {
 		return nil, fmt.Errorf("bulk build: %s already exists", dir)
 	}
-	m, err := NewMapping()
+	m, err := schema.NewMapping()
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +154,7 @@ func (bb *BulkBuilder) analyse() {
 		for i := range u.Doc.Passages {
 			p := &u.Doc.Passages[i]
 			d := document.NewDocument(p.ID)
-			if err := bb.mapping.MapDocument(d, newPassageDoc(&u.Doc.Entry, p)); err != nil {
+			if err := bb.mapping.MapDocument(d, schema.Document(&u.Doc.Entry, p)); err != nil {
 				bb.fail(fmt.Errorf("mapping %s: %w", p.ID, err))
 				continue
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
 func bulkDocs() []indexer.Update {
@@ -32,7 +33,7 @@ func bulkDocs() []indexer.Update {
 func ids(t *testing.T, idx bleve.Index, term string) []string {
 	t.Helper()
 	q := query.NewTermQuery(term)
-	q.SetField(indexer.FieldText)
+	q.SetField(schema.FieldText)
 	res, err := idx.Search(bleve.NewSearchRequestOptions(q, 100, 0, false))
 	if err != nil {
 		t.Fatal(err)

@@ -11,13 +11,16 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/hrsearch/hrsearch/indexer/reader"
+	"github.com/hrsearch/hrsearch/indexer/store"
 )
 
 // Data is an opened data directory: the store (source of truth) and the
 // index derived from it.
 type Data struct {
 	Dir   string
-	Store *Store
+	Store *store.Store
 	Index *Index
 }
 
@@ -28,7 +31,7 @@ type Data struct {
 // want of permission, file descriptors or disk space, is an error, never a
 // rebuild.
 func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) {
-	st, err := OpenStore(filepath.Join(dir, "store"))
+	st, err := store.OpenStore(filepath.Join(dir, "store"))
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +172,7 @@ func (d *Data) Sync(ctx context.Context, log *slog.Logger) (int, error) {
 			log.Error("unreadable stored document", "id", id, "err", err)
 			continue
 		}
-		doc, err := recordPassages(ctx, rec, raw)
+		doc, err := reader.Derive(ctx, rec, raw)
 		if err != nil {
 			log.Error("stored document does not read", "id", id, "err", err)
 			continue

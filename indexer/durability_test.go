@@ -26,6 +26,9 @@ import (
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/library"
+	"github.com/hrsearch/hrsearch/indexer/schema"
+	"github.com/hrsearch/hrsearch/indexer/store"
 	"github.com/hrsearch/hrsearch/search"
 )
 
@@ -216,11 +219,11 @@ func TestD3CorruptIndexIsRebuilt(t *testing.T) {
 	t.Run("stale index", func(t *testing.T) {
 		dir := t.TempDir()
 		copyTree(t, base, dir)
-		st, err := indexer.OpenStore(filepath.Join(dir, "store"))
+		st, err := store.OpenStore(filepath.Join(dir, "store"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec := &indexer.Record{Entry: corpus.Entry{ID: "late", Kind: corpus.KindArticle, Language: "en", Format: corpus.FormatText}}
+		rec := &store.Record{Entry: corpus.Entry{ID: "late", Kind: corpus.KindArticle, Language: "en", Format: corpus.FormatText}}
 		if _, err := st.Put(rec, []byte("basemarker stored but not indexed.")); err != nil {
 			t.Fatal(err)
 		}
@@ -259,7 +262,7 @@ func TestD5ConcurrentSearchAndWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	lib, err := indexer.OpenLibrary(d, log)
+	lib, err := library.OpenLibrary(d, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,12 +308,12 @@ func TestD5ConcurrentSearchAndWrites(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(w), 7))
 			who := fmt.Sprintf("writer-%d", w)
 			marker := fmt.Sprintf("writermarker%d", w)
-			text := func() *indexer.Upload {
+			text := func() *library.Upload {
 				var blocks []string
 				for range 1 + r.IntN(4) {
 					blocks = append(blocks, sentence(r, marker))
 				}
-				return &indexer.Upload{Raw: []byte(strings.Join(blocks, "\n\n")), Filename: "w.txt"}
+				return &library.Upload{Raw: []byte(strings.Join(blocks, "\n\n")), Filename: "w.txt"}
 			}
 			for ctx.Err() == nil {
 				id := fmt.Sprintf("w%d-%02d", w, r.IntN(12))
@@ -324,9 +327,9 @@ func TestD5ConcurrentSearchAndWrites(t *testing.T) {
 					_, err = lib.Delete(context.Background(), who, id)
 				case op == 1:
 					states := []string{[]string{"SV", "GT", "CH"}[r.IntN(3)]}
-					_, doc, err = lib.Update(context.Background(), who, id, indexer.Change{Overrides: &corpus.Entry{States: states}})
+					_, doc, err = lib.Update(context.Background(), who, id, library.Change{Overrides: &corpus.Entry{States: states}})
 				default:
-					_, doc, err = lib.Update(context.Background(), who, id, indexer.Change{Upload: text()})
+					_, doc, err = lib.Update(context.Background(), who, id, library.Change{Upload: text()})
 				}
 				if err != nil {
 					firstErr.CompareAndSwap(nil, fmt.Errorf("%s on %s: %w", who, id, err))
@@ -395,7 +398,7 @@ func TestOutdatedMappingIsRebuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := indexer.NewMapping()
+	m, err := schema.NewMapping()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer/reader"
+	"github.com/hrsearch/hrsearch/indexer/store"
 )
 
 // MaxDocumentBytes bounds one source document read from disk.
@@ -31,89 +33,9 @@ const (
 	BatchBytes    = 16 << 20
 )
 
-// Passages turns a document's raw bytes into enriched passages: read by
-// format, segment, extract facets. It needs no index: the librarian's
-// preview and the indexer both use it.
-func Passages(ctx context.Context, e *corpus.Entry, raw []byte) (*corpus.Document, error) {
-	return PassagesOf(ctx, e, raw, "")
-}
-
-// recordPassages derives a stored document's passages: read as its
-// effective entry, then the librarian's corrections applied over what
-// extraction found (a corrected state list replaces the states every
-// passage was given).
-func recordPassages(ctx context.Context, rec *Record, raw []byte) (*corpus.Document, error) {
-	eff := rec.Effective()
-	doc, err := PassagesOf(ctx, &eff, raw, rec.ContentType)
-	if err != nil {
-		return nil, err
-	}
-	applyOverrides(doc, rec.Overrides)
-	return doc, nil
-}
-
-// applyOverrides makes a librarian's corrections win over extraction.
-func applyOverrides(doc *corpus.Document, o *corpus.Entry) {
-	if o == nil || o.States == nil {
-		return
-	}
-	for i := range doc.Passages {
-		doc.Passages[i].States = append([]string(nil), o.States...)
-	}
-}
-
-// PassagesOf is Passages for bytes that came with a Content-Type (fetched
-// or uploaded): text is decoded to UTF-8 by its byte-order mark, the
-// charset the Content-Type names, an HTML <meta charset>, or else as UTF-8
-// (windows-1252 when it is not valid UTF-8). The store keeps the bytes as
-// they came; this decoding is part of reading them.
-func PassagesOf(ctx context.Context, e *corpus.Entry, raw []byte, contentType string) (*corpus.Document, error) {
-	format := e.Format
-	if format == "" {
-		format = FormatOf(e.File, raw)
-	}
-	if format != corpus.FormatPDF {
-		raw, _ = decodeText(raw, contentType, format == corpus.FormatHTML)
-	}
-	blocks, err := Read(ctx, format, raw)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s as %s: %w", e.ID, format, err)
-	}
-	doc := &corpus.Document{Entry: *e}
-	doc.Passages = corpus.Segment(e, blocks)
-	corpus.Enrich(doc)
-	return doc, nil
-}
-
-// FormatOf guesses a format from a file name, then from the bytes.
-func FormatOf(name string, raw []byte) string {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".pdf":
-		return corpus.FormatPDF
-	case ".html", ".htm":
-		return corpus.FormatHTML
-	case ".md", ".markdown":
-		return corpus.FormatMarkdown
-	case ".json":
-		return corpus.FormatParagraphJSON
-	case ".txt":
-		return corpus.FormatText
-	}
-	head := strings.TrimSpace(string(raw[:min(len(raw), 512)]))
-	switch {
-	case strings.HasPrefix(head, "%PDF-"):
-		return corpus.FormatPDF
-	case strings.HasPrefix(head, "["):
-		return corpus.FormatParagraphJSON
-	case strings.HasPrefix(strings.ToLower(head), "<!doctype html"), strings.HasPrefix(strings.ToLower(head), "<html"):
-		return corpus.FormatHTML
-	}
-	return corpus.FormatText
-}
-
 // Ingester moves documents from a source into the store and the index.
 type Ingester struct {
-	Store *Store
+	Store *store.Store
 	Index *Index
 	Log   *slog.Logger
 	// Workers read and segment documents in parallel; 0 means twice
@@ -156,7 +78,7 @@ type Report struct {
 
 // Key identifies what a document's passages derive from: the raw bytes,
 // the effective entry and the pipeline version.
-func Key(rec *Record) string {
+func Key(rec *store.Record) string {
 	e := rec.Effective()
 	b, _ := json.Marshal(e)
 	h := sha256.New()
@@ -346,7 +268,7 @@ func CatalogOrigin(path string) string {
 
 // prepare stores one entry's bytes and, if the index does not already hold
 // what they derive to, reads and segments them.
-func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string, staged *StoreBatch) result {
+func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string, staged *store.StoreBatch) result {
 	// A librarian's act is newer than the catalog and deliberate: a file
 	// they replaced stays, a document they deleted stays deleted.
 	old, oldErr := ing.Store.Get(e.ID)
@@ -360,7 +282,7 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 	}
 	var raw []byte
 	var err error
-	prov := Provenance{Source: e.Path, FetchedAt: time.Now().UTC()}
+	prov := store.Provenance{Source: e.Path, FetchedAt: time.Now().UTC()}
 	format := e.Format
 	switch {
 	case e.Path != "":
@@ -374,14 +296,14 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 		return result{id: e.ID, err: err}
 	}
 	prov.Origin = origin
-	rec := &Record{Entry: *e, Provenance: prov}
+	rec := &store.Record{Entry: *e, Provenance: prov}
 	if rec.Entry.Format == "" {
 		rec.Entry.Format = format // as the server said, for a fetched entry
 	}
 	if oldErr == nil {
 		rec.Overrides = old.Overrides // a librarian's corrections survive a re-import
 	}
-	rec.SHA256 = SHA256(raw)
+	rec.SHA256 = store.SHA256(raw)
 	key := Key(rec)
 	st, indexed := ing.Index.State(e.ID)
 	if indexed && st.Key == key && st.Origin == origin {
@@ -391,7 +313,7 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 		}
 		return result{id: e.ID}
 	}
-	doc, err := recordPassages(ctx, rec, raw)
+	doc, err := reader.Derive(ctx, rec, raw)
 	if err != nil {
 		return result{id: e.ID, err: err}
 	}
@@ -408,7 +330,7 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 
 // keep leaves a librarian's version of a document as it is stored, and
 // indexes it if the index does not hold it.
-func (ing *Ingester) keep(ctx context.Context, rec *Record) result {
+func (ing *Ingester) keep(ctx context.Context, rec *store.Record) result {
 	key := Key(rec)
 	if st, ok := ing.Index.State(rec.Entry.ID); ok && st.Key == key {
 		return result{id: rec.Entry.ID, kept: true}
@@ -417,7 +339,7 @@ func (ing *Ingester) keep(ctx context.Context, rec *Record) result {
 	if err != nil {
 		return result{id: rec.Entry.ID, err: err}
 	}
-	doc, err := recordPassages(ctx, rec, raw)
+	doc, err := reader.Derive(ctx, rec, raw)
 	if err != nil {
 		return result{id: rec.Entry.ID, err: err}
 	}
@@ -426,12 +348,12 @@ func (ing *Ingester) keep(ctx context.Context, rec *Record) result {
 
 // IndexRecord re-derives one stored document and writes it to the index at
 // once; used by librarian writes and rebuilds.
-func (ing *Ingester) IndexRecord(ctx context.Context, rec *Record) (*corpus.Document, error) {
+func (ing *Ingester) IndexRecord(ctx context.Context, rec *store.Record) (*corpus.Document, error) {
 	raw, err := ing.Store.Raw(rec)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := recordPassages(ctx, rec, raw)
+	doc, err := reader.Derive(ctx, rec, raw)
 	if err != nil {
 		return nil, err
 	}

@@ -1,103 +1,54 @@
-package indexer
+package indexer_test
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/indexertest"
+	"github.com/hrsearch/hrsearch/indexer/reader"
+	"github.com/hrsearch/hrsearch/indexer/schema"
+	"github.com/hrsearch/hrsearch/indexer/store"
 )
-
-// writeCatalog writes text documents and a catalog listing them.
-func writeCatalog(t *testing.T, dir string, docs map[string]string) string {
-	t.Helper()
-	var lines []string
-	for id, text := range docs {
-		name := id + ".txt"
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, fmt.Sprintf(`{"id":%q,"kind":"article","title":"Doc %s","language":"en","format":"text","file":%q}`, id, id, name))
-	}
-	path := filepath.Join(dir, "catalog.jsonl")
-	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func ingest(t *testing.T, data, catalog string) *Report {
-	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d, err := OpenData(context.Background(), data, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	cat, err := corpus.ReadCatalogFile(catalog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := (&Ingester{Store: d.Store, Index: d.Index, Log: log}).IngestCatalog(context.Background(), cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rep
-}
-
-func counts(t *testing.T, data string) (docs int, passages int, indexed uint64) {
-	t.Helper()
-	d, err := OpenData(context.Background(), data, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	ids, n := d.Index.Documents()
-	c, err := d.Index.Bleve().DocCount()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ids), n, c
-}
 
 func TestIngestIsIdempotent(t *testing.T) {
 	src, data := t.TempDir(), t.TempDir()
-	catalog := writeCatalog(t, src, map[string]string{
+	catalog := indexertest.WriteCatalog(t, src, map[string]string{
 		"a": "Title of a\n\nFirst block about detention.\n\nSecond block.",
 		"b": "Only block of b about asylum.",
 	})
-	rep := ingest(t, data, catalog)
+	rep := indexertest.Ingest(t, data, catalog)
 	if rep.Added != 2 || rep.Failed != 0 {
 		t.Fatalf("first ingest: %+v", rep)
 	}
-	d1, p1, c1 := counts(t, data)
+	d1, p1, c1 := indexertest.Counts(t, data)
 	if d1 != 2 || p1 != 4 || c1 != 4 {
 		t.Fatalf("after first ingest: %d docs, %d passages, %d in Bleve; want 2, 4, 4", d1, p1, c1)
 	}
-	rep = ingest(t, data, catalog)
+	rep = indexertest.Ingest(t, data, catalog)
 	if rep.Unchanged != 2 || rep.Added+rep.Updated+rep.Removed != 0 || rep.Passages != 0 {
 		t.Fatalf("second ingest changed something: %+v", rep)
 	}
-	if d2, p2, c2 := counts(t, data); d2 != d1 || p2 != p1 || c2 != c1 {
+	if d2, p2, c2 := indexertest.Counts(t, data); d2 != d1 || p2 != p1 || c2 != c1 {
 		t.Fatalf("counts moved: %d/%d/%d → %d/%d/%d", d1, p1, c1, d2, p2, c2)
 	}
 
 	// A changed file replaces its passages; a removed entry disappears.
-	catalog = writeCatalog(t, src, map[string]string{"a": "Title of a\n\nNew text only."})
+	catalog = indexertest.WriteCatalog(t, src, map[string]string{"a": "Title of a\n\nNew text only."})
 	os.Remove(filepath.Join(src, "b.txt"))
-	rep = ingest(t, data, catalog)
+	rep = indexertest.Ingest(t, data, catalog)
 	if rep.Updated != 1 || rep.Removed != 1 {
 		t.Fatalf("third ingest: %+v", rep)
 	}
-	if d3, p3, c3 := counts(t, data); d3 != 1 || p3 != 2 || c3 != 2 {
+	if d3, p3, c3 := indexertest.Counts(t, data); d3 != 1 || p3 != 2 || c3 != 2 {
 		t.Fatalf("after change: %d docs, %d passages, %d in Bleve; want 1, 2, 2", d3, p3, c3)
 	}
 }
@@ -126,7 +77,7 @@ not json at all
 	if len(cat.Errors) != 1 || cat.Errors[0].Line != 2 {
 		t.Fatalf("catalog errors = %v, want line 2", cat.Errors)
 	}
-	rep := ingest(t, data, catalog)
+	rep := indexertest.Ingest(t, data, catalog)
 	if rep.Added != 1 || rep.Failed != 2 || len(rep.Errors) != 2 {
 		t.Fatalf("report = %+v", rep)
 	}
@@ -134,18 +85,18 @@ not json at all
 
 func TestRebuildFromStore(t *testing.T) {
 	src, data := t.TempDir(), t.TempDir()
-	catalog := writeCatalog(t, src, map[string]string{"a": "One.\n\nTwo.\n\nThree."})
-	ingest(t, data, catalog)
-	_, p1, _ := counts(t, data)
+	catalog := indexertest.WriteCatalog(t, src, map[string]string{"a": "One.\n\nTwo.\n\nThree."})
+	indexertest.Ingest(t, data, catalog)
+	_, p1, _ := indexertest.Counts(t, data)
 	// Garbage in place of the index: opening rebuilds it from the store.
 	ixDir := filepath.Join(data, "index")
 	if err := os.WriteFile(filepath.Join(ixDir, "index_meta.json"), []byte("{garbage"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if d, p, c := counts(t, data); d != 1 || p != p1 || c != uint64(p1) {
+	if d, p, c := indexertest.Counts(t, data); d != 1 || p != p1 || c != uint64(p1) {
 		t.Fatalf("after rebuild: %d docs, %d passages, %d in Bleve; want 1, %d", d, p, c, p1)
 	}
-	n, passages, err := Rebuild(context.Background(), data, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	n, passages, err := indexer.Rebuild(context.Background(), data, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil || n != 1 || passages != p1 {
 		t.Fatalf("Rebuild = %d, %d, %v", n, passages, err)
 	}
@@ -155,13 +106,13 @@ func TestRebuildFromStore(t *testing.T) {
 // read is not silently dropped: Rebuild indexes the others and names it.
 func TestRebuildSaysWhatItSkipped(t *testing.T) {
 	src, data := t.TempDir(), t.TempDir()
-	catalog := writeCatalog(t, src, map[string]string{"a": "One.\n\nTwo.", "b": "Three."})
-	ingest(t, data, catalog)
+	catalog := indexertest.WriteCatalog(t, src, map[string]string{"a": "One.\n\nTwo.", "b": "Three."})
+	indexertest.Ingest(t, data, catalog)
 	if err := os.WriteFile(filepath.Join(data, "store", "b", "meta.json"), []byte("{garbage"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	n, _, err := Rebuild(context.Background(), data, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	var skipped *SkippedError
+	n, _, err := indexer.Rebuild(context.Background(), data, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var skipped *indexer.SkippedError
 	if n != 1 || !errors.As(err, &skipped) || len(skipped.IDs) != 1 || skipped.IDs[0] != "b" {
 		t.Fatalf("Rebuild = %d documents, %v; want 1 and b named as skipped", n, err)
 	}
@@ -170,12 +121,12 @@ func TestRebuildSaysWhatItSkipped(t *testing.T) {
 func TestSecondOpenFailsFast(t *testing.T) {
 	data := t.TempDir()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d, err := OpenData(context.Background(), data, log)
+	d, err := indexer.OpenData(context.Background(), data, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	_, err = OpenIndex(filepath.Join(data, "index"))
+	_, err = indexer.OpenIndex(filepath.Join(data, "index"))
 	if err == nil {
 		t.Fatal("second open of a held index succeeded")
 	}
@@ -185,18 +136,18 @@ func TestSecondOpenFailsFast(t *testing.T) {
 // passage, and survive a re-import of the catalog.
 func TestOverriddenStatesWinOverExtraction(t *testing.T) {
 	src, data := t.TempDir(), t.TempDir()
-	catalog := writeCatalog(t, src, map[string]string{"a": "A report on Switzerland.\n\nMore about Switzerland."})
-	ingest(t, data, catalog)
+	catalog := indexertest.WriteCatalog(t, src, map[string]string{"a": "A report on Switzerland.\n\nMore about Switzerland."})
+	indexertest.Ingest(t, data, catalog)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	stateCount := func(code string) uint64 {
 		t.Helper()
-		d, err := OpenData(context.Background(), data, log)
+		d, err := indexer.OpenData(context.Background(), data, log)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer d.Close()
 		q := bleve.NewTermQuery(code)
-		q.SetField(FieldState)
+		q.SetField(schema.FieldState)
 		res, err := d.Index.Bleve().Search(bleve.NewSearchRequest(q))
 		if err != nil {
 			t.Fatal(err)
@@ -206,7 +157,7 @@ func TestOverriddenStatesWinOverExtraction(t *testing.T) {
 	if n := stateCount("CH"); n != 2 {
 		t.Fatalf("extraction gave CH to %d passages, want 2", n)
 	}
-	st, _ := OpenStore(filepath.Join(data, "store"))
+	st, _ := store.OpenStore(filepath.Join(data, "store"))
 	rec, err := st.Get("a")
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +170,7 @@ func TestOverriddenStatesWinOverExtraction(t *testing.T) {
 	if ch, sv := stateCount("CH"), stateCount("SV"); ch != 0 || sv != 2 {
 		t.Fatalf("after the correction: CH on %d passages, SV on %d; want 0 and 2", ch, sv)
 	}
-	ingest(t, data, catalog)
+	indexertest.Ingest(t, data, catalog)
 	if ch, sv := stateCount("CH"), stateCount("SV"); ch != 0 || sv != 2 {
 		t.Fatalf("after a re-import: CH on %d passages, SV on %d; want 0 and 2", ch, sv)
 	}
@@ -238,19 +189,19 @@ func TestIngestRemovesThroughAnotherPath(t *testing.T) {
 	if err := os.Symlink(real, link); err != nil {
 		t.Skip("no symbolic links:", err)
 	}
-	writeCatalog(t, real, map[string]string{"a": "A title\n\nAbout asylum.", "b": "B title\n\nAbout return."})
-	if rep := ingest(t, data, filepath.Join(link, "catalog.jsonl")); rep.Added != 2 {
+	indexertest.WriteCatalog(t, real, map[string]string{"a": "A title\n\nAbout asylum.", "b": "B title\n\nAbout return."})
+	if rep := indexertest.Ingest(t, data, filepath.Join(link, "catalog.jsonl")); rep.Added != 2 {
 		t.Fatalf("first import: %+v", rep)
 	}
 	// An index written before origins were canonical holds the path as given.
 	legacyOrigin(t, data, "catalog:"+filepath.Join(link, "catalog.jsonl"), "a", "b")
 	os.Remove(filepath.Join(real, "b.txt"))
-	writeCatalog(t, real, map[string]string{"a": "A title\n\nAbout asylum."})
-	rep := ingest(t, data, filepath.Join(real, "catalog.jsonl"))
+	indexertest.WriteCatalog(t, real, map[string]string{"a": "A title\n\nAbout asylum."})
+	rep := indexertest.Ingest(t, data, filepath.Join(real, "catalog.jsonl"))
 	if rep.Removed != 1 || rep.Unchanged != 1 {
 		t.Errorf("import through the real path: %+v, want b removed, a unchanged", rep)
 	}
-	d, err := OpenData(context.Background(), data, slog.New(slog.DiscardHandler))
+	d, err := indexer.OpenData(context.Background(), data, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +228,7 @@ func TestIngestRemovesThroughAnotherPath(t *testing.T) {
 // legacyOrigin rewrites the index's and the store's origin of ids.
 func legacyOrigin(t *testing.T, data, origin string, ids ...string) {
 	t.Helper()
-	d, err := OpenData(context.Background(), data, slog.New(slog.DiscardHandler))
+	d, err := indexer.OpenData(context.Background(), data, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,11 +246,11 @@ func legacyOrigin(t *testing.T, data, origin string, ids ...string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := recordPassages(context.Background(), rec, raw)
+		doc, err := reader.Derive(context.Background(), rec, raw)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := d.Index.Apply([]Update{{Doc: doc, Key: Key(rec), Origin: origin}}); err != nil {
+		if err := d.Index.Apply([]indexer.Update{{Doc: doc, Key: indexer.Key(rec), Origin: origin}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
 // leapDoc is a decision whose passages hold two words apart, both, or
@@ -246,7 +247,7 @@ func TestSuperset(t *testing.T) {
 	}
 	term := func(field, t string) query.Query { return termQ(field, t, 1) }
 	phrase := func(terms ...[]string) *query.MultiPhraseQuery {
-		return query.NewMultiPhraseQuery(terms, indexer.FieldText)
+		return query.NewMultiPhraseQuery(terms, schema.FieldText)
 	}
 	fuzzy := phrase([]string{"polygraph"}, []string{"electroshock"})
 	fuzzy.SetFuzziness(1)
@@ -257,11 +258,11 @@ func TestSuperset(t *testing.T) {
 		exact bool // else a superset
 		tells bool
 	}{
-		{"term", term(indexer.FieldText, "polygraph"), true, true},
-		{"terms of a conjunction", query.NewConjunctionQuery([]query.Query{term(indexer.FieldText, "polygraph"),
-			term(indexer.FieldText, "electroshock")}), true, true},
-		{"terms of a disjunction", query.NewDisjunctionQuery([]query.Query{term(indexer.FieldText, "polygraph"),
-			term(indexer.FieldHeading, "electroshock")}), true, true},
+		{"term", term(schema.FieldText, "polygraph"), true, true},
+		{"terms of a conjunction", query.NewConjunctionQuery([]query.Query{term(schema.FieldText, "polygraph"),
+			term(schema.FieldText, "electroshock")}), true, true},
+		{"terms of a disjunction", query.NewDisjunctionQuery([]query.Query{term(schema.FieldText, "polygraph"),
+			term(schema.FieldHeading, "electroshock")}), true, true},
 		{"phrase", phrase([]string{"polygraph"}, []string{"electroshock"}), false, true},
 		{"phrase with a gap", phrase([]string{"polygraph"}, nil, []string{"electroshock"}), false, true},
 		{"phrase with an empty term", phrase([]string{"polygraph"}, []string{""}, []string{"electroshock"}), false, true},

@@ -9,35 +9,35 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/hrsearch/hrsearch/corpus"
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
-var passageFields = []string{indexer.FieldBody, indexer.FieldDocument, indexer.FieldUnit, indexer.FieldOrder, indexer.FieldHeading,
-	indexer.FieldText, indexer.FieldLanguage, indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState,
-	indexer.FieldSymbol, indexer.FieldOwnArticle, indexer.FieldKind, indexer.FieldTitle, indexer.FieldYear, indexer.FieldDate}
+var passageFields = []string{schema.FieldBody, schema.FieldDocument, schema.FieldUnit, schema.FieldOrder, schema.FieldHeading,
+	schema.FieldText, schema.FieldLanguage, schema.FieldInstr, schema.FieldArticle, schema.FieldState,
+	schema.FieldSymbol, schema.FieldOwnArticle, schema.FieldKind, schema.FieldTitle, schema.FieldYear, schema.FieldDate}
 
 func passageFrom(id string, f map[string]interface{}) Passage {
-	title := str(f[indexer.FieldTitle])
+	title := str(f[schema.FieldTitle])
 	if title == "" {
-		title = displayTitle(str(f[indexer.FieldDocument]), str(f[indexer.FieldBody]), strs(f[indexer.FieldSymbol]))
+		title = displayTitle(str(f[schema.FieldDocument]), str(f[schema.FieldBody]), strs(f[schema.FieldSymbol]))
 	}
 	return Passage{
 		ID:         id,
-		Document:   str(f[indexer.FieldDocument]),
-		Unit:       str(f[indexer.FieldUnit]),
-		Order:      indexer.ParseOrder(f[indexer.FieldOrder]),
-		Heading:    str(f[indexer.FieldHeading]),
-		Text:       str(f[indexer.FieldText]),
-		Language:   str(f[indexer.FieldLanguage]),
-		Instrument: strs(f[indexer.FieldInstr]),
-		Article:    strs(f[indexer.FieldArticle]),
-		State:      strs(f[indexer.FieldState]),
-		Symbol:     strs(f[indexer.FieldSymbol]),
-		OwnArticle: str(f[indexer.FieldOwnArticle]),
-		Kind:       str(f[indexer.FieldKind]),
+		Document:   str(f[schema.FieldDocument]),
+		Unit:       str(f[schema.FieldUnit]),
+		Order:      schema.ParseOrder(f[schema.FieldOrder]),
+		Heading:    str(f[schema.FieldHeading]),
+		Text:       str(f[schema.FieldText]),
+		Language:   str(f[schema.FieldLanguage]),
+		Instrument: strs(f[schema.FieldInstr]),
+		Article:    strs(f[schema.FieldArticle]),
+		State:      strs(f[schema.FieldState]),
+		Symbol:     strs(f[schema.FieldSymbol]),
+		OwnArticle: str(f[schema.FieldOwnArticle]),
+		Kind:       str(f[schema.FieldKind]),
 		Title:      title,
-		Year:       str(f[indexer.FieldYear]),
-		Date:       str(f[indexer.FieldDate]),
+		Year:       str(f[schema.FieldYear]),
+		Date:       str(f[schema.FieldDate]),
 	}
 }
 
@@ -45,9 +45,9 @@ func passageFrom(id string, f map[string]interface{}) Passage {
 func (s *Searcher) Passages(ctx context.Context, documentID string) ([]Passage, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	req := bleve.NewSearchRequestOptions(termQ(indexer.FieldDocument, documentID, 1), maxPassagesPerDocument, 0, false)
+	req := bleve.NewSearchRequestOptions(termQ(schema.FieldDocument, documentID, 1), maxPassagesPerDocument, 0, false)
 	req.Fields = passageFields
-	req.SortBy([]string{indexer.FieldOrder, "_id"})
+	req.SortBy([]string{schema.FieldOrder, "_id"})
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchError(err)
@@ -88,7 +88,7 @@ func (s *Searcher) Provision(ctx context.Context, article string) (*Passage, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	req := bleve.NewSearchRequestOptions(termQ(indexer.FieldOwnArticle, article, 1), 20, 0, false)
+	req := bleve.NewSearchRequestOptions(termQ(schema.FieldOwnArticle, article, 1), 20, 0, false)
 	req.Fields = passageFields
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -130,12 +130,12 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 		limit = 1000
 	}
 	bq := query.NewBooleanQuery(nil, nil, nil)
-	bq.AddMust(termQ(indexer.FieldArticle, article, 1))
-	bq.AddMustNot(termQ(indexer.FieldOwnArticle, article, 1))
+	bq.AddMust(termQ(schema.FieldArticle, article, 1))
+	bq.AddMustNot(termQ(schema.FieldOwnArticle, article, 1))
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
-	req.Fields = []string{indexer.FieldDocument, indexer.FieldTitle, indexer.FieldKind, indexer.FieldTier, indexer.FieldOrder,
-		indexer.FieldBody, indexer.FieldSymbol, indexer.FieldUnit}
-	req.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
+	req.Fields = []string{schema.FieldDocument, schema.FieldTitle, schema.FieldKind, schema.FieldTier, schema.FieldOrder,
+		schema.FieldBody, schema.FieldSymbol, schema.FieldUnit}
+	req.SortBy([]string{schema.FieldDocument, schema.FieldOrder})
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchError(err)
@@ -146,12 +146,12 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 	// Total still counts every passage, as the article filter does.
 	cites := map[string]bool{} // document and unit of each citing passage
 	for _, h := range res.Hits {
-		cites[str(h.Fields[indexer.FieldDocument])+"#"+str(h.Fields[indexer.FieldUnit])] = true
+		cites[str(h.Fields[schema.FieldDocument])+"#"+str(h.Fields[schema.FieldUnit])] = true
 	}
 	byDoc := map[string]int{}
 	tiers := map[string]string{}
 	for _, h := range res.Hits {
-		doc, unit := str(h.Fields[indexer.FieldDocument]), str(h.Fields[indexer.FieldUnit])
+		doc, unit := str(h.Fields[schema.FieldDocument]), str(h.Fields[schema.FieldUnit])
 		if isTranslation(unit) && cites[doc+"#"+unit[3:]] {
 			continue
 		}
@@ -159,12 +159,12 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 		if !ok {
 			i = len(out.Documents)
 			byDoc[doc] = i
-			tiers[doc] = str(h.Fields[indexer.FieldTier])
-			title := str(h.Fields[indexer.FieldTitle])
+			tiers[doc] = str(h.Fields[schema.FieldTier])
+			title := str(h.Fields[schema.FieldTitle])
 			if title == "" {
-				title = displayTitle(doc, str(h.Fields[indexer.FieldBody]), strs(h.Fields[indexer.FieldSymbol]))
+				title = displayTitle(doc, str(h.Fields[schema.FieldBody]), strs(h.Fields[schema.FieldSymbol]))
 			}
-			out.Documents = append(out.Documents, CitingSource{Document: doc, Title: title, Kind: str(h.Fields[indexer.FieldKind])})
+			out.Documents = append(out.Documents, CitingSource{Document: doc, Title: title, Kind: str(h.Fields[schema.FieldKind])})
 		}
 		out.Documents[i].Passages = append(out.Documents[i].Passages, h.ID)
 	}

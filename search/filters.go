@@ -7,7 +7,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/hrsearch/hrsearch/corpus"
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
 // filterFromValue reads one filter value as the query language would.
@@ -99,7 +99,7 @@ func filterQuery(filters []Filter) query.Query {
 			if coarse, _, fine := strings.Cut(v, "("); fine && f.Field == FilterArticle {
 				// ACHR 22(8) is in the text of ACHR 22: the provision
 				// itself belongs with the passages citing its paragraph.
-				q = query.NewDisjunctionQuery([]query.Query{q, termQ(indexer.FieldOwnArticle, coarse, 1)})
+				q = query.NewDisjunctionQuery([]query.Query{q, termQ(schema.FieldOwnArticle, coarse, 1)})
 			}
 		}
 		if _, ok := byField[f.Field]; !ok {

@@ -10,7 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/hrsearch/hrsearch/corpus"
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
 // Ranking signals. Bleve's BM25 over the passage text, its heading and the
@@ -45,25 +45,25 @@ const (
 // state asks about facts, and the findings about that state come first, so
 // the prior is flattened then (tierWeightFactual).
 var tierWeight = map[string]float64{
-	indexer.TierProvision:      2.2,
-	indexer.TierInterpretation: 1.5,
-	indexer.TierFinding:        1.0,
-	indexer.TierReport:         1.0,
-	indexer.TierCommentary:     0.9,
+	schema.TierProvision:      2.2,
+	schema.TierInterpretation: 1.5,
+	schema.TierFinding:        1.0,
+	schema.TierReport:         1.0,
+	schema.TierCommentary:     0.9,
 }
 
 var tierWeightFactual = map[string]float64{
-	indexer.TierProvision:      1.0,
-	indexer.TierInterpretation: 1.0,
-	indexer.TierFinding:        1.2,
-	indexer.TierReport:         1.0,
-	indexer.TierCommentary:     1.0,
+	schema.TierProvision:      1.0,
+	schema.TierInterpretation: 1.0,
+	schema.TierFinding:        1.2,
+	schema.TierReport:         1.0,
+	schema.TierCommentary:     1.0,
 }
 
 // tierRank breaks ties between equal scores: the more authoritative first.
 var tierRank = map[string]int{
-	indexer.TierProvision: 0, indexer.TierInterpretation: 1, indexer.TierFinding: 2,
-	indexer.TierReport: 3, indexer.TierCommentary: 4,
+	schema.TierProvision: 0, schema.TierInterpretation: 1, schema.TierFinding: 2,
+	schema.TierReport: 3, schema.TierCommentary: 4,
 }
 
 // sameDocumentDecay lowers the k-th passage of one document (k ≥ 2) by this
@@ -154,7 +154,7 @@ func (s *Searcher) plan(req Request) *plan {
 		// A UN symbol pasted into the query finds the passages of that
 		// document and those citing it, as symbol:… does.
 		for _, sym := range ext.Symbols {
-			symbolClauses = append(symbolClauses, termQ(indexer.FieldSymbol, sym, boostSymbol))
+			symbolClauses = append(symbolClauses, termQ(schema.FieldSymbol, sym, boostSymbol))
 		}
 		if len(symbolClauses) > 0 {
 			textNodes = dropSymbolWords(textNodes, ext.Symbols)
@@ -162,12 +162,12 @@ func (s *Searcher) plan(req Request) *plan {
 		for _, a := range ext.Articles {
 			p.articles = append(p.articles, a)
 			if strings.Contains(a, "(") {
-				articleClauses = append(articleClauses, termQ(indexer.FieldArticle, a, boostCitesFine))
+				articleClauses = append(articleClauses, termQ(schema.FieldArticle, a, boostCitesFine))
 				continue
 			}
 			articleClauses = append(articleClauses,
-				termQ(indexer.FieldOwnArticle, a, boostOwnArticle),
-				termQ(indexer.FieldArticle, a, boostCitesArticle))
+				termQ(schema.FieldOwnArticle, a, boostOwnArticle),
+				termQ(schema.FieldArticle, a, boostCitesArticle))
 		}
 		if len(p.articles) > 0 {
 			textNodes = dropReferenceWords(textNodes, ext.Instruments)
@@ -206,7 +206,7 @@ func (s *Searcher) plan(req Request) *plan {
 			bq.AddShould(s.phrase(strings.Join(words, " "), boostPhrase)...)
 		}
 		for _, st := range p.states {
-			bq.AddShould(termQ(indexer.FieldState, st, boostState))
+			bq.AddShould(termQ(schema.FieldState, st, boostState))
 		}
 	} else if len(textNodes) > 0 || (strings.TrimSpace(req.Query) != "" && len(filters) == 0 && len(filterGroups) == 0 && len(excluded) == 0) {
 		// Words were typed but none can be searched (only stop words,
@@ -799,7 +799,7 @@ func (s *Searcher) unitNoExpand(t Term) (query.Query, []query.Query) {
 		for _, f := range []struct {
 			field string
 			boost float64
-		}{{indexer.FieldText, boostText}, {indexer.FieldHeading, boostHeading}} {
+		}{{schema.FieldText, boostText}, {schema.FieldHeading, boostHeading}} {
 			pq := query.NewPrefixQuery(prefix)
 			pq.SetField(f.field)
 			pq.SetBoost(f.boost)
@@ -814,7 +814,7 @@ func (s *Searcher) unitNoExpand(t Term) (query.Query, []query.Query) {
 		}
 		qs := append([]query.Query{}, ph...)
 		for _, pos := range s.analyze(t.Text) {
-			qs = append(qs, phraseQ(indexer.FieldHeading, pos, boostHeading))
+			qs = append(qs, phraseQ(schema.FieldHeading, pos, boostHeading))
 		}
 		return query.NewDisjunctionQuery(qs), ph
 	}
@@ -826,9 +826,9 @@ func (s *Searcher) unitNoExpand(t Term) (query.Query, []query.Query) {
 				continue
 			}
 			seen[tok] = true
-			tq := termQ(indexer.FieldText, tok, boostText)
-			qs = append(qs, tq, termQ(indexer.FieldHeading, tok, boostHeading), termQ(indexer.FieldTitle, tok, boostTitle))
-			hl = append(hl, termQ(indexer.FieldText, tok, 1))
+			tq := termQ(schema.FieldText, tok, boostText)
+			qs = append(qs, tq, termQ(schema.FieldHeading, tok, boostHeading), termQ(schema.FieldTitle, tok, boostTitle))
+			hl = append(hl, termQ(schema.FieldText, tok, 1))
 		}
 	}
 	if len(qs) == 0 {
@@ -842,7 +842,7 @@ func (s *Searcher) unitNoExpand(t Term) (query.Query, []query.Query) {
 func (s *Searcher) phrase(text string, boost float64) []query.Query {
 	var out []query.Query
 	for _, pos := range s.analyze(text) {
-		out = append(out, phraseQ(indexer.FieldText, pos, boost))
+		out = append(out, phraseQ(schema.FieldText, pos, boost))
 	}
 	return out
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
 // The domain ranking. Bleve's BM25 (text, heading, title, phrase and
@@ -95,15 +95,15 @@ const authoritativeWindow = 200
 
 // authoritativeSubset asks the collector for the best provisions and
 // general comments.
-var authoritativeSubset = subset{field: indexer.FieldTier,
-	values: []string{indexer.TierProvision, indexer.TierInterpretation}, size: authoritativeWindow}
+var authoritativeSubset = subset{field: schema.FieldTier,
+	values: []string{schema.TierProvision, schema.TierInterpretation}, size: authoritativeWindow}
 
 // authoritative returns the best provisions and general comments matching
 // the query, with a second search.
 func (s *Searcher) authoritative(ctx context.Context, p *plan) ([]scored, error) {
 	tiers := query.NewDisjunctionQuery([]query.Query{
-		termQ(indexer.FieldTier, indexer.TierProvision, 1),
-		termQ(indexer.FieldTier, indexer.TierInterpretation, 1),
+		termQ(schema.FieldTier, schema.TierProvision, 1),
+		termQ(schema.FieldTier, schema.TierInterpretation, 1),
 	})
 	if p.filter != nil {
 		// Filters that leave no governing text (kind:decision) make the
@@ -145,7 +145,7 @@ func (s *Searcher) definers(ctx context.Context, p *plan, page []scored) ([]scor
 	}
 	keys := make([]query.Query, len(p.defines))
 	for i, k := range p.defines {
-		keys[i] = termQ(indexer.FieldDefines, k, 1)
+		keys[i] = termQ(schema.FieldDefines, k, 1)
 	}
 	// The defining passages are few: find those the filters let through,
 	// then have Bleve check the query only for those outside the page
@@ -250,14 +250,14 @@ func rerank(page []scored, p *plan, cov map[string]float64, defining map[string]
 		fits := func(h *scored, tier string, sameLang bool) bool {
 			return lane < normSlots && h.tier == tier && h.score < normLane && cov[h.id] >= coveredAt-1e-9 &&
 				(!sameLang || h.lang == p.lang) && (!isTranslation(h.unit) || h.lang == p.lang) &&
-				(tier != indexer.TierProvision || h.own != "")
+				(tier != schema.TierProvision || h.own != "")
 		}
 		enter := func(h *scored) {
 			h.score = normLane + float64(normSlots-lane) // the lane keeps the order it was filled in
 			lane++
 			perDoc[h.doc]++
 		}
-		for _, tier := range []string{indexer.TierProvision, indexer.TierInterpretation} {
+		for _, tier := range []string{schema.TierProvision, schema.TierInterpretation} {
 			for _, sameLang := range langs {
 				for i := range page {
 					if h := &page[i]; defining[h.id] && fits(h, tier, sameLang) {

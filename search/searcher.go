@@ -19,7 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/searcher"
 
 	"github.com/hrsearch/hrsearch/corpus"
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
 // Limits on a request, each with the reason it exists.
@@ -112,7 +112,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	for _, name := range []string{indexer.AnalyzerEnglish, indexer.AnalyzerSpanish, indexer.AnalyzerFolded} {
+	for _, name := range []string{schema.AnalyzerEnglish, schema.AnalyzerSpanish, schema.AnalyzerFolded} {
 		a := idx.Mapping().AnalyzerNamed(name)
 		if a == nil {
 			return nil, fmt.Errorf("index has no analyzer %s: built with another mapping?", name)
@@ -123,14 +123,14 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 }
 
 // storedFields are the fields a hit carries.
-var storedFields = []string{indexer.FieldBody, indexer.FieldDocument, indexer.FieldUnit, indexer.FieldTitle, indexer.FieldHeading,
-	indexer.FieldKind, indexer.FieldLanguage, indexer.FieldYear, indexer.FieldDate, indexer.FieldSymbol,
-	indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState, indexer.FieldOwnArticle, indexer.FieldTier}
+var storedFields = []string{schema.FieldBody, schema.FieldDocument, schema.FieldUnit, schema.FieldTitle, schema.FieldHeading,
+	schema.FieldKind, schema.FieldLanguage, schema.FieldYear, schema.FieldDate, schema.FieldSymbol,
+	schema.FieldInstr, schema.FieldArticle, schema.FieldState, schema.FieldOwnArticle, schema.FieldTier}
 
 // rankFieldNames are the stored fields the domain ranking reads for each
 // candidate (kept in the rank cache).
-var rankFieldNames = []string{indexer.FieldDocument, indexer.FieldTier, indexer.FieldOwnArticle,
-	indexer.FieldLanguage, indexer.FieldUnit, indexer.FieldOrder}
+var rankFieldNames = []string{schema.FieldDocument, schema.FieldTier, schema.FieldOwnArticle,
+	schema.FieldLanguage, schema.FieldUnit, schema.FieldOrder}
 
 // validate normalises req and rejects what cannot be served.
 func validate(req *Request) error {
@@ -234,11 +234,11 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		}
 		switch {
 		case req.Sort == SortDate:
-			sreq.SortBy([]string{"-" + indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder})
+			sreq.SortBy([]string{"-" + schema.FieldWhen, schema.FieldDocument, schema.FieldOrder})
 		case req.Sort == SortDateAsc:
-			sreq.SortBy([]string{indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder})
+			sreq.SortBy([]string{schema.FieldWhen, schema.FieldDocument, schema.FieldOrder})
 		default: // browsing: by document and position
-			sreq.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
+			sreq.SortBy([]string{schema.FieldDocument, schema.FieldOrder})
 		}
 		res, err := s.idx.SearchInContext(ctx, sreq)
 		if err != nil {
@@ -457,10 +457,10 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 		q = bq
 	}
 	sreq := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
-	sreq.Fields = append(storedFields, indexer.FieldText)
+	sreq.Fields = append(storedFields, schema.FieldText)
 	if snippets && plan.text != nil {
 		sreq.Highlight = bleve.NewHighlightWithStyle(html.Name)
-		sreq.Highlight.Fields = []string{indexer.FieldText}
+		sreq.Highlight.Fields = []string{schema.FieldText}
 	}
 	res, err := s.idx.SearchInContext(ctx, sreq)
 	if err != nil {
@@ -469,26 +469,26 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 	for _, h := range res.Hits {
 		hit := &Hit{
 			ID:         h.ID,
-			Document:   str(h.Fields[indexer.FieldDocument]),
-			Title:      str(h.Fields[indexer.FieldTitle]),
-			Unit:       str(h.Fields[indexer.FieldUnit]),
-			Heading:    str(h.Fields[indexer.FieldHeading]),
-			Kind:       str(h.Fields[indexer.FieldKind]),
-			Language:   str(h.Fields[indexer.FieldLanguage]),
-			Year:       str(h.Fields[indexer.FieldYear]),
-			Date:       str(h.Fields[indexer.FieldDate]),
-			Instrument: strs(h.Fields[indexer.FieldInstr]),
-			Article:    strs(h.Fields[indexer.FieldArticle]),
-			State:      strs(h.Fields[indexer.FieldState]),
-			Symbol:     strs(h.Fields[indexer.FieldSymbol]),
+			Document:   str(h.Fields[schema.FieldDocument]),
+			Title:      str(h.Fields[schema.FieldTitle]),
+			Unit:       str(h.Fields[schema.FieldUnit]),
+			Heading:    str(h.Fields[schema.FieldHeading]),
+			Kind:       str(h.Fields[schema.FieldKind]),
+			Language:   str(h.Fields[schema.FieldLanguage]),
+			Year:       str(h.Fields[schema.FieldYear]),
+			Date:       str(h.Fields[schema.FieldDate]),
+			Instrument: strs(h.Fields[schema.FieldInstr]),
+			Article:    strs(h.Fields[schema.FieldArticle]),
+			State:      strs(h.Fields[schema.FieldState]),
+			Symbol:     strs(h.Fields[schema.FieldSymbol]),
 		}
 		if hit.Title == "" {
-			hit.Title = displayTitle(hit.Document, str(h.Fields[indexer.FieldBody]), hit.Symbol)
+			hit.Title = displayTitle(hit.Document, str(h.Fields[schema.FieldBody]), hit.Symbol)
 		}
-		if frags := h.Fragments[indexer.FieldText]; len(frags) > 0 {
+		if frags := h.Fragments[schema.FieldText]; len(frags) > 0 {
 			hit.Snippet = snippetFromFragments(frags)
 		} else {
-			hit.Snippet = leadSnippet(str(h.Fields[indexer.FieldText]))
+			hit.Snippet = leadSnippet(str(h.Fields[schema.FieldText]))
 		}
 		out[h.ID] = hit
 	}
@@ -642,9 +642,9 @@ func (s *Searcher) rankFields(ctx context.Context, page []scored) error {
 		loaded := make(map[string]rankInfo, len(res.Hits))
 		for _, h := range res.Hits {
 			f := h.Fields
-			loaded[h.ID] = rankInfo{doc: str(f[indexer.FieldDocument]), tier: str(f[indexer.FieldTier]),
-				own: str(f[indexer.FieldOwnArticle]), lang: str(f[indexer.FieldLanguage]),
-				unit: str(f[indexer.FieldUnit]), order: float64(indexer.ParseOrder(f[indexer.FieldOrder]))}
+			loaded[h.ID] = rankInfo{doc: str(f[schema.FieldDocument]), tier: str(f[schema.FieldTier]),
+				own: str(f[schema.FieldOwnArticle]), lang: str(f[schema.FieldLanguage]),
+				unit: str(f[schema.FieldUnit]), order: float64(schema.ParseOrder(f[schema.FieldOrder]))}
 		}
 		if cacheable {
 			s.ranks.put(epoch, loaded)

@@ -414,7 +414,7 @@ func fieldsOf(e *corpus.Entry) map[string]string {
 	return m
 }
 
-// clearOverridesKey is indexer.ClearOverridesKey (web does not import the
+// clearOverridesKey is library.ClearOverridesKey (web does not import the
 // indexer): in the Extra of the overrides given to Library.Update, the JSON
 // list of fields whose corrections to clear.
 const clearOverridesKey = "hrsearch:clear"

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/crawl"
+	"github.com/hrsearch/hrsearch/indexer/fetch"
 )
 
 // fetchFlags are the fetcher's settings shared by crawl and index.
@@ -43,12 +44,12 @@ func (ff *fetchFlags) check(name string, stderr io.Writer) error {
 	return nil
 }
 
-func (ff *fetchFlags) config(log *slog.Logger) indexer.FetchConfig {
+func (ff *fetchFlags) config(log *slog.Logger) fetch.FetchConfig {
 	delay := ff.delay
 	if delay == 0 { // --delay 0s: none, where the fetcher takes 0 for its default
-		delay = indexer.NoHostDelay
+		delay = fetch.NoHostDelay
 	}
-	return indexer.FetchConfig{
+	return fetch.FetchConfig{
 		Contact:      ff.contact,
 		HostDelay:    delay,
 		Timeout:      ff.timeout,
@@ -82,7 +83,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	fcfg := ff.config(log)
-	fetcher := indexer.NewFetcher(fcfg)
+	fetcher := fetch.NewFetcher(fcfg)
 	defer fetcher.Close()
 	slog.New(slog.NewTextHandler(stderr, nil)).Info("crawl", "seeds", []string(seeds), "scope", []string(scopes),
 		"depth", *depth, "max_pages", *maxPages, "data", *data, "delay", ff.delay, "user_agent", fetcher.UserAgent(),
@@ -93,12 +94,12 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer lib.Close()
-	c := &indexer.Crawler{Fetcher: fetcher, Store: lib.store, Index: lib.index, Log: log, StateDir: *data}
+	c := &crawl.Crawler{Fetcher: fetcher, Store: lib.store, Index: lib.index, Log: log, StateDir: *data}
 	terminal := isTerminal(stderr)
 	if terminal {
 		start := time.Now()
 		var last time.Time
-		c.Progress = func(p indexer.CrawlProgress) {
+		c.Progress = func(p crawl.CrawlProgress) {
 			if time.Since(last) < 100*time.Millisecond {
 				return
 			}
@@ -107,7 +108,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				p.Depth, p.Done, p.Queued, p.Indexed, p.Unchanged, p.Failed, time.Since(start).Round(time.Second), p.URL)
 		}
 	}
-	rep, err := c.Crawl(ctx, indexer.CrawlConfig{
+	rep, err := c.Crawl(ctx, crawl.CrawlConfig{
 		Seeds: seeds, Scope: scopes, MaxDepth: *depth, MaxPages: *maxPages, Workers: *workers,
 	})
 	if terminal {
@@ -121,7 +122,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return err
 }
 
-func printCrawlReport(stdout, stderr io.Writer, rep *indexer.CrawlReport, asJSON bool) error {
+func printCrawlReport(stdout, stderr io.Writer, rep *crawl.CrawlReport, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

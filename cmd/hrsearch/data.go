@@ -11,16 +11,17 @@ import (
 	"syscall"
 
 	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/store"
 	"github.com/hrsearch/hrsearch/search"
 )
 
 const defaultData = "./data"
 
-// library is an opened data directory: the store, the index, a searcher.
-type library struct {
+// dataDir is an opened data directory: the store, the index, a searcher.
+type dataDir struct {
 	dir      string
 	data     *indexer.Data
-	store    *indexer.Store
+	store    *store.Store
 	index    *indexer.Index
 	searcher *search.Searcher
 }
@@ -73,7 +74,7 @@ func needLibrary(dir string) error {
 // openLibrary opens the data directory dir, creating it if it is missing
 // (index, crawl and demo start one this way); the other commands check
 // with needData or needLibrary first.
-func openLibrary(dir string, log *slog.Logger, opts ...search.Option) (*library, error) {
+func openLibrary(dir string, log *slog.Logger, opts ...search.Option) (*dataDir, error) {
 	if _, err := statData(dir); err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func openLibrary(dir string, log *slog.Logger, opts ...search.Option) (*library,
 		d.Close()
 		return nil, err
 	}
-	return &library{dir: dir, data: d, store: d.Store, index: d.Index, searcher: s}, nil
+	return &dataDir{dir: dir, data: d, store: d.Store, index: d.Index, searcher: s}, nil
 }
 
-func (l *library) Close() error { return l.index.Close() }
+func (l *dataDir) Close() error { return l.index.Close() }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/hrsearch/hrsearch/corpus/corpustest"
 	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/store"
 )
 
 // buildBinary builds hrsearch (without the race detector: it is the
@@ -80,7 +81,7 @@ func inspect(dir string) (*ackState, []string, error) {
 		return nil, nil, err
 	}
 	defer ix.Close()
-	st, err := indexer.OpenStore(filepath.Join(dir, "store"))
+	st, err := store.OpenStore(filepath.Join(dir, "store"))
 	if err != nil {
 		return nil, nil, err
 	}

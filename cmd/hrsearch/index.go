@@ -12,6 +12,8 @@ import (
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/fetch"
+	"github.com/hrsearch/hrsearch/indexer/schema"
 )
 
 func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -59,7 +61,7 @@ func indexCatalogWith(ctx context.Context, catalog, data string, stderr io.Write
 		return nil, nil, err
 	}
 	defer lib.Close()
-	fetcher := indexer.NewFetcher(ff.config(log))
+	fetcher := fetch.NewFetcher(ff.config(log))
 	defer fetcher.Close()
 	ing := &indexer.Ingester{Store: lib.store, Index: lib.index, Log: log, Fetcher: fetcher}
 	if os.Getenv("GOGC") == "" { // a user's GOGC wins
@@ -152,7 +154,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func runMapping(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	m, err := indexer.NewMapping()
+	m, err := schema.NewMapping()
 	if err != nil {
 		return err
 	}

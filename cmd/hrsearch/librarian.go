@@ -11,7 +11,10 @@ import (
 	"path"
 
 	"github.com/hrsearch/hrsearch/corpus"
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/fetch"
+	"github.com/hrsearch/hrsearch/indexer/library"
+	"github.com/hrsearch/hrsearch/indexer/store"
+	"github.com/hrsearch/hrsearch/indexer/tokens"
 	"github.com/hrsearch/hrsearch/search"
 	"github.com/hrsearch/hrsearch/web"
 )
@@ -19,9 +22,9 @@ import (
 // app is a served data directory: the library, its write side for
 // librarians, the URL fetcher and the web handler.
 type app struct {
-	lib     *library
-	writes  *indexer.Library
-	fetcher *indexer.Fetcher
+	lib     *dataDir
+	writes  *library.Library
+	fetcher *fetch.Fetcher
 	handler http.Handler
 }
 
@@ -30,7 +33,7 @@ type appConfig struct {
 	data      string
 	rate      float64
 	maxUpload int64
-	fetch     indexer.FetchConfig
+	fetch     fetch.FetchConfig
 	cache     int // ranked windows kept (search.WithWindowCache)
 }
 
@@ -40,7 +43,7 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	writes, err := indexer.OpenLibrary(lib.data, log)
+	writes, err := library.OpenLibrary(lib.data, log)
 	if err != nil {
 		lib.Close()
 		return nil, err
@@ -49,10 +52,10 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 	if cfg.fetch.MaxBody == 0 || cfg.fetch.MaxBody > cfg.maxUpload {
 		cfg.fetch.MaxBody = cfg.maxUpload
 	}
-	a.fetcher = indexer.NewFetcher(cfg.fetch)
+	a.fetcher = fetch.NewFetcher(cfg.fetch)
 	wc := webConfig(lib, cfg.data, cfg.rate, log)
 	wc.Library = libraryAdapter{writes}
-	wc.Tokens = indexer.OpenTokens(cfg.data)
+	wc.Tokens = tokens.OpenTokens(cfg.data)
 	wc.Fetcher = urlFetcher{a.fetcher}
 	wc.MaxUpload = cfg.maxUpload
 	if a.handler, err = web.NewServer(wc); err != nil {
@@ -69,9 +72,9 @@ func (a *app) Close() error {
 }
 
 // libraryAdapter gives the web layer the librarians' write side.
-type libraryAdapter struct{ l *indexer.Library }
+type libraryAdapter struct{ l *library.Library }
 
-func toIndexerUpload(up *web.Upload) *indexer.Upload {
+func toIndexerUpload(up *web.Upload) *library.Upload {
 	if up == nil {
 		return nil
 	}
@@ -79,13 +82,13 @@ func toIndexerUpload(up *web.Upload) *indexer.Upload {
 	if origin == "" {
 		origin = "upload"
 	}
-	return &indexer.Upload{Raw: up.Raw, Filename: up.Filename, Format: up.Format, Provenance: indexer.Provenance{
+	return &library.Upload{Raw: up.Raw, Filename: up.Filename, Format: up.Format, Provenance: store.Provenance{
 		Source: up.Source, FinalURL: up.FinalURL, Origin: origin, Status: up.Status, ContentType: up.ContentType,
 		ETag: up.ETag, Modified: up.Modified,
 	}}
 }
 
-func toLibraryDoc(rec *indexer.Record, doc *corpus.Document) *web.LibraryDoc {
+func toLibraryDoc(rec *store.Record, doc *corpus.Document) *web.LibraryDoc {
 	return &web.LibraryDoc{
 		Effective: rec.Effective(), Catalog: rec.Entry, Overrides: rec.Overrides,
 		Origin: rec.Origin, Source: rec.Source, FinalURL: rec.FinalURL, ContentType: rec.ContentType,
@@ -106,7 +109,7 @@ func (a libraryAdapter) Add(ctx context.Context, who string, e corpus.Entry, up 
 }
 
 func (a libraryAdapter) Update(ctx context.Context, who, id string, overrides *corpus.Entry, up *web.Upload) (*web.LibraryDoc, error) {
-	rec, doc, err := a.l.Update(ctx, who, id, indexer.Change{Overrides: overrides, Upload: toIndexerUpload(up)})
+	rec, doc, err := a.l.Update(ctx, who, id, library.Change{Overrides: overrides, Upload: toIndexerUpload(up)})
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +134,7 @@ func (a libraryAdapter) Audit(ctx context.Context, skip, limit int) ([]web.Audit
 	if err != nil {
 		return nil, false, err
 	}
-	state := func(s *indexer.AuditState) *web.AuditState {
+	state := func(s *library.AuditState) *web.AuditState {
 		if s == nil {
 			return nil
 		}
@@ -148,17 +151,17 @@ func (a libraryAdapter) Audit(ctx context.Context, skip, limit int) ([]web.Audit
 // urlFetcher fetches the documents librarians give by URL with the
 // crawler's fetcher: robots.txt, politeness, limits and no private
 // addresses (unless --allow-private).
-type urlFetcher struct{ f *indexer.Fetcher }
+type urlFetcher struct{ f *fetch.Fetcher }
 
 func (u urlFetcher) Fetch(ctx context.Context, rawURL string) (*web.Upload, error) {
-	f, err := u.f.Fetch(ctx, rawURL, indexer.FetchOptions{})
+	f, err := u.f.Fetch(ctx, rawURL, fetch.FetchOptions{})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, &fetchError{err: err}
 	}
-	up := indexer.UploadFromFetched(f)
+	up := library.UploadFromFetched(f)
 	name := ""
 	if u, err := url.Parse(f.FinalURL); err == nil {
 		name = path.Base(u.Path)

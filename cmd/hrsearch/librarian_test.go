@@ -24,7 +24,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/fetch"
+	"github.com/hrsearch/hrsearch/indexer/library"
+	"github.com/hrsearch/hrsearch/indexer/tokens"
 	"github.com/hrsearch/hrsearch/search"
 )
 
@@ -47,7 +49,7 @@ func startServer(t *testing.T, data string, maxUpload int64, logs *lockedBuffer)
 	// The window cache is on, as served: every add, correction and removal
 	// below must show in the next search.
 	a, err := openApp(appConfig{data: data, maxUpload: maxUpload, cache: search.DefaultWindowCache,
-		fetch: indexer.FetchConfig{AllowPrivate: true, HostDelay: time.Millisecond, Log: log}}, log)
+		fetch: fetch.FetchConfig{AllowPrivate: true, HostDelay: time.Millisecond, Log: log}}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +490,7 @@ func TestS3Tokens(t *testing.T) {
 	ts.close()
 
 	// Stored as digests only, in a private file.
-	raw, err := os.ReadFile(filepath.Join(data, indexer.TokensFile))
+	raw, err := os.ReadFile(filepath.Join(data, tokens.TokensFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -503,7 +505,7 @@ func TestS3Tokens(t *testing.T) {
 			digestOnly = false
 		}
 	}
-	fi, _ := os.Stat(filepath.Join(data, indexer.TokensFile))
+	fi, _ := os.Stat(filepath.Join(data, tokens.TokensFile))
 	list, _, _ := runCLI(t, "token", "list", "--data", data)
 	secrets := []string{tok, revoked, hex.EncodeToString(sum[:])}
 	inLogs, inAnswers, inList := 0, 0, 0
@@ -666,7 +668,7 @@ func TestS6EscapingIDs(t *testing.T) {
 	afterFiles, afterIDs := listing(), storeIDs()
 	outside := 0
 	for _, f := range afterFiles {
-		if !slices.Contains(beforeFiles, f) && !strings.HasPrefix(f, filepath.Join("data", indexer.AuditFile)) {
+		if !slices.Contains(beforeFiles, f) && !strings.HasPrefix(f, filepath.Join("data", library.AuditFile)) {
 			outside++
 			t.Errorf("new file %s", f)
 		}

@@ -8,7 +8,7 @@ import (
 	"os"
 
 	"github.com/hrsearch/hrsearch/corpus"
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/reader"
 )
 
 // catalogEntry reads a catalog and finds one entry.
@@ -46,7 +46,7 @@ func runPassages(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	doc, err := indexer.Passages(ctx, e, raw)
+	doc, err := reader.Passages(ctx, e, raw)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/hrsearch/hrsearch/corpus"
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/store"
 	"github.com/hrsearch/hrsearch/search"
 	"github.com/hrsearch/hrsearch/web"
 )
@@ -94,7 +94,7 @@ func serve(ctx context.Context, cfg appConfig, addr string, stderr io.Writer) er
 
 // webConfig is the server's configuration over an opened library; openApp
 // adds the librarians' side.
-func webConfig(lib *library, data string, rate float64, log *slog.Logger) web.Config {
+func webConfig(lib *dataDir, data string, rate float64, log *slog.Logger) web.Config {
 	return web.Config{
 		Sessions:  stateFile(filepath.Join(data, "sessions.json")),
 		Searcher:  lib.searcher,
@@ -117,7 +117,7 @@ func webConfig(lib *library, data string, rate float64, log *slog.Logger) web.Co
 }
 
 // storeDocuments gives the web layer documents' metadata and provenance.
-type storeDocuments struct{ lib *library }
+type storeDocuments struct{ lib *dataDir }
 
 func (d storeDocuments) Document(ctx context.Context, id string) (*web.DocInfo, error) {
 	if !corpus.ValidID(id) {
@@ -162,4 +162,4 @@ func (f stateFile) Load() ([]byte, error) {
 	return b, err
 }
 
-func (f stateFile) Save(b []byte) error { return indexer.WriteFileAtomic(string(f), b) }
+func (f stateFile) Save(b []byte) error { return store.WriteFileAtomic(string(f), b) }

@@ -8,7 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/tokens"
 )
 
 const tokenUsage = `Usage:
@@ -56,7 +56,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := needLibrary(*data); err != nil {
 		return err
 	}
-	tokens := indexer.OpenTokens(*data)
+	tokens := tokens.OpenTokens(*data)
 	switch sub {
 	case "create":
 		if *name == "" {

@@ -1,0 +1,761 @@
+package crawl
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer"
+	"github.com/hrsearch/hrsearch/indexer/fetch"
+	"github.com/hrsearch/hrsearch/indexer/reader"
+	"github.com/hrsearch/hrsearch/indexer/store"
+)
+
+// OriginCrawl is the origin of crawled documents in the store and index.
+const OriginCrawl = "crawl"
+
+// CrawlConfig says what to crawl.
+type CrawlConfig struct {
+	// Seeds are the URLs the crawl starts from.
+	Seeds []string
+	// Scope are URL prefixes a link must start with (after normalisation)
+	// to be followed; by default each seed's scheme, host and path up to
+	// its last "/" (http://h/docs/index.html → http://h/docs/).
+	Scope []string
+	// MaxDepth is how many links away from a seed the crawl goes (0: the
+	// seeds only).
+	MaxDepth int
+	// MaxPages bounds the URLs requested (0: 1000).
+	MaxPages int
+	// Workers fetch in parallel (0: 4). Requests to one host are still one
+	// at a time: more workers help crawls of several hosts.
+	Workers int
+}
+
+// Crawler fetches pages breadth-first from seeds within a scope and puts
+// every document it finds into the store and the index, as IngestCatalog
+// does for a catalog's files. Fetching (Fetcher), reading (Read, metadata)
+// and indexing (Index.Apply through one batch writer) are separate steps;
+// one goroutine writes the index.
+type Crawler struct {
+	Fetcher indexer.URLFetcher
+	Store   *store.Store
+	Index   *indexer.Index
+	Log     *slog.Logger
+	// Agent is the product token for <meta name="…"> robots directives
+	// (default "hrsearch").
+	Agent string
+	// Progress, if set, is called after each URL.
+	Progress func(CrawlProgress)
+	// StateDir holds the crawler's own files: crawl-missing.json, the
+	// crawled pages that answered 404 when last requested (a second 404
+	// removes the document). Default: the directory holding the store's
+	// directory (the data directory).
+	StateDir string
+}
+
+// missingFile is the crawler's record of pages found missing, in StateDir.
+const missingFile = "crawl-missing.json"
+
+// crawlMiss is a crawled page that answered 404 (once): the document it
+// had, and when.
+type crawlMiss struct {
+	ID    string    `json:"id"`
+	Since time.Time `json:"since"`
+}
+
+// CrawlProgress is the state of a running crawl.
+type CrawlProgress struct {
+	Done, Queued               int // URLs finished, URLs waiting
+	Depth                      int
+	Indexed, Unchanged, Failed int
+	URL                        string // the URL just finished
+}
+
+// CrawlError is one URL that gave no document.
+type CrawlError struct {
+	URL    string `json:"url"`
+	Reason string `json:"reason"` // robots, off-scope, blocked-address, too-large, timeout, redirect, http-404, unsupported, unreadable, network, …
+	Err    string `json:"error"`
+}
+
+// CrawlReport says what a crawl did. Every requested URL ends in exactly
+// one of Indexed, Unchanged, SkippedRobots, Redirected off scope
+// (counted in OutOfScope), Duplicates, NoIndex or Failed.
+type CrawlReport struct {
+	Seeds     int `json:"seeds"`
+	Requested int `json:"requested"` // URLs the crawl asked for
+	// Fetched are the documents received (200) or confirmed (304).
+	Fetched int `json:"fetched"`
+	// Indexed are new or changed documents written to the store and index.
+	Indexed int `json:"indexed"`
+	// Unchanged were answered 304 (NotModified of them) or came back with
+	// the bytes and metadata already indexed.
+	Unchanged   int `json:"unchanged"`
+	NotModified int `json:"not_modified"`
+	// SkippedRobots were never requested: robots.txt forbids them.
+	SkippedRobots int `json:"skipped_robots"`
+	// OutOfScope are links not followed (distinct URLs) and redirects
+	// refused for leaving the scope.
+	OutOfScope int `json:"out_of_scope"`
+	// Duplicates are new URLs that redirected to a URL this crawl had
+	// already fetched, came with the bytes (SHA-256) of a document this
+	// crawl already had, or named another URL in scope as canonical (that
+	// URL is fetched instead). They are not stored; their links are
+	// followed.
+	Duplicates int `json:"duplicates"`
+	// NoIndex pages asked not to be indexed (their links are followed).
+	NoIndex int `json:"noindex"`
+	Failed  int `json:"failed"`
+	// Removed are documents this crawler had stored whose URL now answers
+	// 410 Gone, or 404 on this crawl and the one before (RemovedDocuments
+	// lists their ids, sorted).
+	Removed          int      `json:"removed"`
+	RemovedDocuments []string `json:"removed_documents,omitempty"`
+	// NotVisited are links left when MaxPages was reached.
+	NotVisited int           `json:"not_visited"`
+	Passages   int           `json:"passages_written"`
+	Documents  []string      `json:"documents,omitempty"` // ids indexed or unchanged, sorted
+	Errors     []CrawlError  `json:"errors,omitempty"`
+	Elapsed    time.Duration `json:"elapsed_ns"`
+}
+
+// outcome of one URL.
+type outcome int
+
+const (
+	outIndexed outcome = iota
+	outUnchanged
+	outRobots
+	outOffScope
+	outDuplicate
+	outNoIndex
+	outFailed
+	outRemoved
+)
+
+type crawlJob struct {
+	url   string
+	depth int
+}
+
+type crawlResult struct {
+	job         crawlJob
+	out         outcome
+	notModified bool
+	id          string
+	update      *indexer.Update
+	links       []string
+	canonical   string // a canonical URL to fetch instead of this one
+	err         error
+}
+
+// crawl is the state of one Crawl call.
+type crawl struct {
+	*Crawler
+	scope []string
+
+	mu      sync.Mutex
+	known   map[string]string // URL → id of documents an earlier crawl stored
+	claimed map[string]string // id → URL, this crawl
+	finals  map[string]string // final URL → URL that reached it, this crawl
+	content map[string]string // SHA-256 of a document's bytes → its URL, this crawl
+	// missing are crawled pages that answered 404 on the last request
+	// (URL → miss), read from and written back to StateDir.
+	missing      map[string]crawlMiss
+	missingDirty bool
+}
+
+// Crawl runs a crawl to its end (or ctx's). Errors of single URLs are
+// reported, never fatal; only a bad configuration or a failing index
+// write stops the crawl. What was written stays written.
+func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, error) {
+	start := time.Now()
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.Agent == "" {
+		c.Agent = "hrsearch"
+	}
+	if cfg.MaxPages <= 0 {
+		cfg.MaxPages = 1000
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	rep := &CrawlReport{}
+	var seeds []string
+	seen := make(map[string]bool)
+	for _, s := range cfg.Seeds {
+		u, err := fetch.ParseURL(s)
+		if err != nil {
+			return rep, fmt.Errorf("seed: %w", err)
+		}
+		k := reader.NormalizeURL(u).String()
+		if !seen[k] {
+			seen[k] = true
+			seeds = append(seeds, k)
+		}
+	}
+	if len(seeds) == 0 {
+		return rep, fmt.Errorf("%w: no seed to crawl", corpus.ErrInvalid)
+	}
+	rep.Seeds = len(seeds)
+	scope, err := crawlScope(cfg.Scope, seeds)
+	if err != nil {
+		return rep, err
+	}
+	cr := &crawl{Crawler: c, scope: scope, claimed: make(map[string]string), finals: make(map[string]string),
+		content: make(map[string]string)}
+	if cr.known, err = c.crawledURLs(); err != nil {
+		return rep, err
+	}
+	cr.missing, cr.missingDirty = c.readMissing(cr.known)
+
+	w := c.Index.NewBatchWriter()
+	docs := make(map[string]bool)
+	level := seeds
+	budget := cfg.MaxPages
+	done := 0
+	for depth := 0; len(level) > 0; depth++ {
+		if budget <= 0 {
+			rep.NotVisited += len(level)
+			break
+		}
+		if len(level) > budget {
+			rep.NotVisited += len(level) - budget
+			level = level[:budget]
+		}
+		budget -= len(level)
+		results := make([]*crawlResult, len(level))
+		jobs := make(chan int)
+		out := make(chan int)
+		var wg sync.WaitGroup
+		for range min(cfg.Workers, len(level)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range jobs {
+					results[i] = cr.one(ctx, crawlJob{url: level[i], depth: depth})
+					out <- i
+				}
+			}()
+		}
+		go func() {
+			defer close(jobs)
+			for i := range level {
+				select {
+				case jobs <- i:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+		go func() { wg.Wait(); close(out) }()
+
+		var writeErr error
+		levelDone := 0
+		for i := range out {
+			levelDone++
+			r := results[i]
+			done++
+			rep.Requested++
+			cr.account(rep, r, docs)
+			if r.update != nil && writeErr == nil {
+				if r.update.Doc != nil {
+					rep.Passages += len(r.update.Doc.Passages)
+				}
+				writeErr = w.Add(*r.update)
+			}
+			if c.Progress != nil {
+				c.Progress(CrawlProgress{Done: done, Queued: len(level) - levelDone, Depth: depth,
+					Indexed: rep.Indexed, Unchanged: rep.Unchanged, Failed: rep.Failed, URL: r.job.url})
+			}
+		}
+		// Each level is durable before the next starts; after a failure,
+		// Flush waits for the batches in flight.
+		if err := w.Flush(); writeErr == nil {
+			writeErr = err
+		}
+		if err := cr.writeMissing(); writeErr == nil {
+			writeErr = err
+		}
+		if writeErr != nil {
+			return c.finish(rep, docs, start), writeErr
+		}
+		if err := ctx.Err(); err != nil {
+			return c.finish(rep, docs, start), err
+		}
+		// The next level: links of this one, in page order, new and in
+		// scope.
+		var next []string
+		for _, r := range results {
+			if r == nil {
+				continue
+			}
+			var links []string
+			if depth < cfg.MaxDepth {
+				links = r.links
+			}
+			// A canonical URL stands for a page fetched at this depth.
+			if r.canonical != "" {
+				links = append([]string{r.canonical}, links...)
+			}
+			for _, l := range links {
+				if seen[l] {
+					continue
+				}
+				seen[l] = true
+				u, err := url.Parse(l)
+				if err != nil || !worthFetching(u) {
+					continue
+				}
+				if !cr.inScope(u) {
+					rep.OutOfScope++
+					continue
+				}
+				next = append(next, l)
+			}
+		}
+		level = next
+	}
+	return c.finish(rep, docs, start), nil
+}
+
+func (c *Crawler) finish(rep *CrawlReport, docs map[string]bool, start time.Time) *CrawlReport {
+	for id := range docs {
+		rep.Documents = append(rep.Documents, id)
+	}
+	sort.Strings(rep.Documents)
+	sort.Strings(rep.RemovedDocuments)
+	sort.Slice(rep.Errors, func(i, j int) bool { return rep.Errors[i].URL < rep.Errors[j].URL })
+	rep.Elapsed = time.Since(start)
+	return rep
+}
+
+// account adds one URL's outcome to the report.
+func (cr *crawl) account(rep *CrawlReport, r *crawlResult, docs map[string]bool) {
+	switch r.out {
+	case outIndexed:
+		rep.Fetched++
+		rep.Indexed++
+		docs[r.id] = true
+	case outUnchanged:
+		rep.Fetched++
+		rep.Unchanged++
+		if r.notModified {
+			rep.NotModified++
+		}
+		docs[r.id] = true
+	case outRobots:
+		rep.SkippedRobots++
+	case outOffScope:
+		rep.OutOfScope++
+	case outDuplicate:
+		rep.Fetched++
+		rep.Duplicates++
+	case outNoIndex:
+		rep.Fetched++
+		rep.NoIndex++
+	case outFailed:
+		rep.Failed++
+	case outRemoved:
+		rep.Removed++
+		rep.RemovedDocuments = append(rep.RemovedDocuments, r.id)
+		cr.Log.Info("crawl: document removed", "url", r.job.url, "id", r.id)
+	}
+	if r.err != nil {
+		msg := errorText(r.job.url, r.err)
+		rep.Errors = append(rep.Errors, CrawlError{URL: r.job.url, Reason: fetch.ErrorReason(r.err), Err: msg})
+		cr.Log.Info("crawl: no document", "url", r.job.url, "reason", fetch.ErrorReason(r.err), "err", msg)
+	}
+}
+
+// errorText is err's message without the URL it starts with when that is
+// the one reported beside it (fetch errors name their URL).
+func errorText(u string, err error) string {
+	return strings.TrimPrefix(err.Error(), u+": ")
+}
+
+// crawlScope normalises the scope prefixes, or derives them from the seeds.
+func crawlScope(prefixes, seeds []string) ([]string, error) {
+	var out []string
+	for _, p := range prefixes {
+		u, err := fetch.ParseURL(p)
+		if err != nil {
+			return nil, fmt.Errorf("scope: %w", err)
+		}
+		out = append(out, reader.NormalizeURL(u).String())
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
+	for _, s := range seeds {
+		u, _ := url.Parse(s)
+		d := *u
+		d.RawQuery = ""
+		d.Path = d.Path[:strings.LastIndexByte(d.Path, '/')+1]
+		d.RawPath = ""
+		out = append(out, d.String())
+	}
+	return out, nil
+}
+
+func (cr *crawl) inScope(u *url.URL) bool {
+	s := reader.NormalizeURL(u).String()
+	for _, p := range cr.scope {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// crawledURLs maps the URLs of stored crawled documents to their ids, so
+// that a re-crawl finds a page's earlier copy (and validators) and keeps
+// its id.
+func (c *Crawler) crawledURLs() (map[string]string, error) {
+	ids, err := c.Store.IDs()
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]string)
+	for _, id := range ids {
+		rec, err := c.Store.Get(id)
+		if err != nil || rec.Origin != OriginCrawl {
+			continue
+		}
+		m[rec.Source] = id
+	}
+	return m, nil
+}
+
+// one fetches, reads and stores one URL; the index write is left to the
+// caller (result.update).
+func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
+	r := &crawlResult{job: job}
+	fail := func(err error) *crawlResult {
+		r.out, r.err = outFailed, err
+		switch {
+		case errors.Is(err, fetch.ErrDisallowed):
+			r.out, r.err = outRobots, nil
+		case errors.Is(err, fetch.ErrOffScope):
+			r.out = outOffScope
+		}
+		return r
+	}
+	var old *store.Record
+	cr.mu.Lock()
+	oldID, ok := cr.known[job.url]
+	cr.mu.Unlock()
+	if ok {
+		old, _ = cr.Store.Get(oldID)
+	}
+	opt := fetch.FetchOptions{InScope: cr.inScope}
+	if old != nil {
+		opt.ETag, opt.Modified = old.ETag, old.Modified
+	}
+	f, err := cr.Fetcher.Fetch(ctx, job.url, opt)
+	if err != nil {
+		if gone, rerr := cr.vanished(job.url, old, err); rerr != nil {
+			return fail(rerr)
+		} else if gone {
+			r.out, r.id = outRemoved, old.Entry.ID
+			r.update = &indexer.Update{ID: old.Entry.ID, Remove: true}
+			return r
+		}
+		return fail(err)
+	}
+	cr.found(job.url)
+	pageURL, err := url.Parse(f.FinalURL)
+	if err != nil {
+		return fail(fmt.Errorf("%w: final url %q", corpus.ErrInvalid, f.FinalURL))
+	}
+
+	if f.NotModified {
+		if old == nil {
+			return fail(fmt.Errorf("%s: 304 Not Modified to an unconditional request", job.url))
+		}
+		r.out, r.notModified, r.id = outUnchanged, true, old.Entry.ID
+		cr.claimContent(old.SHA256, job.url, false)
+		// The stored copy's links still lead on.
+		if raw, err := cr.Store.Raw(old); err == nil {
+			if base, err := url.Parse(old.FinalURL); err == nil && old.FinalURL != "" {
+				pageURL = base
+			}
+			r.links, _ = reader.PageLinks(old.Entry.Format, raw, pageURL, cr.Agent)
+		}
+		return r
+	}
+
+	cr.mu.Lock()
+	first, dup := cr.finals[f.FinalURL]
+	if !dup {
+		cr.finals[f.FinalURL] = job.url
+	}
+	cr.mu.Unlock()
+	if dup && first != job.url {
+		r.out = outDuplicate
+		return r
+	}
+
+	var page *reader.Page
+	noFollow := f.NoFollow
+	switch f.Format {
+	case corpus.FormatHTML:
+		p := reader.ParsePage(f.Body, pageURL, cr.Agent)
+		page = &p
+		r.links = p.Links
+		noFollow = noFollow || p.NoFollow
+		f.NoIndex = f.NoIndex || p.NoIndex
+	case corpus.FormatMarkdown:
+		r.links = reader.MarkdownLinks(f.Body, pageURL)
+	}
+	if noFollow {
+		r.links = nil
+	}
+	if f.NoIndex {
+		r.out = outNoIndex
+		return r
+	}
+	// A URL that has a document of its own keeps it; a new one that
+	// repeats a document of this crawl, or names another URL in scope as
+	// canonical, is a duplicate.
+	if page != nil && page.Canonical != "" && old == nil {
+		if cu, err := url.Parse(page.Canonical); err == nil && cr.inScope(cu) &&
+			page.Canonical != job.url && page.Canonical != reader.NormalizeURL(pageURL).String() && cr.canonicalHolds(page.Canonical) {
+			r.out, r.canonical = outDuplicate, page.Canonical
+			return r
+		}
+	}
+	if !cr.claimContent(store.SHA256(f.Raw), job.url, old == nil) {
+		r.out = outDuplicate
+		return r
+	}
+
+	blocks, err := reader.Read(ctx, f.Format, f.Body)
+	if err != nil {
+		return fail(fmt.Errorf("%s: reading %s: %w", job.url, f.Format, err))
+	}
+	entry, symbolInTitle := reader.Describe(reader.Source{URL: f.URL, Format: f.Format, ContentLanguage: f.ContentLanguage}, page, blocks)
+	entry.URL = job.url
+	entry.ID = cr.assignID(job.url, &entry, symbolInTitle, old)
+	rec := &store.Record{Entry: entry, Provenance: f.Provenance()}
+	rec.Origin = OriginCrawl
+	if old != nil {
+		rec.Overrides = old.Overrides
+	}
+	rec.SHA256 = store.SHA256(f.Raw)
+	r.id = entry.ID
+	key := indexer.Key(rec)
+	if st, ok := cr.Index.State(entry.ID); ok && st.Key == key {
+		changed, err := cr.Store.Put(rec, f.Raw) // repairs a store that lost it
+		if err == nil && !changed && old != nil && (old.ETag != rec.ETag || old.Modified != rec.Modified) {
+			err = cr.Store.PutRecord(rec) // fresh validators for the next conditional request
+		}
+		if err != nil {
+			return fail(err)
+		}
+		r.out = outUnchanged
+		return r
+	}
+	eff := rec.Effective()
+	var doc *corpus.Document
+	if eff.Format == entry.Format {
+		doc = &corpus.Document{Entry: eff}
+		doc.Passages = corpus.Segment(&eff, blocks)
+		corpus.Enrich(doc)
+	} else if doc, err = reader.Passages(ctx, &eff, f.Body); err != nil {
+		return fail(err)
+	}
+	// The store is written (and fsynced) before the index.
+	if _, err := cr.Store.Put(rec, f.Raw); err != nil {
+		return fail(err)
+	}
+	cr.mu.Lock()
+	cr.known[job.url] = entry.ID
+	cr.mu.Unlock()
+	r.out = outIndexed
+	r.update = &indexer.Update{Doc: doc, Key: key, Origin: OriginCrawl}
+	return r
+}
+
+// canonicalHolds reports whether a canonical URL can stand for a page: it
+// is yet to be fetched, or has a document. (Two pages naming each other
+// keep the second one fetched.)
+func (cr *crawl) canonicalHolds(canonical string) bool {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	_, fetched := cr.finals[canonical]
+	_, stored := cr.known[canonical]
+	return !fetched || stored
+}
+
+// claimContent records that this crawl has a document with the digest sha
+// at rawURL. It reports false, recording nothing, when another URL has it
+// and dup allows this one to be a duplicate.
+func (cr *crawl) claimContent(sha, rawURL string, dup bool) bool {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if other, ok := cr.content[sha]; ok && other != rawURL {
+		return !dup
+	}
+	cr.content[sha] = rawURL
+	return true
+}
+
+// vanished removes from the store the document this crawler stored from
+// rawURL (old) when the fetch error says the page is gone: 410, or 404 when
+// it was missing on the previous request too (a first 404 is recorded).
+// The caller removes it from the index. Catalog documents and uploads are
+// never touched: old is the crawl's own record of this URL.
+func (cr *crawl) vanished(rawURL string, old *store.Record, err error) (bool, error) {
+	var he *fetch.HTTPError
+	if old == nil || old.Origin != OriginCrawl || old.Source != rawURL || !errors.As(err, &he) {
+		return false, nil
+	}
+	id := old.Entry.ID
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	switch he.Status {
+	case http.StatusGone:
+	case http.StatusNotFound:
+		if m, ok := cr.missing[rawURL]; !ok || m.ID != id {
+			cr.missing[rawURL] = crawlMiss{ID: id, Since: time.Now().UTC()}
+			cr.missingDirty = true
+			return false, nil
+		}
+	default:
+		return false, nil
+	}
+	// The store first: should the index write not happen, the index is
+	// brought in line with the store when the data directory is opened.
+	if err := cr.Store.Delete(id); err != nil && !errors.Is(err, corpus.ErrNotFound) {
+		return false, fmt.Errorf("removing %s: %w", id, err)
+	}
+	delete(cr.known, rawURL)
+	if _, ok := cr.missing[rawURL]; ok {
+		delete(cr.missing, rawURL)
+		cr.missingDirty = true
+	}
+	return true, nil
+}
+
+// found forgets an earlier 404 of a URL that answered again.
+func (cr *crawl) found(rawURL string) {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if _, ok := cr.missing[rawURL]; ok {
+		delete(cr.missing, rawURL)
+		cr.missingDirty = true
+	}
+}
+
+func (c *Crawler) missingPath() string {
+	dir := c.StateDir
+	if dir == "" {
+		dir = filepath.Dir(c.Store.Dir())
+	}
+	return filepath.Join(dir, missingFile)
+}
+
+// readMissing reads the record of missing pages, keeping the entries whose
+// document is still the crawl's of that URL (pruned: some were dropped). A file that does not read is
+// logged and taken as empty: the worst outcome is one more crawl before a
+// 404 page's document goes.
+func (c *Crawler) readMissing(known map[string]string) (m map[string]crawlMiss, pruned bool) {
+	m = make(map[string]crawlMiss)
+	b, err := os.ReadFile(c.missingPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, false
+	}
+	var file struct {
+		Missing map[string]crawlMiss `json:"missing"`
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &file)
+	}
+	if err != nil {
+		c.Log.Warn("crawl: record of missing pages unreadable; starting afresh", "file", c.missingPath(), "err", err)
+		return m, true
+	}
+	for u, miss := range file.Missing {
+		if known[u] == miss.ID {
+			m[u] = miss
+		}
+	}
+	return m, len(m) != len(file.Missing)
+}
+
+// writeMissing writes the record of missing pages, atomically, if it
+// changed.
+func (cr *crawl) writeMissing() error {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if !cr.missingDirty {
+		return nil
+	}
+	b, err := json.MarshalIndent(struct {
+		Missing map[string]crawlMiss `json:"missing"`
+	}{cr.missing}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := store.WriteFileAtomic(cr.missingPath(), append(b, '\n')); err != nil {
+		return fmt.Errorf("recording missing pages: %w", err)
+	}
+	cr.missingDirty = false
+	return nil
+}
+
+// assignID picks a new document's id: the one an earlier crawl gave the
+// URL; else the UN symbol of its title, where no other document holds that
+// id; else one derived from the URL (with a hash of the URL where that is
+// taken by another URL's document).
+func (cr *crawl) assignID(rawURL string, e *corpus.Entry, symbolInTitle bool, old *store.Record) string {
+	if old != nil {
+		return old.Entry.ID
+	}
+	u, _ := url.Parse(rawURL)
+	var cands []string
+	if symbolInTitle && e.Symbol != "" {
+		cands = append(cands, SymbolDocumentID(e.Symbol))
+	}
+	byURL := URLDocumentID(u)
+	cands = append(cands, byURL)
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	for _, id := range cands {
+		if !corpus.ValidID(id) {
+			continue
+		}
+		if other, ok := cr.claimed[id]; ok && other != rawURL {
+			continue
+		}
+		if rec, err := cr.Store.Get(id); err == nil && rec.Source != rawURL {
+			continue
+		}
+		if _, ok := cr.Index.State(id); ok {
+			if rec, err := cr.Store.Get(id); err != nil || rec.Source != rawURL {
+				continue // indexed from elsewhere
+			}
+		}
+		cr.claimed[id] = rawURL
+		return id
+	}
+	id := strings.TrimRight(byURL[:min(len(byURL), MaxCrawlIDLength-9)], "-.") + "-" + shortHash(rawURL)
+	cr.claimed[id] = rawURL
+	return id
+}

@@ -1,0 +1,125 @@
+package schema
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
+
+// typeField names the document mapping (and so the analyzers) of a
+// passage; it is Bleve's default type field.
+const typeField = "_type"
+
+// Tiers of text, from the most to the least authoritative.
+const (
+	TierProvision      = "provision"      // treaty articles, rules, declarations
+	TierInterpretation = "interpretation" // general comments
+	TierFinding        = "finding"        // decisions on individual complaints
+	TierReport         = "report"         // special-procedure reports
+	TierCommentary     = "commentary"     // articles and everything else
+)
+
+// TierOf returns the tier of a document kind.
+func TierOf(kind string) string {
+	switch kind {
+	case corpus.KindTreaty, corpus.KindRules, corpus.KindDeclaration:
+		return TierProvision
+	case corpus.KindGeneralComment:
+		return TierInterpretation
+	case corpus.KindDecision:
+		return TierFinding
+	case corpus.KindReport:
+		return TierReport
+	}
+	return TierCommentary
+}
+
+// Document is the Bleve document of one passage: the mapping's field
+// names to values. Empty values are left out, so that no facet counts an
+// empty string and no filter matches one.
+func Document(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
+	lang := p.Language
+	if lang == "" {
+		lang = e.Language
+	}
+	d := map[string]interface{}{
+		typeField:     typeFor(lang),
+		FieldDocument: e.ID,
+		FieldUnit:     p.Unit,
+		FieldOrder:    OrderKey(p.Order),
+		FieldText:     p.Text,
+		FieldTier:     TierOf(e.Kind),
+	}
+	set := func(field, v string) {
+		if v != "" {
+			d[field] = v
+		}
+	}
+	set(FieldHeading, p.Heading)
+	set(FieldTitle, e.Title)
+	set(FieldKind, e.Kind)
+	set(FieldLanguage, lang)
+	set(FieldBody, e.Body)
+	set(FieldDate, e.Date)
+	set(FieldOwnArticle, OwnArticle(p))
+	if y := e.YearOf(); y > 0 {
+		d[FieldYear] = strconv.Itoa(y)
+		d[FieldWhen] = strconv.Itoa(y)
+	}
+	set(FieldWhen, e.Date)
+	// The document's own symbol first: results name a decision by it.
+	symbols := p.Symbols
+	if e.Symbol != "" {
+		symbols = []string{e.Symbol}
+		for _, sym := range p.Symbols {
+			if sym != e.Symbol {
+				symbols = append(symbols, sym)
+			}
+		}
+	}
+	setAll := func(field string, vs []string) {
+		var out []string
+		for _, v := range vs {
+			if v != "" {
+				out = append(out, v)
+			}
+		}
+		if len(out) > 0 {
+			d[field] = out
+		}
+	}
+	setAll(FieldSymbol, symbols)
+	setAll(FieldInstr, p.Instruments)
+	setAll(FieldArticle, p.Articles)
+	setAll(FieldState, p.States)
+	keys := make([]string, 0, len(p.Defines))
+	for _, t := range p.Defines {
+		keys = append(keys, corpus.DefinitionKey(t))
+	}
+	setAll(FieldDefines, keys)
+	return d
+}
+
+// OwnArticle returns the provision a passage is ("CAT 3" for cat#art-3,
+// "SMR 58" for a rule, "ICCPR-OP1 1" for iccpr#op1-art-1), or "".
+func OwnArticle(p *corpus.Passage) string {
+	if p.Instrument == "" {
+		return ""
+	}
+	unit := p.Unit
+	if i := strings.LastIndex(unit, "art-"); i >= 0 && (i == 0 || unit[i-1] == '-') {
+		unit = unit[i+len("art-"):]
+	} else if strings.HasPrefix(unit, "rule-") {
+		unit = unit[len("rule-"):]
+	} else {
+		return ""
+	}
+	if j := strings.IndexByte(unit, '-'); j >= 0 { // a repeat suffix: art-3-2
+		unit = unit[:j]
+	}
+	if unit == "" {
+		return ""
+	}
+	return p.Instrument + " " + strings.ToUpper(unit)
+}

@@ -1,0 +1,199 @@
+package schema
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/es"
+	"github.com/blevesearch/bleve/v2/analysis/token/length"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Field names of the index. package search builds its queries from these.
+const (
+	FieldText     = "text"     // the passage text: analysed by language, stored, term vectors for snippets
+	FieldHeading  = "heading"  // "Article 3", or the section a paragraph sits under
+	FieldTitle    = "title"    // the document's title
+	FieldDocument = "document" // document id
+	FieldUnit     = "unit"     // unit within the document: art-3, para-13.4
+	FieldOrder    = "order"    // position of the passage in its document, as OrderKey
+	FieldKind     = "kind"
+	FieldLanguage = "language"
+	FieldBody     = "body"
+	FieldYear     = "year" // four digits, a keyword so that it facets and ranges as text
+	FieldDate     = "date"
+	// FieldWhen sorts by time: the date, else the year alone ("2025"
+	// sorts after "1948-12-10", and before "2025-01-01"). Not stored.
+	FieldWhen    = "when"
+	FieldSymbol  = "symbol"     // the document's UN symbol and symbols cited in the passage
+	FieldInstr   = "instrument" // facet: own instrument and instruments cited
+	FieldArticle = "article"    // facet: "CAT 3", "ACHR 22(8)"
+	FieldState   = "state"      // facet: ISO 3166-1 alpha-2
+	// FieldOwnArticle is the provision this passage *is* ("CAT 3" for cat#art-3),
+	// empty for findings; article-reference queries boost it.
+	FieldOwnArticle = "own_article"
+	// FieldTier ranks kinds of text: provision, interpretation, finding, commentary.
+	FieldTier = "tier"
+	// FieldDefines holds the corpus.DefinitionKey of each term a provision
+	// defines: searched, never shown.
+	FieldDefines = "defines"
+)
+
+// FacetFields are the keyword fields offered as facets, in display order.
+var FacetFields = []string{FieldInstr, FieldArticle, FieldState, FieldKind, FieldLanguage, FieldYear}
+
+// Analyzer names. Every text field of a passage is analysed by its
+// language's analyzer; each folds diacritics so "detencion" finds "detención".
+const (
+	AnalyzerEnglish = "hr_en"
+	AnalyzerSpanish = "hr_es"
+	AnalyzerFolded  = "hr_folded" // every other language: lower case and folded, no stemming
+)
+
+// MaxTokenRunes is the longest token indexed or searched (Lucene's
+// standard analyzer stops at 255; legal text has no word near 100).
+const MaxTokenRunes = 128
+
+// filterLongTokens is the token filter dropping longer tokens.
+const filterLongTokens = "hr_max_length"
+
+// Analysis types: a passage's language picks the document mapping, and so
+// the analyzer of its text fields.
+const (
+	TypeEnglish = "en"
+	TypeSpanish = "es"
+	TypeOther   = "other"
+)
+
+// AnalyzerFor returns the analyzer used for passages in language lang.
+func AnalyzerFor(lang string) string {
+	switch typeFor(lang) {
+	case TypeEnglish:
+		return AnalyzerEnglish
+	case TypeSpanish:
+		return AnalyzerSpanish
+	}
+	return AnalyzerFolded
+}
+
+func typeFor(lang string) string {
+	switch lang {
+	case "en":
+		return TypeEnglish
+	case "es":
+		return TypeSpanish
+	}
+	return TypeOther
+}
+
+// NewMapping returns the index mapping: one Bleve document per passage.
+func NewMapping() (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	im.ScoringModel = index.BM25Scoring
+	im.DefaultAnalyzer = AnalyzerFolded
+	im.TypeField = typeField
+	im.DefaultType = TypeOther
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+
+	// A token longer than MaxTokenRunes is no word (a hex dump, a run of
+	// one letter): indexed, one 20 MB token cost every search that walks
+	// the term dictionary seconds and gigabytes. It is dropped first.
+	err := im.AddCustomTokenFilter(filterLongTokens, map[string]interface{}{
+		"type": length.Name,
+		"max":  float64(MaxTokenRunes),
+	})
+	if err != nil {
+		return nil, err
+	}
+	analyzers := map[string][]string{
+		AnalyzerEnglish: {filterLongTokens, en.PossessiveName, lowercase.Name, FoldName, en.StopName, en.SnowballStemmerName},
+		AnalyzerSpanish: {filterLongTokens, lowercase.Name, FoldName, es.StopName, es.LightStemmerName},
+		AnalyzerFolded:  {filterLongTokens, lowercase.Name, FoldName},
+	}
+	for _, name := range []string{AnalyzerEnglish, AnalyzerSpanish, AnalyzerFolded} {
+		err := im.AddCustomAnalyzer(name, map[string]interface{}{
+			"type":          custom.Name,
+			"tokenizer":     unicode.Name,
+			"token_filters": analyzers[name],
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	im.DefaultMapping = passageMapping(AnalyzerFolded)
+	im.AddDocumentMapping(TypeEnglish, passageMapping(AnalyzerEnglish))
+	im.AddDocumentMapping(TypeSpanish, passageMapping(AnalyzerSpanish))
+	im.AddDocumentMapping(TypeOther, passageMapping(AnalyzerFolded))
+	return im, nil
+}
+
+func passageMapping(analyzer string) *mapping.DocumentMapping {
+	dm := bleve.NewDocumentStaticMapping()
+	dm.DefaultAnalyzer = analyzer
+
+	text := func(vectors bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = true
+		f.IncludeTermVectors = vectors // only the snippet field needs positions for highlighting
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	kw := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false // filters and facets need no positions; Bleve's default keeps them
+		f.DocValues = true           // facets and sorting read doc values
+		return f
+	}
+	// Phrases need positions, which Bleve keeps with term vectors: the text
+	// field keeps them; heading and title are short and searched by terms.
+	dm.AddFieldMappingsAt(FieldText, text(true))
+	dm.AddFieldMappingsAt(FieldHeading, text(true))
+	dm.AddFieldMappingsAt(FieldTitle, text(false))
+	// The position is a keyword of fixed width (OrderKey), which sorts as
+	// the number: a numeric field would index 16 prefix terms per passage
+	// for range queries nothing asks.
+	for _, f := range []string{FieldDocument, FieldUnit, FieldOrder, FieldKind, FieldLanguage, FieldBody, FieldYear,
+		FieldDate, FieldSymbol, FieldInstr, FieldArticle, FieldState, FieldOwnArticle, FieldTier} {
+		dm.AddFieldMappingsAt(f, kw())
+	}
+	defines := kw()
+	defines.Store = false
+	defines.DocValues = false
+	dm.AddFieldMappingsAt(FieldDefines, defines)
+	when := kw()
+	when.Store = false
+	dm.AddFieldMappingsAt(FieldWhen, when)
+	return dm
+}
+
+// orderWidth is the digits of an OrderKey: documents have at most a few
+// thousand passages.
+const orderWidth = 8
+
+// OrderKey is the indexed form of a passage's position: zero-padded, so
+// that it sorts as the number it stands for.
+func OrderKey(order int) string {
+	return fmt.Sprintf("%0*d", orderWidth, order)
+}
+
+// ParseOrder reads a stored position (an OrderKey).
+func ParseOrder(v interface{}) int {
+	s, _ := v.(string)
+	n, _ := strconv.Atoi(s)
+	return n
+}
