@@ -121,3 +121,36 @@ func flatten(pos [][]string) []string {
 	}
 	return out
 }
+
+// dropsWords reports whether a language's analysis of text leaves out a
+// word that the folded one keeps (a stop word: "not", "in", "no"): a
+// phrase holding one searches FieldExact, where every word is kept.
+func (s *Searcher) dropsWords(text string) bool {
+	n := len(s.folded.Analyze([]byte(text)))
+	for _, a := range s.analyzers {
+		if len(a.Analyze([]byte(text))) < n {
+			return true
+		}
+	}
+	return false
+}
+
+// exactQuery searches text's words as written (lower-cased and folded,
+// stop words kept, not stemmed) in FieldExact: a term for one word, a
+// phrase for several; nil when text has no word, or the index has no
+// FieldExact.
+func (s *Searcher) exactQuery(text string, boost float64) query.Query {
+	if !s.hasExact {
+		return nil
+	}
+	ts := s.folded.Analyze([]byte(text))
+	if len(ts) == 0 {
+		return nil
+	}
+	first := ts[0].Position
+	pos := make([][]string, ts[len(ts)-1].Position-first+1)
+	for _, t := range ts {
+		pos[t.Position-first] = append(pos[t.Position-first], string(t.Term))
+	}
+	return phraseQ(indexer.FieldExact, pos, boost)
+}

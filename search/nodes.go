@@ -95,3 +95,9 @@ func filterNodeQuery(n Node) query.Query {
 	}
 	return query.NewMatchAllQuery()
 }
+
+// isPhrase reports whether n is a quoted phrase.
+func isPhrase(n Node) bool {
+	t, ok := n.(Term)
+	return ok && t.Phrase
+}

@@ -24,6 +24,7 @@ type plan struct {
 	articles  []string      // provisions named by the query
 	states    []string      // states named by the query
 	expanded  []string
+	exact     bool // the words as typed: no stemming, no equivalents
 	// defines are the corpus.DefinitionKey forms of the term the query
 	// names alone, and of its lexicon equivalents: the provisions defining
 	// it open the results.
@@ -42,7 +43,7 @@ type queryParts struct {
 // plan turns a request into its queries: the scored text (required units,
 // optional units, what the query names), the filters and the exclusions.
 func (s *Searcher) plan(req Request) *plan {
-	p := &plan{}
+	p := &plan{exact: req.Exact && s.hasExact}
 	qp := splitQuery(Parse(req.Query))
 	words := termWords(append(slices.Clone(qp.required), qp.text...))
 	named := s.references(p, words, &qp)
@@ -53,7 +54,11 @@ func (s *Searcher) plan(req Request) *plan {
 	case p.text != nil:
 		bq.AddMust(p.text)
 		if len(words) >= 2 && len(p.articles) == 0 && !singlePhrase(qp.text, qp.required) {
-			bq.AddShould(s.phrase(strings.Join(words, " "), boostPhrase)...)
+			if !p.exact {
+				bq.AddShould(s.phrase(strings.Join(words, " "), boostPhrase)...)
+			} else if q := s.exactQuery(strings.Join(words, " "), boostPhrase); q != nil {
+				bq.AddShould(q)
+			}
 		}
 		for _, st := range p.states {
 			bq.AddShould(termQ(indexer.FieldState, st, boostState))
@@ -70,7 +75,7 @@ func (s *Searcher) plan(req Request) *plan {
 	if p.filter != nil {
 		bq.AddFilter(p.filter)
 	}
-	s.exclude(bq, qp.excluded)
+	s.exclude(bq, qp.excluded, p.exact)
 	p.query = bq
 	if len(highlights) > 0 {
 		p.highlight = query.NewDisjunctionQuery(highlights)
@@ -106,6 +111,19 @@ func splitQuery(node Node) queryParts {
 				qp.text = append(qp.text, n)
 			}
 		}
+	}
+	// A quoted phrase is required whatever else the query holds (alone,
+	// it is required anyway, and stays a text node for the definitions).
+	if len(qp.text)+len(qp.required) > 1 {
+		var rest []Node
+		for _, n := range qp.text {
+			if isPhrase(n) {
+				qp.required = append(qp.required, n)
+			} else {
+				rest = append(rest, n)
+			}
+		}
+		qp.text = rest
 	}
 	return qp
 }
@@ -213,11 +231,15 @@ func filterConjunction(qp queryParts, requested []Filter) query.Query {
 }
 
 // exclude adds the excluded nodes (-word, -kind:decision) to bq.
-func (s *Searcher) exclude(bq *query.BooleanQuery, excluded []Node) {
+func (s *Searcher) exclude(bq *query.BooleanQuery, excluded []Node, exact bool) {
+	var p *plan
+	if exact {
+		p = &plan{exact: true} // its notes are thrown away
+	}
 	for _, n := range excluded {
 		if filterOnly(n) {
 			bq.AddMustNot(filterNodeQuery(n))
-		} else if q, _ := s.textQuery(n, nil); q != nil {
+		} else if q, _ := s.textQuery(n, p); q != nil {
 			bq.AddMustNot(q)
 		}
 	}
@@ -236,3 +258,7 @@ func combine(must, should []query.Query) query.Query {
 	}
 	return nil
 }
+
+// isExact reports whether p asks for the words as typed; a nil plan does
+// not.
+func (p *plan) isExact() bool { return p != nil && p.exact }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
@@ -57,11 +58,15 @@ type Searcher struct {
 	idx       bleve.Index
 	lex       *Lexicon
 	analyzers []analysis.Analyzer // the languages a query is analysed in
-	timeout   time.Duration
-	epoch     epochFunc    // the index's snapshot epoch: the caches' validity
-	ranks     rankCache    // rank fields by passage id
-	windows   *windowCache // ranked windows of recent searches
-	columns   *facetColumns
+	folded    analysis.Analyzer   // FieldExact's: every word kept, folded
+	// hasExact says the index has FieldExact (an index built before it
+	// searches phrases and exact words as before).
+	hasExact bool
+	timeout  time.Duration
+	epoch    epochFunc    // the index's snapshot epoch: the caches' validity
+	ranks    rankCache    // rank fields by passage id
+	windows  *windowCache // ranked windows of recent searches
+	columns  *facetColumns
 	// bleveCollector makes relevance searches use Bleve's collector (and a
 	// search each for the authoritative candidates and the coverage), as
 	// an index whose segments cannot be read does: the reference the
@@ -119,6 +124,8 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 		}
 		s.analyzers = append(s.analyzers, a)
 	}
+	s.folded = s.analyzers[len(s.analyzers)-1]
+	s.hasExact = hasField(idx.Mapping(), indexer.FieldText, indexer.FieldExact)
 	return s, nil
 }
 
@@ -671,4 +678,30 @@ func displayTitle(doc, body string, symbols []string) string {
 		e.Symbol = symbols[0]
 	}
 	return corpus.DisplayTitle(&e)
+}
+
+// hasField reports whether m indexes the property at path into a field
+// named name (in any of its document types).
+func hasField(m mapping.IndexMapping, path, name string) bool {
+	im, ok := m.(*mapping.IndexMappingImpl)
+	if !ok {
+		return false
+	}
+	dms := []*mapping.DocumentMapping{im.DefaultMapping}
+	for _, dm := range im.TypeMapping {
+		dms = append(dms, dm)
+	}
+	for _, dm := range dms {
+		if dm == nil {
+			continue
+		}
+		if prop, ok := dm.Properties[path]; ok {
+			for _, f := range prop.Fields {
+				if f.Name == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -42,6 +42,9 @@ type Request struct {
 	FacetSize int `json:"facet_size,omitempty"`
 	// Facets limits the facets computed (nil: FacetNames).
 	Facets []string `json:"facets,omitempty"`
+	// Exact searches the words as typed: no stemming, no lexicon
+	// equivalents (stop words alone are still not searched).
+	Exact bool `json:"exact,omitempty"`
 	// NoSnippets skips highlighting (the CLI's plain listing, benchmarks).
 	NoSnippets bool `json:"-"`
 }

@@ -63,6 +63,8 @@ func (s *Searcher) textQuery(n Node, p *plan) (query.Query, []query.Query) {
 		for _, c := range n.Children {
 			if m, ok := c.(Must); ok {
 				req = append(req, m.Child)
+			} else if isPhrase(c) {
+				req = append(req, c) // a quoted phrase is required
 			} else {
 				opt = append(opt, c)
 			}
@@ -110,8 +112,8 @@ func (s *Searcher) textQuery(n Node, p *plan) (query.Query, []query.Query) {
 // says: it gets no equivalents ("deprivation of liberty" in quotes is not
 // "detention").
 func (s *Searcher) unit(t Term, p *plan) (query.Query, []query.Query) {
-	q, hl := s.unitNoExpand(t)
-	if q == nil || t.Phrase {
+	q, hl := s.unitNoExpand(t, p.isExact())
+	if q == nil || t.Phrase || p.isExact() {
 		return q, hl
 	}
 	words := corpus.FoldedWords(t.Text)
@@ -152,11 +154,17 @@ func (s *Searcher) expand(alts, hl, searched []query.Query, equivalents []string
 
 // unitNoExpand is the query for a typed word or phrase in every language's
 // analysis, over text, heading and title.
-func (s *Searcher) unitNoExpand(t Term) (query.Query, []query.Query) {
+func (s *Searcher) unitNoExpand(t Term, exact bool) (query.Query, []query.Query) {
+	exact = exact && s.hasExact
 	if t.Prefix {
 		// Index terms are lower-cased and folded (and stemmed, which keeps
 		// the opening of a word): match the prefix in the same form.
 		prefix := strings.ToLower(corpus.Fold(t.Text))
+		if exact {
+			pq := query.NewPrefixQuery(prefix)
+			pq.SetField(indexer.FieldExact)
+			return pq, nil
+		}
 		var qs []query.Query
 		for _, f := range []struct {
 			field string
@@ -168,6 +176,18 @@ func (s *Searcher) unitNoExpand(t Term) (query.Query, []query.Query) {
 			qs = append(qs, pq)
 		}
 		return query.NewDisjunctionQuery(qs), qs[:1]
+	}
+	if exact && !t.Phrase && len(s.analyze(t.Text)) == 0 {
+		return nil, nil // a stop word alone, as without exact
+	}
+	if exact || (t.Phrase && s.dropsWords(t.Text)) {
+		if q := s.exactQuery(t.Text, boostText); q != nil {
+			// Snippets mark the analysed words where they stand.
+			return q, s.phrase(t.Text, 1)
+		}
+		if exact {
+			return nil, nil
+		}
 	}
 	if t.Phrase || len(corpus.FoldedWords(t.Text)) > 1 {
 		ph := s.phrase(t.Text, boostText)
@@ -201,6 +221,9 @@ func (s *Searcher) unitNoExpand(t Term) (query.Query, []query.Query) {
 
 // lexiconSpan recognises a multi-word lexicon entry at the start of nodes.
 func (s *Searcher) lexiconSpan(nodes []Node, p *plan) (int, query.Query, []query.Query) {
+	if p.isExact() {
+		return 0, nil, nil
+	}
 	var words []string
 	for _, n := range nodes {
 		t, ok := n.(Term)
@@ -234,7 +257,7 @@ func (s *Searcher) lexiconSpan(nodes []Node, p *plan) (int, query.Query, []query
 	}
 	var words2, hl []query.Query
 	for _, n := range nodes[:span] {
-		q, h := s.unitNoExpand(n.(Term))
+		q, h := s.unitNoExpand(n.(Term), false)
 		if q != nil {
 			words2 = append(words2, q)
 			hl = append(hl, h...)
@@ -266,7 +289,7 @@ const maxStateWords = 4
 // weight of the lexicon's equivalents: "Suiza" finds the English decisions
 // about Switzerland, "Türkiye" those that say "Turkey".
 func (s *Searcher) stateSpan(nodes []Node, p *plan) (int, query.Query, []query.Query) {
-	if p == nil || len(p.states) == 0 {
+	if p == nil || len(p.states) == 0 || p.exact {
 		return 0, nil, nil
 	}
 	var words []string
@@ -310,7 +333,7 @@ func (s *Searcher) stateSpan(nodes []Node, p *plan) (int, query.Query, []query.Q
 		}
 		var alts, hl []query.Query
 		if k == 1 {
-			q, h := s.unitNoExpand(nodes[0].(Term))
+			q, h := s.unitNoExpand(nodes[0].(Term), false)
 			if q == nil {
 				return 0, nil, nil
 			}
