@@ -165,10 +165,18 @@ func (s *Searcher) references(p *plan, words []string, qp *queryParts) []query.Q
 	if len(symbolClauses) > 0 {
 		qp.text = dropSymbolWords(qp.text, ext.Symbols)
 	}
+	// The forms a lawyer types ("CAT 3", "Mandela Rules 43") say what is
+	// meant more surely than the extractor's reading of them as text.
+	if arts, instrs := queryProvisions(words); len(arts) > 0 {
+		ext.Articles, ext.Instruments = arts, append(ext.Instruments, instrs...)
+	}
 	for _, a := range ext.Articles {
 		p.articles = append(p.articles, a)
-		if strings.Contains(a, "(") {
-			articleClauses = append(articleClauses, termQ(indexer.FieldArticle, a, boostCitesFine))
+		if coarse, _, fine := strings.Cut(a, "("); fine {
+			// A paragraph is in the text of its article, which comes
+			// first, then the passages citing the paragraph.
+			articleClauses = append(articleClauses, termQ(indexer.FieldArticle, a, boostCitesFine),
+				termQ(indexer.FieldOwnArticle, coarse, boostOwnArticle))
 			continue
 		}
 		articleClauses = append(articleClauses,
