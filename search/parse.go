@@ -26,9 +26,12 @@ import (
 
 // Limits on queries. Each bounds the work one request can cause.
 const (
-	// MaxQueryBytes caps the query text; longer input is cut (at a rune
-	// boundary) before parsing. Real queries are under 200 bytes.
-	MaxQueryBytes = 1024
+	// MaxQueryRunes caps the query text; longer input is cut before
+	// parsing, and the results say so (a pasted paragraph fits).
+	MaxQueryRunes = 2000
+	// MaxQueryBytes caps the query text in bytes: MaxQueryRunes runes of
+	// up to 4 bytes.
+	MaxQueryBytes = 4 * MaxQueryRunes
 	// MaxQueryTerms caps words and phrases: each becomes several Bleve
 	// clauses (languages, fields, expansions).
 	MaxQueryTerms = 32
@@ -104,16 +107,72 @@ var filterFields = map[string]bool{
 
 // Parse parses q. It never fails: malformed syntax is read as plain words.
 func Parse(q string) Node {
+	n, _ := parseQuery(q)
+	return n
+}
+
+// cuts says what parsing left out of a query.
+type cuts struct {
+	runes int // runes cut from its end (beyond MaxQueryRunes)
+	terms int // terms dropped (beyond MaxQueryTerms)
+}
+
+// parseQuery parses q, and says what it left out.
+func parseQuery(q string) (Node, cuts) {
+	var c cuts
+	if n := utf8.RuneCountInString(q); n > MaxQueryRunes {
+		c.runes = n - MaxQueryRunes
+		q = truncateRunes(q, MaxQueryRunes)
+	}
 	q = truncate(q, MaxQueryBytes)
-	if n, ok := parse(q); ok {
-		return limitTerms(n)
+	n, ok := parse(q)
+	if !ok {
+		// An unbalanced quote or parenthesis: without it, the rest of
+		// the query (its filters, its phrases) keeps its meaning.
+		if n, ok = parse(balance(q)); !ok {
+			n = plain(q)
+		}
 	}
-	// An unbalanced quote or parenthesis: without it, the rest of the
-	// query (its filters, its phrases) keeps its meaning.
-	if n, ok := parse(balance(q)); ok {
-		return limitTerms(n)
+	if t := countTerms(n); t > MaxQueryTerms {
+		c.terms = t - MaxQueryTerms
 	}
-	return limitTerms(plain(q))
+	return limitTerms(n), c
+}
+
+// truncateRunes keeps the first n runes of s.
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// countTerms counts the words and phrases of n.
+func countTerms(n Node) int {
+	switch n := n.(type) {
+	case Term:
+		return 1
+	case Not:
+		return countTerms(n.Child)
+	case Must:
+		return countTerms(n.Child)
+	case And:
+		c := 0
+		for _, ch := range n.Children {
+			c += countTerms(ch)
+		}
+		return c
+	case Or:
+		c := 0
+		for _, ch := range n.Children {
+			c += countTerms(ch)
+		}
+		return c
+	}
+	return 0
 }
 
 func parse(q string) (Node, bool) {

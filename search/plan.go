@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -19,12 +20,18 @@ type plan struct {
 	highlight query.Query   // what snippets mark
 	units     []query.Query // the query's scored units, for coverage
 	required  int           // the first required of units: every hit matches them
+	optional  int           // how many of units are plain words or groups, not required
 	filter    query.Query   // the filters, unscored; nil when none
 	lang      string        // the language the query is typed in, if known
 	articles  []string      // provisions named by the query
 	states    []string      // states named by the query
 	expanded  []string
 	exact     bool // the words as typed: no stemming, no equivalents
+	notices   []Notice
+	// all, for a query of several plain words, is the query asking for
+	// every one of them (allOf), to count those passages.
+	all   query.Query
+	allOf []string
 	// defines are the corpus.DefinitionKey forms of the term the query
 	// names alone, and of its lexicon equivalents: the provisions defining
 	// it open the results.
@@ -44,7 +51,9 @@ type queryParts struct {
 // optional units, what the query names), the filters and the exclusions.
 func (s *Searcher) plan(req Request) *plan {
 	p := &plan{exact: req.Exact && s.hasExact}
-	qp := splitQuery(Parse(req.Query))
+	node, cut := parseQuery(req.Query)
+	p.notices = cutNotices(cut)
+	qp := splitQuery(node)
 	words := termWords(append(slices.Clone(qp.required), qp.text...))
 	named := s.references(p, words, &qp)
 	highlights := s.scoreText(p, &qp, named, words)
@@ -68,6 +77,9 @@ func (s *Searcher) plan(req Request) *plan {
 		// punctuation, an empty phrase, a lone OR or a bare wildcard):
 		// nothing matches, rather than everything.
 		bq.AddMust(query.NewMatchNoneQuery())
+		if n := s.stopWordsNotice(qp.text); n != nil {
+			p.notices = append(p.notices, *n)
+		}
 	default:
 		bq.AddMust(query.NewMatchAllQuery())
 	}
@@ -77,6 +89,19 @@ func (s *Searcher) plan(req Request) *plan {
 	}
 	s.exclude(bq, qp.excluded, p.exact)
 	p.query = bq
+	if p.optional >= 2 {
+		// The same query with every plain word required: how many
+		// passages hold them all.
+		all := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(p.units)}, nil, nil)
+		all.MustNot = bq.MustNot
+		if p.filter != nil {
+			all.AddFilter(p.filter)
+		}
+		p.all = all
+		for _, n := range qp.text {
+			p.allOf = append(p.allOf, String(n))
+		}
+	}
 	if len(highlights) > 0 {
 		p.highlight = query.NewDisjunctionQuery(highlights)
 	} else {
@@ -207,7 +232,7 @@ func (s *Searcher) scoreText(p *plan, qp *queryParts, named []query.Query, words
 	units, hl, _ := s.units(qp.text, p)
 	highlights = append(highlights, hl...)
 	p.units = append(slices.Clone(mustUnits), units...)
-	p.required = len(mustUnits)
+	p.required, p.optional = len(mustUnits), len(units)
 	p.lang = s.queryLanguage(words)
 	p.text = combine(mustUnits, append(units, named...))
 	if len(p.states) == 0 && len(p.articles) == 0 && len(qp.required) == 0 {
@@ -270,3 +295,37 @@ func combine(must, should []query.Query) query.Query {
 // isExact reports whether p asks for the words as typed; a nil plan does
 // not.
 func (p *plan) isExact() bool { return p != nil && p.exact }
+
+// cutNotices says what parsing cut from the query.
+func cutNotices(c cuts) []Notice {
+	var out []Notice
+	if c.runes > 0 {
+		out = append(out, Notice{Code: NoticeQueryCut, Message: fmt.Sprintf(
+			"The query was cut to its first %d characters (%d more were left out).", MaxQueryRunes, c.runes)})
+	}
+	if c.terms > 0 {
+		out = append(out, Notice{Code: NoticeTermsCut, Message: fmt.Sprintf(
+			"Only the first %d words and phrases were searched (%d more were left out).", MaxQueryTerms, c.terms)})
+	}
+	return out
+}
+
+// stopWordsNotice says, when the words typed are all too common to search
+// alone ("not", "the"), that they were not searched, and how to search
+// them: as a phrase.
+func (s *Searcher) stopWordsNotice(nodes []Node) *Notice {
+	var words []string
+	for _, n := range nodes {
+		t, ok := n.(Term)
+		if !ok || t.Phrase || t.Prefix || len(s.analyze(t.Text)) > 0 || len(corpus.FoldedWords(t.Text)) == 0 {
+			return nil
+		}
+		words = append(words, t.Text)
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	q := strings.Join(words, " ")
+	return &Notice{Code: NoticeStopWords, Message: fmt.Sprintf(
+		"%s: too common to search alone, so nothing was searched. To find them as a phrase, put them in quotes: \"%s\".", q, q)}
+}
