@@ -197,6 +197,9 @@ func windowKey(req Request, facets []string) string {
 	b.WriteString(strings.Join(facets, "\x02"))
 	b.WriteByte(0)
 	b.WriteString(strconv.Itoa(req.FacetSize))
+	if req.Exact {
+		b.WriteString("\x00exact")
+	}
 	return b.String()
 }
 

@@ -324,6 +324,9 @@ func (w *walk) facetValues(fc *facetColumns) map[string][]FacetValue {
 			}
 			return strings.Compare(a.Value, b.Value)
 		})
+		if field == FilterYear {
+			sortNewestFirst(vals)
+		}
 		out[field] = vals[:min(len(vals), w.spec.facetSize)]
 	}
 	return out

@@ -44,6 +44,9 @@ func NormalizeFilter(field, v string) string {
 	v = strings.TrimSpace(v)
 	switch field {
 	case FilterInstrument:
+		if short, ok := instrumentOf(v); ok {
+			return short // an alias: "Mandela Rules", "Pacto de San José"
+		}
 		return strings.ToUpper(v)
 	case FilterState:
 		if st, ok := corpus.LookupState(v); ok {

@@ -26,9 +26,12 @@ import (
 
 // Limits on queries. Each bounds the work one request can cause.
 const (
-	// MaxQueryBytes caps the query text; longer input is cut (at a rune
-	// boundary) before parsing. Real queries are under 200 bytes.
-	MaxQueryBytes = 1024
+	// MaxQueryRunes caps the query text; longer input is cut before
+	// parsing, and the results say so (a pasted paragraph fits).
+	MaxQueryRunes = 2000
+	// MaxQueryBytes caps the query text in bytes: MaxQueryRunes runes of
+	// up to 4 bytes.
+	MaxQueryBytes = 4 * MaxQueryRunes
 	// MaxQueryTerms caps words and phrases: each becomes several Bleve
 	// clauses (languages, fields, expansions).
 	MaxQueryTerms = 32
@@ -104,16 +107,72 @@ var filterFields = map[string]bool{
 
 // Parse parses q. It never fails: malformed syntax is read as plain words.
 func Parse(q string) Node {
+	n, _ := parseQuery(q)
+	return n
+}
+
+// cuts says what parsing left out of a query.
+type cuts struct {
+	runes int // runes cut from its end (beyond MaxQueryRunes)
+	terms int // terms dropped (beyond MaxQueryTerms)
+}
+
+// parseQuery parses q, and says what it left out.
+func parseQuery(q string) (Node, cuts) {
+	var c cuts
+	if n := utf8.RuneCountInString(q); n > MaxQueryRunes {
+		c.runes = n - MaxQueryRunes
+		q = truncateRunes(q, MaxQueryRunes)
+	}
 	q = truncate(q, MaxQueryBytes)
-	if n, ok := parse(q); ok {
-		return limitTerms(n)
+	n, ok := parse(q)
+	if !ok {
+		// An unbalanced quote or parenthesis: without it, the rest of
+		// the query (its filters, its phrases) keeps its meaning.
+		if n, ok = parse(balance(q)); !ok {
+			n = plain(q)
+		}
 	}
-	// An unbalanced quote or parenthesis: without it, the rest of the
-	// query (its filters, its phrases) keeps its meaning.
-	if n, ok := parse(balance(q)); ok {
-		return limitTerms(n)
+	if t := countTerms(n); t > MaxQueryTerms {
+		c.terms = t - MaxQueryTerms
 	}
-	return limitTerms(plain(q))
+	return limitTerms(n), c
+}
+
+// truncateRunes keeps the first n runes of s.
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// countTerms counts the words and phrases of n.
+func countTerms(n Node) int {
+	switch n := n.(type) {
+	case Term:
+		return 1
+	case Not:
+		return countTerms(n.Child)
+	case Must:
+		return countTerms(n.Child)
+	case And:
+		c := 0
+		for _, ch := range n.Children {
+			c += countTerms(ch)
+		}
+		return c
+	case Or:
+		c := 0
+		for _, ch := range n.Children {
+			c += countTerms(ch)
+		}
+		return c
+	}
+	return 0
 }
 
 func parse(q string) (Node, bool) {
@@ -324,11 +383,62 @@ func (p *parser) peek() (token, bool) {
 	return token{}, false
 }
 
-// or := and ("OR" and)*
+// The grammar binds AND tighter than OR, and OR tighter than the space
+// between words, as web search engines read a query: a b OR c is
+// a (b OR c), so that a phrase or a word beside an alternative stays what
+// it is.
+//
+//	query := or (or)*
+//	or    := and ("OR" and)*
+//	and   := unary ("AND" unary)*
+
+// parseOr parses a sequence of alternatives (query := or (or)*).
 func (p *parser) parseOr(depth int) (Node, bool) {
 	if depth > maxDepth {
 		return nil, false
 	}
+	var seq And
+	for {
+		t, more := p.peek()
+		if !more || t.kind == tClose {
+			break
+		}
+		if t.kind == tOr || t.kind == tAnd {
+			return nil, false // a dangling OR or AND: read the query as words
+		}
+		n, ok := p.parseAlternatives(depth)
+		if !ok {
+			return nil, false
+		}
+		if a, ok := n.(And); ok && isConjunction(a) {
+			seq.Children = append(seq.Children, a.Children...) // a AND b c: +a +b c
+		} else {
+			seq.Children = append(seq.Children, n)
+		}
+	}
+	switch len(seq.Children) {
+	case 0:
+		return nil, false
+	case 1:
+		return seq.Children[0], true
+	}
+	return seq, true
+}
+
+// isConjunction reports whether a is a AND b: every child required.
+func isConjunction(a And) bool {
+	for _, c := range a.Children {
+		switch c.(type) {
+		case Must, Not, Filter:
+		default:
+			return false
+		}
+	}
+	return len(a.Children) > 0
+}
+
+// parseAlternatives parses or := and ("OR" and)*.
+func (p *parser) parseAlternatives(depth int) (Node, bool) {
 	first, ok := p.parseAnd(depth)
 	if !ok {
 		return nil, false
@@ -340,6 +450,9 @@ func (p *parser) parseOr(depth int) (Node, bool) {
 			break
 		}
 		p.pos++
+		if next, more := p.peek(); !more || next.kind == tOr || next.kind == tAnd || next.kind == tClose {
+			return nil, false // a dangling OR
+		}
 		n, ok := p.parseAnd(depth)
 		if !ok {
 			return nil, false
@@ -352,39 +465,31 @@ func (p *parser) parseOr(depth int) (Node, bool) {
 	return Or{Children: alts}, true
 }
 
-// and := unary (["AND"] unary)*
-//
-// Both sides of an AND are required (Must); AND binds tighter than OR.
+// parseAnd parses and := unary ("AND" unary)*: both sides of an AND are
+// required (Must).
 func (p *parser) parseAnd(depth int) (Node, bool) {
-	var and And
+	n, ok := p.parseUnary(depth)
+	if !ok {
+		return nil, false
+	}
+	and := And{Children: []Node{n}}
 	for {
 		t, more := p.peek()
-		if !more || t.kind == tOr || t.kind == tClose {
+		if !more || t.kind != tAnd {
 			break
 		}
-		if t.kind == tAnd {
-			p.pos++
-			next, more := p.peek()
-			if len(and.Children) == 0 || !more || next.kind == tOr || next.kind == tClose || next.kind == tAnd {
-				return nil, false // a dangling AND: read the query as words
-			}
-			n, ok := p.parseUnary(depth)
-			if !ok {
-				return nil, false
-			}
-			last := len(and.Children) - 1
-			and.Children[last] = must(and.Children[last])
-			and.Children = append(and.Children, must(n)) // a AND NOT b: must keeps the exclusion
-			continue
+		p.pos++
+		next, more := p.peek()
+		if !more || next.kind == tOr || next.kind == tClose || next.kind == tAnd {
+			return nil, false // a dangling AND: read the query as words
 		}
-		n, ok := p.parseUnary(depth)
+		m, ok := p.parseUnary(depth)
 		if !ok {
 			return nil, false
 		}
-		and.Children = append(and.Children, n)
-	}
-	if len(and.Children) == 0 {
-		return nil, false
+		last := len(and.Children) - 1
+		and.Children[last] = must(and.Children[last])
+		and.Children = append(and.Children, must(m)) // a AND NOT b: must keeps the exclusion
 	}
 	if len(and.Children) == 1 {
 		return and.Children[0], true

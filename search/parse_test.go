@@ -39,7 +39,8 @@ func TestParse(t *testing.T) {
 		{"or", "torture OR tortura", or(w("torture"), w("tortura")), "torture OR tortura"},
 		{"pipe is or", "torture | tortura", or(w("torture"), w("tortura")), "torture OR tortura"},
 		{"lower-case or is a word", "torture or tortura", and(w("torture"), w("or"), w("tortura")), "torture or tortura"},
-		{"or of ands", "a b OR c", or(and(w("a"), w("b")), w("c")), "(a b) OR c"},
+		{"or binds tighter than the space", "a b OR c", and(w("a"), or(w("b"), w("c"))), "a (b OR c)"},
+		{"phrase beside alternatives", `"x y" b OR c`, and(ph("x y"), or(w("b"), w("c"))), `"x y" (b OR c)`},
 		{"exclusion", "torture -police", and(w("torture"), not(w("police"))), "torture -police"},
 		{"exclusion first", "-police torture", and(not(w("police")), w("torture")), "-police torture"},
 		{"excluded phrase", `asylum -"safe third country"`, and(w("asylum"), not(ph("safe third country"))), `asylum -"safe third country"`},
@@ -188,19 +189,17 @@ func TestParseRoundTrip(t *testing.T) {
 	}
 }
 
-func TestParseMaxQueryBytes(t *testing.T) {
-	// 1 + 2×600 bytes: the cut at MaxQueryBytes falls inside an 'é'.
-	q := "a" + strings.Repeat("é", 600)
+func TestParseMaxQueryRunes(t *testing.T) {
+	// More runes than MaxQueryRunes, of two bytes each: the query is cut
+	// at MaxQueryRunes runes, not bytes.
+	q := "a" + strings.Repeat("é", search.MaxQueryRunes+100)
 	got := search.Parse(q)
 	term, ok := got.(search.Term)
 	if !ok {
 		t.Fatalf("Parse(long word) = %#v, want one Term", got)
 	}
-	if len(term.Text) > search.MaxQueryBytes {
-		t.Errorf("term has %d bytes, want ≤ %d", len(term.Text), search.MaxQueryBytes)
-	}
-	if len(term.Text) < search.MaxQueryBytes-utf8.UTFMax {
-		t.Errorf("term has %d bytes, cut too early (MaxQueryBytes %d)", len(term.Text), search.MaxQueryBytes)
+	if n := utf8.RuneCountInString(term.Text); n != search.MaxQueryRunes {
+		t.Errorf("term has %d runes, want MaxQueryRunes = %d", n, search.MaxQueryRunes)
 	}
 	if !utf8.ValidString(term.Text) {
 		t.Errorf("cut is not at a rune boundary: %q", term.Text[len(term.Text)-4:])

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
@@ -57,11 +59,15 @@ type Searcher struct {
 	idx       bleve.Index
 	lex       *Lexicon
 	analyzers []analysis.Analyzer // the languages a query is analysed in
-	timeout   time.Duration
-	epoch     epochFunc    // the index's snapshot epoch: the caches' validity
-	ranks     rankCache    // rank fields by passage id
-	windows   *windowCache // ranked windows of recent searches
-	columns   *facetColumns
+	folded    analysis.Analyzer   // FieldExact's: every word kept, folded
+	// hasExact says the index has FieldExact (an index built before it
+	// searches phrases and exact words as before).
+	hasExact bool
+	timeout  time.Duration
+	epoch    epochFunc    // the index's snapshot epoch: the caches' validity
+	ranks    rankCache    // rank fields by passage id
+	windows  *windowCache // ranked windows of recent searches
+	columns  *facetColumns
 	// bleveCollector makes relevance searches use Bleve's collector (and a
 	// search each for the authoritative candidates and the coverage), as
 	// an index whose segments cannot be read does: the reference the
@@ -71,6 +77,7 @@ type Searcher struct {
 	// burst cannot make every search slow; the rest wait up to admitWait
 	// and are then turned away (ErrBusy: 503 with Retry-After).
 	slots chan struct{}
+	valuesCache
 }
 
 // Admission limits: a search uses about one core for tens of
@@ -119,6 +126,8 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 		}
 		s.analyzers = append(s.analyzers, a)
 	}
+	s.folded = s.analyzers[len(s.analyzers)-1]
+	s.hasExact = hasField(idx.Mapping(), schema.FieldText, schema.FieldExact)
 	return s, nil
 }
 
@@ -185,6 +194,11 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 
+	node, _ := parseQuery(req.Query)
+	notices, err := s.checkRequest(ctx, &req, node)
+	if err != nil {
+		return nil, err
+	}
 	plan := s.plan(req)
 	from := (req.Page - 1) * req.Size
 	facets := req.Facets
@@ -196,7 +210,8 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 			return nil, fmt.Errorf("%w: unknown facet %q", corpus.ErrInvalid, f)
 		}
 	}
-	out := &Results{Page: req.Page, Size: req.Size, Articles: plan.articles, Expanded: plan.expanded}
+	out := &Results{Page: req.Page, Size: req.Size, Articles: plan.articles, Expanded: plan.expanded,
+		Notices: append(notices, plan.notices...)}
 
 	var page []scored
 	if (req.Sort == "" || req.Sort == SortRelevance) && plan.text != nil {
@@ -208,6 +223,9 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 			return nil, err
 		}
 		out.Total, out.Facets = w.total, copyFacets(w.facets)
+		if plan.all != nil {
+			out.Words = &WordCounts{Terms: plan.allOf, All: w.all, Any: w.total}
+		}
 		page = slices.Clip(w.ranked) // appending must not write into the cached window
 		if from+req.Size > len(page) {
 			page, _ = appendNew(page, w.more[:min(len(w.more), from+req.Size-w.hits)])
@@ -248,11 +266,25 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		if c != nil {
 			out.Facets = c.facets // Bleve was asked for none
 		}
+		if out.Facets, err = s.multiSelect(ctx, req, out.Facets); err != nil {
+			return nil, err
+		}
+		if plan.all != nil {
+			all, err := s.count(ctx, plan.all)
+			if err != nil {
+				return nil, err
+			}
+			out.Words = &WordCounts{Terms: plan.allOf, All: all, Any: res.Total}
+		}
 		for _, h := range res.Hits {
 			page = append(page, scored{id: h.ID, score: h.Score})
 		}
 	}
 
+	if ys, ok := out.Facets[FilterYear]; ok {
+		sortNewestFirst(ys)
+		out.Facets[FilterYear] = ys[:min(len(ys), req.FacetSize)]
+	}
 	ids := make([]string, len(page))
 	for i, p := range page {
 		ids[i] = p.id
@@ -278,6 +310,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 // the same search shares, and what the window cache keeps.
 type window struct {
 	total  uint64
+	all    uint64 // matches holding every plain word (plan.all)
 	facets map[string][]FacetValue
 	ranked []scored // reranked: Bleve's window and the authoritative candidates
 	hits   int      // Bleve's hits in the window
@@ -329,6 +362,14 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 		return nil, err
 	}
 	w := &window{total: c.total, facets: c.facets, hits: len(c.hits), more: c.more}
+	if w.facets, err = s.multiSelect(ctx, req, w.facets); err != nil {
+		return nil, err
+	}
+	if plan.all != nil {
+		if w.all, err = s.count(ctx, plan.all); err != nil {
+			return nil, err
+		}
+	}
 	page := make([]scored, 0, len(c.hits)+authoritativeWindow)
 	page = append(page, c.hits...)
 	// The governing texts are few and short: make sure the best of them
@@ -413,8 +454,17 @@ func (s *Searcher) window(ctx context.Context, p *plan, facets []string, facetSi
 
 func addFacets(sreq *bleve.SearchRequest, facets []string, size int) {
 	for _, f := range facets {
-		sreq.AddFacet(f, bleve.NewFacetRequest(f, size))
+		n := size
+		if f == FilterYear {
+			n = MaxFacetSize // all of them: the newest are listed first
+		}
+		sreq.AddFacet(f, bleve.NewFacetRequest(f, n))
 	}
+}
+
+// sortNewestFirst orders year values by year, the newest first.
+func sortNewestFirst(vals []FacetValue) {
+	slices.SortFunc(vals, func(a, b FacetValue) int { return strings.Compare(b.Value, a.Value) })
 }
 
 func facetValues(res *bleve.SearchResult, facets []string) map[string][]FacetValue {
@@ -671,4 +721,76 @@ func displayTitle(doc, body string, symbols []string) string {
 		e.Symbol = symbols[0]
 	}
 	return corpus.DisplayTitle(&e)
+}
+
+// hasField reports whether m indexes the property at path into a field
+// named name (in any of its document types).
+func hasField(m mapping.IndexMapping, path, name string) bool {
+	im, ok := m.(*mapping.IndexMappingImpl)
+	if !ok {
+		return false
+	}
+	dms := []*mapping.DocumentMapping{im.DefaultMapping}
+	for _, dm := range im.TypeMapping {
+		dms = append(dms, dm)
+	}
+	for _, dm := range dms {
+		if dm == nil {
+			continue
+		}
+		if prop, ok := dm.Properties[path]; ok {
+			for _, f := range prop.Fields {
+				if f.Name == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// count returns the number of matches of q.
+func (s *Searcher) count(ctx context.Context, q query.Query) (uint64, error) {
+	res, err := s.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
+	if err != nil {
+		return 0, searchError(err)
+	}
+	return res.Total, nil
+}
+
+// multiSelect recounts each facet the request filters on without its own
+// filter, under the query and the other facets' filters: values of one
+// facet are ORed, so the count beside a second value is what clicking it
+// adds, not its overlap with the first (multi-select facets).
+func (s *Searcher) multiSelect(ctx context.Context, req Request, facets map[string][]FacetValue) (map[string][]FacetValue, error) {
+	for field := range facets {
+		if len(req.Filters[field]) == 0 {
+			continue
+		}
+		others := req
+		others.Filters = maps.Clone(req.Filters)
+		delete(others.Filters, field)
+		p := s.plan(others)
+		var vals map[string][]FacetValue
+		if !s.bleveCollector {
+			c, ok, err := s.collectWindow(ctx, windowSpec{query: p.query, facets: []string{field}, facetSize: req.FacetSize})
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				vals = c.facets
+			}
+		}
+		if vals == nil {
+			sreq := bleve.NewSearchRequestOptions(p.query, 0, 0, false)
+			addFacets(sreq, []string{field}, req.FacetSize)
+			res, err := s.idx.SearchInContext(ctx, sreq)
+			if err != nil {
+				return nil, searchError(err)
+			}
+			vals = facetValues(res, []string{field})
+		}
+		facets[field] = vals[field]
+	}
+	return facets, nil
 }

@@ -42,6 +42,13 @@ type Request struct {
 	FacetSize int `json:"facet_size,omitempty"`
 	// Facets limits the facets computed (nil: FacetNames).
 	Facets []string `json:"facets,omitempty"`
+	// Exact searches the words as typed: no stemming, no lexicon
+	// equivalents (stop words alone are still not searched).
+	Exact bool `json:"exact,omitempty"`
+	// StrictFilters makes a filter value that names nothing an error
+	// (*FilterError), as the API wants; else it is left out with a
+	// notice.
+	StrictFilters bool `json:"-"`
 	// NoSnippets skips highlighting (the CLI's plain listing, benchmarks).
 	NoSnippets bool `json:"-"`
 }
@@ -86,6 +93,20 @@ type Results struct {
 	Articles []string `json:"query_articles,omitempty"`
 	// Expanded are the terms added by the lexicon.
 	Expanded []string `json:"expanded,omitempty"`
+	// Words, for a query of several plain words, counts the passages
+	// holding all of them (which rank first) and any of them.
+	Words *WordCounts `json:"words,omitempty"`
+	// Notices say what happened to the input: words read otherwise than
+	// they may look, values that match nothing, cuts.
+	Notices []Notice `json:"notices,omitempty"`
+}
+
+// WordCounts counts the passages holding all of a query's plain words and
+// those holding any of them.
+type WordCounts struct {
+	Terms []string `json:"terms"`
+	All   uint64   `json:"all"`
+	Any   uint64   `json:"any"`
 }
 
 // Passage is one stored passage with its full text, for document views.

@@ -41,6 +41,12 @@ const (
 	FieldOwnArticle = "own_article"
 	// FieldTier ranks kinds of text: provision, interpretation, finding, commentary.
 	FieldTier = "tier"
+	// FieldExact is the passage text again, every word kept as written
+	// (lower-cased and folded, stop words kept, no stemming), with
+	// positions: quoted phrases holding stop words ("would not
+	// constitute", "in no case") and exact-words searches match it.
+	// Indexed, never stored.
+	FieldExact = "exact"
 	// FieldDefines holds the corpus.DefinitionKey of each term a provision
 	// defines: searched, never shown.
 	FieldDefines = "defines"
@@ -161,7 +167,11 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 	}
 	// Phrases need positions, which Bleve keeps with term vectors: the text
 	// field keeps them; heading and title are short and searched by terms.
-	dm.AddFieldMappingsAt(FieldText, text(true))
+	exact := text(true)
+	exact.Name = FieldExact
+	exact.Analyzer = AnalyzerFolded // in every language
+	exact.Store = false
+	dm.AddFieldMappingsAt(FieldText, text(true), exact)
 	dm.AddFieldMappingsAt(FieldHeading, text(true))
 	dm.AddFieldMappingsAt(FieldTitle, text(false))
 	// The position is a keyword of fixed width (OrderKey), which sorts as

@@ -1,0 +1,156 @@
+package search
+
+import (
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer/schema"
+)
+
+// phrase returns phrase queries on the text field for each distinct
+// analysis of s.
+func (s *Searcher) phrase(text string, boost float64) []query.Query {
+	var out []query.Query
+	for _, pos := range s.analyze(text) {
+		out = append(out, phraseQ(schema.FieldText, pos, boost))
+	}
+	return out
+}
+
+// analyze returns the distinct analyses of text in the query languages,
+// each as positions holding terms (an empty position is a removed stop
+// word, which a phrase skips). A text that is only stop words in English or
+// Spanish gives nothing: it would match nearly every passage of a language.
+func (s *Searcher) analyze(text string) [][][]string {
+	var out [][][]string
+	seen := map[string]bool{}
+	for _, a := range s.analyzers {
+		ts := a.Analyze([]byte(text))
+		if len(ts) == 0 {
+			return nil
+		}
+		first, last := ts[0].Position, ts[0].Position
+		for _, t := range ts {
+			first, last = min(first, t.Position), max(last, t.Position)
+		}
+		pos := make([][]string, last-first+1)
+		for _, t := range ts {
+			pos[t.Position-first] = append(pos[t.Position-first], string(t.Term))
+		}
+		key := fmt.Sprint(pos)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, pos)
+		}
+	}
+	return out
+}
+
+// Function words that tell a query's language when the lexicon does not.
+var functionWords = map[string]string{
+	"de": "es", "la": "es", "el": "es", "los": "es", "las": "es", "del": "es", "y": "es", "en": "es",
+	"por": "es", "para": "es", "con": "es", "sobre": "es", "derecho": "es", "derechos": "es",
+	"of": "en", "the": "en", "and": "en", "to": "en", "for": "en", "in": "en", "on": "en", "right": "en", "rights": "en",
+}
+
+// queryLanguage guesses the language a query is typed in from the lexicon
+// terms and function words it contains; "" when it cannot tell.
+func (s *Searcher) queryLanguage(words []string) string {
+	votes := map[string]int{}
+	var norm []string
+	for _, w := range words {
+		norm = append(norm, corpus.FoldedWords(w)...)
+	}
+	for _, e := range s.lex.Expand(norm) {
+		votes[e.Language] += 2
+	}
+	for _, w := range norm {
+		if l, ok := functionWords[w]; ok {
+			votes[l]++
+		}
+	}
+	best, bestN, tie := "", 0, false
+	for l, n := range votes {
+		switch {
+		case n > bestN:
+			best, bestN, tie = l, n, false
+		case n == bestN:
+			tie = true
+		}
+	}
+	if tie {
+		return ""
+	}
+	return best
+}
+
+// clauseKey names what a text clause of phrase or term searches: its
+// field and terms, not its boost.
+func clauseKey(q query.Query) string {
+	switch q := q.(type) {
+	case *query.TermQuery:
+		return q.FieldVal + "\x00" + q.Term
+	case *query.MultiPhraseQuery:
+		return q.FieldVal + "\x00" + fmt.Sprint(q.Terms)
+	}
+	return fmt.Sprintf("%p", q)
+}
+
+func phraseQ(field string, pos [][]string, boost float64) query.Query {
+	if len(pos) == 1 && len(pos[0]) == 1 {
+		return termQ(field, pos[0][0], boost)
+	}
+	q := query.NewMultiPhraseQuery(pos, field)
+	q.SetBoost(boost)
+	return q
+}
+
+func termQ(field, term string, boost float64) query.Query {
+	q := query.NewTermQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+func flatten(pos [][]string) []string {
+	var out []string
+	for _, p := range pos {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// dropsWords reports whether a language's analysis of text leaves out a
+// word that the folded one keeps (a stop word: "not", "in", "no"): a
+// phrase holding one searches FieldExact, where every word is kept.
+func (s *Searcher) dropsWords(text string) bool {
+	n := len(s.folded.Analyze([]byte(text)))
+	for _, a := range s.analyzers {
+		if len(a.Analyze([]byte(text))) < n {
+			return true
+		}
+	}
+	return false
+}
+
+// exactQuery searches text's words as written (lower-cased and folded,
+// stop words kept, not stemmed) in FieldExact: a term for one word, a
+// phrase for several; nil when text has no word, or the index has no
+// FieldExact.
+func (s *Searcher) exactQuery(text string, boost float64) query.Query {
+	if !s.hasExact {
+		return nil
+	}
+	ts := s.folded.Analyze([]byte(text))
+	if len(ts) == 0 {
+		return nil
+	}
+	first := ts[0].Position
+	pos := make([][]string, ts[len(ts)-1].Position-first+1)
+	for _, t := range ts {
+		pos[t.Position-first] = append(pos[t.Position-first], string(t.Term))
+	}
+	return phraseQ(schema.FieldExact, pos, boost)
+}
