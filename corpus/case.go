@@ -46,6 +46,15 @@ type Case struct {
 	// YearSource says where the document's year came from: YearFromText or
 	// YearFromSession.
 	YearSource string `json:"year_source,omitempty"`
+	// Groups are the concerned groups of the document: the union of its
+	// paragraphs' labels ("Children", "Refugees & asylum-seekers").
+	Groups []string `json:"groups,omitempty"`
+}
+
+// IsCase reports whether c says more than the document's groups: a case
+// of its own or a State party.
+func (c *Case) IsCase() bool {
+	return c != nil && (c.Communication != "" || c.Party != "" || c.Outcome != "" || c.Name != "")
 }
 
 // MarshalJSON writes an unstated adoption date as null, as the API shows it.
@@ -84,8 +93,24 @@ func (c *Case) UnmarshalJSON(b []byte) error {
 // catalog gives none (from the adoption date, else from the session), and
 // KindFollowUp for a follow-up progress report filed as a decision.
 // Concluding observations get a Case holding only their State party.
-// Other documents are left as they are.
+// Every document whose paragraphs carry labels gets their union as
+// Case.Groups (a Case that IsCase reports false for, if that is all).
 func DeriveCase(doc *Document) {
+	var groups []string
+	for i := range doc.Passages {
+		groups = append(groups, doc.Passages[i].Labels...)
+	}
+	groups = sortedSet(groups)
+	given := doc.Case // from the catalog or a librarian: it wins
+	defer func() {
+		doc.Case = overlayCase(doc.Case, given)
+		if len(groups) > 0 {
+			if doc.Case == nil {
+				doc.Case = &Case{}
+			}
+			doc.Case.Groups = groups
+		}
+	}()
 	sym, _ := ParseSymbol(doc.Symbol)
 	switch {
 	case sym.Type == SymbolConcludingObservations && sym.State != "":
@@ -110,6 +135,35 @@ func DeriveCase(doc *Document) {
 		}
 	}
 	doc.Case = c
+}
+
+// overlayCase returns derived with every field given sets replaced.
+func overlayCase(derived, given *Case) *Case {
+	if given == nil {
+		return derived
+	}
+	out := Case{}
+	if derived != nil {
+		out = *derived
+	}
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&out.Name, given.Name)
+	set(&out.Communication, given.Communication)
+	set(&out.Complainant, given.Complainant)
+	set(&out.Party, given.Party)
+	set(&out.Adopted, given.Adopted)
+	set(&out.Outcome, given.Outcome)
+	if given.Violations != nil {
+		out.Violations = given.Violations
+	}
+	if given.Destination != nil {
+		out.Destination = given.Destination
+	}
+	return &out
 }
 
 // isFollowUpReport reports whether a decision-kind document without a
@@ -294,7 +348,7 @@ func complainantOf(paras []string) (string, bool) {
 func nameAt(s string) string {
 	s = honorificRe.ReplaceAllString(strings.TrimLeft(s, " "), "")
 	end := len(s)
-	for _, stop := range []string{",", "(", "[", ";", "“", "\"", " and ", " who ", " born ", "\n"} {
+	for _, stop := range []string{",", "(", "[", ";", "*", "“", "\"", " and ", " who ", " born ", "\n"} {
 		if i := strings.Index(s, stop); i >= 0 && i < end {
 			end = i
 		}

@@ -47,7 +47,7 @@ func TestExtractCase(t *testing.T) {
 		name:   "inadmissible",
 		symbol: "CAT/C/30/D/200/2001",
 		paras: []string{
-			"The complainant, B.C., is a national of Peru. He claims to be a victim of a violation by Spain of articles 2 and 16 of the Convention.",
+			"The complainant, B.C.**, is a national of Peru. He claims to be a victim of a violation by Spain of articles 2 and 16 of the Convention.",
 			"The State party submits that the complaint should be declared inadmissible.",
 			"The Committee therefore decides: (a) That the communication is inadmissible under article 22, paragraph 5 (b), of the Convention;",
 		},
@@ -116,7 +116,7 @@ func TestDeriveCaseYearAndKind(t *testing.T) {
 		d := corpus.Document{Entry: corpus.Entry{ID: "f", Kind: corpus.KindDecision, Symbol: "CAT/C/64/2"},
 			Passages: para("The present report is a compilation of information received in the framework of the Committee's follow-up procedure on decisions.")}
 		corpus.DeriveCase(&d)
-		if d.Kind != corpus.KindFollowUp || d.Case != nil {
+		if d.Kind != corpus.KindFollowUp || d.Case.IsCase() {
 			t.Errorf("kind %q, case %+v; want follow-up and no case", d.Kind, d.Case)
 		}
 	})
@@ -154,5 +154,24 @@ func TestCaseJSONAdoptedNull(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"name":"A v. B","adopted":"2020-01-02","violations":["CAT 3"]}`), &back); err != nil ||
 		back.Adopted != "2020-01-02" || !slices.Equal(back.Violations, []string{"CAT 3"}) {
 		t.Errorf("round trip: %+v, %v", back, err)
+	}
+}
+
+func TestDeriveCaseGroups(t *testing.T) {
+	d := corpus.Document{Entry: corpus.Entry{ID: "gc", Kind: corpus.KindGeneralComment}, Passages: []corpus.Passage{
+		{Text: "a", Labels: []string{"Women/girls", "Children"}}, {Text: "b"}, {Text: "c", Labels: []string{"Children"}}}}
+	corpus.DeriveCase(&d)
+	if d.Case == nil || !slices.Equal(d.Case.Groups, []string{"Children", "Women/girls"}) || d.Case.IsCase() {
+		t.Errorf("case %+v: want the union of the labels and no case of its own", d.Case)
+	}
+}
+
+func TestDeriveCaseKeepsGivenFields(t *testing.T) {
+	d := corpus.Document{Entry: corpus.Entry{ID: "d", Kind: corpus.KindDecision, Symbol: "CAT/C/38/D/300/2006",
+		Case: &corpus.Case{Name: "Corrected v. France", Outcome: corpus.OutcomeNoViolation}},
+		Passages: []corpus.Passage{{Text: "The Committee, acting under article 22, paragraph 7, concludes that the expulsion would constitute a violation by France of article 3."}}}
+	corpus.DeriveCase(&d)
+	if d.Case.Name != "Corrected v. France" || d.Case.Outcome != corpus.OutcomeNoViolation || d.Case.Communication != "300/2006" {
+		t.Errorf("case %+v: the given name and outcome win, the rest is derived", d.Case)
 	}
 }

@@ -24,7 +24,6 @@ const (
 type Document struct {
 	Entry
 	Passages []Passage `json:"passages,omitempty"`
-	Case     *Case     `json:"case,omitempty"` // a decision's case metadata (DeriveCase)
 }
 
 // Passage is the unit of search: a treaty article, a rule, a numbered

@@ -24,7 +24,7 @@ import (
 // PipelineVersion changes whenever reading, segmentation, extraction or the
 // mapping change what a document turns into; a stored document whose indexed
 // version differs is re-indexed.
-const PipelineVersion = "8"
+const PipelineVersion = "9"
 
 // boltTimeout is how long opening an index waits for another process's
 // lock before failing: without it a second process blocks for ever.
@@ -265,7 +265,7 @@ func TierOf(kind string) string {
 		return TierInterpretation
 	case corpus.KindDecision:
 		return TierFinding
-	case corpus.KindReport:
+	case corpus.KindReport, corpus.KindFollowUp:
 		return TierReport
 	}
 	return TierCommentary
@@ -334,6 +334,7 @@ func newPassageDoc(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 		keys = append(keys, corpus.DefinitionKey(t))
 	}
 	setAll(FieldDefines, keys)
+	setCase(d, e, p)
 	return d
 }
 
@@ -358,4 +359,33 @@ func OwnArticle(p *corpus.Passage) string {
 		return ""
 	}
 	return p.Instrument + " " + strings.ToUpper(unit)
+}
+
+// setCase adds a passage's case-law fields: the party and outcome of its
+// document's case, its paragraph's concerned groups, its document's (the
+// union of the paragraphs', which the Entry's Case does not hold: Groups
+// on the entry), and the case metadata as JSON on the first passage.
+func setCase(d map[string]interface{}, e *corpus.Entry, p *corpus.Passage) {
+	if len(p.Labels) > 0 {
+		d[FieldGroup] = p.Labels
+	}
+	c := e.Case
+	if c == nil {
+		return
+	}
+	if len(c.Groups) > 0 {
+		d[FieldDocGroup] = c.Groups
+	}
+	if c.Party != "" {
+		d[FieldParty] = c.Party
+	}
+	if c.Outcome != "" {
+		d[FieldOutcome] = c.Outcome
+	}
+	if !c.IsCase() {
+		return
+	}
+	if b, err := json.Marshal(c); err == nil {
+		d[FieldCase] = string(b)
+	}
 }
