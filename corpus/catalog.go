@@ -41,6 +41,7 @@ type Entry struct {
 	Format     string   `json:"format,omitempty"`
 	States     []string `json:"states,omitempty"`
 	Note       string   `json:"note,omitempty"`
+	Case       *Case    `json:"case,omitempty"` // a decision's case metadata (DeriveCase)
 
 	// Extra holds fields this version does not know, kept as they were.
 	Extra map[string]json.RawMessage `json:"-"`
@@ -52,7 +53,7 @@ type Entry struct {
 var knownFields = map[string]bool{
 	"id": true, "kind": true, "title": true, "instrument": true, "body": true,
 	"symbol": true, "date": true, "year": true, "language": true, "url": true,
-	"file": true, "format": true, "states": true, "note": true,
+	"file": true, "format": true, "states": true, "note": true, "case": true,
 }
 
 // UnmarshalJSON reads an entry and keeps unknown fields in Extra. A year

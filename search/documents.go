@@ -2,8 +2,10 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -172,5 +174,96 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 	sort.SliceStable(out.Documents, func(i, j int) bool {
 		return tierRank[tiers[out.Documents[i].Document]] < tierRank[tiers[out.Documents[j].Document]]
 	})
+	return out, nil
+}
+
+// DocumentInfo is what the index holds about a document as a whole: its
+// catalog fields as indexed (the derived kind and year included) and a
+// decision's case metadata.
+type DocumentInfo struct {
+	ID       string       `json:"id"`
+	Title    string       `json:"title"`
+	Kind     string       `json:"kind,omitempty"`
+	Symbol   string       `json:"symbol,omitempty"`
+	Date     string       `json:"date,omitempty"`
+	Year     int          `json:"year,omitempty"`
+	Language string       `json:"language,omitempty"`
+	Case     *corpus.Case `json:"case,omitempty"`
+}
+
+var documentInfoFields = []string{schema.FieldDocument, schema.FieldTitle, schema.FieldKind, schema.FieldSymbol,
+	schema.FieldDate, schema.FieldYear, schema.FieldLanguage, schema.FieldBody, schema.FieldCase}
+
+func documentInfoFrom(f map[string]interface{}) DocumentInfo {
+	d := DocumentInfo{
+		ID:       str(f[schema.FieldDocument]),
+		Title:    str(f[schema.FieldTitle]),
+		Kind:     str(f[schema.FieldKind]),
+		Date:     str(f[schema.FieldDate]),
+		Language: str(f[schema.FieldLanguage]),
+	}
+	syms := strs(f[schema.FieldSymbol])
+	if len(syms) > 0 && d.Kind != corpus.KindArticle {
+		d.Symbol = syms[0] // the document's own symbol comes first; an article has none
+	}
+	if d.Title == "" {
+		d.Title = displayTitle(d.ID, str(f[schema.FieldBody]), syms)
+	}
+	d.Year, _ = strconv.Atoi(str(f[schema.FieldYear]))
+	d.Case = caseFrom(f[schema.FieldCase])
+	return d
+}
+
+// caseFrom reads a stored case (JSON), or nil.
+func caseFrom(v interface{}) *corpus.Case {
+	s := str(v)
+	if s == "" {
+		return nil
+	}
+	var c corpus.Case
+	if err := json.Unmarshal([]byte(s), &c); err != nil {
+		return nil
+	}
+	return &c
+}
+
+// DocumentInfo returns what the index holds about one document
+// (corpus.ErrNotFound if it has no passages).
+func (s *Searcher) DocumentInfo(ctx context.Context, documentID string) (*DocumentInfo, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	bq := query.NewConjunctionQuery([]query.Query{termQ(schema.FieldDocument, documentID, 1),
+		termQ(schema.FieldOrder, schema.OrderKey(0), 1)})
+	req := bleve.NewSearchRequestOptions(bq, 1, 0, false)
+	req.Fields = documentInfoFields
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, fmt.Errorf("document %s: %w", documentID, corpus.ErrNotFound)
+	}
+	d := documentInfoFrom(res.Hits[0].Fields)
+	return &d, nil
+}
+
+// DocumentsOfKind returns what the index holds about every document of a
+// kind ("decision"), by id.
+func (s *Searcher) DocumentsOfKind(ctx context.Context, kind string) ([]DocumentInfo, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	bq := query.NewConjunctionQuery([]query.Query{termQ(schema.FieldKind, kind, 1),
+		termQ(schema.FieldOrder, schema.OrderKey(0), 1)})
+	req := bleve.NewSearchRequestOptions(bq, MaxWindow, 0, false)
+	req.Fields = documentInfoFields
+	req.SortBy([]string{schema.FieldDocument})
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	out := make([]DocumentInfo, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = documentInfoFrom(h.Fields)
+	}
 	return out, nil
 }

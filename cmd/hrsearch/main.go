@@ -26,7 +26,7 @@ Usage:
   hrsearch passages --catalog FILE --document ID      a document's passages as JSON lines, without an index
   hrsearch extract  --catalog FILE --document ID      instruments, articles, states, symbols of stdin's text
   hrsearch stats    [--data DIR] [--json]
-  hrsearch eval     [--data DIR] --topics FILE --qrels FILE [--run OUT] [-v]
+  hrsearch eval     [--data DIR] --topics FILE --qrels FILE [--cases FILE] [--run OUT] [-v]
   hrsearch serve    [--data DIR] [--addr 127.0.0.1:8080] [--rate-limit N] [--max-upload BYTES] [--allow-private]
                                                       serve the UI, the API and the librarian pages (/librarian)
   hrsearch token    create --name NAME | list | revoke NAME  [--data DIR]

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"text/tabwriter"
@@ -82,6 +83,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	qrelsPath := fs.String("qrels", "", "TREC qrels `FILE`")
 	runPath := fs.String("run", "", "write a TREC run `FILE`")
 	verbose := fs.Bool("v", false, "print per-query scores")
+	casesPath := fs.String("cases", "", "case-metadata gold `FILE` (default: cases.jsonl beside the topics, if there)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -159,5 +161,16 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		mean.Recall /= float64(n)
 	}
 	fmt.Fprintf(tw, "all\t%.3f\t%.3f\t%.3f\t%d topics\n", mean.NDCG, mean.MRR, mean.Recall, n)
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if *casesPath == "" {
+		if p := filepath.Join(filepath.Dir(*topicsPath), "cases.jsonl"); fileExists(p) {
+			*casesPath = p
+		}
+	}
+	if *casesPath != "" {
+		return evalCases(ctx, lib.searcher, *casesPath, *verbose, stdout)
+	}
+	return nil
 }

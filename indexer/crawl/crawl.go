@@ -577,6 +577,7 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 		doc = &corpus.Document{Entry: eff}
 		doc.Passages = corpus.Segment(&eff, blocks)
 		corpus.Enrich(doc)
+		corpus.DeriveCase(doc)
 	} else if doc, err = reader.Passages(ctx, &eff, f.Body); err != nil {
 		return fail(err)
 	}

@@ -47,6 +47,7 @@ func PassagesOf(ctx context.Context, e *corpus.Entry, raw []byte, contentType st
 	doc := &corpus.Document{Entry: *e}
 	doc.Passages = corpus.Segment(e, blocks)
 	corpus.Enrich(doc)
+	corpus.DeriveCase(doc)
 	return doc, nil
 }
 

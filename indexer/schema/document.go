@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -29,7 +30,7 @@ func TierOf(kind string) string {
 		return TierInterpretation
 	case corpus.KindDecision:
 		return TierFinding
-	case corpus.KindReport:
+	case corpus.KindReport, corpus.KindFollowUp:
 		return TierReport
 	}
 	return TierCommentary
@@ -98,6 +99,7 @@ func Document(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 		keys = append(keys, corpus.DefinitionKey(t))
 	}
 	setAll(FieldDefines, keys)
+	setCase(d, e, p)
 	return d
 }
 
@@ -122,4 +124,33 @@ func OwnArticle(p *corpus.Passage) string {
 		return ""
 	}
 	return p.Instrument + " " + strings.ToUpper(unit)
+}
+
+// setCase adds a passage's case-law fields: the party and outcome of its
+// document's case, its paragraph's concerned groups, its document's (the
+// union of the paragraphs', which the Entry's Case does not hold: Groups
+// on the entry), and the case metadata as JSON on the first passage.
+func setCase(d map[string]interface{}, e *corpus.Entry, p *corpus.Passage) {
+	if len(p.Labels) > 0 {
+		d[FieldGroup] = p.Labels
+	}
+	c := e.Case
+	if c == nil {
+		return
+	}
+	if len(c.Groups) > 0 {
+		d[FieldDocGroup] = c.Groups
+	}
+	if c.Party != "" {
+		d[FieldParty] = c.Party
+	}
+	if c.Outcome != "" {
+		d[FieldOutcome] = c.Outcome
+	}
+	if !c.IsCase() {
+		return
+	}
+	if b, err := json.Marshal(c); err == nil {
+		d[FieldCase] = string(b)
+	}
 }

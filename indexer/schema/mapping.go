@@ -50,6 +50,15 @@ const (
 	// FieldDefines holds the corpus.DefinitionKey of each term a provision
 	// defines: searched, never shown.
 	FieldDefines = "defines"
+	// Case law (corpus.Case): the State party of a decision or of concluding
+	// observations, a decision's outcome, the concerned groups of the
+	// passage (its paragraph's labels) and of its whole document, and the
+	// case metadata as JSON (stored, not searched).
+	FieldParty    = "party"
+	FieldOutcome  = "outcome"
+	FieldGroup    = "group"
+	FieldDocGroup = "doc_group"
+	FieldCase     = "case"
 )
 
 // FacetFields are the keyword fields offered as facets, in display order.
@@ -178,7 +187,8 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 	// the number: a numeric field would index 16 prefix terms per passage
 	// for range queries nothing asks.
 	for _, f := range []string{FieldDocument, FieldUnit, FieldOrder, FieldKind, FieldLanguage, FieldBody, FieldYear,
-		FieldDate, FieldSymbol, FieldInstr, FieldArticle, FieldState, FieldOwnArticle, FieldTier} {
+		FieldDate, FieldSymbol, FieldInstr, FieldArticle, FieldState, FieldOwnArticle, FieldTier,
+		FieldParty, FieldOutcome, FieldGroup, FieldDocGroup} {
 		dm.AddFieldMappingsAt(f, kw())
 	}
 	defines := kw()
@@ -188,6 +198,10 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 	when := kw()
 	when.Store = false
 	dm.AddFieldMappingsAt(FieldWhen, when)
+	caseJSON := kw()
+	caseJSON.Index = false
+	caseJSON.DocValues = false
+	dm.AddFieldMappingsAt(FieldCase, caseJSON)
 	return dm
 }
 
