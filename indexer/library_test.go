@@ -159,7 +159,7 @@ func TestLibraryAddUpdateDelete(t *testing.T) {
 }
 
 func TestLibraryRefusesUnreadableDocuments(t *testing.T) {
-	requirePdftotext(t)
+	withoutPdftotext(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	d, l := openTestLibrary(t, dir)
