@@ -74,4 +74,3 @@ func TestDescribeCorpusTreaties(t *testing.T) {
 	}
 	t.Logf("RESULT META treaty files: derived kind and instrument agree with the catalog for %d/%d, same units for %d/%d", agree, total, same, total)
 }
-
