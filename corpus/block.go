@@ -18,4 +18,6 @@ type Block struct {
 	Section string `json:"section,omitempty"`
 	// Labels are curated tags the format carries.
 	Labels []string `json:"labels,omitempty"`
+	// Notes are the footnotes taken out of Text (see CleanParagraphs).
+	Notes []Note `json:"notes,omitempty"`
 }

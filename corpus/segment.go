@@ -281,6 +281,7 @@ func (s *segmenter) plain(blocks []Block) {
 			h = heading
 		}
 		s.emit("p-"+strconv.Itoa(i+1), h, b.Text, "", "", b.Labels)
+		s.notes(b.Notes)
 	}
 }
 
@@ -314,6 +315,7 @@ func (s *segmenter) paragraphs(blocks []Block) {
 			r, _ := utf8.DecodeRuneInString(text)
 			if unicode.IsLower(r) && strings.HasPrefix(prev.Unit, "para-") && prev.Heading == h {
 				prev.Text += "\n" + text
+				prev.Notes = append(prev.Notes, b.Notes...)
 				continue
 			}
 		}
@@ -322,6 +324,15 @@ func (s *segmenter) paragraphs(blocks []Block) {
 			unit = "para-" + num
 		}
 		s.emit(unit, h, text, "", "", b.Labels)
+		s.notes(b.Notes)
+	}
+}
+
+// notes gives the passage just emitted its block's notes.
+func (s *segmenter) notes(notes []Note) {
+	if len(notes) > 0 && len(s.out) > 0 {
+		p := &s.out[len(s.out)-1]
+		p.Notes = append(p.Notes, notes...)
 	}
 }
 

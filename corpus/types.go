@@ -47,6 +47,9 @@ type Passage struct {
 	Instrument string `json:"own_instrument,omitempty"`
 	// Labels are curated tags carried by the source (paragraph JSON).
 	Labels []string `json:"labels,omitempty"`
+	// Notes are the passage's footnotes, kept apart from Text: facets are
+	// computed from Text alone.
+	Notes []Note `json:"notes,omitempty"`
 
 	// Facet values, filled by extraction.
 	Instruments []string `json:"instrument,omitempty"`

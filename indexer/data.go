@@ -31,6 +31,7 @@ type Data struct {
 // want of permission, file descriptors or disk space, is an error, never a
 // rebuild.
 func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) {
+	reader.SetPDFCacheDir(filepath.Join(dir, "cache", "pdfium"))
 	st, err := store.OpenStore(filepath.Join(dir, "store"))
 	if err != nil {
 		return nil, err

@@ -5,7 +5,9 @@ package corpustest
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -63,5 +65,22 @@ func RepoRoot() (string, error) {
 			return "", os.ErrNotExist
 		}
 		dir = parent
+	}
+}
+
+// WithoutPdftotext strips from PATH every directory holding poppler's
+// pdftotext, so that a test proves PDFs are read with nothing installed.
+func WithoutPdftotext(t testing.TB) {
+	t.Helper()
+	var keep []string
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if _, err := os.Stat(filepath.Join(dir, "pdftotext")); err == nil {
+			continue
+		}
+		keep = append(keep, dir)
+	}
+	t.Setenv("PATH", strings.Join(keep, string(filepath.ListSeparator)))
+	if p, err := exec.LookPath("pdftotext"); err == nil {
+		t.Fatalf("pdftotext still found at %s", p)
 	}
 }

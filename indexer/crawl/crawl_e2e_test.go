@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -32,9 +31,6 @@ import (
 // be requested; Crawl-delay must space the requests; a second crawl must be
 // conditional and re-index nothing.
 func TestCrawlEndToEnd(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) not installed")
-	}
 	shared := corpustest.SharedDir(t)
 	cat, err := corpus.ReadCatalogFile(filepath.Join(shared, "corpus", "catalog.jsonl"))
 	if err != nil {

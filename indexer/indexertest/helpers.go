@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,12 +66,4 @@ func Counts(t testing.TB, data string) (docs int, passages int, indexed uint64) 
 		t.Fatal(err)
 	}
 	return len(ids), n, c
-}
-
-// RequirePdftotext skips a test when poppler's pdftotext is missing.
-func RequirePdftotext(t testing.TB) {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext (poppler-utils) not installed")
-	}
 }

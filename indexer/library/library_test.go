@@ -14,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/corpus/corpustest"
 	"github.com/hrsearch/hrsearch/indexer"
 	"github.com/hrsearch/hrsearch/indexer/indexertest"
 	"github.com/hrsearch/hrsearch/indexer/schema"
@@ -162,7 +163,7 @@ func TestLibraryAddUpdateDelete(t *testing.T) {
 }
 
 func TestLibraryRefusesUnreadableDocuments(t *testing.T) {
-	indexertest.RequirePdftotext(t)
+	corpustest.WithoutPdftotext(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	d, l := openTestLibrary(t, dir)

@@ -67,7 +67,7 @@ func TestCorpusPassages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads the whole demo corpus")
 	}
-	requirePdftotext(t)
+	corpustest.WithoutPdftotext(t)
 	cat, docs := readCorpus(t)
 
 	ids := make(map[string]bool)

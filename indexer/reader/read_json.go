@@ -51,7 +51,7 @@ func readParagraphJSON(raw []byte) ([]corpus.Block, error) {
 			Labels:  labels,
 		})
 	}
-	return blocks, nil
+	return corpus.CleanParagraphs(blocks), nil
 }
 
 // jsonID returns an ID field as printed: a string's content, a number's

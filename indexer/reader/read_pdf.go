@@ -5,21 +5,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer/pdftext"
 )
 
 // pdfOptions says how PDFs are converted to text.
 type pdfOptions struct {
-	// Bin is the pdftotext binary (poppler-utils).
-	Bin string
 	// Timeout bounds one conversion.
 	Timeout time.Duration
 	// MaxOutput bounds the text of one PDF, in bytes.
@@ -27,14 +27,32 @@ type pdfOptions struct {
 }
 
 func defaultPDFOptions() pdfOptions {
-	return pdfOptions{Bin: "pdftotext", Timeout: 60 * time.Second, MaxOutput: 64 << 20}
+	return pdfOptions{Timeout: 60 * time.Second, MaxOutput: 64 << 20}
 }
 
-// readPDF converts a PDF with poppler's pdftotext in -raw mode (content
-// stream order: on browser prints it keeps a sticky site menu apart from
-// the text it overlaps, which the layout modes interleave) and reads the
-// text with pdfText. A malformed PDF, a conversion that outlives
-// opt.Timeout or text beyond opt.MaxOutput is an error for this document.
+// pdfCache is where PDFium's compiled code is kept between processes (set
+// by SetPDFCacheDir before the first PDF is read); pdfReader reads every PDF
+// of the process, compiling PDFium on first use.
+var (
+	pdfCache  atomic.Pointer[string]
+	pdfReader = sync.OnceValue(func() *pdftext.Reader {
+		var dir string
+		if p := pdfCache.Load(); p != nil {
+			dir = *p
+		}
+		return pdftext.New(pdftext.Options{CacheDir: dir, Instances: max(1, min(runtime.GOMAXPROCS(0), 4))})
+	})
+)
+
+// SetPDFCacheDir keeps the PDF engine's compiled code in dir, so that the
+// next process starts it in milliseconds rather than seconds. It has effect
+// only before the first PDF of the process is read.
+func SetPDFCacheDir(dir string) { pdfCache.Store(&dir) }
+
+// readPDF reads a PDF's text in-process (indexer/pdftext: PDFium in
+// WebAssembly) and reads the text with pdfText. A malformed PDF, a
+// conversion that outlives opt.Timeout or text beyond opt.MaxOutput is an
+// error for this document; a page that cannot be read is skipped.
 func readPDF(ctx context.Context, raw []byte, opt pdfOptions) ([]corpus.Block, error) {
 	head := raw
 	if len(head) > 1024 {
@@ -50,76 +68,26 @@ func readPDF(ctx context.Context, raw []byte, opt pdfOptions) ([]corpus.Block, e
 	return pdfText(text), nil
 }
 
-// pdfToText runs pdftotext on raw and returns its UTF-8 output.
+// pdfToText returns the text of raw's pages, separated by form feeds.
 func pdfToText(ctx context.Context, raw []byte, opt pdfOptions) (string, error) {
-	bin, err := exec.LookPath(opt.Bin)
-	if err != nil {
-		return "", fmt.Errorf("pdf: %w: %s not found (install poppler-utils)", corpus.ErrUnsupported, opt.Bin)
-	}
-	f, err := os.CreateTemp("", "hrsearch-*.pdf")
-	if err != nil {
-		return "", fmt.Errorf("pdf: temporary file: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(raw); err != nil {
-		f.Close()
-		return "", fmt.Errorf("pdf: temporary file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("pdf: temporary file: %w", err)
-	}
-
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-raw", "-enc", "UTF-8", "-q", f.Name(), "-")
-	out := &capBuffer{max: opt.MaxOutput, onOver: cancel}
-	stderr := &capBuffer{max: 4 << 10, quiet: true}
-	cmd.Stdout = out
-	cmd.Stderr = stderr
-	cmd.WaitDelay = 5 * time.Second
-	err = cmd.Run()
+	doc, err := pdfReader().Read(ctx, raw)
 	switch {
-	case out.over:
-		return "", fmt.Errorf("pdf: %w: text exceeds %d bytes", corpus.ErrTooLarge, opt.MaxOutput)
 	case ctx.Err() != nil:
 		return "", fmt.Errorf("pdf: %w: conversion stopped after %s: %w", corpus.ErrInvalid, opt.Timeout, ctx.Err())
+	case errors.Is(err, pdftext.ErrUnavailable):
+		return "", fmt.Errorf("pdf: %w: %w", corpus.ErrUnsupported, err)
 	case err != nil:
-		msg := strings.TrimSpace(stderr.buf.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return "", fmt.Errorf("pdf: %w: pdftotext: %s", corpus.ErrInvalid, msg)
+		return "", fmt.Errorf("pdf: %w: %w", corpus.ErrInvalid, err)
 	}
-	return toText(out.buf.Bytes()), nil
-}
-
-// capBuffer is a bytes.Buffer that refuses writes beyond max bytes, which
-// stops the writing process, or with quiet drops them.
-type capBuffer struct {
-	buf    bytes.Buffer // not embedded: its ReadFrom would bypass Write
-	max    int
-	quiet  bool
-	over   bool
-	onOver func() // called once when the limit is first exceeded
-}
-
-var errCapExceeded = errors.New("output limit exceeded")
-
-func (b *capBuffer) Write(p []byte) (int, error) {
-	if b.buf.Len()+len(p) > b.max {
-		if b.max > b.buf.Len() {
-			b.buf.Write(p[:b.max-b.buf.Len()])
+	n := 0
+	for _, p := range doc.Pages {
+		if n += len(p) + 1; n > opt.MaxOutput {
+			return "", fmt.Errorf("pdf: %w: text exceeds %d bytes", corpus.ErrTooLarge, opt.MaxOutput)
 		}
-		if b.quiet {
-			return len(p), nil
-		}
-		if !b.over && b.onOver != nil {
-			b.onOver() // stop the process: nobody reads its pipe any more
-		}
-		b.over = true
-		return 0, errCapExceeded
 	}
-	return b.buf.Write(p)
+	return toText([]byte(doc.Text())), nil
 }
 
 var (

@@ -1,0 +1,457 @@
+package corpus
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Footnotes and running lines inside paragraphs. A UN document converted
+// page by page into paragraphs carries, inside the paragraph that spans a
+// page break, the page's footnotes ("… the removal decision and 37 The
+// term … 41 Committee against Torture, …, para. 25. to seek …") and its
+// running header or footer ("A/77/502 22-22673 4/17", "Annex English
+// Page 3", "GE.12-10513"). CleanParagraphs takes both out of the body:
+// footnotes become the Notes of the block whose text carries their marker,
+// running lines are dropped.
+
+// A UN document symbol as printed in running lines: "A/61/259",
+// "A/HRC/13/39", "E/CN.4/1988/17", "CAT/C/13/D/15/1994".
+const unSymbol = `[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.()-]*){1,7}`
+
+var (
+	// Running lines: the symbol with the job number and page ("A/77/502
+	// 22-22673 4/17", "22-22673 4/17 A/77/502"), the symbol with "Page N",
+	// "Annex English Page 3", "Page 4 of 4", a Geneva job number
+	// ("GE.10-10042", "GE.12-10513 (E) 010212 020212").
+	runningLineRes = []*regexp.Regexp{
+		regexp.MustCompile(`(?:\b\d{1,3}/\d{1,3}\s+)?\b` + unSymbol + `\s+\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{1,3}/\d{1,3}\b)?`),
+		regexp.MustCompile(`\b\d{2}-\d{5}(?:\s*\([A-Z]\))?(?:\s+\d{1,3}/\d{1,3})?\s+` + unSymbol + `(?:\s+\d{1,3}/\d{1,3}\b)?`),
+		regexp.MustCompile(`(?:\b` + unSymbol + `\.?\s+)?(?:\bAnnex(?:\s+[IVX]+)?\s+)?\bEnglish\s+Page\s+\d{1,3}\b`),
+		regexp.MustCompile(`\b` + unSymbol + `\s+Page\s+\d{1,3}\b`),
+		regexp.MustCompile(`\bPage\s+\d{1,3}\s+of\s+\d{1,3}\b`),
+		regexp.MustCompile(`\bGE\.\d{2}-\d{4,6}(?:\s*\([A-Z]\))?(?:\s+\d{6}\s+\d{6})?(?:\s*\*\d{7,}\*)?`),
+	}
+	spaceRunRe = regexp.MustCompile(`[ \t]{2,}`)
+)
+
+// StripRunningLines removes UN running headers and footers from a
+// paragraph's text, wherever in it they stand.
+func StripRunningLines(text string) string {
+	changed := false
+	for _, re := range runningLineRes {
+		if re.MatchString(text) {
+			text = re.ReplaceAllString(text, " ")
+			changed = true
+		}
+	}
+	if !changed {
+		return text
+	}
+	text = spaceRunRe.ReplaceAllString(text, " ")
+	text = strings.ReplaceAll(text, " \n", "\n")
+	return strings.TrimSpace(strings.ReplaceAll(text, " .", "."))
+}
+
+// Note is a footnote of a passage: its number as printed and its text.
+type Note struct {
+	N    string `json:"n"`
+	Text string `json:"text"`
+}
+
+var (
+	// A number standing alone before a word: a note's start, or a marker
+	// printed with a space ("protection” 42 prior").
+	noteStartRe = regexp.MustCompile(`(?:^|[\s(])(\d{1,3})\s+\S`)
+	// A marker glued to the end of a word or its punctuation:
+	// "refoulement.44", "rights,45", "2015,26", "detention”12".
+	gluedMarkerRe = regexp.MustCompile(`([\p{L}.,;:”"’)\]])(\d{1,3})(?:[\s,;:.)]|$)`)
+	// A marker printed with a space after punctuation: "appeal. 43".
+	spacedMarkerRe = regexp.MustCompile(`([.,;:”"’)])\s(\d{1,3})(?:\s|$)`)
+	// What a citation note is made of.
+	citationRe = regexp.MustCompile(`\b(?:See|see|Ibid|ibid|Cf|cf|Available|available|supra|infra)\b|\b(?:para|paras|art|arts|No|Nos|vol|p|pp|op|cit|ed|eds)\.\s|\sv\.?\s|\(\d{4}\)|` + unSymbol + `|https?://|www\.`)
+	// A marker glued to a word inside a note's text: the "note" is body.
+	innerMarkerRe = regexp.MustCompile(`[\p{Ll}.,;:”)](\d{1,3})(?:\s|$)`)
+	// Words before a number that make it a reference, not a note:
+	// "article 3 1", "para. 12".
+	numberWordRe = regexp.MustCompile(`(?i)(?:\b(?:art|arts|article|articles|para|paras|paragraph|paragraphs|no|nos|rule|rules|chapter|section|page|pages|p|pp|vol|volume|annex|resolution|decision|item|session|table|figure|step|level|grade|class|phase)\.?|[-–/])\s*$`)
+)
+
+// noteAbbreviations end in a dot without ending a sentence.
+var noteAbbreviations = map[string]bool{
+	"no": true, "nos": true, "art": true, "arts": true, "para": true, "paras": true, "p": true, "pp": true,
+	"vol": true, "v": true, "vs": true, "al": true, "e.g": true, "i.e": true, "mr": true, "ms": true, "mrs": true,
+	"dr": true, "prof": true, "rev": true, "add": true, "corr": true, "suppl": true, "ser": true, "ed": true,
+	"eds": true, "op": true, "cit": true, "cf": true, "inc": true, "co": true, "ltd": true, "st": true, "jr": true,
+	"gen": true, "doc": true, "ch": true, "chap": true, "sect": true, "fn": true, "jan": true, "feb": true,
+	"aug": true, "sept": true, "oct": true, "nov": true, "dec": true, "u.n": true, "u.s": true, "etc": true,
+}
+
+// noteReader follows a document's footnote counter: footnote texts appear
+// in order (1, 2, 3, …) through a document, each after its marker.
+type noteReader struct {
+	next   int // the number of the next footnote text expected
+	marker int // the last marker seen in the body
+}
+
+// noteStart is a number that may open a footnote.
+type noteStart struct {
+	n          int
+	start, end int // the number's bytes
+}
+
+// split takes the footnote blocks out of a paragraph's text. It returns
+// the body and the notes found in the text.
+func (r *noteReader) split(text string) (body string, notes []Note) {
+	var starts []noteStart
+	for _, m := range noteStartRe.FindAllStringSubmatchIndex(text, -1) {
+		n, _ := strconv.Atoi(text[m[2]:m[3]])
+		if n == 0 || numberWordRe.MatchString(text[:m[2]]) {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(text[m[3]:][strings.IndexFunc(text[m[3]:], func(r rune) bool { return !unicode.IsSpace(r) }):])
+		if !unicode.IsUpper(r) && !strings.ContainsRune("“\"‘'«(", r) && !strings.HasPrefix(text[m[3]:], " ibid") && !strings.HasPrefix(text[m[3]:], " see ") {
+			continue
+		}
+		if monthWords[strings.ToLower(strings.TrimRight(wordAfter(text, m[3]+1), ".,"))] {
+			continue // "3 May 2004": a date
+		}
+		starts = append(starts, noteStart{n: n, start: m[2], end: m[3]})
+	}
+	var cut [][2]int // byte ranges of footnote blocks
+	for i := 0; i < len(starts); i++ {
+		s := starts[i]
+		if s.n+5 < r.next {
+			continue // behind the counter: a number in the body
+		}
+		// The run of consecutive numbers from s.
+		run := []noteStart{s}
+		for j := i + 1; j < len(starts); j++ {
+			if starts[j].n == run[len(run)-1].n+1 {
+				run = append(run, starts[j])
+			}
+		}
+		// A note whose text carries markers of later notes is body text
+		// after spaced markers: the run stops before it.
+		for k := range run {
+			var e int
+			if k+1 < len(run) {
+				e = run[k+1].start
+			} else {
+				e = noteEnd(text, run[k].end)
+			}
+			if hasLaterMarker(text[run[k].end:e], run[k].n) {
+				run = run[:k]
+				break
+			}
+		}
+		if len(run) == 0 {
+			continue
+		}
+		// The last note ends at its first sentence end, and takes the
+		// citations that follow it ("See …", "Ibid.").
+		last := run[len(run)-1]
+		end := noteEnd(text, last.end)
+		var found []Note
+		cites := 0
+		for k, ns := range run {
+			e := end
+			if k+1 < len(run) {
+				e = run[k+1].start
+			}
+			t := strings.TrimSpace(text[ns.end:e])
+			if citationRe.MatchString(t) {
+				cites++
+			}
+			found = append(found, Note{N: strconv.Itoa(ns.n), Text: t})
+		}
+		// Notes cite: most notes of a block hold a citation; a run of
+		// numbered sentences that do not is body text after markers.
+		if cites*2 < len(run) || len(run) == 1 && (cites == 0 || s.n < r.next || s.n > r.next+3) {
+			continue
+		}
+		notes = append(notes, found...)
+		cut = append(cut, [2]int{s.start, end})
+		r.next = last.n + 1
+		for i+1 < len(starts) && starts[i+1].start < end {
+			i++
+		}
+	}
+	var b strings.Builder
+	prev := 0
+	for _, c := range cut {
+		b.WriteString(text[prev:c[0]])
+		b.WriteByte(' ')
+		prev = c[1]
+	}
+	b.WriteString(text[prev:])
+	body = spaceRunRe.ReplaceAllString(b.String(), " ")
+	return strings.TrimSpace(body), notes
+}
+
+// hasLaterMarker reports whether text holds a glued marker of a note
+// after n.
+func hasLaterMarker(text string, n int) bool {
+	for _, m := range innerMarkerRe.FindAllStringSubmatch(text, -1) {
+		if k, _ := strconv.Atoi(m[1]); k > n && k <= n+10 {
+			return true
+		}
+	}
+	return false
+}
+
+// markers removes note markers from body text: numbers glued to a word or
+// standing after punctuation that continue the document's marker counter.
+func (r *noteReader) markers(body string, known map[int]bool) (string, []int) {
+	var markers []int
+	accept := func(n int) bool {
+		if n > r.marker && n <= r.marker+5 || known[n] && n > r.marker-3 {
+			r.marker = max(r.marker, n)
+			markers = append(markers, n)
+			return true
+		}
+		return false
+	}
+	var b strings.Builder
+	prev := 0
+	locs := gluedMarkerRe.FindAllStringSubmatchIndex(body, -1)
+	spaced := spacedMarkerRe.FindAllStringSubmatchIndex(body, -1)
+	locs = mergeLocs(locs, spaced)
+	for _, m := range locs {
+		if m[4] < prev {
+			continue
+		}
+		// A glued number after a digit-bearing word is part of it
+		// ("CCPR/C/21", "A4").
+		if w := strings.TrimRight(tokenBefore(body, m[3]), ".,;:”\"’)]"); strings.ContainsAny(w, "0123456789/") {
+			continue
+		}
+		n, _ := strconv.Atoi(body[m[4]:m[5]])
+		if !accept(n) {
+			continue
+		}
+		b.WriteString(body[prev:m[4]])
+		prev = m[5]
+	}
+	b.WriteString(body[prev:])
+	return b.String(), markers
+}
+
+// mergeLocs merges two lists of submatch indexes by their third pair.
+func mergeLocs(a, b [][]int) [][]int {
+	out := make([][]int, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		if j >= len(b) || i < len(a) && a[i][4] <= b[j][4] {
+			if j < len(b) && i < len(a) && a[i][4] == b[j][4] {
+				j++
+			}
+			out = append(out, a[i])
+			i++
+			continue
+		}
+		out = append(out, b[j])
+		j++
+	}
+	return out
+}
+
+// noteEnd returns where the footnote whose text starts at from ends: after
+// its first sentence, and after each following sentence that is a
+// citation of its own ("See …", "Ibid.", a symbol or a link); at the end
+// of text if no sentence ends.
+func noteEnd(text string, from int) int {
+	end := sentenceEnd(text, from)
+	for end < len(text) {
+		rest := strings.TrimLeft(text[end:], " ")
+		if !(strings.HasPrefix(rest, "See ") || strings.HasPrefix(rest, "Ibid") || strings.HasPrefix(rest, "Cf.") ||
+			strings.HasPrefix(rest, "Available ") || strings.HasPrefix(rest, "http") || strings.HasPrefix(rest, "www.")) {
+			break
+		}
+		end = sentenceEnd(text, end+1)
+	}
+	return end
+}
+
+// sentenceEnd returns the index after the first sentence end at or after
+// from: a full stop, question or exclamation mark (with any closing quote
+// or bracket) followed by a space, where the word before the stop is not an
+// abbreviation or an initial.
+func sentenceEnd(text string, from int) int {
+	for i := from; i < len(text); i++ {
+		c := text[i]
+		if c != '.' && c != '?' && c != '!' {
+			continue
+		}
+		j := i + 1
+		for j < len(text) && strings.IndexByte(")]\"'", text[j]) >= 0 {
+			j++
+		}
+		if strings.HasPrefix(text[j:], "”") || strings.HasPrefix(text[j:], "’") {
+			j += len("”")
+		}
+		if j < len(text) && text[j] != ' ' && text[j] != '\n' {
+			continue
+		}
+		if c == '.' {
+			w := strings.ToLower(strings.TrimLeft(wordBefore(text, i), "(“\"'"))
+			if noteAbbreviations[w] || utf8.RuneCountInString(w) == 1 && w != "" && !unicode.IsDigit(rune(w[0])) {
+				continue
+			}
+			// A number before the stop followed by a number after it is
+			// a list ("paras. 11, 30."), not an end, only inside a
+			// citation; a lower-case word after the stop still ends the
+			// note: the body resumes mid-sentence.
+		}
+		return j
+	}
+	return len(text)
+}
+
+// trailingHeadingRe is a section heading printed at the end of the
+// paragraph before it: "II. Forty years of the mandate", "E. Torture of
+// human rights defenders", "Torture in the context of counter-terrorism".
+var trailingHeadingRe = regexp.MustCompile(`[.;:!?”)]\s+((?:[IVXLC]{1,6}|[A-Z]|\d{1,2})\.\s+[A-Z][^.;:!?]{2,200}|[A-Z][a-z][^.;:!?“”]{8,90})$`)
+
+var enumeratedHeadingRe = regexp.MustCompile(`^(?:[IVXLC]{1,6}|[A-Z]|\d{1,2})\.\s`)
+
+// trailingHeading splits a heading printed at the end of a paragraph from
+// it. A heading is short, starts with a capital (after an optional "II."
+// or "E."), ends with no punctuation and follows a sentence end.
+func trailingHeading(text string) (body, heading string) {
+	m := trailingHeadingRe.FindStringSubmatchIndex(text)
+	if m == nil {
+		return text, ""
+	}
+	h := text[m[2]:m[3]]
+	words := strings.Fields(h)
+	limit := 14
+	if enumeratedHeadingRe.MatchString(h) {
+		limit = 30
+	}
+	if len(words) > limit || len(words) < 2 || strings.HasSuffix(h, ",") {
+		return text, ""
+	}
+	// A heading's words after its first are mostly lower case or
+	// capitalised nouns; a sentence cut short ends with a small word.
+	switch strings.ToLower(words[len(words)-1]) {
+	case "the", "a", "an", "of", "and", "or", "to", "in", "on", "for", "with", "by", "at", "from", "that", "which":
+		return text, ""
+	}
+	return strings.TrimSpace(text[:m[2]]), h
+}
+
+// CleanParagraphs takes running headers and footers and footnotes out of
+// the paragraphs of a document read page by page (paragraph JSON of UN
+// reports and decisions): running lines are dropped; footnote blocks (runs
+// of notes numbered in the document's footnote sequence) and note markers
+// leave the body, and each note is attached to the paragraph that carries
+// its marker (or, without one, to the paragraph it was found in); a
+// section heading printed at the end of a paragraph becomes a heading
+// block before the next one. Blocks are returned in order; headings and
+// paragraphs keep their Number, Section and Labels.
+func CleanParagraphs(blocks []Block) []Block {
+	running := runningSymbol(blocks)
+	r := noteReader{next: 1}
+	// First pass: running lines and footnote blocks out of the text.
+	type cleaned struct {
+		b     Block
+		notes []Note
+	}
+	all := make([]cleaned, len(blocks))
+	known := map[int]bool{}
+	for i, b := range blocks {
+		if b.Heading {
+			all[i] = cleaned{b: b}
+			continue
+		}
+		text := StripRunningLines(b.Text)
+		if running != nil {
+			text = strings.TrimSpace(spaceRunRe.ReplaceAllString(running.ReplaceAllString(text, "$1 "), " "))
+		}
+		body, notes := r.split(text)
+		for _, n := range notes {
+			k, _ := strconv.Atoi(n.N)
+			known[k] = true
+		}
+		b.Text = body
+		all[i] = cleaned{b: b, notes: notes}
+	}
+	// Second pass: markers out of the body, notes to their markers'
+	// paragraphs, trailing headings before the paragraph they head.
+	out := make([]Block, 0, len(blocks))
+	owner := map[int]int{} // note number → index in out of its marker's block
+	for _, c := range all {
+		b := c.b
+		if b.Heading {
+			out = append(out, b)
+			continue
+		}
+		body, markers := r.markers(b.Text, known)
+		body = strings.TrimSpace(spaceRunRe.ReplaceAllString(body, " "))
+		body, heading := trailingHeading(body)
+		b.Text = body
+		idx := len(out)
+		if body != "" {
+			for _, n := range markers {
+				owner[n] = idx
+			}
+			out = append(out, b)
+		} else {
+			idx = len(out) - 1
+		}
+		for _, n := range c.notes {
+			k, _ := strconv.Atoi(n.N)
+			at, ok := owner[k]
+			if !ok {
+				at = idx
+			}
+			if at >= 0 && at < len(out) {
+				out[at].Notes = append(out[at].Notes, n)
+			}
+		}
+		if heading != "" {
+			out = append(out, Block{Text: heading, Heading: true, Level: 2})
+		}
+	}
+	return out
+}
+
+// tokenBefore returns the run of non-space bytes that ends at byte index h.
+func tokenBefore(s string, h int) string {
+	start := strings.LastIndexAny(s[:h], " \n\t") + 1
+	return s[start:h]
+}
+
+var bareSymbolRe = regexp.MustCompile(`(^|[\p{L}\d.,;:”’"]\s+)(` + unSymbol + `)(?:\s+|$)`)
+
+// runningSymbol finds the symbol a document prints as its running header
+// ("A/59/324" between two words of a sentence, or at a paragraph's end)
+// and returns a pattern that matches it where it stands bare: not in
+// brackets, not after "see" or "document". A symbol is running when it
+// stands bare in at least three paragraphs.
+func runningSymbol(blocks []Block) *regexp.Regexp {
+	count := map[string]int{}
+	for _, b := range blocks {
+		seen := map[string]bool{}
+		for _, m := range bareSymbolRe.FindAllStringSubmatch(b.Text, -1) {
+			if strings.HasSuffix(strings.ToLower(strings.TrimSpace(m[1])), "see") || seen[m[2]] {
+				continue
+			}
+			seen[m[2]] = true
+			count[m[2]]++
+		}
+	}
+	best, n := "", 0
+	for sym, c := range count {
+		if c > n || c == n && sym < best {
+			best, n = sym, c
+		}
+	}
+	if n < 3 {
+		return nil
+	}
+	return regexp.MustCompile(`(^|[\p{L}\d.,;:”’"])\s+` + regexp.QuoteMeta(best) + `(?:\s+|$)|^` + regexp.QuoteMeta(best) + `\s+`)
+}

@@ -1,0 +1,42 @@
+package corpus
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestCleanParagraphsFootnotes(t *testing.T) {
+	blocks := []Block{
+		{Number: "7.", Text: "States must hear every applicant in person before removal.6 Hearings shall be public."},
+		{Number: "8.", Text: "Consequently, authorities must allow the person to contest the order and 6 The word “removal” covers here any transfer of a person out of the territory. See also Committee against Torture, general comment No. 4, para. 9. 7 Convention against Torture, art. 3 (1); see also Human Rights Committee, general comment No. 20 (1992), para. 9. 8 See X v. Country (CAT/C/99/D/1/2020), para. 7.4. 9 Committee against Torture, general comment No. 4, para. 12. to seek “protection” 10 before the envisaged transfer. Group removals without individual examination are unlawful.11 The same holds for summary screenings at sea."},
+		{Number: "9.", Text: "Authorities shall weigh every relevant factor, including the general situation in the country.12 10 Committee against Torture, general comment No. 4, para. 13. 11 Ibid., para. 14. 12 See A/HRC/99/1, para. 3."},
+	}
+	got := CleanParagraphs(blocks)
+	wantText := []string{
+		"States must hear every applicant in person before removal. Hearings shall be public.",
+		"Consequently, authorities must allow the person to contest the order and to seek “protection” before the envisaged transfer. Group removals without individual examination are unlawful. The same holds for summary screenings at sea.",
+		"Authorities shall weigh every relevant factor, including the general situation in the country.",
+	}
+	for i, b := range got {
+		if i >= len(wantText) || b.Text != wantText[i] {
+			t.Errorf("block %d:\n got %q", i, b.Text)
+			continue
+		}
+	}
+	var ns [][]string
+	for _, b := range got {
+		var n []string
+		for _, x := range b.Notes {
+			n = append(n, x.N)
+		}
+		ns = append(ns, n)
+	}
+	want := [][]string{{"6"}, {"7", "8", "9", "10", "11"}, {"12"}}
+	if !reflect.DeepEqual(ns, want) {
+		t.Errorf("notes by block %v, want %v", ns, want)
+	}
+	if len(got) > 1 && len(got[1].Notes) > 2 && !strings.HasSuffix(got[1].Notes[2].Text, "para. 12.") {
+		t.Errorf("note 9 = %q", got[1].Notes[2].Text)
+	}
+}

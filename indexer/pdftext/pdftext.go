@@ -1,0 +1,255 @@
+// Package pdftext reads the text of PDF files in-process, with PDFium
+// compiled to WebAssembly and run by wazero: pure Go, no cgo and no program
+// to install. Bytes go in, the text of each page comes out, and nothing
+// else: no segmentation, no furniture removal.
+//
+// Every document is bounded: the caller's context deadline is checked
+// between pages (and stops a page that outlives it), the WebAssembly memory
+// of an instance is capped by Options.MemoryLimitPages, and a page that
+// fails is skipped with a warning rather than losing the document.
+package pdftext
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/klippa-app/go-pdfium"
+	"github.com/klippa-app/go-pdfium/references"
+	"github.com/klippa-app/go-pdfium/requests"
+	"github.com/klippa-app/go-pdfium/webassembly"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+)
+
+// Errors of Reader.Text, tested with errors.Is.
+var (
+	// ErrNotPDF: the bytes are not a PDF PDFium can open (no header,
+	// truncated, damaged beyond repair, encrypted).
+	ErrNotPDF = errors.New("not a readable PDF")
+	// ErrUnavailable: the PDF engine could not be started.
+	ErrUnavailable = errors.New("PDF engine unavailable")
+)
+
+// DefaultMemoryLimitPages caps an instance's WebAssembly memory at 1 GiB
+// (a WebAssembly page is 64 KiB).
+const DefaultMemoryLimitPages = 16384
+
+// Options configure a Reader.
+type Options struct {
+	// CacheDir keeps wazero's compiled PDFium between processes: without
+	// it every new process compiles the module again (seconds of CPU and
+	// hundreds of MB); with it, the next process loads it in milliseconds.
+	// Empty compiles in memory.
+	CacheDir string
+	// MemoryLimitPages caps the WebAssembly memory of one instance, in
+	// 64 KiB pages; 0 means DefaultMemoryLimitPages.
+	MemoryLimitPages uint32
+	// Instances bounds how many documents are read at once; 0 means 2.
+	Instances int
+	// Log receives a warning for each page skipped; nil discards them.
+	Log *slog.Logger
+}
+
+// Document is the text read from a PDF.
+type Document struct {
+	// Pages holds each page's text in order, lines separated by "\n"; a
+	// page that could not be read is empty.
+	Pages []string
+	// Title is the document information dictionary's title, if any.
+	Title string
+	// Skipped lists the numbers (from 1) of pages that could not be read.
+	Skipped []int
+}
+
+// Text returns the pages joined with form feeds, as pdftotext prints them.
+func (d *Document) Text() string { return strings.Join(d.Pages, "\f") }
+
+// Reader reads PDFs. PDFium is compiled on first use, so a Reader that reads
+// nothing costs nothing; it is safe for concurrent use.
+type Reader struct {
+	opt Options
+
+	once  sync.Once
+	pool  pdfium.Pool
+	cache wazero.CompilationCache
+	err   error
+}
+
+// New returns a Reader with the given options.
+func New(opt Options) *Reader {
+	if opt.MemoryLimitPages == 0 {
+		opt.MemoryLimitPages = DefaultMemoryLimitPages
+	}
+	if opt.Instances <= 0 {
+		opt.Instances = 2
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Reader{opt: opt}
+}
+
+func (r *Reader) start() error {
+	r.once.Do(func() {
+		cfg := wazero.NewRuntimeConfig().
+			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
+			WithMemoryLimitPages(r.opt.MemoryLimitPages).
+			WithCloseOnContextDone(true)
+		if r.opt.CacheDir != "" {
+			cache, err := wazero.NewCompilationCacheWithDir(r.opt.CacheDir)
+			if err != nil {
+				r.opt.Log.Warn("pdftext: compilation cache unavailable; compiling in memory", "dir", r.opt.CacheDir, "err", err)
+			} else {
+				r.cache = cache
+				cfg = cfg.WithCompilationCache(cache)
+			}
+		}
+		pool, err := webassembly.Init(webassembly.Config{
+			MinIdle:       0,
+			MaxIdle:       r.opt.Instances,
+			MaxTotal:      r.opt.Instances,
+			RuntimeConfig: cfg,
+			// No file system: documents are passed as bytes.
+			FSConfig:     wazero.NewFSConfig(),
+			Stdout:       io.Discard,
+			Stderr:       io.Discard,
+			ReuseWorkers: true,
+		})
+		if err != nil {
+			r.err = fmt.Errorf("%w: %w", ErrUnavailable, err)
+			return
+		}
+		r.pool = pool
+	})
+	return r.err
+}
+
+// Close releases the engine. The Reader must not be used afterwards.
+func (r *Reader) Close() error {
+	var err error
+	if r.pool != nil {
+		err = r.pool.Close()
+	}
+	if r.cache != nil {
+		err = errors.Join(err, r.cache.Close(context.Background()))
+	}
+	return err
+}
+
+// Read returns the text of raw's pages. ctx bounds the whole document: its
+// deadline is checked between pages, and a page still being read when it
+// passes is stopped. A page that fails is skipped with a warning and
+// listed in Document.Skipped.
+func (r *Reader) Read(ctx context.Context, raw []byte) (*Document, error) {
+	head := raw[:min(len(raw), 1024)]
+	if !bytes.Contains(head, []byte("%PDF-")) {
+		return nil, fmt.Errorf("%w: no %%PDF- header", ErrNotPDF)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := r.start(); err != nil {
+		return nil, err
+	}
+	inst, err := r.pool.GetInstanceWithContext(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	// A page that outlives the deadline is stopped by killing its instance
+	// (the runtime closes modules whose context is done); the pool makes a
+	// fresh one for the next document.
+	var killed sync.Once
+	kill := func() { killed.Do(func() { _ = inst.Kill() }) }
+	stop := context.AfterFunc(ctx, kill)
+	defer func() {
+		if stop() {
+			_ = inst.Close()
+		}
+	}()
+	return read(ctx, inst, raw, r.opt.Log)
+}
+
+func read(ctx context.Context, inst pdfium.Pdfium, raw []byte, log *slog.Logger) (doc *Document, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			doc, err = nil, fmt.Errorf("%w: engine failure: %v", ErrNotPDF, p)
+		}
+	}()
+	opened, err := inst.OpenDocument(&requests.OpenDocument{File: &raw})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w: %w", ErrNotPDF, err)
+	}
+	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: opened.Document})
+	count, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: opened.Document})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotPDF, err)
+	}
+	doc = &Document{Pages: make([]string, 0, count.PageCount)}
+	if t, err := inst.FPDF_GetMetaText(&requests.FPDF_GetMetaText{Document: opened.Document, Tag: "Title"}); err == nil {
+		doc.Title = strings.TrimSpace(t.Value)
+	}
+	for i := range count.PageCount {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("stopped at page %d of %d: %w", i+1, count.PageCount, err)
+		}
+		start := time.Now()
+		text, err := pageText(inst, opened.Document, i)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("stopped at page %d of %d: %w", i+1, count.PageCount, ctx.Err())
+			}
+			log.Warn("pdftext: page skipped", "page", i+1, "pages", count.PageCount, "took", time.Since(start), "err", err)
+			doc.Skipped = append(doc.Skipped, i+1)
+			text = ""
+		}
+		doc.Pages = append(doc.Pages, text)
+	}
+	return doc, nil
+}
+
+// pageText returns one page's text with "\n" line ends, soft-hyphen
+// markers turned back into the hyphens printed at line ends.
+func pageText(inst pdfium.Pdfium, d references.FPDF_DOCUMENT, i int) (string, error) {
+	page, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: d, Index: i})
+	if err != nil {
+		return "", err
+	}
+	defer inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: page.Page})
+	tp, err := inst.FPDFText_LoadPage(&requests.FPDFText_LoadPage{Page: requests.Page{ByReference: &page.Page}})
+	if err != nil {
+		return "", err
+	}
+	defer inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: tp.TextPage})
+	n, err := inst.FPDFText_CountChars(&requests.FPDFText_CountChars{TextPage: tp.TextPage})
+	if err != nil {
+		return "", err
+	}
+	if n.Count <= 0 {
+		return "", nil
+	}
+	t, err := inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp.TextPage, StartIndex: 0, Count: n.Count})
+	if err != nil {
+		return "", err
+	}
+	return clean(t.Text), nil
+}
+
+// cleaner normalises PDFium's text: "\r\n" line ends, U+0002 and U+FFFE
+// for a hyphen PDFium judged to be a soft line-end hyphen, NUL padding.
+var cleaner = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\x02", "-\n", "\uFFFE", "-\n", "\x00", "")
+
+func clean(s string) string { return cleaner.Replace(s) }
