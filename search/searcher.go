@@ -185,8 +185,15 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 
+	cur, err := s.readCursor(req)
+	if err != nil {
+		return nil, err
+	}
 	plan := s.plan(req)
 	from := (req.Page - 1) * req.Size
+	if cur != nil {
+		from = 0
+	}
 	facets := req.Facets
 	if facets == nil {
 		facets = FacetNames
@@ -208,14 +215,21 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 			return nil, err
 		}
 		out.Total, out.Facets = w.total, copyFacets(w.facets)
-		page = slices.Clip(w.ranked) // appending must not write into the cached window
-		if from+req.Size > len(page) {
-			page, _ = appendNew(page, w.more[:min(len(w.more), from+req.Size-w.hits)])
-		}
-		if from >= len(page) {
-			page = nil
+		if cur != nil {
+			if page, out.Next, err = s.relevanceAfter(ctx, req, plan, w, cur); err != nil {
+				return nil, err
+			}
 		} else {
-			page = page[from:min(len(page), from+req.Size)]
+			page = slices.Clip(w.ranked) // appending must not write into the cached window
+			if from+req.Size > len(page) {
+				page, _ = appendNew(page, w.more[:min(len(w.more), from+req.Size-w.hits)])
+			}
+			if from >= len(page) {
+				page = nil
+			} else {
+				page = page[from:min(len(page), from+req.Size)]
+			}
+			out.Next = s.relevanceNext(req, w, from, page)
 		}
 	} else {
 		// Bleve sorts the page by the fields' doc values; the walk counts
@@ -232,13 +246,21 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		if c == nil {
 			addFacets(sreq, facets, req.FacetSize)
 		}
+		// The passage id ends each order, so that it is total: what a
+		// cursor's search_after needs.
 		switch {
 		case req.Sort == SortDate:
-			sreq.SortBy([]string{"-" + indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder})
+			sreq.SortBy([]string{"-" + indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder, "_id"})
 		case req.Sort == SortDateAsc:
-			sreq.SortBy([]string{indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder})
+			sreq.SortBy([]string{indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder, "_id"})
 		default: // browsing: by document and position
-			sreq.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
+			sreq.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder, "_id"})
+		}
+		if cur != nil {
+			if len(cur.After) != len(sreq.Sort) {
+				return nil, ErrBadCursor
+			}
+			sreq.SearchAfter = cur.after()
 		}
 		res, err := s.idx.SearchInContext(ctx, sreq)
 		if err != nil {
@@ -250,6 +272,11 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		}
 		for _, h := range res.Hits {
 			page = append(page, scored{id: h.ID, score: h.Score})
+		}
+		if n := len(res.Hits); n == req.Size && (cur != nil || uint64(from+n) < res.Total) {
+			c := s.newCursor(req)
+			c.After = afterKeys(res.Hits[n-1].Sort)
+			out.Next = c.encode()
 		}
 	}
 
@@ -285,6 +312,9 @@ type window struct {
 	// more are Bleve's next best hits after the window, in its order,
 	// as deep as a page asked for: deeper pages show them as they are.
 	more []scored
+	// floor is the lowest of Bleve's scores in the window: where a
+	// cursor walk past the window starts.
+	floor float64
 }
 
 // appendNew appends to page the hits of more it does not hold yet, and
@@ -329,6 +359,11 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 		return nil, err
 	}
 	w := &window{total: c.total, facets: c.facets, hits: len(c.hits), more: c.more}
+	for i, h := range c.hits {
+		if i == 0 || h.score < w.floor {
+			w.floor = h.score
+		}
+	}
 	page := make([]scored, 0, len(c.hits)+authoritativeWindow)
 	page = append(page, c.hits...)
 	// The governing texts are few and short: make sure the best of them

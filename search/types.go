@@ -44,6 +44,9 @@ type Request struct {
 	Facets []string `json:"facets,omitempty"`
 	// NoSnippets skips highlighting (the CLI's plain listing, benchmarks).
 	NoSnippets bool `json:"-"`
+	// Cursor, if set, is a Results.Next of the same search: the page after
+	// it (Page is then ignored). See cursor.go.
+	Cursor string `json:"cursor,omitempty"`
 }
 
 // Hit is one passage in the results.
@@ -86,6 +89,8 @@ type Results struct {
 	Articles []string `json:"query_articles,omitempty"`
 	// Expanded are the terms added by the lexicon.
 	Expanded []string `json:"expanded,omitempty"`
+	// Next is the cursor of the page after this one ("" on the last).
+	Next string `json:"next,omitempty"`
 }
 
 // Passage is one stored passage with its full text, for document views.
