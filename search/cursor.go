@@ -230,4 +230,6 @@ func (s *Searcher) walkAfter(ctx context.Context, q query.Query, sortBy, after [
 }
 
 // IsCursorError reports whether err is a cursor's fault: stale or not ours.
-func IsCursorError(err error) bool { return errors.Is(err, ErrStaleCursor) || errors.Is(err, ErrBadCursor) }
+func IsCursorError(err error) bool {
+	return errors.Is(err, ErrStaleCursor) || errors.Is(err, ErrBadCursor)
+}
