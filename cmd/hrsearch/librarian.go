@@ -32,6 +32,7 @@ type appConfig struct {
 	maxUpload int64
 	fetch     indexer.FetchConfig
 	cache     int // ranked windows kept (search.WithWindowCache)
+	cors      []string
 }
 
 // openApp opens the data directory and builds the handler.
@@ -55,6 +56,7 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 	wc.Tokens = indexer.OpenTokens(cfg.data)
 	wc.Fetcher = urlFetcher{a.fetcher}
 	wc.MaxUpload = cfg.maxUpload
+	wc.CORSOrigins = cfg.cors
 	if a.handler, err = web.NewServer(wc); err != nil {
 		a.Close()
 		return nil, err
