@@ -2,24 +2,29 @@ package search
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer"
 )
 
 // Cursor paging: every page of a search carries Results.Next, an opaque
 // cursor that Request.Cursor takes back to get the page after it, as deep
 // as the results go (page × size stops at MaxWindow).
 //
-// A cursor holds the index's snapshot epoch, a hash of the search it
+// A cursor holds the index's generation (see Generation), a hash of the search it
 // belongs to, and where the walk stands:
 //
 //   - a search sorted by date or by document walks Bleve's sort (with the
@@ -44,7 +49,8 @@ const maxCursorLength = 2048
 
 // pageCursor is where a walk stands. Its JSON is base64url-encoded.
 type pageCursor struct {
-	Epoch uint64   `json:"e"`
+	Inst  uint64   `json:"i"`           // the Searcher that issued it
+	Epoch uint64   `json:"e"`           // the index's generation then
 	Key   uint64   `json:"k"`           // hash of the search's query, filters and sort
 	Off   int      `json:"o,omitempty"` // offset into the reranked window
 	After [][]byte `json:"a,omitempty"` // Bleve search_after keys (bytes: numeric keys are binary)
@@ -108,7 +114,7 @@ func (s *Searcher) readCursor(req Request) (*pageCursor, error) {
 	if c.Key != searchKey(req) {
 		return nil, ErrBadCursor
 	}
-	if epoch, ok := s.epoch(); ok && epoch != c.Epoch {
+	if gen, ok := s.gen(); c.Inst != s.instance || ok && gen != c.Epoch {
 		return nil, ErrStaleCursor
 	}
 	return &c, nil
@@ -116,17 +122,45 @@ func (s *Searcher) readCursor(req Request) (*pageCursor, error) {
 
 // newCursor starts a cursor for req at the index's current epoch.
 func (s *Searcher) newCursor(req Request) pageCursor {
-	epoch, _ := s.epoch()
-	return pageCursor{Epoch: epoch, Key: searchKey(req)}
+	gen, _ := s.gen()
+	return pageCursor{Inst: s.instance, Epoch: gen, Key: searchKey(req)}
 }
 
-// Generation is the index's snapshot epoch: it changes whenever what
-// searches see changes (ok is false when the index cannot say). HTTP
-// caching derives its validators from it.
-func (s *Searcher) Generation() (uint64, bool) { return s.epoch() }
+// Generation counts the batches applied to the index since it was
+// opened: it changes whenever a document is added, replaced or removed,
+// and not when Bleve merges or persists segments, which change the
+// snapshot epoch but not what searches find (ok is false when the index
+// cannot say). Cursors and HTTP validators derive from it; Bleve counts
+// a batch once searches see it.
+func (s *Searcher) Generation() (uint64, bool) { return s.gen() }
 
-// scoreSort is the total order of a relevance walk past the window.
-var scoreSort = []string{"-_score", "_id"}
+// indexGeneration reads scorch's count of batches applied.
+func indexGeneration(idx bleve.Index) epochFunc {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return func() (uint64, bool) { return 0, false }
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return func() (uint64, bool) { return 0, false }
+	}
+	st, ok := sc.Stats().(*scorch.Stats)
+	if !ok {
+		return func() (uint64, bool) { return 0, false }
+	}
+	return func() (uint64, bool) { return atomic.LoadUint64(&st.TotBatches), true }
+}
+
+// newInstance is a random tag for a Searcher.
+func newInstance() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // never fails
+	return binary.LittleEndian.Uint64(b[:])
+}
+
+// scoreSort is the total order of a relevance walk past the window:
+// by score, then by position (doc values, cheaper than the id).
+var scoreSort = []string{"-_score", indexer.FieldDocument, indexer.FieldOrder}
 
 // formatScore writes a score so that strconv.ParseFloat, as Bleve's
 // search_after does, reads back the same float.
@@ -137,15 +171,15 @@ func formatScore(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) 
 // every hit outside the window (all score at most that) comes after it;
 // the window's own are left out by id.
 func (w *window) start() []string {
-	return []string{formatScore(w.floor + max(1e-9*w.floor, 1e-12)), ""}
+	return []string{formatScore(w.floor + max(1e-9*w.floor, 1e-12)), "", ""}
 }
 
 // relevanceNext is the cursor after the page [from, from+n) of a
 // relevance search read by page number, or "" at the end.
-func (s *Searcher) relevanceNext(req Request, w *window, from int, page []scored) string {
+func (s *Searcher) relevanceNext(ctx context.Context, req Request, w *window, from int, page []scored) (string, error) {
 	end := from + len(page)
 	if len(page) == 0 || uint64(end) >= w.total {
-		return ""
+		return "", nil
 	}
 	c := s.newCursor(req)
 	switch {
@@ -154,10 +188,13 @@ func (s *Searcher) relevanceNext(req Request, w *window, from int, page []scored
 	case end == len(w.ranked):
 		c.After = afterKeys(w.start())
 	default: // deeper than the window: Bleve's order, from the last hit
-		last := page[len(page)-1]
-		c.After = afterKeys([]string{formatScore(last.score), last.id})
+		last := []scored{page[len(page)-1]}
+		if err := s.rankFields(ctx, last); err != nil {
+			return "", err
+		}
+		c.After = afterKeys([]string{formatScore(last[0].score), last[0].doc, indexer.OrderKey(int(last[0].order))})
 	}
-	return c.encode()
+	return c.encode(), nil
 }
 
 // relevanceAfter returns the page of a relevance search at cursor c, and
@@ -190,7 +227,9 @@ func (s *Searcher) relevanceAfter(ctx context.Context, req Request, p *plan, w *
 		inWindow[h.id] = true
 	}
 	page, after, more, err := s.walkAfter(ctx, p.query, scoreSort, c.after(), req.Size, func(id string) bool { return !inWindow[id] },
-		func(id string, score float64, _ []string) []string { return []string{formatScore(score), id} })
+		func(id string, score float64, sort []string) []string {
+			return []string{formatScore(score), sort[1], sort[2]}
+		})
 	if err != nil || !more {
 		return page, "", err
 	}

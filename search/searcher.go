@@ -59,6 +59,8 @@ type Searcher struct {
 	analyzers []analysis.Analyzer // the languages a query is analysed in
 	timeout   time.Duration
 	epoch     epochFunc    // the index's snapshot epoch: the caches' validity
+	gen       epochFunc    // the index's batches applied: what cursors and ETags follow (cursor.go)
+	instance  uint64       // this Searcher, in its cursors: a restart makes them stale
 	ranks     rankCache    // rank fields by passage id
 	windows   *windowCache // ranked windows of recent searches
 	columns   *facetColumns
@@ -108,7 +110,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 		return nil, err
 	}
 	s := &Searcher{idx: idx, lex: lex, timeout: SearchTimeout, slots: make(chan struct{}, defaultSlots()),
-		epoch: indexEpoch(idx), windows: newWindowCache(DefaultWindowCache), columns: newFacetColumns()}
+		epoch: indexEpoch(idx), gen: indexGeneration(idx), instance: newInstance(), windows: newWindowCache(DefaultWindowCache), columns: newFacetColumns()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -229,7 +231,9 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 			} else {
 				page = page[from:min(len(page), from+req.Size)]
 			}
-			out.Next = s.relevanceNext(req, w, from, page)
+			if out.Next, err = s.relevanceNext(ctx, req, w, from, page); err != nil {
+				return nil, err
+			}
 		}
 	} else {
 		// Bleve sorts the page by the fields' doc values; the walk counts
@@ -246,15 +250,15 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		if c == nil {
 			addFacets(sreq, facets, req.FacetSize)
 		}
-		// The passage id ends each order, so that it is total: what a
-		// cursor's search_after needs.
+		// Each order is total (a passage's position is unique in its
+		// document): what a cursor's search_after needs.
 		switch {
 		case req.Sort == SortDate:
-			sreq.SortBy([]string{"-" + indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder, "_id"})
+			sreq.SortBy([]string{"-" + indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder})
 		case req.Sort == SortDateAsc:
-			sreq.SortBy([]string{indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder, "_id"})
+			sreq.SortBy([]string{indexer.FieldWhen, indexer.FieldDocument, indexer.FieldOrder})
 		default: // browsing: by document and position
-			sreq.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder, "_id"})
+			sreq.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
 		}
 		if cur != nil {
 			if len(cur.After) != len(sreq.Sort) {
@@ -287,6 +291,11 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 	hits, err := s.load(ctx, ids, plan, !req.NoSnippets)
 	if err != nil {
 		return nil, err
+	}
+	if !req.WithText {
+		for _, h := range hits {
+			h.Text = ""
+		}
 	}
 	out.Hits = make([]Hit, 0, len(page))
 	for _, p := range page {
@@ -525,6 +534,7 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 		} else {
 			hit.Snippet = leadSnippet(str(h.Fields[indexer.FieldText]))
 		}
+		hit.Text = str(h.Fields[indexer.FieldText])
 		out[h.ID] = hit
 	}
 	return out, nil

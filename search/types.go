@@ -47,6 +47,8 @@ type Request struct {
 	// Cursor, if set, is a Results.Next of the same search: the page after
 	// it (Page is then ignored). See cursor.go.
 	Cursor string `json:"cursor,omitempty"`
+	// WithText fills Hit.Text with the passage's whole text (exports).
+	WithText bool `json:"-"`
 }
 
 // Hit is one passage in the results.
@@ -68,6 +70,8 @@ type Hit struct {
 	Year       string   `json:"year,omitempty"`
 	Date       string   `json:"date,omitempty"`
 	Score      float64  `json:"score"`
+	// Text is the passage's whole text, when Request.WithText asked for it.
+	Text string `json:"text,omitempty"`
 }
 
 // FacetValue is one value of a facet with the number of matching passages.

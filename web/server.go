@@ -255,6 +255,8 @@ func (s *server) registerPageRoutes(r *mux.Router) {
 	get(r, "/doc/{id}", s.adapt(kindHTML, s.handleDocPage))
 	get(r, "/facets/{field}", s.adapt(kindHTML, s.handleFacetsPage))
 	get(r, "/help", s.adapt(kindHTML, s.handleHelpPage))
+	get(r, "/feed.atom", s.adapt(kindHTML, s.handleFeed))
+	get(r, "/opensearch.xml", s.adapt(kindHTML, s.handleOpenSearch))
 	get(r, "/static/{file}", s.adapt(kindHTML, s.handleStatic))
 }
 
@@ -264,6 +266,8 @@ func (s *server) registerAPIRoutes(r *mux.Router) {
 	get(r, "/api/passages/{id}", s.adapt(kindJSON, s.handleAPIPassage))
 	get(r, "/api/facets/{field}", s.adapt(kindJSON, s.handleAPIFacets))
 	get(r, "/api/openapi.json", s.adapt(kindJSON, s.handleOpenAPI))
+	get(r, "/api/export", s.adapt(kindJSON, s.handleAPIExport))
+	get(r, "/api/cite/{id}", s.adapt(kindJSON, s.handleAPICite))
 }
 
 func (s *server) registerOpsRoutes(r *mux.Router) {
