@@ -148,25 +148,36 @@ func risLine(w io.Writer, tag, v string) {
 	}
 }
 
-// writeRIS writes c as one RIS record.
+// writeRIS writes c as one RIS record, with the tags reference managers
+// read for its type: the issuing body is a case's court (PB, CSL
+// authority) and a report's or statute's publisher; the symbol is a
+// report's or statute's number (SN), a case's M1; the pinpoint and the
+// formatted citation go in the note.
 func writeRIS(w io.Writer, c citation) {
-	risLine(w, "TY", risTypes[cslType(c.Kind)])
+	ty := risTypes[cslType(c.Kind)]
+	risLine(w, "TY", ty)
 	risLine(w, "ID", c.ID)
 	risLine(w, "TI", c.Title)
-	risLine(w, "A2", c.Body) // the issuing body: the court or committee
+	if ty == "RPRT" || ty == "ELEC" || ty == "GEN" {
+		risLine(w, "AU", c.Body) // the body as institutional author
+	}
 	risLine(w, "PB", c.Body)
-	risLine(w, "M1", c.Symbol) // the docket or document number
+	switch ty {
+	case "RPRT", "LEGAL", "GEN":
+		risLine(w, "SN", c.Symbol)
+	case "CASE":
+		risLine(w, "M1", c.Symbol)
+	}
 	if p := dateParts(c.Date); len(p) > 0 {
 		risLine(w, "PY", strconv.Itoa(p[0]))
-		parts := []string{strconv.Itoa(p[0]), "", "", ""}
+		parts := []string{strconv.Itoa(p[0]), "", ""}
 		for i := 1; i < len(p); i++ {
 			parts[i] = fmt.Sprintf("%02d", p[i])
 		}
-		risLine(w, "DA", strings.Join(parts[:3], "/")+"/")
+		risLine(w, "DA", strings.Join(parts, "/")+"/")
 	}
 	risLine(w, "LA", c.Language)
 	risLine(w, "UR", c.URL)
-	risLine(w, "SE", c.Pinpoint)
 	risLine(w, "N1", c.Text+". "+c.Permalink)
 	fmt.Fprint(w, "ER  - \r\n\r\n")
 }
@@ -212,20 +223,28 @@ func writeBibTeX(w io.Writer, c citation) {
 			fmt.Fprintf(w, "  %s = {%s},\n", name, bibEscape(v))
 		}
 	}
+	institution := func(v string) { // in braces: a name that is not a person's
+		if v != "" {
+			fmt.Fprintf(w, "  author = {{%s}},\n", bibEscape(v))
+		}
+	}
 	field("title", c.Title)
-	if typ == "report" {
+	switch typ {
+	case "report":
+		institution(c.Body)
 		field("institution", c.Body)
-	} else {
+	case "online", "misc":
+		institution(c.Body)
+		field("organization", c.Body)
+	default:
 		field("organization", c.Body)
 	}
 	field("number", c.Symbol)
 	field("date", c.Date)
-	if p := dateParts(c.Date); len(p) > 0 {
-		field("year", strconv.Itoa(p[0]))
-	}
 	field("langid", c.Language)
-	field("url", c.URL)
-	field("pages", c.Pinpoint)
+	if c.URL != "" { // verbatim in biblatex: only braces, backslashes and spaces are encoded
+		fmt.Fprintf(w, "  url = {%s},\n", strings.NewReplacer("{", "%7B", "}", "%7D", "\\", "%5C", " ", "%20").Replace(c.URL))
+	}
 	field("note", c.Text)
 	fmt.Fprint(w, "}\n\n")
 }
@@ -260,8 +279,8 @@ func toCSL(c citation) cslItem {
 	if it.Type == "report" || it.Type == "document" {
 		it.Publisher = c.Body
 	}
-	if c.Body != "" {
-		it.Author = []cslAgent{{Literal: c.Body}}
+	if c.Body != "" && (it.Type == "report" || it.Type == "webpage" || it.Type == "document") {
+		it.Author = []cslAgent{{Literal: c.Body}} // the body as institutional author
 	}
 	if p := dateParts(c.Date); len(p) > 0 {
 		it.Issued = &cslDate{DateParts: [][]int{p}}
