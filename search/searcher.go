@@ -65,6 +65,8 @@ type Searcher struct {
 	hasExact bool
 	timeout  time.Duration
 	epoch    epochFunc    // the index's snapshot epoch: the caches' validity
+	gen      epochFunc    // the index's batches applied: what cursors and ETags follow (cursor.go)
+	instance uint64       // this Searcher, in its cursors: a restart makes them stale
 	ranks    rankCache    // rank fields by passage id
 	windows  *windowCache // ranked windows of recent searches
 	columns  *facetColumns
@@ -115,7 +117,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 		return nil, err
 	}
 	s := &Searcher{idx: idx, lex: lex, timeout: SearchTimeout, slots: make(chan struct{}, defaultSlots()),
-		epoch: indexEpoch(idx), windows: newWindowCache(DefaultWindowCache), columns: newFacetColumns()}
+		epoch: indexEpoch(idx), gen: indexGeneration(idx), instance: newInstance(), windows: newWindowCache(DefaultWindowCache), columns: newFacetColumns()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -199,8 +201,15 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
+	cur, err := s.readCursor(req)
+	if err != nil {
+		return nil, err
+	}
 	plan := s.plan(req)
 	from := (req.Page - 1) * req.Size
+	if cur != nil {
+		from = 0
+	}
 	facets := req.Facets
 	if facets == nil {
 		facets = FacetNames
@@ -226,14 +235,23 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		if plan.all != nil {
 			out.Words = &WordCounts{Terms: plan.allOf, All: w.all, Any: w.total}
 		}
-		page = slices.Clip(w.ranked) // appending must not write into the cached window
-		if from+req.Size > len(page) {
-			page, _ = appendNew(page, w.more[:min(len(w.more), from+req.Size-w.hits)])
-		}
-		if from >= len(page) {
-			page = nil
+		if cur != nil {
+			if page, out.Next, err = s.relevanceAfter(ctx, req, plan, w, cur); err != nil {
+				return nil, err
+			}
 		} else {
-			page = page[from:min(len(page), from+req.Size)]
+			page = slices.Clip(w.ranked) // appending must not write into the cached window
+			if from+req.Size > len(page) {
+				page, _ = appendNew(page, w.more[:min(len(w.more), from+req.Size-w.hits)])
+			}
+			if from >= len(page) {
+				page = nil
+			} else {
+				page = page[from:min(len(page), from+req.Size)]
+			}
+			if out.Next, err = s.relevanceNext(ctx, req, w, from, page); err != nil {
+				return nil, err
+			}
 		}
 	} else {
 		// Bleve sorts the page by the fields' doc values; the walk counts
@@ -250,6 +268,8 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		if c == nil {
 			addFacets(sreq, facets, req.FacetSize)
 		}
+		// Each order is total (a passage's position is unique in its
+		// document): what a cursor's search_after needs.
 		switch {
 		case req.Sort == SortDate:
 			sreq.SortBy([]string{"-" + schema.FieldWhen, schema.FieldDocument, schema.FieldOrder})
@@ -257,6 +277,12 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 			sreq.SortBy([]string{schema.FieldWhen, schema.FieldDocument, schema.FieldOrder})
 		default: // browsing: by document and position
 			sreq.SortBy([]string{schema.FieldDocument, schema.FieldOrder})
+		}
+		if cur != nil {
+			if len(cur.After) != len(sreq.Sort) {
+				return nil, ErrBadCursor
+			}
+			sreq.SearchAfter = cur.after()
 		}
 		res, err := s.idx.SearchInContext(ctx, sreq)
 		if err != nil {
@@ -279,6 +305,11 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		for _, h := range res.Hits {
 			page = append(page, scored{id: h.ID, score: h.Score})
 		}
+		if n := len(res.Hits); n == req.Size && (cur != nil || uint64(from+n) < res.Total) {
+			c := s.newCursor(req)
+			c.After = afterKeys(res.Hits[n-1].Sort)
+			out.Next = c.encode()
+		}
 	}
 
 	if ys, ok := out.Facets[FilterYear]; ok {
@@ -292,6 +323,11 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 	hits, err := s.load(ctx, ids, plan, !req.NoSnippets)
 	if err != nil {
 		return nil, err
+	}
+	if !req.WithText {
+		for _, h := range hits {
+			h.Text = ""
+		}
 	}
 	out.Hits = make([]Hit, 0, len(page))
 	for _, p := range page {
@@ -318,6 +354,9 @@ type window struct {
 	// more are Bleve's next best hits after the window, in its order,
 	// as deep as a page asked for: deeper pages show them as they are.
 	more []scored
+	// floor is the lowest of Bleve's scores in the window: where a
+	// cursor walk past the window starts.
+	floor float64
 }
 
 // appendNew appends to page the hits of more it does not hold yet, and
@@ -368,6 +407,11 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 	if plan.all != nil {
 		if w.all, err = s.count(ctx, plan.all); err != nil {
 			return nil, err
+		}
+	}
+	for i, h := range c.hits {
+		if i == 0 || h.score < w.floor {
+			w.floor = h.score
 		}
 	}
 	page := make([]scored, 0, len(c.hits)+authoritativeWindow)
@@ -540,6 +584,7 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 		} else {
 			hit.Snippet = leadSnippet(str(h.Fields[schema.FieldText]))
 		}
+		hit.Text = str(h.Fields[schema.FieldText])
 		out[h.ID] = hit
 	}
 	return out, nil

@@ -51,6 +51,11 @@ type Request struct {
 	StrictFilters bool `json:"-"`
 	// NoSnippets skips highlighting (the CLI's plain listing, benchmarks).
 	NoSnippets bool `json:"-"`
+	// Cursor, if set, is a Results.Next of the same search: the page after
+	// it (Page is then ignored). See cursor.go.
+	Cursor string `json:"cursor,omitempty"`
+	// WithText fills Hit.Text with the passage's whole text (exports).
+	WithText bool `json:"-"`
 }
 
 // Hit is one passage in the results.
@@ -72,6 +77,8 @@ type Hit struct {
 	Year       string   `json:"year,omitempty"`
 	Date       string   `json:"date,omitempty"`
 	Score      float64  `json:"score"`
+	// Text is the passage's whole text, when Request.WithText asked for it.
+	Text string `json:"text,omitempty"`
 }
 
 // FacetValue is one value of a facet with the number of matching passages.
@@ -99,6 +106,8 @@ type Results struct {
 	// Notices say what happened to the input: words read otherwise than
 	// they may look, values that match nothing, cuts.
 	Notices []Notice `json:"notices,omitempty"`
+	// Next is the cursor of the page after this one ("" on the last).
+	Next string `json:"next,omitempty"`
 }
 
 // WordCounts counts the passages holding all of a query's plain words and

@@ -23,6 +23,9 @@ type apiSearchResponse struct {
 	// QueryArticles are the provisions the query named ("CAT 3"), as the
 	// search page lists them; omitted when it named none.
 	QueryArticles []string `json:"query_articles,omitempty"`
+	// Next is the cursor of the following page (pass it as cursor= with
+	// the same search), null on the last: it pages past 10,000 results.
+	Next *string `json:"next"`
 }
 
 type apiHit struct {
@@ -219,12 +222,17 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	if st.empty() {
 		return errBadRequest("Give a query (q) or at least one filter.")
 	}
-	res, err := s.search.Search(r.Context(), st.request())
+	req := st.request()
+	req.Cursor = v.Get("cursor")
+	res, err := s.search.Search(r.Context(), req)
 	if err != nil {
-		return err
+		return apiSearchErr(err)
 	}
 	out := apiSearchResponse{Total: res.Total, Page: st.Page, Size: st.Size, Hits: make([]apiHit, 0, len(res.Hits)),
 		Facets: s.toAPIFacets(res.Facets, search.FacetNames), QueryArticles: res.Articles}
+	if res.Next != "" {
+		out.Next = &res.Next
+	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, toAPIHit(h))
 	}

@@ -398,7 +398,7 @@ func TestMetrics(t *testing.T) {
 		`hrsearch_http_requests_total{code="200",method="GET",route="/api/search"} 1`,
 		`hrsearch_http_requests_total{code="404",method="GET",route="/api/documents/{id}"} 1`,
 		`hrsearch_http_request_duration_seconds_bucket{method="GET",route="/doc/{id}"`,
-		`hrsearch_index_size 10`,
+		`hrsearch_index_size_bytes 10`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)

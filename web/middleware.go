@@ -251,7 +251,7 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics(reg *prometheus.Registry, indexSize func() int64) *metrics {
+func newMetrics(reg *prometheus.Registry, indexSize func() int64, health func(context.Context) (Health, bool, error)) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hrsearch_http_requests_total",
@@ -259,16 +259,37 @@ func newMetrics(reg *prometheus.Registry, indexSize func() int64) *metrics {
 		}, []string{"method", "route", "code"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "hrsearch_http_request_duration_seconds",
-			Help:    "HTTP request latency by method and route template.",
+			Help:    "HTTP request latency in seconds by method and route template.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"method", "route"}),
 	}
 	reg.MustRegister(m.requests, m.latency)
 	if indexSize != nil {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "hrsearch_index_size",
-			Help: "Size of the search index (passages indexed), as reported by the index.",
+			Name: "hrsearch_index_size_bytes",
+			Help: "Size of the search index's files on disk, in bytes.",
 		}, func() float64 { return float64(indexSize()) }))
+	}
+	if health != nil {
+		gauge := func(name, help string, v func(Health) float64) {
+			reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
+				h, known, err := health(context.Background())
+				if err != nil || !known {
+					return math.NaN()
+				}
+				return v(h)
+			}))
+		}
+		gauge("hrsearch_index_documents", "Documents in the library.", func(h Health) float64 { return float64(h.Documents) })
+		gauge("hrsearch_index_passages", "Passages in the search index.", func(h Health) float64 { return float64(h.Passages) })
+		gauge("hrsearch_index_generation", "The index's generation: it changes whenever the index does.",
+			func(h Health) float64 { return float64(h.Generation) })
+		gauge("hrsearch_ready", "1 while the server can serve searches, 0 while the index is not ready.", func(h Health) float64 {
+			if h.Ready {
+				return 1
+			}
+			return 0
+		})
 	}
 	return m
 }

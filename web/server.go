@@ -81,6 +81,13 @@ type Config struct {
 	// Sessions, if set, keeps librarians' sessions across restarts (the
 	// SHA-256 of each session id, never the id); else they live in memory.
 	Sessions Persister
+
+	// CORSOrigins are the origins whose browser applications may read the
+	// public API ("*": any); none by default (cors.go).
+	CORSOrigins []string
+	// Health reports the index's counts, generation and readiness for
+	// /healthz, /readyz and the metrics (optional).
+	Health func(ctx context.Context) (Health, error)
 }
 
 // Persister keeps one small file's bytes: Load returns what Save stored
@@ -104,6 +111,11 @@ type server struct {
 	metrics   *metrics
 	registry  *prometheus.Registry
 	lib       *librarian // nil without a Library
+
+	bootID      string                // this process, in ETags
+	generation  func() (uint64, bool) // the index generation, if the Searcher says
+	corsOrigins []string              // origins allowed to read the API
+	healthFn    func(context.Context) (Health, error)
 }
 
 // NewServer builds the handler for the UI and the API. Templates and static
@@ -122,6 +134,13 @@ func NewServer(cfg Config) (http.Handler, error) {
 		log:       log,
 		provision: cfg.Provisions,
 		names:     cfg.Names,
+
+		bootID:      newBootID(),
+		corsOrigins: cfg.CORSOrigins,
+		healthFn:    cfg.Health,
+	}
+	if g, ok := cfg.Searcher.(generationer); ok {
+		s.generation = g.Generation
 	}
 	var err error
 	if s.static, err = loadStatic(); err != nil {
@@ -143,7 +162,7 @@ func NewServer(cfg Config) (http.Handler, error) {
 	}
 	if cfg.Metrics {
 		s.registry = prometheus.NewRegistry()
-		s.metrics = newMetrics(s.registry, cfg.IndexSize)
+		s.metrics = newMetrics(s.registry, cfg.IndexSize, s.health)
 	}
 
 	r := mux.NewRouter()
@@ -163,7 +182,7 @@ func NewServer(cfg Config) (http.Handler, error) {
 	s.registerOpsRoutes(r)
 	s.registerLibrarianRoutes(r)
 
-	var h http.Handler = r
+	var h http.Handler = s.httpCache(r)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.adapt(kindAuto, func(w http.ResponseWriter, r *http.Request) error {
 		return &httpError{status: http.StatusForbidden, code: "forbidden", msg: "Cross-origin requests are not allowed."}
@@ -172,7 +191,9 @@ func NewServer(cfg Config) (http.Handler, error) {
 	if cfg.RateLimit > 0 {
 		h = s.rateLimit(newLimiter(cfg.RateLimit), h)
 	}
+	h = s.cors(h)
 	h = s.limitBodies(h) // limitRequest, with room for uploads
+	h = compress(h)
 	h = s.accessLog(h)
 	h = s.recoverPanics(h)
 	h = securityHeaders(h)
@@ -234,6 +255,8 @@ func (s *server) registerPageRoutes(r *mux.Router) {
 	get(r, "/doc/{id}", s.adapt(kindHTML, s.handleDocPage))
 	get(r, "/facets/{field}", s.adapt(kindHTML, s.handleFacetsPage))
 	get(r, "/help", s.adapt(kindHTML, s.handleHelpPage))
+	get(r, "/feed.atom", s.adapt(kindHTML, s.handleFeed))
+	get(r, "/opensearch.xml", s.adapt(kindHTML, s.handleOpenSearch))
 	get(r, "/static/{file}", s.adapt(kindHTML, s.handleStatic))
 }
 
@@ -243,12 +266,13 @@ func (s *server) registerAPIRoutes(r *mux.Router) {
 	get(r, "/api/passages/{id}", s.adapt(kindJSON, s.handleAPIPassage))
 	get(r, "/api/facets/{field}", s.adapt(kindJSON, s.handleAPIFacets))
 	get(r, "/api/openapi.json", s.adapt(kindJSON, s.handleOpenAPI))
+	get(r, "/api/export", s.adapt(kindJSON, s.handleAPIExport))
+	get(r, "/api/cite/{id}", s.adapt(kindJSON, s.handleAPICite))
 }
 
 func (s *server) registerOpsRoutes(r *mux.Router) {
-	get(r, "/healthz", s.adapt(kindJSON, func(w http.ResponseWriter, r *http.Request) error {
-		return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	}))
+	get(r, "/healthz", s.adapt(kindJSON, s.handleHealthz))
+	get(r, "/readyz", s.adapt(kindJSON, s.handleReadyz))
 	if s.registry != nil {
 		get(r, "/metrics", s.metricsHandler())
 	}

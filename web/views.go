@@ -20,6 +20,7 @@ type Layout struct {
 	Hidden  []hidden // filters the header form keeps (search page only)
 	JSONURL string   // the page's JSON twin, if any
 	Nav     string   // the active navigation item: "search", "help"
+	FeedURL string   // the page's Atom feed, if any
 }
 
 type hidden struct{ Name, Value string }
@@ -90,6 +91,7 @@ type searchPage struct {
 	Suggestions []link // zero results: ways out
 	Examples    []link // landing: searches to try
 	Articles    []link // provisions the query named
+	Exports     []link // the whole result set in each export format (feed.go)
 	// PastEnd: the page asked for is beyond the last page of results (Page
 	// > LastPage); LastURL is the last page.
 	PastEnd  bool
@@ -163,6 +165,7 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		p.Title = st.Q + " – Search"
 	}
 	p.JSONURL = st.url("/api/search")
+	p.FeedURL, p.Exports = searchFeedURL(st), exportLinks(st)
 	for _, f := range search.FilterNames {
 		if f == "q" {
 			continue

@@ -35,6 +35,7 @@ type appConfig struct {
 	maxUpload int64
 	fetch     fetch.FetchConfig
 	cache     int // ranked windows kept (search.WithWindowCache)
+	cors      []string
 }
 
 // openApp opens the data directory and builds the handler.
@@ -58,6 +59,7 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 	wc.Tokens = tokens.OpenTokens(cfg.data)
 	wc.Fetcher = urlFetcher{a.fetcher}
 	wc.MaxUpload = cfg.maxUpload
+	wc.CORSOrigins = cfg.cors
 	if a.handler, err = web.NewServer(wc); err != nil {
 		a.Close()
 		return nil, err

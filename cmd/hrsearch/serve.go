@@ -7,8 +7,10 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -24,6 +26,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	rate := fs.Float64("rate-limit", 20, "API requests per second per client (0: off)")
 	maxUpload := fs.Int64("max-upload", web.DefaultMaxUpload, "largest document librarians may upload, in `BYTES`")
 	cache := fs.Int("cache", search.DefaultWindowCache, "ranked result windows kept for repeated searches and paging, until the index changes (0: off)")
+	var cors originList
+	fs.Var(&cors, "cors-origin", "an `ORIGIN` (https://app.example.org, or * for any) whose browser applications may read the public API; repeatable")
 	var ff fetchFlags
 	ff.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
@@ -43,7 +47,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := needLibrary(*data); err != nil {
 		return err
 	}
-	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache}, *addr, stderr)
+	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache, cors: cors}, *addr, stderr)
+}
+
+// originList is a repeatable flag of CORS origins.
+type originList []string
+
+func (o *originList) String() string { return strings.Join(*o, ",") }
+
+func (o *originList) Set(v string) error {
+	v = strings.TrimRight(strings.TrimSpace(v), "/")
+	if u, err := url.Parse(v); v != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "") {
+		return fmt.Errorf("%q is not an origin: give scheme and host, as https://app.example.org, or *", v)
+	}
+	*o = append(*o, v)
+	return nil
 }
 
 // runDemo builds the demo index if it is missing, then serves it.
@@ -81,7 +99,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 func serve(ctx context.Context, cfg appConfig, addr string, stderr io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	log.Info("starting", "data", cfg.data, "addr", addr, "rate_limit", cfg.rate, "max_upload", cfg.maxUpload, "cache", cfg.cache,
-		"fetch_allow_private", cfg.fetch.AllowPrivate)
+		"fetch_allow_private", cfg.fetch.AllowPrivate, "cors_origins", cfg.cors)
 	cfg.fetch.Log = log
 	a, err := openApp(cfg, log)
 	if err != nil {
@@ -103,6 +121,14 @@ func webConfig(lib *dataDir, data string, rate float64, log *slog.Logger) web.Co
 		RateLimit: rate,
 		Metrics:   true,
 		IndexSize: func() int64 { return dirSize(filepath.Join(data, "index")) },
+		Health: func(ctx context.Context) (web.Health, error) {
+			ids, passages := lib.index.Documents()
+			gen, _ := lib.searcher.Generation()
+			// The server opens the index before it listens, and a rebuild
+			// (hrsearch reindex) runs with the server stopped: an open
+			// index is ready.
+			return web.Health{Documents: len(ids), Passages: passages, Generation: gen, Ready: true}, nil
+		},
 		Provisions: func(article string) (string, string, bool) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
