@@ -24,6 +24,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	rate := fs.Float64("rate-limit", 20, "API requests per second per client (0: off)")
 	maxUpload := fs.Int64("max-upload", web.DefaultMaxUpload, "largest document librarians may upload, in `BYTES`")
 	cache := fs.Int("cache", search.DefaultWindowCache, "ranked result windows kept for repeated searches and paging, until the index changes (0: off)")
+	maxPassages := maxPassagesFlag(fs)
 	var ff fetchFlags
 	ff.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
@@ -40,10 +41,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "hrsearch serve: --cache must not be negative")
 		return errUsage
 	}
+	if *maxPassages <= 0 {
+		fmt.Fprintln(stderr, "hrsearch serve: --max-passages must be positive")
+		return errUsage
+	}
 	if err := needLibrary(*data); err != nil {
 		return err
 	}
-	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache}, *addr, stderr)
+	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache, maxPassages: *maxPassages}, *addr, stderr)
 }
 
 // runDemo builds the demo index if it is missing, then serves it.
@@ -75,7 +80,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: web.DefaultMaxUpload, cache: search.DefaultWindowCache}, *addr, stderr)
+	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: web.DefaultMaxUpload, cache: search.DefaultWindowCache,
+		maxPassages: defaultMaxPassages}, *addr, stderr)
 }
 
 func serve(ctx context.Context, cfg appConfig, addr string, stderr io.Writer) error {

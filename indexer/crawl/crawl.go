@@ -64,6 +64,8 @@ type Crawler struct {
 	// removes the document). Default: the directory holding the store's
 	// directory (the data directory).
 	StateDir string
+	// MaxPassages, if positive, refuses a page of more passages.
+	MaxPassages int
 }
 
 // missingFile is the crawler's record of pages found missing, in StateDir.
@@ -571,14 +573,9 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 		r.out = outUnchanged
 		return r
 	}
-	eff := rec.Effective()
-	var doc *corpus.Document
-	if eff.Format == entry.Format {
-		doc = &corpus.Document{Entry: eff}
-		doc.Passages = corpus.Segment(&eff, blocks)
-		corpus.Enrich(doc)
-	} else if doc, err = reader.Passages(ctx, &eff, f.Body); err != nil {
-		return fail(err)
+	doc, err := reader.Derive(ctx, rec, f.Raw, cr.MaxPassages)
+	if err != nil {
+		return fail(fmt.Errorf("%s: %w", job.url, err))
 	}
 	// The store is written (and fsynced) before the index.
 	if _, err := cr.Store.Put(rec, f.Raw); err != nil {

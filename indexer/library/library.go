@@ -36,6 +36,9 @@ type Library struct {
 	log   *slog.Logger
 	locks keyedMutex
 	now   func() time.Time
+	// MaxPassages, if positive, refuses a document of more passages
+	// before anything of it is stored.
+	MaxPassages int
 }
 
 // OpenLibrary returns the library of an opened data directory, with its
@@ -146,7 +149,7 @@ func (e *DocumentError) UserReason() string { return e.Reason }
 // Preview reads an upload as entry e would be read and indexed, without
 // storing anything: the passages and their extracted facets. e.Format is
 // filled in when it was empty.
-func Preview(ctx context.Context, e *corpus.Entry, up *Upload) (*corpus.Document, error) {
+func (l *Library) Preview(ctx context.Context, e *corpus.Entry, up *Upload) (*corpus.Document, error) {
 	if !corpus.ValidID(e.ID) {
 		return nil, fmt.Errorf("%w: document id %q", corpus.ErrInvalid, e.ID)
 	}
@@ -166,7 +169,7 @@ func Preview(ctx context.Context, e *corpus.Entry, up *Upload) (*corpus.Document
 			e.Language = lang
 		}
 	}
-	return derive(ctx, e, up.Raw, up.Provenance.ContentType)
+	return l.derive(ctx, &store.Record{Entry: *e, Provenance: up.Provenance}, up.Raw)
 }
 
 func (up *Upload) format() string {
@@ -184,10 +187,6 @@ func UploadFromFetched(f *fetch.Fetched) *Upload {
 	return &Upload{Raw: f.Raw, Format: f.Format, Provenance: p}
 }
 
-// Preview is the package's Preview.
-func (l *Library) Preview(ctx context.Context, e *corpus.Entry, up *Upload) (*corpus.Document, error) {
-	return Preview(ctx, e, up)
-}
 
 // Get returns a stored document's record.
 func (l *Library) Get(id string) (*store.Record, error) { return l.store.Get(id) }
@@ -206,7 +205,7 @@ func (l *Library) Add(ctx context.Context, who string, e corpus.Entry, up *Uploa
 		return nil, nil, fmt.Errorf("%w: no librarian named", corpus.ErrInvalid)
 	}
 	e.File, e.Path = "", "" // the bytes are in the store, not in a catalog's directory
-	doc, err := Preview(ctx, &e, up)
+	doc, err := l.Preview(ctx, &e, up)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -296,12 +295,10 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*store
 	if ch.Overrides != nil || len(clear) > 0 {
 		rec.Overrides = mergeOverrides(rec.Overrides, ch.Overrides, clear)
 	}
-	eff := rec.Effective()
-	doc, err := derive(ctx, &eff, raw, rec.ContentType)
+	doc, err := l.derive(ctx, &rec, raw)
 	if err != nil {
 		return nil, nil, err
 	}
-	reader.ApplyOverrides(doc, rec.Overrides)
 	key := indexer.Key(&rec)
 	if old.SHA256 == rec.SHA256 && store.SameRecord(old, &rec) {
 		if st, ok := l.index.State(id); ok && st.Key == key {
@@ -388,16 +385,21 @@ func (l *Library) provenance(up *Upload) store.Provenance {
 	return p
 }
 
-// derive reads, segments and enriches raw as entry e; a document that
-// cannot be read, or holds no text, is a DocumentError.
-func derive(ctx context.Context, e *corpus.Entry, raw []byte, contentType string) (*corpus.Document, error) {
-	doc, err := reader.PassagesOf(ctx, e, raw, contentType)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &DocumentError{Reason: readReason(e, err), Err: err}
+// derive is reader.Derive for a librarian: a document that cannot be
+// read, has too many passages, or holds no text, is a DocumentError.
+func (l *Library) derive(ctx context.Context, rec *store.Record, raw []byte) (*corpus.Document, error) {
+	doc, err := reader.Derive(ctx, rec, raw, l.MaxPassages)
+	var many *reader.TooManyPassagesError
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.As(err, &many):
+		return nil, &DocumentError{Reason: fmt.Sprintf("The document has %d passages, more than the %d passages a document may have on this server.", many.Count, many.Limit), Err: err}
+	case err != nil:
+		e := rec.Effective()
+		return nil, &DocumentError{Reason: readReason(&e, err), Err: err}
 	}
+	e := rec.Effective()
 	if len(doc.Passages) == 0 {
 		return nil, &DocumentError{Reason: fmt.Sprintf("No text was found in the file (read as %s).", e.Format), Err: corpus.ErrInvalid}
 	}
