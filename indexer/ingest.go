@@ -349,7 +349,6 @@ func (ing *Ingester) keep(ctx context.Context, rec *store.Record) result {
 	return result{id: rec.Entry.ID, kept: true, update: &Update{Doc: doc, Key: key, Origin: rec.Origin}}
 }
 
-
 func readFileLimited(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {

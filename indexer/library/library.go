@@ -187,7 +187,6 @@ func UploadFromFetched(f *fetch.Fetched) *Upload {
 	return &Upload{Raw: f.Raw, Format: f.Format, Provenance: p}
 }
 
-
 // Get returns a stored document's record.
 func (l *Library) Get(id string) (*store.Record, error) { return l.store.Get(id) }
 
