@@ -72,7 +72,7 @@ type Upload struct {
 	// and the bytes.
 	Format string
 	// Provenance says where the bytes came from; the store fills in SHA256
-	// and Size. Origin defaults to "upload", FetchedAt to now.
+	// and Size, FetchedAt defaults to now. Origin is always OriginUpload.
 	store.Provenance
 }
 
@@ -179,11 +179,15 @@ func (up *Upload) format() string {
 	return reader.FormatOf(up.Filename, up.Raw)
 }
 
+// OriginUpload is the origin of the documents librarians add, by upload
+// or by URL: no crawl or catalog import removes or overwrites them.
+const OriginUpload = "upload"
+
 // UploadFromFetched is a fetched document as an upload, with the
-// crawler's provenance.
+// fetch's provenance.
 func UploadFromFetched(f *fetch.Fetched) *Upload {
 	p := f.Provenance()
-	p.Origin = "crawl"
+	p.Origin = OriginUpload // the librarian's, not the crawl's
 	return &Upload{Raw: f.Raw, Format: f.Format, Provenance: p}
 }
 
@@ -245,7 +249,7 @@ func (l *Library) Add(ctx context.Context, who string, e corpus.Entry, up *Uploa
 	if err := l.store.ClearTombstone(e.ID); err != nil {
 		return nil, nil, err
 	}
-	err = l.commit(AuditEvent{Who: who, Action: ActionAdd, ID: e.ID, After: auditStateOf(rec)},
+	err = l.commit(AuditEvent{Who: who, Action: ActionAdd, ID: e.ID, After: StateOf(rec)},
 		indexer.Update{Doc: doc, Key: indexer.Key(rec), Origin: rec.Origin})
 	return rec, doc, err
 }
@@ -317,7 +321,7 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*store
 	if err != nil {
 		return nil, nil, err
 	}
-	err = l.commit(AuditEvent{Who: who, Action: action, ID: id, Before: auditStateOf(old), After: auditStateOf(&rec)},
+	err = l.commit(AuditEvent{Who: who, Action: action, ID: id, Before: StateOf(old), After: StateOf(&rec)},
 		indexer.Update{Doc: doc, Key: key, Origin: rec.Origin})
 	return &rec, doc, err
 }
@@ -349,7 +353,7 @@ func (l *Library) Delete(ctx context.Context, who, id string) (*store.Record, er
 	if err := l.store.Remove(id); err != nil {
 		return nil, err
 	}
-	err = l.commit(AuditEvent{Who: who, Action: ActionDelete, ID: id, Before: auditStateOf(old)},
+	err = l.commit(AuditEvent{Who: who, Action: ActionDelete, ID: id, Before: StateOf(old)},
 		indexer.Update{ID: id, Remove: true})
 	return old, err
 }
@@ -372,9 +376,7 @@ func (l *Library) commit(ev AuditEvent, u indexer.Update) error {
 
 func (l *Library) provenance(up *Upload) store.Provenance {
 	p := up.Provenance
-	if p.Origin == "" {
-		p.Origin = "upload"
-	}
+	p.Origin = OriginUpload // by file or by URL: the librarian's document
 	if p.FetchedAt.IsZero() {
 		p.FetchedAt = l.now().UTC()
 	}
