@@ -78,19 +78,19 @@ func applyCorrections(doc *corpus.Document, o *corpus.Entry) {
 	}
 }
 
-// FormatOf guesses a format from a file name, then from the bytes.
+// extFormats are the formats file names tell, by extension.
+var extFormats = map[string]string{
+	".pdf": corpus.FormatPDF, ".html": corpus.FormatHTML, ".htm": corpus.FormatHTML, ".xhtml": corpus.FormatHTML,
+	".md": corpus.FormatMarkdown, ".markdown": corpus.FormatMarkdown, ".json": corpus.FormatParagraphJSON,
+	".txt": corpus.FormatText,
+}
+
+// FormatOf guesses a file's format from its name, then from its bytes: the
+// one format detector of files and uploads (FormatOfResponse decides for a
+// fetched document, with the same names).
 func FormatOf(name string, raw []byte) string {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".pdf":
-		return corpus.FormatPDF
-	case ".html", ".htm":
-		return corpus.FormatHTML
-	case ".md", ".markdown":
-		return corpus.FormatMarkdown
-	case ".json":
-		return corpus.FormatParagraphJSON
-	case ".txt":
-		return corpus.FormatText
+	if f, ok := extFormats[strings.ToLower(filepath.Ext(name))]; ok {
+		return f
 	}
 	head := strings.TrimSpace(string(raw[:min(len(raw), 512)]))
 	switch {
