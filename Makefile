@@ -4,7 +4,7 @@ DATA     ?= ./data
 ADDR     ?= 127.0.0.1:8080
 BIN      := ./bin/hrsearch
 
-.PHONY: build demo test check bench eval clean
+.PHONY: build demo test check bench eval clean fingerprint
 
 build:
 	go build -o $(BIN) ./cmd/hrsearch
@@ -31,6 +31,12 @@ test: build
 		go test -race -timeout 20m ./...
 	# D1 (kill -9 during ingest, 20 rounds) runs plain binaries: not under -race.
 	HRSEARCH_SHARED=$(SHARED) go test -count=1 -timeout 10m -run TestD1KillDuringIngest -v ./cmd/hrsearch/
+
+# After a change to reading, segmentation or extraction: bump PipelineVersion
+# (indexer/index.go), then rewrite the demo corpus's passage fingerprint,
+# which the tests compare (indexer/testdata/fingerprint.golden).
+fingerprint:
+	HRSEARCH_SHARED=$(SHARED) go test -count=1 -run '^TestPipelineFingerprint$$' ./indexer/ -update
 
 eval: build
 	$(BIN) eval --data $(DATA) --topics $(SHARED)/eval/topics.tsv --qrels $(SHARED)/eval/qrels.txt -v

@@ -173,7 +173,7 @@ func (d *Data) Sync(ctx context.Context, log *slog.Logger) (int, error) {
 			log.Error("unreadable stored document", "id", id, "err", err)
 			continue
 		}
-		doc, err := reader.Derive(ctx, rec, raw)
+		doc, err := reader.Derive(ctx, rec, raw, 0) // the store holds what was accepted
 		if err != nil {
 			log.Error("stored document does not read", "id", id, "err", err)
 			continue

@@ -117,30 +117,42 @@ func (ix *Index) mappingCurrent() (bool, error) {
 	return bytes.Equal(want, have), nil
 }
 
-// maxPassageIDs bounds one document's passages read back from the index.
-const maxPassageIDs = 100000
+// passageIDPage is how many passage ids one search reads back; a
+// document's ids are read page after page until none is left.
+const passageIDPage = 10000
 
-// PassageIDs returns the ids of document id's indexed passages.
+// PassageIDs returns the ids of document id's indexed passages, in order.
 func (ix *Index) PassageIDs(id string) ([]string, error) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	return ix.passageIDs(id)
 }
 
+// passageIDs reads every passage id of document id, however many: a
+// delete or replacement that missed some would leave text findable.
 func (ix *Index) passageIDs(id string) ([]string, error) {
-	q := query.NewTermQuery(id)
-	q.SetField(schema.FieldDocument)
-	req := bleve.NewSearchRequestOptions(q, maxPassageIDs, 0, false)
-	req.SortBy([]string{schema.FieldOrder, "_id"})
-	res, err := ix.idx.Search(req)
-	if err != nil {
-		return nil, fmt.Errorf("reading the passages of %s: %w", id, err)
+	var out []string
+	var after []string
+	for {
+		q := query.NewTermQuery(id)
+		q.SetField(schema.FieldDocument)
+		req := bleve.NewSearchRequestOptions(q, passageIDPage, 0, false)
+		req.SortBy([]string{schema.FieldOrder, "_id"})
+		if after != nil {
+			req.SetSearchAfter(after)
+		}
+		res, err := ix.idx.Search(req)
+		if err != nil {
+			return nil, fmt.Errorf("reading the passages of %s: %w", id, err)
+		}
+		for _, h := range res.Hits {
+			out = append(out, h.ID)
+		}
+		if len(res.Hits) < passageIDPage {
+			return out, nil
+		}
+		after = res.Hits[len(res.Hits)-1].Sort
 	}
-	out := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		out[i] = h.ID
-	}
-	return out, nil
 }
 
 // Bleve returns the underlying index for searching.

@@ -49,6 +49,9 @@ type Ingester struct {
 	// while IngestCatalog runs (debug.SetGCPercent): for a process that
 	// does little else, such as `hrsearch index`.
 	GCPercent int
+	// MaxPassages, if positive, refuses a document of more passages
+	// (reported as a failed document, nothing of it written).
+	MaxPassages int
 }
 
 // DocError is one document that could not be ingested.
@@ -313,7 +316,7 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 		}
 		return result{id: e.ID}
 	}
-	doc, err := reader.Derive(ctx, rec, raw)
+	doc, err := reader.Derive(ctx, rec, raw, ing.MaxPassages)
 	if err != nil {
 		return result{id: e.ID, err: err}
 	}
@@ -339,28 +342,11 @@ func (ing *Ingester) keep(ctx context.Context, rec *store.Record) result {
 	if err != nil {
 		return result{id: rec.Entry.ID, err: err}
 	}
-	doc, err := reader.Derive(ctx, rec, raw)
+	doc, err := reader.Derive(ctx, rec, raw, 0) // accepted when the librarian stored it
 	if err != nil {
 		return result{id: rec.Entry.ID, err: err}
 	}
 	return result{id: rec.Entry.ID, kept: true, update: &Update{Doc: doc, Key: key, Origin: rec.Origin}}
-}
-
-// IndexRecord re-derives one stored document and writes it to the index at
-// once; used by librarian writes and rebuilds.
-func (ing *Ingester) IndexRecord(ctx context.Context, rec *store.Record) (*corpus.Document, error) {
-	raw, err := ing.Store.Raw(rec)
-	if err != nil {
-		return nil, err
-	}
-	doc, err := reader.Derive(ctx, rec, raw)
-	if err != nil {
-		return nil, err
-	}
-	if err := ing.Index.Apply([]Update{{Doc: doc, Key: Key(rec), Origin: rec.Origin}}); err != nil {
-		return nil, err
-	}
-	return doc, nil
 }
 
 func readFileLimited(path string, limit int64) ([]byte, error) {

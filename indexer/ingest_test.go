@@ -246,7 +246,7 @@ func legacyOrigin(t *testing.T, data, origin string, ids ...string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := reader.Derive(context.Background(), rec, raw)
+		doc, err := reader.Derive(context.Background(), rec, raw, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

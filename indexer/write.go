@@ -305,7 +305,7 @@ func (ix *Index) batch(updates []Update) (*bleve.Batch, map[string]DocState, err
 		// The passages indexed now: by earlier updates of this batch, or in
 		// the index. Those not kept are deleted.
 		old, inBatch := pending[id]
-		if _, indexed := ix.manifest[id]; indexed && !inBatch {
+		if _, indexed := ix.manifest[id]; (indexed || u.Remove) && !inBatch {
 			var err error
 			if old, err = ix.passageIDs(id); err != nil {
 				return nil, nil, err

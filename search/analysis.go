@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -48,42 +49,19 @@ func (s *Searcher) analyze(text string) [][][]string {
 	return out
 }
 
-// Function words that tell a query's language when the lexicon does not.
-var functionWords = map[string]string{
-	"de": "es", "la": "es", "el": "es", "los": "es", "las": "es", "del": "es", "y": "es", "en": "es",
-	"por": "es", "para": "es", "con": "es", "sobre": "es", "derecho": "es", "derechos": "es",
-	"of": "en", "the": "en", "and": "en", "to": "en", "for": "en", "in": "en", "on": "en", "right": "en", "rights": "en",
-}
-
 // queryLanguage guesses the language a query is typed in from the lexicon
-// terms and function words it contains; "" when it cannot tell.
+// terms (two votes each) and the function words (corpus.LanguageVotes) it
+// contains, with corpus.GuessLanguage; "" when it cannot tell.
 func (s *Searcher) queryLanguage(words []string) string {
-	votes := map[string]int{}
 	var norm []string
 	for _, w := range words {
 		norm = append(norm, corpus.FoldedWords(w)...)
 	}
+	votes := corpus.LanguageVotes(strings.Join(words, " "))
 	for _, e := range s.lex.Expand(norm) {
 		votes[e.Language] += 2
 	}
-	for _, w := range norm {
-		if l, ok := functionWords[w]; ok {
-			votes[l]++
-		}
-	}
-	best, bestN, tie := "", 0, false
-	for l, n := range votes {
-		switch {
-		case n > bestN:
-			best, bestN, tie = l, n, false
-		case n == bestN:
-			tie = true
-		}
-	}
-	if tie {
-		return ""
-	}
-	return best
+	return corpus.GuessLanguage(votes, 1)
 }
 
 // clauseKey names what a text clause of phrase or term searches: its

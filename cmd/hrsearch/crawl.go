@@ -69,6 +69,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	workers := fs.Int("workers", 4, "parallel requests (still one at a time per host)")
 	data := fs.String("data", defaultData, "data `DIR`")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	maxPassages := maxPassagesFlag(fs)
 	var ff fetchFlags
 	ff.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
@@ -94,7 +95,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer lib.Close()
-	c := &crawl.Crawler{Fetcher: fetcher, Store: lib.store, Index: lib.index, Log: log, StateDir: *data}
+	c := &crawl.Crawler{Fetcher: fetcher, Store: lib.store, Index: lib.index, Log: log, StateDir: *data, MaxPassages: *maxPassages}
 	terminal := isTerminal(stderr)
 	if terminal {
 		start := time.Now()

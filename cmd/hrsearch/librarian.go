@@ -36,6 +36,8 @@ type appConfig struct {
 	fetch     fetch.FetchConfig
 	cache     int // ranked windows kept (search.WithWindowCache)
 	cors      []string
+	// maxPassages refuses a document of more passages.
+	maxPassages int
 }
 
 // openApp opens the data directory and builds the handler.
@@ -49,6 +51,7 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 		lib.Close()
 		return nil, err
 	}
+	writes.MaxPassages = cfg.maxPassages
 	a := &app{lib: lib, writes: writes}
 	if cfg.fetch.MaxBody == 0 || cfg.fetch.MaxBody > cfg.maxUpload {
 		cfg.fetch.MaxBody = cfg.maxUpload

@@ -335,7 +335,7 @@ func TestAddByURL(t *testing.T) {
 	if code != 201 {
 		t.Fatalf("add by URL: %d %s", code, b)
 	}
-	if !strings.Contains(string(b), `"origin":"crawl"`) {
+	if !strings.Contains(string(b), `"origin":"upload"`) { // the librarian's, not the crawl's
 		t.Errorf("provenance: %s", b)
 	}
 	if n, _ := ts.hits("q=numbatoid"); n == 0 {

@@ -28,6 +28,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cache := fs.Int("cache", search.DefaultWindowCache, "ranked result windows kept for repeated searches and paging, until the index changes (0: off)")
 	var cors originList
 	fs.Var(&cors, "cors-origin", "an `ORIGIN` (https://app.example.org, or * for any) whose browser applications may read the public API; repeatable")
+	maxPassages := maxPassagesFlag(fs)
 	var ff fetchFlags
 	ff.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
@@ -44,10 +45,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "hrsearch serve: --cache must not be negative")
 		return errUsage
 	}
+	if *maxPassages <= 0 {
+		fmt.Fprintln(stderr, "hrsearch serve: --max-passages must be positive")
+		return errUsage
+	}
 	if err := needLibrary(*data); err != nil {
 		return err
 	}
-	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache, cors: cors}, *addr, stderr)
+	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache, cors: cors, maxPassages: *maxPassages}, *addr, stderr)
 }
 
 // originList is a repeatable flag of CORS origins.
@@ -93,7 +98,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: web.DefaultMaxUpload, cache: search.DefaultWindowCache}, *addr, stderr)
+	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: web.DefaultMaxUpload, cache: search.DefaultWindowCache,
+		maxPassages: defaultMaxPassages}, *addr, stderr)
 }
 
 func serve(ctx context.Context, cfg appConfig, addr string, stderr io.Writer) error {

@@ -19,12 +19,16 @@ import (
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
 	"github.com/hrsearch/hrsearch/indexer/fetch"
+	"github.com/hrsearch/hrsearch/indexer/library"
 	"github.com/hrsearch/hrsearch/indexer/reader"
 	"github.com/hrsearch/hrsearch/indexer/store"
 )
 
 // OriginCrawl is the origin of crawled documents in the store and index.
 const OriginCrawl = "crawl"
+
+// AuditWho names the crawler in the audit log and on tombstones.
+const AuditWho = "crawl"
 
 // CrawlConfig says what to crawl.
 type CrawlConfig struct {
@@ -64,6 +68,8 @@ type Crawler struct {
 	// removes the document). Default: the directory holding the store's
 	// directory (the data directory).
 	StateDir string
+	// MaxPassages, if positive, refuses a page of more passages.
+	MaxPassages int
 }
 
 // missingFile is the crawler's record of pages found missing, in StateDir.
@@ -167,11 +173,15 @@ type crawl struct {
 	*Crawler
 	scope []string
 
-	mu      sync.Mutex
-	known   map[string]string // URL → id of documents an earlier crawl stored
-	claimed map[string]string // id → URL, this crawl
-	finals  map[string]string // final URL → URL that reached it, this crawl
-	content map[string]string // SHA-256 of a document's bytes → its URL, this crawl
+	mu    sync.Mutex
+	known map[string]string // URL → id of documents an earlier crawl stored
+	// librarians' are the URLs of documents a librarian added (or
+	// replaced) by URL: the crawl never overwrites or removes them.
+	librarians map[string]string
+	audit      *library.AuditLog
+	claimed    map[string]string // id → URL, this crawl
+	finals     map[string]string // final URL → URL that reached it, this crawl
+	content    map[string]string // SHA-256 of a document's bytes → its URL, this crawl
 	// missing are crawled pages that answered 404 on the last request
 	// (URL → miss), read from and written back to StateDir.
 	missing      map[string]crawlMiss
@@ -219,9 +229,13 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 	}
 	cr := &crawl{Crawler: c, scope: scope, claimed: make(map[string]string), finals: make(map[string]string),
 		content: make(map[string]string)}
-	if cr.known, err = c.crawledURLs(); err != nil {
+	if cr.known, cr.librarians, err = c.crawledURLs(); err != nil {
 		return rep, err
 	}
+	if cr.audit, err = library.OpenAuditLog(c.stateDir()); err != nil {
+		return rep, err
+	}
+	defer cr.audit.Close()
 	cr.missing, cr.missingDirty = c.readMissing(cr.known)
 
 	w := c.Index.NewBatchWriter()
@@ -425,21 +439,32 @@ func (cr *crawl) inScope(u *url.URL) bool {
 
 // crawledURLs maps the URLs of stored crawled documents to their ids, so
 // that a re-crawl finds a page's earlier copy (and validators) and keeps
-// its id.
-func (c *Crawler) crawledURLs() (map[string]string, error) {
+// its id; and the URLs of documents a librarian added or replaced, which
+// are not the crawl's even when their bytes came from a URL.
+func (c *Crawler) crawledURLs() (crawled, librarians map[string]string, err error) {
 	ids, err := c.Store.IDs()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	m := make(map[string]string)
+	crawled, librarians = make(map[string]string), make(map[string]string)
 	for _, id := range ids {
 		rec, err := c.Store.Get(id)
-		if err != nil || rec.Origin != OriginCrawl {
-			continue
+		switch {
+		case err != nil:
+		case crawledRecord(rec):
+			crawled[rec.Source] = id
+		case rec.Replaced != nil:
+			librarians[rec.Source] = id
 		}
-		m[rec.Source] = id
 	}
-	return m, nil
+	return crawled, librarians, nil
+}
+
+// crawledRecord reports whether the crawl stored rec and owns it: not a
+// librarian's document (a data directory of an earlier version stored a
+// librarian's URL with the crawl's origin; its Replaced says whose it is).
+func crawledRecord(rec *store.Record) bool {
+	return rec.Origin == OriginCrawl && rec.Replaced == nil
 }
 
 // one fetches, reads and stores one URL; the index write is left to the
@@ -530,6 +555,12 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 		r.out = outNoIndex
 		return r
 	}
+	if _, ok := cr.librarians[job.url]; ok {
+		// A librarian added this URL's document: it stays as the
+		// librarian left it, and its links still lead on.
+		r.out = outDuplicate
+		return r
+	}
 	// A URL that has a document of its own keeps it; a new one that
 	// repeats a document of this crawl, or names another URL in scope as
 	// canonical, is a duplicate.
@@ -571,15 +602,15 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 		r.out = outUnchanged
 		return r
 	}
-	eff := rec.Effective()
-	var doc *corpus.Document
-	if eff.Format == entry.Format {
-		doc = &corpus.Document{Entry: eff}
-		doc.Passages = corpus.Segment(&eff, blocks)
-		corpus.Enrich(doc)
-		corpus.DeriveCase(doc)
-	} else if doc, err = reader.Passages(ctx, &eff, f.Body); err != nil {
-		return fail(err)
+	doc, err := reader.Derive(ctx, rec, f.Raw, cr.MaxPassages)
+	if err != nil {
+		return fail(fmt.Errorf("%s: %w", job.url, err))
+	}
+	// A page that comes back after the crawl removed it is new again.
+	if ts, _ := cr.Store.Tombstone(entry.ID); ts != nil && ts.By == AuditWho {
+		if err := cr.Store.ClearTombstone(entry.ID); err != nil {
+			return fail(err)
+		}
 	}
 	// The store is written (and fsynced) before the index.
 	if _, err := cr.Store.Put(rec, f.Raw); err != nil {
@@ -624,7 +655,7 @@ func (cr *crawl) claimContent(sha, rawURL string, dup bool) bool {
 // never touched: old is the crawl's own record of this URL.
 func (cr *crawl) vanished(rawURL string, old *store.Record, err error) (bool, error) {
 	var he *fetch.HTTPError
-	if old == nil || old.Origin != OriginCrawl || old.Source != rawURL || !errors.As(err, &he) {
+	if old == nil || !crawledRecord(old) || old.Source != rawURL || !errors.As(err, &he) {
 		return false, nil
 	}
 	id := old.Entry.ID
@@ -641,9 +672,19 @@ func (cr *crawl) vanished(rawURL string, old *store.Record, err error) (bool, er
 	default:
 		return false, nil
 	}
-	// The store first: should the index write not happen, the index is
-	// brought in line with the store when the data directory is opened.
-	if err := cr.Store.Delete(id); err != nil && !errors.Is(err, corpus.ErrNotFound) {
+	// As a librarian's delete: the tombstone first (a catalog import does
+	// not bring the document back), then the store (should the index write
+	// not happen, the index is brought in line with the store when the data
+	// directory is opened), and an audit entry.
+	now := time.Now().UTC()
+	if err := cr.Store.PutTombstone(store.Tombstone{ID: id, By: AuditWho, At: now}); err != nil {
+		return false, fmt.Errorf("removing %s: %w", id, err)
+	}
+	if err := cr.Store.Remove(id); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("removing %s: %w", id, err)
+	}
+	ev := library.AuditEvent{Time: now, Who: AuditWho, Action: library.ActionDelete, ID: id, Before: library.StateOf(old)}
+	if err := cr.audit.Append(ev); err != nil {
 		return false, fmt.Errorf("removing %s: %w", id, err)
 	}
 	delete(cr.known, rawURL)
@@ -664,12 +705,14 @@ func (cr *crawl) found(rawURL string) {
 	}
 }
 
-func (c *Crawler) missingPath() string {
-	dir := c.StateDir
-	if dir == "" {
-		dir = filepath.Dir(c.Store.Dir())
+func (c *Crawler) missingPath() string { return filepath.Join(c.stateDir(), missingFile) }
+
+// stateDir is StateDir, by default the data directory.
+func (c *Crawler) stateDir() string {
+	if c.StateDir != "" {
+		return c.StateDir
 	}
-	return filepath.Join(dir, missingFile)
+	return filepath.Dir(c.Store.Dir())
 }
 
 // readMissing reads the record of missing pages, keeping the entries whose

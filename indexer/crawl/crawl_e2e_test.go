@@ -145,7 +145,7 @@ func TestCrawlEndToEnd(t *testing.T) {
 	}
 
 	// The documents index to the passages their files give.
-	byURL, err := (&Crawler{Store: d.Store}).crawledURLs()
+	byURL, _, err := (&Crawler{Store: d.Store}).crawledURLs()
 	if err != nil {
 		t.Fatal(err)
 	}

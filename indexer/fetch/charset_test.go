@@ -9,6 +9,7 @@ import (
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer/reader"
+	"github.com/hrsearch/hrsearch/indexer/store"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -44,7 +45,7 @@ func TestFetchCharsetsEndToEnd(t *testing.T) {
 	if prov.ContentType != res.ContentType || string(res.Raw) == string(res.Body) {
 		t.Errorf("stored content type %q, raw bytes decoded: %v", prov.ContentType, string(res.Raw) == string(res.Body))
 	}
-	doc, err := reader.PassagesOf(context.Background(), &corpus.Entry{ID: "x", Format: res.Format}, res.Raw, prov.ContentType)
+	doc, err := reader.Derive(context.Background(), &store.Record{Entry: corpus.Entry{ID: "x", Format: res.Format}, Provenance: prov}, res.Raw, 0)
 	if err != nil || len(doc.Passages) == 0 || !strings.Contains(doc.Passages[len(doc.Passages)-1].Text, "Ningún Estado “expulsará”") {
 		t.Errorf("stored bytes re-read as %+v, %v", doc, err)
 	}

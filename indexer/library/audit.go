@@ -49,8 +49,8 @@ type AuditState struct {
 	Size      int64         `json:"size"`
 }
 
-// auditStateOf is a record's state, or nil for none.
-func auditStateOf(rec *store.Record) *AuditState {
+// StateOf is a record's state, or nil for none.
+func StateOf(rec *store.Record) *AuditState {
 	if rec == nil {
 		return nil
 	}

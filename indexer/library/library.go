@@ -36,6 +36,9 @@ type Library struct {
 	log   *slog.Logger
 	locks keyedMutex
 	now   func() time.Time
+	// MaxPassages, if positive, refuses a document of more passages
+	// before anything of it is stored.
+	MaxPassages int
 }
 
 // OpenLibrary returns the library of an opened data directory, with its
@@ -69,7 +72,7 @@ type Upload struct {
 	// and the bytes.
 	Format string
 	// Provenance says where the bytes came from; the store fills in SHA256
-	// and Size. Origin defaults to "upload", FetchedAt to now.
+	// and Size, FetchedAt defaults to now. Origin is always OriginUpload.
 	store.Provenance
 }
 
@@ -146,7 +149,7 @@ func (e *DocumentError) UserReason() string { return e.Reason }
 // Preview reads an upload as entry e would be read and indexed, without
 // storing anything: the passages and their extracted facets. e.Format is
 // filled in when it was empty.
-func Preview(ctx context.Context, e *corpus.Entry, up *Upload) (*corpus.Document, error) {
+func (l *Library) Preview(ctx context.Context, e *corpus.Entry, up *Upload) (*corpus.Document, error) {
 	if !corpus.ValidID(e.ID) {
 		return nil, fmt.Errorf("%w: document id %q", corpus.ErrInvalid, e.ID)
 	}
@@ -166,7 +169,7 @@ func Preview(ctx context.Context, e *corpus.Entry, up *Upload) (*corpus.Document
 			e.Language = lang
 		}
 	}
-	return derive(ctx, e, up.Raw, up.Provenance.ContentType)
+	return l.derive(ctx, &store.Record{Entry: *e, Provenance: up.Provenance}, up.Raw)
 }
 
 func (up *Upload) format() string {
@@ -176,17 +179,16 @@ func (up *Upload) format() string {
 	return reader.FormatOf(up.Filename, up.Raw)
 }
 
+// OriginUpload is the origin of the documents librarians add, by upload
+// or by URL: no crawl or catalog import removes or overwrites them.
+const OriginUpload = "upload"
+
 // UploadFromFetched is a fetched document as an upload, with the
-// crawler's provenance.
+// fetch's provenance.
 func UploadFromFetched(f *fetch.Fetched) *Upload {
 	p := f.Provenance()
-	p.Origin = "crawl"
+	p.Origin = OriginUpload // the librarian's, not the crawl's
 	return &Upload{Raw: f.Raw, Format: f.Format, Provenance: p}
-}
-
-// Preview is the package's Preview.
-func (l *Library) Preview(ctx context.Context, e *corpus.Entry, up *Upload) (*corpus.Document, error) {
-	return Preview(ctx, e, up)
 }
 
 // Get returns a stored document's record.
@@ -206,7 +208,7 @@ func (l *Library) Add(ctx context.Context, who string, e corpus.Entry, up *Uploa
 		return nil, nil, fmt.Errorf("%w: no librarian named", corpus.ErrInvalid)
 	}
 	e.File, e.Path = "", "" // the bytes are in the store, not in a catalog's directory
-	doc, err := Preview(ctx, &e, up)
+	doc, err := l.Preview(ctx, &e, up)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -247,7 +249,7 @@ func (l *Library) Add(ctx context.Context, who string, e corpus.Entry, up *Uploa
 	if err := l.store.ClearTombstone(e.ID); err != nil {
 		return nil, nil, err
 	}
-	err = l.commit(AuditEvent{Who: who, Action: ActionAdd, ID: e.ID, After: auditStateOf(rec)},
+	err = l.commit(AuditEvent{Who: who, Action: ActionAdd, ID: e.ID, After: StateOf(rec)},
 		indexer.Update{Doc: doc, Key: indexer.Key(rec), Origin: rec.Origin})
 	return rec, doc, err
 }
@@ -296,12 +298,10 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*store
 	if ch.Overrides != nil || len(clear) > 0 {
 		rec.Overrides = mergeOverrides(rec.Overrides, ch.Overrides, clear)
 	}
-	eff := rec.Effective()
-	doc, err := derive(ctx, &eff, raw, rec.ContentType)
+	doc, err := l.derive(ctx, &rec, raw)
 	if err != nil {
 		return nil, nil, err
 	}
-	reader.ApplyOverrides(doc, rec.Overrides)
 	key := indexer.Key(&rec)
 	if old.SHA256 == rec.SHA256 && store.SameRecord(old, &rec) {
 		if st, ok := l.index.State(id); ok && st.Key == key {
@@ -321,7 +321,7 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*store
 	if err != nil {
 		return nil, nil, err
 	}
-	err = l.commit(AuditEvent{Who: who, Action: action, ID: id, Before: auditStateOf(old), After: auditStateOf(&rec)},
+	err = l.commit(AuditEvent{Who: who, Action: action, ID: id, Before: StateOf(old), After: StateOf(&rec)},
 		indexer.Update{Doc: doc, Key: key, Origin: rec.Origin})
 	return &rec, doc, err
 }
@@ -353,7 +353,7 @@ func (l *Library) Delete(ctx context.Context, who, id string) (*store.Record, er
 	if err := l.store.Remove(id); err != nil {
 		return nil, err
 	}
-	err = l.commit(AuditEvent{Who: who, Action: ActionDelete, ID: id, Before: auditStateOf(old)},
+	err = l.commit(AuditEvent{Who: who, Action: ActionDelete, ID: id, Before: StateOf(old)},
 		indexer.Update{ID: id, Remove: true})
 	return old, err
 }
@@ -376,9 +376,7 @@ func (l *Library) commit(ev AuditEvent, u indexer.Update) error {
 
 func (l *Library) provenance(up *Upload) store.Provenance {
 	p := up.Provenance
-	if p.Origin == "" {
-		p.Origin = "upload"
-	}
+	p.Origin = OriginUpload // by file or by URL: the librarian's document
 	if p.FetchedAt.IsZero() {
 		p.FetchedAt = l.now().UTC()
 	}
@@ -388,16 +386,21 @@ func (l *Library) provenance(up *Upload) store.Provenance {
 	return p
 }
 
-// derive reads, segments and enriches raw as entry e; a document that
-// cannot be read, or holds no text, is a DocumentError.
-func derive(ctx context.Context, e *corpus.Entry, raw []byte, contentType string) (*corpus.Document, error) {
-	doc, err := reader.PassagesOf(ctx, e, raw, contentType)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &DocumentError{Reason: readReason(e, err), Err: err}
+// derive is reader.Derive for a librarian: a document that cannot be
+// read, has too many passages, or holds no text, is a DocumentError.
+func (l *Library) derive(ctx context.Context, rec *store.Record, raw []byte) (*corpus.Document, error) {
+	doc, err := reader.Derive(ctx, rec, raw, l.MaxPassages)
+	var many *reader.TooManyPassagesError
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.As(err, &many):
+		return nil, &DocumentError{Reason: fmt.Sprintf("The document has %d passages, more than the %d passages a document may have on this server.", many.Count, many.Limit), Err: err}
+	case err != nil:
+		e := rec.Effective()
+		return nil, &DocumentError{Reason: readReason(&e, err), Err: err}
 	}
+	e := rec.Effective()
 	if len(doc.Passages) == 0 {
 		return nil, &DocumentError{Reason: fmt.Sprintf("No text was found in the file (read as %s).", e.Format), Err: corpus.ErrInvalid}
 	}

@@ -423,7 +423,7 @@ func TestPreviewNamesAnHTMLPage(t *testing.T) {
 	page := []byte(`<!doctype html><html lang="es-ES"><head><title>Informe sobre prisiones | Sitio</title></head>` +
 		`<body><h1>Informe sobre las prisiones</h1><p>Las condiciones de detención fueron examinadas.</p></body></html>`)
 	e := corpus.Entry{ID: "informe"}
-	doc, err := Preview(context.Background(), &e, &Upload{Raw: page, Filename: "informe.html"})
+	doc, err := (&Library{}).Preview(context.Background(), &e, &Upload{Raw: page, Filename: "informe.html"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,7 +431,7 @@ func TestPreviewNamesAnHTMLPage(t *testing.T) {
 		t.Errorf("title %q, language %q (passage %q); want the page's h1 and es", e.Title, e.Language, doc.Passages[0].Language)
 	}
 	given := corpus.Entry{ID: "informe", Title: "Mi título", Language: "en"}
-	if _, err := Preview(context.Background(), &given, &Upload{Raw: page, Filename: "informe.html"}); err != nil {
+	if _, err := (&Library{}).Preview(context.Background(), &given, &Upload{Raw: page, Filename: "informe.html"}); err != nil {
 		t.Fatal(err)
 	}
 	if given.Title != "Mi título" || given.Language != "en" {

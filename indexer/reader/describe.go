@@ -327,56 +327,21 @@ func primaryLanguage(tag string) string {
 	return p
 }
 
-// functionWords are frequent words that mostly belong to one language.
-var functionWords = map[string][]string{
-	"en": {"the", "and", "of", "to", "is", "that", "with", "shall", "which", "be", "by", "this", "are", "or"},
-	"es": {"el", "los", "las", "del", "por", "con", "una", "se", "su", "al", "lo", "y"},
-	"fr": {"le", "les", "des", "et", "du", "est", "dans", "pour", "une", "qui", "sur", "au"},
-	"nl": {"het", "een", "van", "zijn", "dat", "op", "voor", "wordt", "niet", "met", "te", "worden"},
-	"de": {"der", "die", "das", "und", "ist", "nicht", "mit", "von", "zu", "den", "dem", "wird"},
-	"pt": {"os", "do", "da", "não", "uma", "em", "ao", "dos", "das", "pelo", "pela", "é"},
-}
-
-var functionWordLang = func() map[string]string {
-	m := make(map[string]string)
-	for lang, ws := range functionWords {
-		for _, w := range ws {
-			m[w] = lang
-		}
-	}
-	return m
-}()
-
-// detectLanguage guesses the language of a text from its function words:
-// the language with most hits, if it has at least 20 and half again as
-// many as the next. It returns "" when unsure.
+// detectLanguage guesses the language of a document from the words of its
+// first 32 KiB of text (corpus.GuessLanguage, at least 20 votes).
 func detectLanguage(blocks []corpus.Block) string {
-	counts := make(map[string]int)
+	votes := make(map[string]int)
 	read := 0
 	for _, b := range blocks {
 		if read > 32<<10 {
 			break
 		}
 		read += len(b.Text)
-		for _, w := range strings.FieldsFunc(strings.ToLower(b.Text), func(r rune) bool { return !unicode.IsLetter(r) }) {
-			if l, ok := functionWordLang[w]; ok {
-				counts[l]++
-			}
+		for l, n := range corpus.LanguageVotes(b.Text) {
+			votes[l] += n
 		}
 	}
-	best, second, lang := 0, 0, ""
-	for l, n := range counts {
-		switch {
-		case n > best || n == best && l < lang:
-			second, best, lang = max(best, second), n, l
-		case n > second:
-			second = n
-		}
-	}
-	if best < 20 || 2*best < 3*second {
-		return ""
-	}
-	return lang
+	return corpus.GuessLanguage(votes, 20)
 }
 
 // Name returns what an HTML page says of itself: its title (as a crawled

@@ -124,7 +124,7 @@ func TestFaithfulText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := PassagesOf(context.Background(), &e, raw, "")
+		doc, err := Passages(context.Background(), &e, raw)
 		if err != nil {
 			t.Errorf("%s: %v", e.ID, err)
 			continue

@@ -53,8 +53,8 @@ func AcceptableType(contentType string) bool {
 		mt == "application/pdf" || mt == "application/x-pdf"
 }
 
-// FormatOfResponse decides a fetched document's format from its Content-Type, its
-// URL and its bytes. An unsupported document is an error wrapping
+// FormatOfResponse decides a fetched document's format from its
+// Content-Type, its URL (by the names FormatOf knows) and its bytes. An unsupported document is an error wrapping
 // corpus.ErrUnsupported.
 func FormatOfResponse(contentType string, u *url.URL, body []byte) (string, error) {
 	head := body[:min(len(body), 1024)]
@@ -77,18 +77,15 @@ func FormatOfResponse(contentType string, u *url.URL, body []byte) (string, erro
 		}
 		return corpus.FormatPDF, nil // the PDF reader says what is wrong with it
 	case mt == "text/plain":
-		if ext == ".md" || ext == ".markdown" {
+		if extFormats[ext] == corpus.FormatMarkdown {
 			return corpus.FormatMarkdown, nil
 		}
 		return corpus.FormatText, nil
 	case sniffedTypes[mt]:
-		switch ext {
-		case ".html", ".htm", ".xhtml":
-			return corpus.FormatHTML, nil
-		case ".md", ".markdown":
-			return corpus.FormatMarkdown, nil
-		case ".txt":
-			return corpus.FormatText, nil
+		// By the name, but never JSON: a server's JSON is not a
+		// paragraph file, and a PDF was recognised above.
+		if f := extFormats[ext]; f != "" && f != corpus.FormatParagraphJSON && f != corpus.FormatPDF {
+			return f, nil
 		}
 		switch sniffed := MediaType(http.DetectContentType(body)); {
 		case sniffed == "text/html":

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/corpus/corpustest"
+	"github.com/hrsearch/hrsearch/indexer/store"
 )
 
 // bt is a compact view of a block for comparisons.
@@ -291,7 +292,7 @@ func TestBinaryIsNotText(t *testing.T) {
 	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), random[:2000]...)
 	for name, raw := range map[string][]byte{"random": random, "png": png, "nul": []byte(strings.Repeat("a\x00", 100))} {
 		for _, format := range []string{corpus.FormatText, corpus.FormatMarkdown} {
-			_, err := PassagesOf(context.Background(), &corpus.Entry{ID: "b", Format: format}, raw, "text/plain")
+			_, err := Derive(context.Background(), &store.Record{Entry: corpus.Entry{ID: "b", Format: format}, Provenance: store.Provenance{ContentType: "text/plain"}}, raw, 0)
 			if !errors.Is(err, corpus.ErrInvalid) {
 				t.Errorf("%s as %s: err %v, want corpus.ErrInvalid", name, format, err)
 			}
@@ -302,7 +303,7 @@ func TestBinaryIsNotText(t *testing.T) {
 		"latin-1":             []byte("D\xe9tention arbitraire et torture.\n"),
 		"utf-8":               []byte("Détention arbitraire, tortura y desaparición.\n"),
 	} {
-		if _, err := PassagesOf(context.Background(), &corpus.Entry{ID: "t", Format: corpus.FormatText}, raw, "text/plain"); err != nil {
+		if _, err := Derive(context.Background(), &store.Record{Entry: corpus.Entry{ID: "t", Format: corpus.FormatText}, Provenance: store.Provenance{ContentType: "text/plain"}}, raw, 0); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
