@@ -23,6 +23,14 @@ type apiSearchResponse struct {
 	// QueryArticles are the provisions the query named ("CAT 3"), as the
 	// search page lists them; omitted when it named none.
 	QueryArticles []string `json:"query_articles,omitempty"`
+	// Exact is set when the words were searched as typed (exact=1).
+	Exact bool `json:"exact,omitempty"`
+	// Words counts, for several plain words, the passages holding all of
+	// them (ranked first) and any of them.
+	Words *search.WordCounts `json:"words,omitempty"`
+	// Notices say what happened to the input (unknown field prefixes,
+	// filter values in the query matching nothing, cuts).
+	Notices []search.Notice `json:"notices,omitempty"`
 }
 
 type apiHit struct {
@@ -219,12 +227,15 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	if st.empty() {
 		return errBadRequest("Give a query (q) or at least one filter.")
 	}
-	res, err := s.search.Search(r.Context(), st.request())
+	req := st.request()
+	req.StrictFilters = true
+	res, err := s.search.Search(r.Context(), req)
 	if err != nil {
-		return err
+		return filterError(err)
 	}
 	out := apiSearchResponse{Total: res.Total, Page: st.Page, Size: st.Size, Hits: make([]apiHit, 0, len(res.Hits)),
-		Facets: s.toAPIFacets(res.Facets, search.FacetNames), QueryArticles: res.Articles}
+		Facets: s.toAPIFacets(res.Facets, search.FacetNames), QueryArticles: res.Articles,
+		Exact: st.Exact, Words: res.Words, Notices: res.Notices}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, toAPIHit(h))
 	}

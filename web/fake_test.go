@@ -148,6 +148,8 @@ func (f *fakeIndex) Search(ctx context.Context, req search.Request) (*search.Res
 		return nil, fmt.Errorf("bleve: index corrupt at /var/lib/hrsearch/secret.bolt")
 	case strings.Contains(req.Query, "year:abc"):
 		return nil, fmt.Errorf("%w: year abc is not a number", corpus.ErrInvalid)
+	case req.StrictFilters && slices.Contains(req.Filters[search.FilterKind], "decisions"):
+		return nil, &search.FilterError{Field: search.FilterKind, Value: "decisions", Message: "kind:decisions matches nothing: did you mean kind:decision?"}
 	}
 	words := queryWords(req.Query)
 	type scored struct {
