@@ -110,3 +110,10 @@ func BenchmarkPlainWords(b *testing.B) {
 func BenchmarkSelectedFacet(b *testing.B) {
 	benchSearch(b, search.Request{Query: "torture", Filters: map[string][]string{search.FilterState: {"SV"}}})
 }
+
+// BenchmarkFilteredFourFacets is the "filtered + 4 facets" class of
+// bench-report: a filter on a field whose facet is not asked for.
+func BenchmarkFilteredFourFacets(b *testing.B) {
+	benchSearch(b, search.Request{Query: "detention", Filters: map[string][]string{search.FilterKind: {"decision"}},
+		Facets: []string{search.FilterInstrument, search.FilterArticle, search.FilterState, search.FilterYear}})
+}

@@ -91,7 +91,11 @@ func (s *Searcher) plan(req Request) *plan {
 	}
 	p.filter = filterConjunction(qp, requestFilters(req.Filters))
 	s.exclude(bq, qp.excluded, p.exact)
-	if sel, rest := selections(req.Filters); len(sel) > 0 {
+	facets := req.Facets
+	if facets == nil {
+		facets = FacetNames
+	}
+	if sel, rest := selections(req.Filters, facets); len(sel) > 0 {
 		broad := *bq
 		broad.AddFilter(filterConjunction(qp, requestFilters(rest)))
 		p.broad, p.selected = &broad, sel

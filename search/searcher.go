@@ -765,8 +765,19 @@ func hasField(m mapping.IndexMapping, path, name string) bool {
 	return false
 }
 
-// count returns the number of matches of q.
+// count returns the number of matches of q: by the walk, which leaps
+// over the intersection of a conjunction's parts, when it can read the
+// index.
 func (s *Searcher) count(ctx context.Context, q query.Query) (uint64, error) {
+	if !s.bleveCollector {
+		c, ok, err := s.collectWindow(ctx, windowSpec{query: q})
+		if err != nil || ok {
+			if c == nil {
+				return 0, err
+			}
+			return c.total, err
+		}
+	}
 	res, err := s.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
 	if err != nil {
 		return 0, searchError(err)

@@ -25,15 +25,14 @@ func (s selection) inRange(year string) bool {
 }
 
 // selections splits a request's filters into those the walk checks on the
-// columns (every facet field's, but an article's paragraph, which also
-// means its article's own passage, and a year that mixes values and
-// ranges) and the rest.
-func selections(filters map[string][]string) (sel []selection, rest map[string][]string) {
+// columns (the filters of the facets asked for, but an article's
+// paragraph, which also means its article's own passage) and the rest.
+func selections(filters map[string][]string, facets []string) (sel []selection, rest map[string][]string) {
 	rest = map[string][]string{}
 	for _, field := range slices.Sorted(maps.Keys(filters)) {
 		vals := filters[field]
 		s := selection{field: field}
-		ok := slices.Contains(FacetNames, field)
+		ok := slices.Contains(facets, field)
 		for _, v := range vals {
 			if !ok {
 				break
