@@ -161,6 +161,7 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/search?q=x&page=101&size=100", 400, "bad_request"},
 		{"/api/search?q=x&sort=random", 400, "bad_request"},
 		{"/api/search?q=x&exact=maybe", 400, "bad_request"},
+		{"/api/search?q=" + strings.Repeat("a+", 1001), 400, "bad_request"},
 		{"/api/search?q=x&kind=decisions", 400, "bad_request"},
 		{"/api/search?q=" + strings.Repeat("a", 5000), 414, "uri_too_long"},
 		{"/api/search", 400, "bad_request"},

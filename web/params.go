@@ -87,7 +87,12 @@ func parseSearchState(v url.Values) (searchState, error) {
 	if !utf8.ValidString(q) {
 		return st, errBadRequest("The query is not valid UTF-8.")
 	}
-	// A longer query is cut by the search, which says so in a notice.
+	// Up to search.MaxQueryRunes characters are searched (32 words of
+	// them, with a notice when more are left out); a longer query is
+	// refused (RELIABILITY.md S4), and the page's box holds no more.
+	if n := utf8.RuneCountInString(q); n > search.MaxQueryRunes {
+		return st, errBadRequest("The query is %d characters long; at most %d are searched. Shorten it.", n, search.MaxQueryRunes)
+	}
 	st.Q = q
 	switch v.Get("exact") {
 	case "", "0", "false", "off":
