@@ -93,3 +93,27 @@ func BenchmarkArticleReference(b *testing.B) {
 func BenchmarkBrowse(b *testing.B) {
 	benchSearch(b, search.Request{Filters: map[string][]string{search.FilterArticle: {"CAT 3"}}})
 }
+
+// BenchmarkStopWordPhrase is a phrase holding stop words, which keeps them.
+func BenchmarkStopWordPhrase(b *testing.B) {
+	benchSearch(b, search.Request{Query: `"would not constitute a violation"`})
+}
+
+// BenchmarkPlainWords is plain words, which count those holding all of
+// them besides any.
+func BenchmarkPlainWords(b *testing.B) {
+	benchSearch(b, search.Request{Query: "deportation extradition"})
+}
+
+// BenchmarkSelectedFacet is a search with a facet value selected, whose
+// facet is counted without it.
+func BenchmarkSelectedFacet(b *testing.B) {
+	benchSearch(b, search.Request{Query: "torture", Filters: map[string][]string{search.FilterState: {"SV"}}})
+}
+
+// BenchmarkFilteredFourFacets is the "filtered + 4 facets" class of
+// bench-report: a filter on a field whose facet is not asked for.
+func BenchmarkFilteredFourFacets(b *testing.B) {
+	benchSearch(b, search.Request{Query: "detention", Filters: map[string][]string{search.FilterKind: {"decision"}},
+		Facets: []string{search.FilterInstrument, search.FilterArticle, search.FilterState, search.FilterYear}})
+}

@@ -81,6 +81,11 @@ type windowSpec struct {
 	// matches.
 	units    []query.Query
 	required int
+	// selected are request filters the walk checks on each match's
+	// columns (query holds none of them): a match meeting them all is a
+	// hit; a facet of a selected field also counts the matches meeting
+	// every other selection (multi-select facets).
+	selected []selection
 }
 
 // collected is what collectWindow found.
@@ -162,8 +167,8 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (_ *colle
 	defer searcher.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize()+1, 0),
 		IndexReader: reader}
-	for {
-		if w.total%checkDoneEvery == 0 {
+	for n := 0; ; n++ {
+		if n%checkDoneEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, false, searchError(err)
 			}
@@ -228,10 +233,17 @@ type walk struct {
 	counts  [][]int // by facet, by value number
 	subCols []*column
 	subVals []uint32
-	keep    int // hits to keep: the window and the next ones asked for
-	best    worstFirst
-	subBest worstFirst
-	total   uint64
+	// selCols are the columns of the selected fields; facetSel is, for
+	// each facet, the selection on its field (-1: none).
+	selCols  [][]*column
+	selVals  [][]uint32
+	facetSel []int
+	// yearNames are the year dictionary's values, for ranges.
+	yearNames []string
+	keep      int // hits to keep: the window and the next ones asked for
+	best      worstFirst
+	subBest   worstFirst
+	total     uint64
 }
 
 // newWalk reads the snapshot's segments and the columns the spec needs.
@@ -265,6 +277,27 @@ func (s *Searcher) newWalk(snap *scorch.IndexSnapshot, epoch uint64, spec window
 		// numbered beyond the dictionary's length now.
 		w.counts = append(w.counts, make([]int, len(s.columns.dict(field).snapshot())))
 	}
+	for _, sel := range spec.selected {
+		cols, err := columns(sel.field)
+		if err != nil {
+			return nil, err
+		}
+		w.selCols = append(w.selCols, cols)
+		d := s.columns.dict(sel.field)
+		var ids []uint32
+		for _, v := range sel.values {
+			ids = append(ids, d.id(v))
+		}
+		w.selVals = append(w.selVals, ids)
+	}
+	if len(spec.selected) > 0 {
+		names := s.columns.dict(FilterYear).snapshot()
+		w.yearNames = names
+	}
+	for _, field := range spec.facets {
+		k := slices.IndexFunc(spec.selected, func(sel selection) bool { return sel.field == field })
+		w.facetSel = append(w.facetSel, k)
+	}
 	if sub := spec.subset; sub != nil {
 		var err error
 		if w.subCols, err = columns(sub.field); err != nil {
@@ -280,15 +313,44 @@ func (s *Searcher) newWalk(snap *scorch.IndexSnapshot, epoch uint64, spec window
 
 // add takes one match; matches come in increasing number.
 func (w *walk) add(r ranked) {
-	w.total++
-	w.best.keep(r, w.keep)
-	if len(w.facets) == 0 && w.spec.subset == nil {
-		return
+	if len(w.spec.selected) == 0 {
+		w.total++
+		w.best.keep(r, w.keep)
+		if len(w.facets) == 0 && w.spec.subset == nil {
+			return
+		}
 	}
 	if r.num < w.offsets[w.seg] || r.num >= w.offsets[w.seg+1] {
 		w.seg = sort.Search(len(w.offsets)-1, func(i int) bool { return w.offsets[i+1] > r.num })
 	}
 	local := r.num - w.offsets[w.seg]
+	if len(w.spec.selected) > 0 {
+		// missed counts the selections the match fails; miss is the
+		// last of them.
+		missed, miss := 0, -1
+		for k := range w.spec.selected {
+			if !w.meets(k, local) {
+				missed, miss = missed+1, k
+				if missed > 1 {
+					return // counted nowhere
+				}
+			}
+		}
+		if missed == 1 {
+			// Only the selected facet that it fails counts it.
+			for f, cols := range w.facets {
+				if w.facetSel[f] == miss {
+					c := cols[w.seg]
+					for _, v := range c.vals[c.start[local]:c.start[local+1]] {
+						w.counts[f][v]++
+					}
+				}
+			}
+			return
+		}
+		w.total++
+		w.best.keep(r, w.keep)
+	}
 	if w.spec.subset != nil {
 		c := w.subCols[w.seg]
 		for _, v := range c.vals[c.start[local]:c.start[local+1]] {
@@ -407,4 +469,23 @@ func (s *Searcher) unitMatches(ctx context.Context, reader index.IndexReader, un
 		}
 	}
 	return out, nil
+}
+
+// meets reports whether the local document of the current segment meets
+// the k-th selection.
+func (w *walk) meets(k int, local uint64) bool {
+	sel := w.spec.selected[k]
+	c := w.selCols[k][w.seg]
+	for _, v := range c.vals[c.start[local]:c.start[local+1]] {
+		if sel.ranges != nil {
+			if int(v) < len(w.yearNames) && sel.inRange(w.yearNames[v]) {
+				return true
+			}
+			continue
+		}
+		if slices.Contains(w.selVals[k], v) {
+			return true
+		}
+	}
+	return false
 }

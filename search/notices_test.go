@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestNotices(t *testing.T) {
 		{"language:english torture", search.NoticeInvalidFilter, "language:english"},
 		{"not", search.NoticeStopWords, `"not"`},
 		{"the of", search.NoticeStopWords, `"the of"`},
-		{strings.Repeat("torture ", search.MaxQueryTerms+5), search.NoticeTermsCut, "5 more"},
+		{manyWords(search.MaxQueryTerms + 5), search.NoticeTermsCut, "5 more"},
 		{strings.Repeat("a", search.MaxQueryRunes+7), search.NoticeQueryCut, "7 more"},
 	}
 	for _, tt := range tests {
@@ -147,4 +148,13 @@ func TestFacetsMultiSelect(t *testing.T) {
 	if len(newest.Hits) == 0 || newest.Hits[0].Year != years[0].Value {
 		t.Errorf("first year %s, the newest hit is of %v", years[0].Value, newest.Hits)
 	}
+}
+
+// manyWords is n distinct words.
+func manyWords(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "w%d ", i)
+	}
+	return b.String()
 }

@@ -32,6 +32,12 @@ type plan struct {
 	// every one of them (allOf), to count those passages.
 	all   query.Query
 	allOf []string
+	// broad is query without the request's filters of the selected
+	// fields, which the walk checks on each match itself, to count each
+	// selected facet without its own selection in the same pass; nil when
+	// no request filter can be checked so.
+	broad    query.Query
+	selected []selection
 	// defines are the corpus.DefinitionKey forms of the term the query
 	// names alone, and of its lexicon equivalents: the provisions defining
 	// it open the results.
@@ -84,10 +90,19 @@ func (s *Searcher) plan(req Request) *plan {
 		bq.AddMust(query.NewMatchAllQuery())
 	}
 	p.filter = filterConjunction(qp, requestFilters(req.Filters))
+	s.exclude(bq, qp.excluded, p.exact)
+	facets := req.Facets
+	if facets == nil {
+		facets = FacetNames
+	}
+	if sel, rest := selections(req.Filters, facets); len(sel) > 0 {
+		broad := *bq
+		broad.AddFilter(filterConjunction(qp, requestFilters(rest)))
+		p.broad, p.selected = &broad, sel
+	}
 	if p.filter != nil {
 		bq.AddFilter(p.filter)
 	}
-	s.exclude(bq, qp.excluded, p.exact)
 	p.query = bq
 	if p.optional >= 2 {
 		// The same query with every plain word required: how many

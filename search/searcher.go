@@ -260,7 +260,11 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		var c *collected
 		var err error
 		if !s.bleveCollector && len(facets) > 0 {
-			if c, _, err = s.collectWindow(ctx, windowSpec{query: plan.query, facets: facets, facetSize: req.FacetSize}); err != nil {
+			spec := windowSpec{query: plan.query, facets: facets, facetSize: req.FacetSize}
+			if plan.broad != nil {
+				spec.query, spec.selected = plan.broad, plan.selected
+			}
+			if c, _, err = s.collectWindow(ctx, spec); err != nil {
 				return nil, err
 			}
 		}
@@ -292,7 +296,11 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		if c != nil {
 			out.Facets = c.facets // Bleve was asked for none
 		}
-		if out.Facets, err = s.multiSelect(ctx, req, out.Facets); err != nil {
+		var counted []selection
+		if c != nil {
+			counted = plan.selected
+		}
+		if out.Facets, err = s.multiSelect(ctx, req, out.Facets, counted); err != nil {
 			return nil, err
 		}
 		if plan.all != nil {
@@ -401,7 +409,11 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 		return nil, err
 	}
 	w := &window{total: c.total, facets: c.facets, hits: len(c.hits), more: c.more}
-	if w.facets, err = s.multiSelect(ctx, req, w.facets); err != nil {
+	var counted []selection // the selected facets the walk counted
+	if c.walked {
+		counted = plan.selected
+	}
+	if w.facets, err = s.multiSelect(ctx, req, w.facets, counted); err != nil {
 		return nil, err
 	}
 	if plan.all != nil {
@@ -473,8 +485,12 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 // Bleve (and the authoritative matches are left to the caller).
 func (s *Searcher) window(ctx context.Context, p *plan, facets []string, facetSize, more int) (*collected, error) {
 	if !s.bleveCollector {
-		c, ok, err := s.collectWindow(ctx, windowSpec{query: p.query, size: rescoreWindow, more: more, facets: facets,
-			facetSize: facetSize, subset: &authoritativeSubset, units: p.units, required: p.required})
+		spec := windowSpec{query: p.query, size: rescoreWindow, more: more, facets: facets,
+			facetSize: facetSize, subset: &authoritativeSubset, units: p.units, required: p.required}
+		if p.broad != nil {
+			spec.query, spec.selected = p.broad, p.selected
+		}
+		c, ok, err := s.collectWindow(ctx, spec)
 		if err != nil || ok {
 			return c, err
 		}
@@ -794,8 +810,19 @@ func hasField(m mapping.IndexMapping, path, name string) bool {
 	return false
 }
 
-// count returns the number of matches of q.
+// count returns the number of matches of q: by the walk, which leaps
+// over the intersection of a conjunction's parts, when it can read the
+// index.
 func (s *Searcher) count(ctx context.Context, q query.Query) (uint64, error) {
+	if !s.bleveCollector {
+		c, ok, err := s.collectWindow(ctx, windowSpec{query: q})
+		if err != nil || ok {
+			if c == nil {
+				return 0, err
+			}
+			return c.total, err
+		}
+	}
 	res, err := s.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
 	if err != nil {
 		return 0, searchError(err)
@@ -807,9 +834,12 @@ func (s *Searcher) count(ctx context.Context, q query.Query) (uint64, error) {
 // filter, under the query and the other facets' filters: values of one
 // facet are ORed, so the count beside a second value is what clicking it
 // adds, not its overlap with the first (multi-select facets).
-func (s *Searcher) multiSelect(ctx context.Context, req Request, facets map[string][]FacetValue) (map[string][]FacetValue, error) {
+//
+// The walk counts them in its one pass when it can (counted): only the
+// others are counted here, by a search each.
+func (s *Searcher) multiSelect(ctx context.Context, req Request, facets map[string][]FacetValue, counted []selection) (map[string][]FacetValue, error) {
 	for field := range facets {
-		if len(req.Filters[field]) == 0 {
+		if len(req.Filters[field]) == 0 || slices.ContainsFunc(counted, func(sel selection) bool { return sel.field == field }) {
 			continue
 		}
 		others := req

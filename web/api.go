@@ -26,6 +26,14 @@ type apiSearchResponse struct {
 	// Next is the cursor of the following page (pass it as cursor= with
 	// the same search), null on the last: it pages past 10,000 results.
 	Next *string `json:"next"`
+	// Exact is set when the words were searched as typed (exact=1).
+	Exact bool `json:"exact,omitempty"`
+	// Words counts, for several plain words, the passages holding all of
+	// them (ranked first) and any of them.
+	Words *search.WordCounts `json:"words,omitempty"`
+	// Notices say what happened to the input (unknown field prefixes,
+	// filter values in the query matching nothing, cuts).
+	Notices []search.Notice `json:"notices,omitempty"`
 }
 
 type apiHit struct {
@@ -224,12 +232,14 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	req := st.request()
 	req.Cursor = v.Get("cursor")
+	req.StrictFilters = true
 	res, err := s.search.Search(r.Context(), req)
 	if err != nil {
-		return apiSearchErr(err)
+		return filterError(apiSearchErr(err))
 	}
 	out := apiSearchResponse{Total: res.Total, Page: st.Page, Size: st.Size, Hits: make([]apiHit, 0, len(res.Hits)),
-		Facets: s.toAPIFacets(res.Facets, search.FacetNames), QueryArticles: res.Articles}
+		Facets: s.toAPIFacets(res.Facets, search.FacetNames), QueryArticles: res.Articles,
+		Exact: st.Exact, Words: res.Words, Notices: res.Notices}
 	if res.Next != "" {
 		out.Next = &res.Next
 	}

@@ -112,7 +112,7 @@ func TestAPISearchPassesFilters(t *testing.T) {
 	got := f.lastRequest()
 	want := search.Request{
 		Filters: map[string][]string{"state": {"SV", "CH"}, "kind": {"decision"}, "year": {"2010..2020"}},
-		Page:    2, Size: 5, Sort: "date",
+		Page:    2, Size: 5, Sort: "date", StrictFilters: true,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("request = %+v\nwant %+v", got, want)
@@ -147,7 +147,6 @@ func TestAPIQueryArticles(t *testing.T) {
 
 func TestAPIErrors(t *testing.T) {
 	h, _ := newTestHandler(t, nil)
-	long := strings.Repeat("a", 501)
 	tests := []struct {
 		target string
 		status int
@@ -161,7 +160,9 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/search?q=x&size=abc", 400, "bad_request"},
 		{"/api/search?q=x&page=101&size=100", 400, "bad_request"},
 		{"/api/search?q=x&sort=random", 400, "bad_request"},
-		{"/api/search?q=" + long, 400, "bad_request"},
+		{"/api/search?q=x&exact=maybe", 400, "bad_request"},
+		{"/api/search?q=" + strings.Repeat("a+", 1001), 400, "bad_request"},
+		{"/api/search?q=x&kind=decisions", 400, "bad_request"},
 		{"/api/search?q=" + strings.Repeat("a", 5000), 414, "uri_too_long"},
 		{"/api/search", 400, "bad_request"},
 		{"/api/search?q=+++", 400, "bad_request"},
@@ -424,5 +425,31 @@ func TestDocIDInUpperCase(t *testing.T) {
 	}
 	if rec := do(h, "GET", "/doc/CAT..X"); rec.Code != http.StatusBadRequest {
 		t.Errorf("/doc/CAT..X: %d, want 400", rec.Code)
+	}
+}
+
+// TestAPISearchExactNoticesCounts: exact=1 reaches the search, and the
+// response carries it with the word counts and notices; a filter value
+// naming nothing is a 400 that says the valid one; a long query is not
+// refused (the search cuts it with a notice).
+func TestAPISearchExactNoticesCounts(t *testing.T) {
+	h, f := newTestHandler(t, nil)
+	rec := do(h, "GET", "/api/search?q=torture&exact=1")
+	if rec.Code != 200 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	if got := f.lastRequest(); !got.Exact {
+		t.Errorf("exact=1: request %+v", got)
+	}
+	if m := decodeJSON(t, rec); m["exact"] != true {
+		t.Errorf("exact=1: response exact = %v", m["exact"])
+	}
+	rec = do(h, "GET", "/api/search?q=x&kind=decisions")
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "kind:decision?") {
+		t.Errorf("kind=decisions: %d %s", rec.Code, rec.Body)
+	}
+	rec = do(h, "GET", "/api/search?q="+strings.Repeat("a+", 900))
+	if rec.Code != 200 {
+		t.Errorf("1,800-character query: status %d", rec.Code)
 	}
 }

@@ -282,3 +282,86 @@ func TestBrowserResearcherFlow(t *testing.T) {
 		t.Errorf("browser reported: %s", p)
 	}
 }
+
+// TestBrowserExactAndNotices: the exact-words box searches the words as
+// typed and stays ticked; notices show what happened to the input; an
+// error page keeps the query in the box.
+func TestBrowserExactAndNotices(t *testing.T) {
+	ctx := newBrowser(t)
+	base := strings.TrimSuffix(os.Getenv("HRSEARCH_BROWSER_URL"), "/")
+	if base == "" {
+		h, err := NewServer(browserConfig(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(h)
+		defer ts.Close()
+		base = ts.URL
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=non-refoulement")); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			t.Skipf("chromium did not start: %v", err)
+		}
+		t.Fatal(err)
+	}
+	probs := watchProblems(t, ctx)
+	checked := func() bool {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('exact').checked`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if checked() {
+		t.Error("the exact-words box is ticked before it is asked for")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(`#exact`, chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+	if err := clickAndWait(ctx, `#search-form button[type="submit"]`); err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	if !strings.Contains(loc, "exact=1") {
+		t.Errorf("location %s lacks exact=1", loc)
+	}
+	if !checked() {
+		t.Error("the exact-words box is not ticked on the results it asked for")
+	}
+	screenshot(t, ctx, "search-exact")
+
+	// Notices: a field prefix that is none of ours, stop words alone.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=foo%3Abar+torture")); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(t, ctx, ".notices"); !strings.Contains(got, "foo:") {
+		t.Errorf("notices = %q, want one about foo:", got)
+	}
+	screenshot(t, ctx, "search-notice")
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=not")); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(t, ctx, ".notices"); !strings.Contains(got, `"not"`) {
+		t.Errorf("notices = %q, want the quoted suggestion", got)
+	}
+	if got := text(t, ctx, "#none-h"); strings.Contains(got, "Nothing matched") {
+		t.Errorf("stop words alone: heading %q", got)
+	}
+
+	for _, p := range probs.list() {
+		t.Errorf("browser reported: %s", p)
+	}
+
+	// The error page (a 400, which the browser reports) keeps the query.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=torture+custody&size=abc")); err != nil {
+		t.Fatal(err)
+	}
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('q').value`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != "torture custody" {
+		t.Errorf("error page's search box = %q, want the query", v)
+	}
+}

@@ -148,6 +148,8 @@ func (f *fakeIndex) Search(ctx context.Context, req search.Request) (*search.Res
 		return nil, fmt.Errorf("bleve: index corrupt at /var/lib/hrsearch/secret.bolt")
 	case strings.Contains(req.Query, "year:abc"):
 		return nil, fmt.Errorf("%w: year abc is not a number", corpus.ErrInvalid)
+	case req.StrictFilters && slices.Contains(req.Filters[search.FilterKind], "decisions"):
+		return nil, &search.FilterError{Field: search.FilterKind, Value: "decisions", Message: "kind:decisions matches nothing: did you mean kind:decision?"}
 	}
 	words := queryWords(req.Query)
 	type scored struct {
@@ -185,6 +187,15 @@ func (f *fakeIndex) Search(ctx context.Context, req search.Request) (*search.Res
 		sort.SliceStable(matches, func(i, j int) bool { return matches[i].score > matches[j].score })
 	}
 	res := &search.Results{Total: uint64(len(matches)), Facets: map[string][]search.FacetValue{}, Page: req.Page, Size: req.Size}
+	// The notices the search gives, for the pages' tests.
+	if strings.Contains(req.Query, "foo:") {
+		res.Notices = append(res.Notices, search.Notice{Code: search.NoticeUnknownField, Message: "foo: is not a field, so foo:bar was searched as words."})
+	}
+	if strings.TrimSpace(req.Query) == "not" {
+		res.Total, matches = 0, nil
+		res.Notices = append(res.Notices, search.Notice{Code: search.NoticeStopWords,
+			Message: `not: too common to search alone, so nothing was searched. To find them as a phrase, put them in quotes: "not".`})
+	}
 	for _, m := range articleRefRE.FindAllStringSubmatch(req.Query, -1) {
 		res.Articles = append(res.Articles, strings.ToUpper(m[1])+" "+m[2])
 	}

@@ -25,10 +25,9 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-s
 
 // Request limits.
 const (
-	maxURILength   = 4096 // bytes of path and query → 414
-	maxQueryLength = 500  // characters of q → 400
-	maxBodyBytes   = 1 << 20
-	maxResults     = 10000 // page*size
+	maxURILength = 4096 // bytes of path and query → 414
+	maxBodyBytes = 1 << 20
+	maxResults   = 10000 // page*size
 )
 
 // securityHeaders sets the headers every response carries, whatever writes it.

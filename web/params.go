@@ -29,6 +29,9 @@ type searchState struct {
 	Page    int
 	Size    int
 	Sort    string
+	// Exact searches the words as typed: no stemming, no lexicon
+	// equivalents (exact=1).
+	Exact bool
 }
 
 // queryValues parses the request's query string. r.URL.Query() silently
@@ -71,7 +74,7 @@ func queryStringError(raw string) error {
 // may be named in an error message.
 func knownParam(name string) bool {
 	switch name {
-	case "q", "page", "size", "sort", "dry_run":
+	case "q", "page", "size", "sort", "dry_run", "exact":
 		return true
 	}
 	return slices.Contains(search.FilterNames, name)
@@ -84,10 +87,20 @@ func parseSearchState(v url.Values) (searchState, error) {
 	if !utf8.ValidString(q) {
 		return st, errBadRequest("The query is not valid UTF-8.")
 	}
-	if utf8.RuneCountInString(q) > maxQueryLength {
-		return st, errBadRequest("The query is longer than %d characters.", maxQueryLength)
+	// Up to search.MaxQueryRunes characters are searched (32 words of
+	// them, with a notice when more are left out); a longer query is
+	// refused (RELIABILITY.md S4), and the page's box holds no more.
+	if n := utf8.RuneCountInString(q); n > search.MaxQueryRunes {
+		return st, errBadRequest("The query is %d characters long; at most %d are searched. Shorten it.", n, search.MaxQueryRunes)
 	}
 	st.Q = q
+	switch v.Get("exact") {
+	case "", "0", "false", "off":
+	case "1", "true", "on":
+		st.Exact = true
+	default:
+		return st, errBadRequest("exact must be 1 (the words as typed) or 0.")
+	}
 	for _, f := range search.FilterNames {
 		var vals []string
 		for _, raw := range v[f] {
@@ -151,7 +164,7 @@ func (st searchState) empty() bool { return st.Q == "" && len(st.Filters) == 0 }
 
 // request is the search.Request for the state.
 func (st searchState) request() search.Request {
-	req := search.Request{Query: st.Q, Page: st.Page, Size: st.Size, Sort: st.Sort}
+	req := search.Request{Query: st.Q, Page: st.Page, Size: st.Size, Sort: st.Sort, Exact: st.Exact}
 	if len(st.Filters) > 0 {
 		req.Filters = make(map[string][]string, len(st.Filters))
 		for k, v := range st.Filters {
@@ -183,6 +196,9 @@ func (st searchState) values() url.Values {
 	}
 	if st.Sort != "" && st.Sort != search.SortRelevance {
 		v.Set("sort", st.Sort)
+	}
+	if st.Exact {
+		v.Set("exact", "1")
 	}
 	if st.Size != 0 && st.Size != defaultSize {
 		v.Set("size", strconv.Itoa(st.Size))
@@ -275,4 +291,28 @@ func facetField(name string) (string, error) {
 		return "", errNotFound("There is no facet of that name. Facets: " + strings.Join(search.FacetNames, ", ") + ".")
 	}
 	return name, nil
+}
+
+// queryOf is the query a request was made with, for the search box of an
+// error page: what was typed stays there to be corrected.
+func queryOf(r *http.Request) string {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil || r.URL.Path != "/search" {
+		return ""
+	}
+	q := strings.TrimSpace(v.Get("q"))
+	if !utf8.ValidString(q) {
+		return ""
+	}
+	return q
+}
+
+// filterError turns a filter value that names nothing into a 400 saying
+// what is valid; other errors pass.
+func filterError(err error) error {
+	var fe *search.FilterError
+	if errors.As(err, &fe) {
+		return errBadRequest("%s", fe.Message)
+	}
+	return err
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html"
 	"html/template"
 	"slices"
@@ -99,6 +100,17 @@ type searchPage struct {
 	LastPage int
 	LastURL  string
 	FirstURL string
+	// Exact: the words were searched as typed (the checkbox is ticked).
+	Exact bool
+	// WordCounts says how many passages hold all the plain words typed
+	// (they come first) and how many any of them.
+	WordCounts string
+	// Notices say what happened to the input: cuts, words read as words,
+	// filter values that match nothing.
+	Notices []string
+	// StopWordsOnly: only words too common to search alone were typed,
+	// so nothing was searched (a notice says how to search them).
+	StopWordsOnly bool
 }
 
 // safeSnippet is the one place the code base trusts HTML from elsewhere. The
@@ -148,6 +160,7 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 	p := searchPage{
 		Layout: Layout{Title: "Search", Query: st.Q, Nav: "search"},
 		Q:      st.Q,
+		Exact:  st.Exact,
 	}
 	if st.empty() || res == nil {
 		p.Landing = true
@@ -173,6 +186,9 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		for _, v := range st.Filters[f] {
 			p.Hidden = append(p.Hidden, hidden{f, v})
 			c := chip{Field: f, Label: fieldLabel(f), Text: s.name(f, v), RemoveURL: st.without(f, v).url("/search")}
+			if f == search.FilterLanguage {
+				c.Text = languageName(v)
+			}
 			if c.Text != v {
 				c.Title = v
 			}
@@ -186,6 +202,14 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		p.ClearURL = searchState{Q: st.Q, Sort: st.Sort, Size: st.Size}.url("/search")
 	}
 	p.Total = res.Total
+	for _, n := range res.Notices {
+		p.Notices = append(p.Notices, n.Message)
+		p.StopWordsOnly = p.StopWordsOnly || n.Code == search.NoticeStopWords
+	}
+	if w := res.Words; w != nil {
+		p.WordCounts = fmt.Sprintf("%s %s all of: %s; %s %s any.", thousands(w.All), passagesContain(w.All),
+			strings.Join(w.Terms, ", "), thousands(w.Any), containWord(w.Any))
+	}
 	if len(res.Hits) > 0 {
 		p.From = (st.Page-1)*st.Size + 1
 		p.To = p.From + len(res.Hits) - 1
@@ -193,7 +217,7 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 	for _, h := range res.Hits {
 		hv := hitView{
 			ID: h.ID, Title: h.Title, UnitLabel: unitLabel(h.Unit), Heading: h.Heading, URL: docURL(h.Document, h.Unit),
-			Kind: s.name(search.FilterKind, h.Kind), Date: h.Date, Language: h.Language,
+			Kind: s.name(search.FilterKind, h.Kind), Date: h.Date, Language: languageName(h.Language),
 			Snippet: safeSnippet(h.Snippet),
 		}
 		if hv.Date == "" {
@@ -260,6 +284,9 @@ func (s *server) facetItems(st searchState, field string, vals []search.FacetVal
 	out := make([]facetItem, 0, len(vals))
 	for _, v := range vals {
 		it := facetItem{Value: v.Value, Text: s.name(field, v.Value), Count: v.Count, Active: st.has(field, v.Value)}
+		if field == search.FilterLanguage {
+			it.Text = languageName(v.Value)
+		}
 		if it.Text != v.Value {
 			it.Title = v.Value
 		}
@@ -545,4 +572,44 @@ type errorPage struct {
 	Status  int
 	Heading string
 	Message string
+}
+
+// languageNames are the names of the languages of the corpus and of its
+// translations, in English, by ISO 639-1 code.
+var languageNames = map[string]string{
+	"en": "English", "es": "Spanish", "fr": "French", "nl": "Dutch", "de": "German", "pt": "Portuguese",
+	"it": "Italian", "ru": "Russian", "ar": "Arabic", "zh": "Chinese", "tr": "Turkish", "sv": "Swedish",
+	"da": "Danish", "no": "Norwegian", "fi": "Finnish", "pl": "Polish", "el": "Greek", "ca": "Catalan",
+}
+
+// languageName names a language code ("es" → "Spanish"), or returns the
+// code.
+func languageName(code string) string {
+	if n, ok := languageNames[strings.ToLower(code)]; ok {
+		return n
+	}
+	return code
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func passagesContain(n uint64) string {
+	if n == 1 {
+		return "passage contains"
+	}
+	return "passages contain"
+}
+
+func containWord(n uint64) string {
+	if n == 1 {
+		return "contains"
+	}
+	return "contain"
 }

@@ -318,3 +318,57 @@ func TestPagePastTheEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPageSaysWhatHappened: the page shows the search's notices, the
+// counts of all and any words, language names, the exact-words box as
+// asked, and a query of stop words alone is not "nothing matched".
+func TestSearchPageSaysWhatHappened(t *testing.T) {
+	s := testServer(t)
+	st := searchState{Q: "deportation extradition foo:bar", Page: 1, Size: 10, Sort: "relevance", Exact: true,
+		Filters: map[string][]string{"language": {"es"}}}
+	res := &search.Results{Total: 6572, Hits: []search.Hit{{ID: "d#p-1", Document: "d", Unit: "p-1", Language: "nl"}},
+		Facets:  map[string][]search.FacetValue{"language": {{Value: "es", Count: 3}, {Value: "nl", Count: 2}}},
+		Words:   &search.WordCounts{Terms: []string{"deportation", "extradition"}, All: 312, Any: 6572},
+		Notices: []search.Notice{{Code: search.NoticeUnknownField, Message: "foo: is not a field"}}}
+	p := s.buildSearchPage(st, res)
+	if p.WordCounts != "312 passages contain all of: deportation, extradition; 6,572 contain any." {
+		t.Errorf("word counts %q", p.WordCounts)
+	}
+	rec := httptest.NewRecorder()
+	if err := s.render(rec, 200, "search", p); err != nil {
+		t.Fatal(err)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{`<li class="notice">foo: is not a field</li>`, "6,572 contain any", `value="1" form="search-form" checked`,
+		">Spanish<", ">Dutch<"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if u := st.url("/search"); !strings.Contains(u, "exact=1") {
+		t.Errorf("state url %s lacks exact=1", u)
+	}
+
+	st = searchState{Q: "not", Page: 1, Size: 10, Sort: "relevance"}
+	p = s.buildSearchPage(st, &search.Results{Facets: map[string][]search.FacetValue{},
+		Notices: []search.Notice{{Code: search.NoticeStopWords, Message: `not: too common; put them in quotes: "not".`}}})
+	rec = httptest.NewRecorder()
+	if err := s.render(rec, 200, "search", p); err != nil {
+		t.Fatal(err)
+	}
+	if body := rec.Body.String(); strings.Contains(body, "Nothing matched") || !strings.Contains(body, "too common") {
+		t.Errorf("stop words alone: page says %q", body[strings.Index(body, "<main"):])
+	}
+}
+
+// TestErrorPageKeepsQuery: a search that fails shows its query in the box.
+func TestErrorPageKeepsQuery(t *testing.T) {
+	h, _ := newTestHandler(t, nil)
+	rec := do(h, "GET", "/search?q=boom+torture&size=abc")
+	if rec.Code != 400 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	if !strings.Contains(rec.Body.String(), `value="boom torture"`) {
+		t.Error("the error page's search box lost the query")
+	}
+}

@@ -566,8 +566,8 @@ func TestS4OversizedRequests(t *testing.T) {
 	add("2 MB sign-in body", code, 413)
 	code, _, _ = ts.request("GET", "/api/search?q="+strings.Repeat("a", 5000), nil)
 	add("5000-byte address", code, 414)
-	code, _, _ = ts.request("GET", "/api/search?q="+strings.Repeat("torture+", 100), nil)
-	add("800-character query", code, 400)
+	code, _, _ = ts.request("GET", "/api/search?q="+strings.Repeat("torture+", 251), nil)
+	add("2,008-character query", code, 400)
 	code, _ = ts.upload("PUT", "/api/documents/doc-1", tok, map[string]string{"title": strings.Repeat("t", 9000)}, "", nil)
 	add("9 KB form field", code, 400)
 	many := map[string]string{}
