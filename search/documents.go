@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -16,14 +17,17 @@ import (
 
 var passageFields = []string{indexer.FieldBody, indexer.FieldDocument, indexer.FieldUnit, indexer.FieldOrder, indexer.FieldHeading,
 	indexer.FieldText, indexer.FieldLanguage, indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState,
-	indexer.FieldSymbol, indexer.FieldOwnArticle, indexer.FieldKind, indexer.FieldTitle, indexer.FieldYear, indexer.FieldDate}
+	indexer.FieldSymbol, indexer.FieldOwnArticle, indexer.FieldKind, indexer.FieldTitle, indexer.FieldYear, indexer.FieldDate,
+	indexer.FieldCase}
 
 func passageFrom(id string, f map[string]interface{}) Passage {
 	title := str(f[indexer.FieldTitle])
 	if title == "" {
 		title = displayTitle(str(f[indexer.FieldDocument]), str(f[indexer.FieldBody]), strs(f[indexer.FieldSymbol]))
 	}
+	_, citation := citationOf(f, title, nil)
 	return Passage{
+		Citation:   citation,
 		ID:         id,
 		Document:   str(f[indexer.FieldDocument]),
 		Unit:       str(f[indexer.FieldUnit]),
@@ -266,4 +270,92 @@ func (s *Searcher) DocumentsOfKind(ctx context.Context, kind string) ([]Document
 		out[i] = documentInfoFrom(h.Fields)
 	}
 	return out, nil
+}
+
+// citationOf is a stored passage's case and citation. queryArticles are
+// the provisions a query named: "ACHR 22(8)" makes the citation of
+// achr#art-22 name paragraph 8.
+func citationOf(f map[string]interface{}, title string, queryArticles []string) (*corpus.Case, string) {
+	c := caseFrom(f[indexer.FieldCase])
+	own := str(f[indexer.FieldOwnArticle])
+	src := corpus.CiteSource{
+		Kind:       str(f[indexer.FieldKind]),
+		Title:      title,
+		Body:       str(f[indexer.FieldBody]),
+		Unit:       str(f[indexer.FieldUnit]),
+		OwnArticle: own,
+		Case:       c,
+	}
+	if syms := strs(f[indexer.FieldSymbol]); len(syms) > 0 && src.Kind != corpus.KindArticle {
+		src.Symbol = syms[0]
+	}
+	src.Year, _ = strconv.Atoi(str(f[indexer.FieldYear]))
+	for _, a := range queryArticles {
+		if own != "" && strings.HasPrefix(a, own+"(") && strings.HasSuffix(a, ")") {
+			src.Paragraph = a[len(own)+1 : len(a)-1]
+			break
+		}
+	}
+	return c, corpus.Citation(src)
+}
+
+// lookup returns the first passages of the decisions a query names by
+// case name, communication number or symbol (corpus.LookupKeys), within
+// the request's filters, by document id.
+func (s *Searcher) lookup(ctx context.Context, q string, filter query.Query) ([]string, error) {
+	keys := corpus.LookupKeys(q)
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	var any []query.Query
+	for _, k := range keys {
+		any = append(any, termQ(indexer.FieldCaseKey, k, 1))
+	}
+	var qq query.Query = query.NewDisjunctionQuery(any)
+	if filter != nil {
+		qq = query.NewConjunctionQuery([]query.Query{qq, filter})
+	}
+	req := bleve.NewSearchRequestOptions(qq, maxLookups, 0, false)
+	req.SortBy([]string{indexer.FieldDocument})
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.ID
+	}
+	return out, nil
+}
+
+// maxLookups bounds the decisions one lookup opens on (a surname several
+// complainants share).
+const maxLookups = 20
+
+// withLookups puts the passages a lookup found first on the first page of
+// a relevance search, above everything else the query matches (the
+// decisions citing the one named), keeping the page's size.
+func withLookups(page []scored, found []string, size int) []scored {
+	if len(found) == 0 {
+		return page
+	}
+	top := 0.0
+	if len(page) > 0 {
+		top = page[0].score
+	}
+	out := make([]scored, 0, len(page)+len(found))
+	seen := map[string]bool{}
+	for i, id := range found {
+		out = append(out, scored{id: id, score: top + float64(len(found)-i)})
+		seen[id] = true
+	}
+	for _, p := range page {
+		if !seen[p.id] {
+			out = append(out, p)
+		}
+	}
+	if len(out) > size {
+		out = out[:size]
+	}
+	return out
 }

@@ -125,7 +125,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 // storedFields are the fields a hit carries.
 var storedFields = []string{indexer.FieldBody, indexer.FieldDocument, indexer.FieldUnit, indexer.FieldTitle, indexer.FieldHeading,
 	indexer.FieldKind, indexer.FieldLanguage, indexer.FieldYear, indexer.FieldDate, indexer.FieldSymbol,
-	indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState, indexer.FieldOwnArticle, indexer.FieldTier}
+	indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState, indexer.FieldOwnArticle, indexer.FieldTier, indexer.FieldCase}
 
 // rankFieldNames are the stored fields the domain ranking reads for each
 // candidate (kept in the rank cache).
@@ -216,6 +216,14 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 			page = nil
 		} else {
 			page = page[from:min(len(page), from+req.Size)]
+		}
+		if req.Page == 1 {
+			found, err := s.lookup(ctx, req.Query, plan.filter)
+			if err != nil {
+				return nil, err
+			}
+			page = withLookups(page, found, req.Size)
+			out.Total = max(out.Total, uint64(len(found)))
 		}
 	} else {
 		// Bleve sorts the page by the fields' doc values; the walk counts
@@ -485,6 +493,7 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 		if hit.Title == "" {
 			hit.Title = displayTitle(hit.Document, str(h.Fields[indexer.FieldBody]), hit.Symbol)
 		}
+		hit.Case, hit.Citation = citationOf(h.Fields, hit.Title, plan.articles)
 		if frags := h.Fragments[indexer.FieldText]; len(frags) > 0 {
 			hit.Snippet = snippetFromFragments(frags)
 		} else {

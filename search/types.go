@@ -2,7 +2,11 @@
 // index with facets, ranking and highlighting, and returns its own types.
 package search
 
-import "time"
+import (
+	"time"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
 
 // Filter fields a request may carry, with the facet fields first.
 const (
@@ -65,6 +69,11 @@ type Hit struct {
 	Year       string   `json:"year,omitempty"`
 	Date       string   `json:"date,omitempty"`
 	Score      float64  `json:"score"`
+	// Citation is the passage's reference with its pinpoint
+	// ("Tebourski v. France (CAT/C/38/D/300/2006), para. 8.2").
+	Citation string `json:"citation"`
+	// Case is the case metadata of a decision's passage.
+	Case *corpus.Case `json:"case,omitempty"`
 }
 
 // FacetValue is one value of a facet with the number of matching passages.
@@ -107,6 +116,8 @@ type Passage struct {
 	Title      string `json:"title"`
 	Year       string `json:"year,omitempty"`
 	Date       string `json:"date,omitempty"`
+	// Citation is the passage's reference with its pinpoint.
+	Citation string `json:"citation"`
 }
 
 // CitedBy groups the passages that cite one provision by document.

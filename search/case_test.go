@@ -1,0 +1,142 @@
+package search_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/search"
+)
+
+// TestCaseLookup looks decisions of the demo index up by what a lawyer
+// types — the case name, the complainant's name, the communication number
+// in its written forms, the symbol — and wants each first (MRR 1.0). It
+// takes every fifth decision with a case name; names that several
+// decisions share ("A.A. v. Sweden") open on all of them and are left out.
+func TestCaseLookup(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	docs, err := s.DocumentsOfKind(ctx, corpus.KindDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Names and numbers several decisions share (a decision and its
+	// corrigendum) open on all of them: they are left out.
+	shared := map[string]int{}
+	for _, d := range docs {
+		if d.Case != nil {
+			for _, k := range corpus.CaseKeys(d.Case, d.Symbol) {
+				shared[k]++
+			}
+		}
+	}
+	unique := func(q string) bool {
+		k := corpus.LookupKeys(q)
+		return len(k) == 1 && shared[k[0]] == 1
+	}
+	var rr float64
+	n := 0
+	for i, d := range docs {
+		if i%5 != 0 || d.Case == nil || !unique(d.Case.Communication) {
+			continue
+		}
+		queries := []string{d.Case.Communication, "No. " + d.Case.Communication, "communication No. " + d.Case.Communication,
+			"communication " + d.Case.Communication, d.Symbol}
+		if d.Case.Name != "" && unique(d.Case.Name) {
+			queries = append(queries, d.Case.Name)
+		}
+		for _, q := range queries {
+			res := run(t, s, search.Request{Query: q, Size: 10, NoSnippets: true})
+			n++
+			for r, h := range res.Hits {
+				if h.Document == d.ID {
+					rr += 1 / float64(r+1)
+					break
+				}
+			}
+			if len(res.Hits) == 0 || res.Hits[0].Document != d.ID {
+				t.Errorf("%q: first hit %v, want decision %s", q, ids(res.Hits[:min(3, len(res.Hits))]), d.ID)
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d lookups: the demo index has too few named decisions", n)
+	}
+	t.Logf("MRR %.3f over %d lookups", rr/float64(n), n)
+}
+
+// TestLookupNamedInIssue: the queries of issue 16.
+func TestLookupNamedInIssue(t *testing.T) {
+	s := demo(t)
+	for q, doc := range map[string]string{
+		"Pelit v. Azerbaijan":        "cat-c-38-d-281-2005",
+		"300/2006":                   "cat-c-38-d-300-2006",
+		"communication No. 237/2003": "cat-c-35-d-237-2003",
+		"237/2003":                   "cat-c-35-d-237-2003",
+		"Elmi v. Australia":          "cat-c-22-d-120-1998",
+		"Tebourski":                  "cat-c-38-d-300-2006",
+	} {
+		res := run(t, s, search.Request{Query: q, Size: 10})
+		if len(res.Hits) == 0 || res.Hits[0].Document != doc {
+			t.Errorf("%q: hits %v, want %s first", q, ids(res.Hits), doc)
+			continue
+		}
+		// The decisions citing it follow: the lookup does not replace the search.
+		if strings.Contains(q, " v. ") && len(res.Hits) < 2 {
+			t.Errorf("%q: only the decision itself", q)
+		}
+	}
+}
+
+// TestLookupRespectsFilters: a lookup outside the request's filters opens
+// on nothing.
+func TestLookupRespectsFilters(t *testing.T) {
+	s := demo(t)
+	res := run(t, s, search.Request{Query: "300/2006", Filters: map[string][]string{search.FilterKind: {"report"}}, Size: 10})
+	for _, h := range res.Hits {
+		if h.Document == "cat-c-38-d-300-2006" {
+			t.Errorf("kind=report lists decision %s", h.ID)
+		}
+	}
+}
+
+func TestCitationsOnHitsAndPassages(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	for id, want := range map[string]string{
+		"cat#art-3":                    "Convention against Torture, art. 3",
+		"nelson-mandela-rules#rule-43": "Nelson Mandela Rules, rule 43",
+		"cat-gc4#para-9":               "Committee against Torture, general comment No. 4 (2017), para. 9",
+		"a-hrc-37-50#para-38":          "A/HRC/37/50, para. 38",
+		"cat-c-38-d-300-2006#para-8.2": "Tebourski v. France (CAT/C/38/D/300/2006), para. 8.2",
+		"cat-c-35-d-237-2003#para-6.4": "M.C.M.V.F. v. Sweden (CAT/C/35/D/237/2003), para. 6.4",
+		"achr#art-22":                  "American Convention on Human Rights, art. 22",
+		"people-as-products-2025#p-10": "People As Products: A Human Rights Perspective On The Transfer Of US Prisoners To Salvadoran Jails (2025), para. 10",
+	} {
+		p, err := s.Passage(ctx, id)
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+			continue
+		}
+		if p.Citation != want {
+			t.Errorf("%s: citation %q, want %q", id, p.Citation, want)
+		}
+	}
+	res := run(t, s, search.Request{Query: "American Convention article 22(8)", Size: 10})
+	found := false
+	for _, h := range res.Hits {
+		if h.Citation == "" {
+			t.Errorf("%s has no citation", h.ID)
+		}
+		if h.ID == "achr#art-22" {
+			found = true
+			if h.Citation != "American Convention on Human Rights, art. 22(8)" {
+				t.Errorf("achr#art-22 for a query naming 22(8): citation %q", h.Citation)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("achr#art-22 not in the first page: %v", ids(res.Hits))
+	}
+}
