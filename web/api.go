@@ -43,6 +43,8 @@ type apiHit struct {
 	Date       string   `json:"date,omitempty"`
 	Score      float64  `json:"score"`
 	URL        string   `json:"url"`
+	Citation   string   `json:"citation"`
+	Case       *apiCase `json:"case,omitempty"`
 }
 
 type apiFacetValue struct {
@@ -76,6 +78,7 @@ type apiPassage struct {
 	Year       string      `json:"year,omitempty"`
 	Date       string      `json:"date,omitempty"`
 	URL        string      `json:"url"`
+	Citation   string      `json:"citation"`
 	CitedBy    *apiCitedBy `json:"cited_by,omitempty"`
 }
 
@@ -107,6 +110,7 @@ type apiDocument struct {
 	States     []string       `json:"states"`
 	Note       string         `json:"note,omitempty"`
 	Provenance *apiProvenance `json:"provenance,omitempty"`
+	Case       *apiCase       `json:"case,omitempty"`
 	Passages   []apiPassage   `json:"passages"`
 }
 
@@ -141,7 +145,7 @@ func toAPIHit(h search.Hit) apiHit {
 		Heading: h.Heading, Snippet: h.Snippet,
 		Instrument: nonNil(h.Instrument), Article: nonNil(h.Article), State: nonNil(h.State), Symbol: nonNil(h.Symbol),
 		Kind: h.Kind, Language: h.Language, Year: h.Year, Date: h.Date, Score: h.Score,
-		URL: docURL(h.Document, h.Unit),
+		URL: docURL(h.Document, h.Unit), Citation: h.Citation, Case: toAPICase(h.Case),
 	}
 }
 
@@ -171,7 +175,7 @@ func toAPIPassage(p search.Passage) apiPassage {
 		Heading: p.Heading, Text: p.Text, Language: p.Language,
 		Instrument: nonNil(p.Instrument), Article: nonNil(p.Article), State: nonNil(p.State), Symbol: nonNil(p.Symbol),
 		OwnArticle: p.OwnArticle, Kind: p.Kind, Title: p.Title, Year: p.Year, Date: p.Date,
-		URL: docURL(p.Document, p.Unit),
+		URL: docURL(p.Document, p.Unit), Citation: p.Citation,
 	}
 }
 
@@ -285,6 +289,7 @@ func (s *server) handleAPIDocument(w http.ResponseWriter, r *http.Request) error
 	for _, p := range passages {
 		out.Passages = append(out.Passages, toAPIPassage(p))
 	}
+	s.withIndexedDocument(r.Context(), &out)
 	return writeJSON(w, http.StatusOK, out)
 }
 

@@ -40,6 +40,7 @@ type chip struct {
 
 type hitView struct {
 	ID, Title, UnitLabel, Heading, URL string
+	Citation                           string
 	Kind, Symbol, Date, Language       string
 	// Snippet is the highlighter's HTML; see safeSnippet.
 	Snippet template.HTML
@@ -191,7 +192,7 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		hv := hitView{
 			ID: h.ID, Title: h.Title, UnitLabel: unitLabel(h.Unit), Heading: h.Heading, URL: docURL(h.Document, h.Unit),
 			Kind: s.name(search.FilterKind, h.Kind), Date: h.Date, Language: h.Language,
-			Snippet: safeSnippet(h.Snippet),
+			Snippet: safeSnippet(h.Snippet), Citation: h.Citation,
 		}
 		if hv.Date == "" {
 			hv.Date = h.Year
@@ -345,6 +346,7 @@ type citedByView struct {
 
 type passageView struct {
 	Anchor, Label, Heading string
+	Citation               string
 	Paragraphs             []string
 	Language               string
 	OwnArticle             string
@@ -355,6 +357,7 @@ type passageView struct {
 type docPage struct {
 	Layout
 	ID, Title  string
+	CaseName   string // a decision's case name, under its title
 	Meta       []kv
 	Provenance []kv
 	Passages   []passageView
@@ -432,7 +435,7 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 	for _, ps := range passages {
 		pv := passageView{
 			Anchor: ps.Unit, Label: unitLabel(ps.Unit), Heading: ps.Heading, Paragraphs: paragraphs(ps.Text),
-			OwnArticle: ps.OwnArticle,
+			OwnArticle: ps.OwnArticle, Citation: ps.Citation,
 		}
 		if pv.Heading == pv.Label || strings.HasPrefix(pv.Label, pv.Heading) {
 			pv.Heading = ""

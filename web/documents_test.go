@@ -1,0 +1,143 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/search"
+)
+
+// caseIndex is the fake index with what the real one derives: a citation
+// on every passage and hit, and a case for the fake's decision.
+type caseIndex struct {
+	*fakeIndex
+}
+
+const fakeCaseDoc = "cat-c-60-d-1000-2020"
+
+var fakeCase = &corpus.Case{Name: "M.R. v. Switzerland", Communication: "1000/2020", Complainant: "M.R.", Party: "CH",
+	Outcome: corpus.OutcomeViolation, Violations: []string{"CAT 3", "CAT 22"}, Destination: []string{"SV"}, Session: 60,
+	YearSource: corpus.YearFromSession}
+
+func fakeCitation(p search.Passage) string {
+	return fmt.Sprintf("Fixture citation of %s, %s", p.Document, unitLabel(p.Unit))
+}
+
+func (c caseIndex) Search(ctx context.Context, req search.Request) (*search.Results, error) {
+	res, err := c.fakeIndex.Search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	for i := range res.Hits {
+		h := &res.Hits[i]
+		h.Citation = fakeCitation(search.Passage{Document: h.Document, Unit: h.Unit})
+		if h.Document == fakeCaseDoc {
+			h.Case = fakeCase
+		}
+	}
+	return res, nil
+}
+
+func (c caseIndex) Passages(ctx context.Context, doc string) ([]search.Passage, error) {
+	ps, err := c.fakeIndex.Passages(ctx, doc)
+	for i := range ps {
+		ps[i].Citation = fakeCitation(ps[i])
+	}
+	return ps, err
+}
+
+func (c caseIndex) Passage(ctx context.Context, id string) (*search.Passage, error) {
+	p, err := c.fakeIndex.Passage(ctx, id)
+	if p != nil {
+		p.Citation = fakeCitation(*p)
+	}
+	return p, err
+}
+
+func (c caseIndex) DocumentInfo(ctx context.Context, id string) (*search.DocumentInfo, error) {
+	if id != fakeCaseDoc {
+		return &search.DocumentInfo{ID: id}, nil
+	}
+	return &search.DocumentInfo{ID: id, Kind: corpus.KindDecision, Year: 2014, Case: fakeCase}, nil
+}
+
+func caseConfig() Config {
+	f := newFakeIndex()
+	cfg := fakeConfig(f)
+	cfg.Searcher = caseIndex{f}
+	return cfg
+}
+
+func caseHandler(t *testing.T) http.Handler {
+	t.Helper()
+	h, err := NewServer(caseConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestAPICitationAndCase(t *testing.T) {
+	h := caseHandler(t)
+	rec := do(h, "GET", "/api/passages/"+fakeCaseDoc+"%23para-9.2")
+	var p struct{ Citation string }
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p.Citation != "Fixture citation of "+fakeCaseDoc+", para. 9.2" {
+		t.Errorf("passage citation %q (%v): %s", p.Citation, err, rec.Body)
+	}
+
+	rec = do(h, "GET", "/api/documents/"+fakeCaseDoc)
+	var d struct {
+		Year int
+		Case map[string]any
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Year != 2014 || d.Case["name"] != "M.R. v. Switzerland" || d.Case["party"] != "CH" || d.Case["outcome"] != "violation" {
+		t.Errorf("document year %d, case %v: want the index's year and case", d.Year, d.Case)
+	}
+	if v, ok := d.Case["adopted"]; !ok || v != nil {
+		t.Errorf("case adopted = %v (present %v), want null", v, ok)
+	}
+
+	rec = do(h, "GET", "/api/search?q=El+Salvador")
+	var s struct {
+		Hits []struct {
+			Document, Citation string
+			Case               map[string]any
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &s); err != nil || len(s.Hits) == 0 {
+		t.Fatalf("search: %v %s", err, rec.Body)
+	}
+	for _, hit := range s.Hits {
+		if hit.Citation == "" {
+			t.Errorf("hit of %s has no citation", hit.Document)
+		}
+		if hit.Document == fakeCaseDoc && hit.Case["name"] != "M.R. v. Switzerland" {
+			t.Errorf("hit of %s: case %v", hit.Document, hit.Case)
+		}
+	}
+}
+
+func TestDocPageHeadsWithCase(t *testing.T) {
+	h := caseHandler(t)
+	body := do(h, "GET", "/doc/"+fakeCaseDoc).Body.String()
+	for _, want := range []string{`<p class="case-name">M.R. v. Switzerland</p>`, "<dt>State party</dt>", "Switzerland", "<dt>Outcome</dt>",
+		"Violation", "CAT 3, CAT 22", "2014 (session 60)", `data-citation="Fixture citation of ` + fakeCaseDoc + `, para. 9.2"`, "Copy citation"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("decision page lacks %q", want)
+		}
+	}
+	// Without a case the page has no case heading, and the escaped
+	// citation of a hostile passage stays text.
+	body = do(h, "GET", "/doc/cat").Body.String()
+	if strings.Contains(body, `class="case-name"`) || strings.Contains(body, "<dt>Outcome</dt>") {
+		t.Error("the treaty page shows a case")
+	}
+}
