@@ -45,7 +45,7 @@ func NormalizeFilter(field, v string) string {
 	switch field {
 	case FilterInstrument:
 		return strings.ToUpper(v)
-	case FilterState:
+	case FilterState, FilterParty:
 		if st, ok := corpus.LookupState(v); ok {
 			return st.Alpha2
 		}
@@ -62,7 +62,7 @@ func NormalizeFilter(field, v string) string {
 			return out
 		}
 		return v
-	case FilterKind, FilterLanguage, FilterDocument:
+	case FilterKind, FilterLanguage, FilterDocument, FilterOutcome:
 		return strings.ToLower(v)
 	}
 	return v

@@ -18,13 +18,21 @@ const (
 	FilterYear       = "year"
 	FilterSymbol     = "symbol"
 	FilterDocument   = "document"
+	// Case law: the State party of a decision or of concluding
+	// observations (ISO alpha-2), a decision's outcome, and the concerned
+	// groups of a passage (its paragraph's labels).
+	FilterParty   = "party"
+	FilterOutcome = "outcome"
+	FilterGroup   = "group"
 )
 
 // FacetNames are the facets every search returns, in display order.
-var FacetNames = []string{FilterInstrument, FilterArticle, FilterState, FilterKind, FilterLanguage, FilterYear}
+var FacetNames = []string{FilterInstrument, FilterArticle, FilterState, FilterKind, FilterLanguage, FilterYear,
+	FilterParty, FilterOutcome, FilterGroup}
 
 // FilterNames are the fields a request may filter on.
-var FilterNames = []string{FilterInstrument, FilterArticle, FilterState, FilterKind, FilterLanguage, FilterYear, FilterSymbol, FilterDocument}
+var FilterNames = []string{FilterInstrument, FilterArticle, FilterState, FilterKind, FilterLanguage, FilterYear, FilterSymbol, FilterDocument,
+	FilterParty, FilterOutcome, FilterGroup}
 
 // Sort orders.
 const (
