@@ -140,3 +140,64 @@ func TestCitationsOnHitsAndPassages(t *testing.T) {
 		t.Errorf("achr#art-22 not in the first page: %v", ids(res.Hits))
 	}
 }
+
+func TestDocumentsListing(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	all, err := s.Documents(ctx, search.DocumentsRequest{Size: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Total < 900 || len(all.Documents) != 5 {
+		t.Errorf("all documents: total %d, page %d", all.Total, len(all.Documents))
+	}
+	req := search.DocumentsRequest{Filters: map[string][]string{"kind": {"decision"}, "party": {"SE"}, "outcome": {"violation"}}, Size: 100, FacetSize: 200}
+	res, err := s.Documents(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total == 0 || res.Total > 100 {
+		t.Fatalf("decisions against Sweden finding a violation: %d", res.Total)
+	}
+	for _, d := range res.Documents {
+		if d.Kind != corpus.KindDecision || d.Case == nil || d.Case.Party != "SE" || d.Case.Outcome != corpus.OutcomeViolation || d.Year == 0 {
+			t.Errorf("%s listed: kind %s, year %d, case %+v", d.ID, d.Kind, d.Year, d.Case)
+		}
+	}
+	// Facet counts are the filtered totals.
+	for _, f := range []string{search.FilterKind, search.FilterParty, search.FilterOutcome} {
+		sum := 0
+		for _, v := range res.Facets[f] {
+			sum += v.Count
+		}
+		if sum != res.Total {
+			t.Errorf("facet %s counts %d documents, total %d: %v", f, sum, res.Total, res.Facets[f])
+		}
+	}
+	years := 0
+	for _, v := range res.Facets[search.FilterYear] {
+		years += v.Count
+	}
+	if years != res.Total {
+		t.Errorf("year facet counts %d of %d decisions: every decision has a year", years, res.Total)
+	}
+
+	// With a query: newest first, each with its matching passages.
+	q, err := s.Documents(ctx, search.DocumentsRequest{Query: "refoulement", Filters: map[string][]string{"kind": {"decision"}}, Sort: search.SortDate, Size: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := 9999
+	for _, d := range q.Documents {
+		if d.Year > prev {
+			t.Errorf("%s (%d) after a decision of %d: not newest first", d.ID, d.Year, prev)
+		}
+		prev = d.Year
+		if d.Matches == 0 || len(d.Passages) == 0 || len(d.Passages) > search.BestPassages {
+			t.Errorf("%s: %d matches, passages %v", d.ID, d.Matches, d.Passages)
+		}
+	}
+	if q.Total < 50 {
+		t.Errorf("decisions on refoulement: %d", q.Total)
+	}
+}

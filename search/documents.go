@@ -359,3 +359,215 @@ func withLookups(page []scored, found []string, size int) []scored {
 	}
 	return out
 }
+
+// DocumentsRequest lists documents: those with a passage matching Query
+// and the passage-level filters (instrument, article, state, symbol), and
+// whose document-level values (kind, party, outcome, year, language,
+// group, document) match the others. Values of one filter are OR-ed.
+type DocumentsRequest struct {
+	Query   string              `json:"q"`
+	Filters map[string][]string `json:"filters,omitempty"`
+	// Sort is SortDate (newest first; the default without a query),
+	// SortDateAsc, or SortRelevance (the default with one).
+	Sort      string `json:"sort,omitempty"`
+	Page      int    `json:"page"`
+	Size      int    `json:"size"`
+	FacetSize int    `json:"facet_size,omitempty"`
+}
+
+// DocumentHit is one listed document: what the index holds about it, and
+// for a query, its count of matching passages and its best ones.
+type DocumentHit struct {
+	DocumentInfo
+	Matches  int      `json:"matches,omitempty"`
+	Passages []string `json:"passages,omitempty"` // up to BestPassages ids, best first
+}
+
+// DocumentList is one page of documents, with facets counting documents.
+type DocumentList struct {
+	Total     int                     `json:"total"`
+	Page      int                     `json:"page"`
+	Size      int                     `json:"size"`
+	Documents []DocumentHit           `json:"documents"`
+	Facets    map[string][]FacetValue `json:"facets"`
+	// Truncated says the query matched more passages than were grouped
+	// (MaxWindow): matches are counted in the best ones.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// DocumentFacetNames are the facets of a document listing.
+var DocumentFacetNames = []string{FilterKind, FilterParty, FilterOutcome, FilterYear, FilterGroup, FilterLanguage}
+
+// BestPassages is how many passages a listed document shows.
+const BestPassages = 3
+
+// documentLevel are the filters a document carries as a whole; the
+// others hold for a document when one of its passages has them.
+var documentLevel = map[string]string{
+	FilterKind: indexer.FieldKind, FilterParty: indexer.FieldParty, FilterOutcome: indexer.FieldOutcome,
+	FilterYear: indexer.FieldYear, FilterLanguage: indexer.FieldLanguage, FilterGroup: indexer.FieldDocGroup,
+	FilterDocument: indexer.FieldDocument,
+}
+
+// Documents lists documents with facets and paging.
+func (s *Searcher) Documents(ctx context.Context, req DocumentsRequest) (*DocumentList, error) {
+	if req.Page == 0 {
+		req.Page = 1
+	}
+	if req.Size == 0 {
+		req.Size = 20
+	}
+	switch {
+	case req.Size < 0 || req.Size > MaxSize:
+		return nil, fmt.Errorf("%w: size must be between 1 and %d", corpus.ErrInvalid, MaxSize)
+	case req.Page < 0 || (req.Page-1)*req.Size > MaxWindow:
+		return nil, fmt.Errorf("%w: page out of range", corpus.ErrInvalid)
+	}
+	if req.Sort == "" {
+		req.Sort = SortDate
+		if strings.TrimSpace(req.Query) != "" {
+			req.Sort = SortRelevance
+		}
+	}
+	switch req.Sort {
+	case SortRelevance, SortDate, SortDateAsc:
+	default:
+		return nil, fmt.Errorf("%w: sort must be %s, %s or %s", corpus.ErrInvalid, SortRelevance, SortDate, SortDateAsc)
+	}
+	facetSize := req.FacetSize
+	if facetSize <= 0 {
+		facetSize = DefaultFacetSize
+	}
+	facetSize = min(facetSize, MaxFacetSize)
+	var docFilters, passageFilters []Filter
+	passageReq := map[string][]string{}
+	for f, vals := range req.Filters {
+		if !filterFields[f] {
+			return nil, fmt.Errorf("%w: unknown filter %q", corpus.ErrInvalid, f)
+		}
+		if len(vals) > MaxFilterValues {
+			return nil, fmt.Errorf("%w: at most %d values of %s", corpus.ErrInvalid, MaxFilterValues, f)
+		}
+		for _, v := range vals {
+			if field, ok := documentLevel[f]; ok {
+				flt := filterFromValue(f, v)
+				if flt.Value != "" {
+					flt.Value = NormalizeFilter(f, flt.Value)
+				}
+				flt.Field = field
+				docFilters = append(docFilters, flt)
+			} else {
+				passageFilters = append(passageFilters, filterFromValue(f, v))
+				passageReq[f] = append(passageReq[f], v)
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	out := &DocumentList{Page: req.Page, Size: req.Size, Documents: []DocumentHit{}}
+
+	// Documents with a matching passage, in the order of their best one.
+	var rank map[string]int
+	counts := map[string]int{}
+	best := map[string][]string{}
+	if strings.TrimSpace(req.Query) != "" || len(passageFilters) > 0 {
+		plan := s.plan(Request{Query: req.Query, Filters: passageReq})
+		sreq := bleve.NewSearchRequestOptions(plan.query, MaxWindow, 0, false)
+		sreq.Fields = []string{indexer.FieldDocument}
+		if plan.text == nil {
+			sreq.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
+		}
+		res, err := s.idx.SearchInContext(ctx, sreq)
+		if err != nil {
+			return nil, searchError(err)
+		}
+		out.Truncated = res.Total > uint64(len(res.Hits))
+		rank = map[string]int{}
+		for _, h := range res.Hits {
+			d := str(h.Fields[indexer.FieldDocument])
+			if _, ok := rank[d]; !ok {
+				rank[d] = len(rank)
+			}
+			counts[d]++
+			if len(best[d]) < BestPassages {
+				best[d] = append(best[d], h.ID)
+			}
+		}
+		if len(rank) == 0 {
+			out.Facets = emptyFacets(DocumentFacetNames)
+			return out, nil
+		}
+	}
+	parts := []query.Query{termQ(indexer.FieldOrder, indexer.OrderKey(0), 1)}
+	if fq := filterQuery(docFilters); fq != nil {
+		parts = append(parts, fq)
+	}
+	if rank != nil {
+		ids := make([]query.Query, 0, len(rank))
+		for d := range rank {
+			ids = append(ids, termQ(indexer.FieldDocument, d, 1))
+		}
+		parts = append(parts, query.NewDisjunctionQuery(ids))
+	}
+	sreq := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(parts), MaxWindow, 0, false)
+	sreq.Fields = documentInfoFields
+	for _, f := range DocumentFacetNames {
+		field := f
+		if x, ok := documentLevel[f]; ok {
+			field = x
+		}
+		sreq.AddFacet(f, bleve.NewFacetRequest(field, facetSize))
+	}
+	res, err := s.idx.SearchInContext(ctx, sreq)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	docs := make([]DocumentHit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		d := DocumentHit{DocumentInfo: documentInfoFrom(h.Fields)}
+		d.Matches, d.Passages = counts[d.ID], best[d.ID]
+		docs = append(docs, d)
+	}
+	when := func(d *DocumentHit) string {
+		if d.Date != "" {
+			return d.Date
+		}
+		if d.Year != 0 {
+			return strconv.Itoa(d.Year)
+		}
+		return ""
+	}
+	sort.SliceStable(docs, func(i, j int) bool {
+		a, b := &docs[i], &docs[j]
+		switch req.Sort {
+		case SortRelevance:
+			if rank != nil {
+				return rank[a.ID] < rank[b.ID]
+			}
+		case SortDate:
+			if wa, wb := when(a), when(b); wa != wb {
+				return wa > wb
+			}
+		case SortDateAsc:
+			if wa, wb := when(a), when(b); wa != wb {
+				return wa != "" && (wb == "" || wa < wb)
+			}
+		}
+		return a.ID < b.ID
+	})
+	out.Total = len(docs)
+	out.Facets = facetValues(res, DocumentFacetNames)
+	from := (req.Page - 1) * req.Size
+	if from < len(docs) {
+		out.Documents = docs[from:min(len(docs), from+req.Size)]
+	}
+	return out, nil
+}
+
+func emptyFacets(names []string) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(names))
+	for _, f := range names {
+		out[f] = []FacetValue{}
+	}
+	return out
+}
