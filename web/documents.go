@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"strings"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -121,4 +122,202 @@ var outcomeLabels = map[string]string{
 	corpus.OutcomeNoViolation:  "No violation",
 	corpus.OutcomeInadmissible: "Inadmissible",
 	corpus.OutcomeDiscontinued: "Discontinued",
+}
+
+// documentLister lists documents (search.Searcher); a Searcher without
+// it serves no /documents.
+type documentLister interface {
+	Documents(ctx context.Context, req search.DocumentsRequest) (*search.DocumentList, error)
+}
+
+type apiDocumentsResponse struct {
+	Total     int                        `json:"total"`
+	Page      int                        `json:"page"`
+	Size      int                        `json:"size"`
+	Sort      string                     `json:"sort"`
+	Documents []apiListedDocument        `json:"documents"`
+	Facets    map[string][]apiFacetValue `json:"facets"`
+	Truncated bool                       `json:"truncated,omitempty"`
+}
+
+type apiListedDocument struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Kind     string   `json:"kind"`
+	Symbol   string   `json:"symbol,omitempty"`
+	Date     string   `json:"date,omitempty"`
+	Year     int      `json:"year,omitempty"`
+	Case     *apiCase `json:"case,omitempty"`
+	Matches  int      `json:"matches,omitempty"`
+	Passages []string `json:"passages,omitempty"`
+	URL      string   `json:"url"`
+}
+
+// documentsState reads a listing's parameters: those of a search, with
+// date (newest first) the default order without a query.
+func documentsState(r *http.Request) (searchState, error) {
+	v, err := queryValues(r)
+	if err != nil {
+		return searchState{}, err
+	}
+	st, err := parseSearchState(v)
+	if err != nil {
+		return st, err
+	}
+	if v.Get("sort") == "" {
+		st.Sort = search.SortDate
+		if st.Q != "" {
+			st.Sort = search.SortRelevance
+		}
+	}
+	if v.Get("size") == "" {
+		st.Size = documentsPageSize
+	}
+	return st, nil
+}
+
+const documentsPageSize = 20
+
+func (s *server) listDocuments(r *http.Request, st searchState) (*search.DocumentList, error) {
+	l, ok := s.search.(documentLister)
+	if !ok {
+		return nil, errNotFound("This server does not list documents.")
+	}
+	req := search.DocumentsRequest{Query: st.Q, Filters: st.request().Filters, Sort: st.Sort, Page: st.Page, Size: st.Size}
+	return l.Documents(r.Context(), req)
+}
+
+func (s *server) handleAPIDocuments(w http.ResponseWriter, r *http.Request) error {
+	st, err := documentsState(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.listDocuments(r, st)
+	if err != nil {
+		return err
+	}
+	out := apiDocumentsResponse{Total: res.Total, Page: res.Page, Size: res.Size, Sort: st.Sort, Truncated: res.Truncated,
+		Documents: make([]apiListedDocument, 0, len(res.Documents)), Facets: s.toAPIFacets(res.Facets, search.DocumentFacetNames)}
+	for _, d := range res.Documents {
+		out.Documents = append(out.Documents, apiListedDocument{ID: d.ID, Title: d.Title, Kind: d.Kind, Symbol: d.Symbol,
+			Date: d.Date, Year: d.Year, Case: toAPICase(d.Case), Matches: d.Matches, Passages: d.Passages, URL: docURL(d.ID, "")})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// The /documents page: decisions and other documents as a list, HUDOC-style.
+
+type sortLink struct {
+	Label, URL string
+	Current    bool
+}
+
+type documentRow struct {
+	Title, URL, CaseName      string
+	Party, PartyCode, When    string
+	Outcome, Violations, Kind string
+	Symbol                    string
+	Matches                   int
+	MatchesURL                string
+}
+
+type documentsPage struct {
+	Layout
+	Q           string
+	Total       int
+	From, To    int
+	Rows        []documentRow
+	Facets      []facetGroup
+	Chips       []chip
+	ClearURL    string
+	Sorts       []sortLink
+	Keep        []hidden // the filters the search box keeps
+	Prev, Next  string
+	SearchURL   string // the same query and filters as passages
+}
+
+func (s *server) handleDocumentsPage(w http.ResponseWriter, r *http.Request) error {
+	st, err := documentsState(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.listDocuments(r, st)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "documents", s.buildDocumentsPage(st, res))
+}
+
+func (s *server) buildDocumentsPage(st searchState, res *search.DocumentList) documentsPage {
+	p := documentsPage{Layout: Layout{Title: "Documents", Query: st.Q, JSONURL: st.url("/api/documents"), Nav: "documents"},
+		Q: st.Q, Total: res.Total, ClearURL: "/documents", SearchURL: st.url("/search")}
+	if res.Total > 0 && len(res.Documents) > 0 {
+		p.From = (st.Page-1)*st.Size + 1
+		p.To = p.From + len(res.Documents) - 1
+	}
+	for _, d := range res.Documents {
+		row := documentRow{Title: d.Title, URL: docURL(d.ID, ""), Kind: s.name(search.FilterKind, d.Kind), Symbol: d.Symbol, Matches: d.Matches}
+		row.When = d.Date
+		if row.When == "" && d.Year != 0 {
+			row.When = itoa(d.Year)
+		}
+		if c := d.Case; c.IsCase() {
+			row.CaseName = c.Name
+			if c.Adopted != "" {
+				row.When = c.Adopted
+			}
+			if c.Party != "" {
+				row.Party, row.PartyCode = s.name(search.FilterParty, c.Party), c.Party
+			}
+			row.Outcome = outcomeLabels[c.Outcome]
+			row.Violations = strings.Join(c.Violations, ", ")
+		}
+		if d.Matches > 0 {
+			row.MatchesURL = st.with(search.FilterDocument, d.ID).url("/search")
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	for _, f := range search.DocumentFacetNames {
+		g := facetGroup{Field: f, Label: fieldLabel(f)}
+		for _, v := range res.Facets[f] {
+			item := facetItem{Value: v.Value, Text: s.name(f, v.Value), Count: v.Count, Active: st.has(f, v.Value)}
+			if item.Text != v.Value {
+				item.Title = v.Value
+			}
+			next := st.with(f, v.Value)
+			if item.Active {
+				next = st.without(f, v.Value)
+			}
+			item.URL = next.url("/documents")
+			g.Values = append(g.Values, item)
+		}
+		if len(g.Values) > 0 {
+			p.Facets = append(p.Facets, g)
+		}
+	}
+	for _, f := range search.FilterNames {
+		for _, v := range st.Filters[f] {
+			p.Chips = append(p.Chips, chip{Label: fieldLabel(f), Text: s.name(f, v), RemoveURL: st.without(f, v).url("/documents")})
+		}
+	}
+	for _, o := range []struct{ v, l string }{{search.SortDate, "Newest first"}, {search.SortDateAsc, "Oldest first"}, {search.SortRelevance, "Relevance"}} {
+		if o.v == search.SortRelevance && st.Q == "" {
+			continue
+		}
+		next := st.withPage(1)
+		next.Sort = o.v
+		p.Sorts = append(p.Sorts, sortLink{Label: o.l, URL: next.url("/documents"), Current: st.Sort == o.v})
+	}
+	for _, f := range search.FilterNames {
+		for _, v := range st.Filters[f] {
+			p.Keep = append(p.Keep, hidden{Name: f, Value: v})
+		}
+	}
+	if st.Page > 1 {
+		p.Prev = st.withPage(st.Page - 1).url("/documents")
+	}
+	if st.Page*st.Size < res.Total {
+		p.Next = st.withPage(st.Page + 1).url("/documents")
+	}
+	return p
 }

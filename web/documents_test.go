@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -16,6 +17,19 @@ import (
 // on every passage and hit, and a case for the fake's decision.
 type caseIndex struct {
 	*fakeIndex
+	listed *listLog
+}
+
+// listLog keeps the listings asked of a caseIndex.
+type listLog struct {
+	mu   sync.Mutex
+	reqs []search.DocumentsRequest
+}
+
+func (l *listLog) last() search.DocumentsRequest {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.reqs[len(l.reqs)-1]
 }
 
 const fakeCaseDoc = "cat-c-60-d-1000-2020"
@@ -69,7 +83,7 @@ func (c caseIndex) DocumentInfo(ctx context.Context, id string) (*search.Documen
 func caseConfig() Config {
 	f := newFakeIndex()
 	cfg := fakeConfig(f)
-	cfg.Searcher = caseIndex{f}
+	cfg.Searcher = caseIndex{f, &listLog{}}
 	return cfg
 }
 
@@ -139,5 +153,64 @@ func TestDocPageHeadsWithCase(t *testing.T) {
 	body = do(h, "GET", "/doc/cat").Body.String()
 	if strings.Contains(body, `class="case-name"`) || strings.Contains(body, "<dt>Outcome</dt>") {
 		t.Error("the treaty page shows a case")
+	}
+}
+
+func (c caseIndex) Documents(ctx context.Context, req search.DocumentsRequest) (*search.DocumentList, error) {
+	c.listed.mu.Lock()
+	c.listed.reqs = append(c.listed.reqs, req)
+	c.listed.mu.Unlock()
+	d := search.DocumentHit{DocumentInfo: search.DocumentInfo{ID: fakeCaseDoc, Title: "M.R. v. Switzerland", Kind: corpus.KindDecision,
+		Symbol: "CAT/C/60/D/1000/2020", Year: 2014, Case: fakeCase}, Matches: 2, Passages: []string{fakeCaseDoc + "#para-9.2"}}
+	return &search.DocumentList{Total: 1, Page: 1, Size: req.Size, Documents: []search.DocumentHit{d},
+		Facets: map[string][]search.FacetValue{search.FilterParty: {{Value: "CH", Count: 1}}, search.FilterOutcome: {{Value: "violation", Count: 1}}}}, nil
+}
+
+func TestDocumentsAPIAndPageAgree(t *testing.T) {
+	cfg := caseConfig()
+	l := cfg.Searcher.(caseIndex).listed
+	h, err := NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := do(h, "GET", "/api/documents?kind=decision&party=CH&outcome=violation&q=refoulement")
+	if rec.Code != 200 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	var api struct {
+		Total     int
+		Sort      string
+		Documents []struct {
+			ID      string
+			Matches int
+			Case    map[string]any
+		}
+		Facets map[string][]map[string]any
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &api); err != nil {
+		t.Fatal(err)
+	}
+	if api.Total != 1 || len(api.Documents) != 1 || api.Documents[0].Case["party"] != "CH" || api.Sort != search.SortRelevance {
+		t.Errorf("API listing: %s", rec.Body)
+	}
+	if got := api.Facets["party"]; len(got) != 1 || got[0]["name"] != "Switzerland" {
+		t.Errorf("party facet %v, want Switzerland named", got)
+	}
+	req := l.last()
+	if req.Query != "refoulement" || req.Filters["party"][0] != "CH" || req.Filters["outcome"][0] != "violation" || req.Filters["kind"][0] != "decision" {
+		t.Errorf("the listing asked %+v", req)
+	}
+	body := do(h, "GET", "/documents?kind=decision&party=CH&outcome=violation&q=refoulement").Body.String()
+	for _, want := range []string{"of <strong>1</strong>", ">M.R. v. Switzerland</a>", `<span title="CH">Switzerland</span>`, "<td>Violation</td>",
+		"<td>CAT 3, CAT 22</td>", `href="/search?document=` + fakeCaseDoc} {
+		if !strings.Contains(body, want) {
+			t.Errorf("documents page lacks %q", want)
+		}
+	}
+	// Without a query the listing is newest first.
+	do(h, "GET", "/api/documents?kind=decision")
+	req = l.last()
+	if req.Sort != search.SortDate {
+		t.Errorf("default order without a query: %q, want date", req.Sort)
 	}
 }

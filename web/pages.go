@@ -23,7 +23,7 @@ import (
 var assets embed.FS
 
 // pageNames are the templates, each parsed with templates/base.html.
-var pageNames = []string{"search", "doc", "facets", "help", "error"}
+var pageNames = []string{"search", "doc", "facets", "help", "error", "documents"}
 
 func (s *server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
