@@ -223,17 +223,17 @@ type documentRow struct {
 
 type documentsPage struct {
 	Layout
-	Q           string
-	Total       int
-	From, To    int
-	Rows        []documentRow
-	Facets      []facetGroup
-	Chips       []chip
-	ClearURL    string
-	Sorts       []sortLink
-	Keep        []hidden // the filters the search box keeps
-	Prev, Next  string
-	SearchURL   string // the same query and filters as passages
+	Q          string
+	Total      int
+	From, To   int
+	Rows       []documentRow
+	Facets     []facetGroup
+	Chips      []chip
+	ClearURL   string
+	Sorts      []sortLink
+	Keep       []hidden // the filters the search box keeps
+	Prev, Next string
+	SearchURL  string // the same query and filters as passages
 }
 
 func (s *server) handleDocumentsPage(w http.ResponseWriter, r *http.Request) error {
