@@ -201,3 +201,34 @@ func TestDocumentsListing(t *testing.T) {
 		t.Errorf("decisions on refoulement: %d", q.Total)
 	}
 }
+
+func TestSearchByDocument(t *testing.T) {
+	s := demo(t)
+	res, err := s.SearchByDocument(context.Background(), search.Request{Query: "refoulement", Filters: map[string][]string{"state": {"SV"}}, Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total == 0 || len(res.Groups) == 0 {
+		t.Fatalf("no documents")
+	}
+	seen := map[string]bool{}
+	for _, g := range res.Groups {
+		if seen[g.Document.ID] {
+			t.Errorf("%s listed twice", g.Document.ID)
+		}
+		seen[g.Document.ID] = true
+		if len(g.Hits) == 0 || len(g.Hits) > search.BestPassages || g.Document.Matches < len(g.Hits) {
+			t.Errorf("%s: %d hits of %d matches", g.Document.ID, len(g.Hits), g.Document.Matches)
+		}
+		for _, h := range g.Hits {
+			if h.Document != g.Document.ID || h.Citation == "" || h.Snippet == "" {
+				t.Errorf("%s: hit %+v", g.Document.ID, h)
+			}
+		}
+	}
+	// The passages behind the rows add up to the matching passages.
+	flat := run(t, s, search.Request{Query: "refoulement", Filters: map[string][]string{"state": {"SV"}}, Size: 1, NoSnippets: true})
+	if res.Total > int(flat.Total) {
+		t.Errorf("%d documents from %d passages", res.Total, flat.Total)
+	}
+}

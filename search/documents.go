@@ -571,3 +571,52 @@ func emptyFacets(names []string) map[string][]FacetValue {
 	}
 	return out
 }
+
+// DocumentGroup is one document of a collapsed search: the document, its
+// count of matching passages and its best ones as hits.
+type DocumentGroup struct {
+	Document DocumentHit `json:"document"`
+	Hits     []Hit       `json:"hits"`
+}
+
+// CollapsedResults are one page of a search collapsed by document.
+type CollapsedResults struct {
+	Total     int                     `json:"total"` // documents
+	Page      int                     `json:"page"`
+	Size      int                     `json:"size"`
+	Groups    []DocumentGroup         `json:"groups"`
+	Facets    map[string][]FacetValue `json:"facets"`
+	Truncated bool                    `json:"truncated,omitempty"`
+}
+
+// SearchByDocument runs a search collapsed by document: one row per
+// document, in the order of its best passage (or by date), with its best
+// BestPassages passages (snippets and all) and its count of matching ones.
+func (s *Searcher) SearchByDocument(ctx context.Context, req Request) (*CollapsedResults, error) {
+	list, err := s.Documents(ctx, DocumentsRequest{Query: req.Query, Filters: req.Filters, Sort: req.Sort, Page: req.Page,
+		Size: req.Size, FacetSize: req.FacetSize})
+	if err != nil {
+		return nil, err
+	}
+	out := &CollapsedResults{Total: list.Total, Page: list.Page, Size: list.Size, Facets: list.Facets, Truncated: list.Truncated,
+		Groups: make([]DocumentGroup, 0, len(list.Documents))}
+	var ids []string
+	for _, d := range list.Documents {
+		ids = append(ids, d.Passages...)
+	}
+	plan := s.plan(Request{Query: req.Query, Filters: req.Filters})
+	hits, err := s.load(ctx, ids, plan, !req.NoSnippets)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range list.Documents {
+		g := DocumentGroup{Document: d, Hits: []Hit{}}
+		for _, id := range d.Passages {
+			if h, ok := hits[id]; ok {
+				g.Hits = append(g.Hits, *h)
+			}
+		}
+		out.Groups = append(out.Groups, g)
+	}
+	return out, nil
+}

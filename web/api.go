@@ -223,6 +223,13 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	if st.empty() {
 		return errBadRequest("Give a query (q) or at least one filter.")
 	}
+	switch v.Get("collapse") {
+	case "":
+	case "document":
+		return s.handleAPISearchByDocument(w, r, st)
+	default:
+		return errBadRequest("collapse must be document (one row per document) or absent.")
+	}
 	res, err := s.search.Search(r.Context(), st.request())
 	if err != nil {
 		return err

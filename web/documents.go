@@ -321,3 +321,53 @@ func (s *server) buildDocumentsPage(st searchState, res *search.DocumentList) do
 	}
 	return p
 }
+
+// documentSearcher runs a search collapsed by document (search.Searcher).
+type documentSearcher interface {
+	SearchByDocument(ctx context.Context, req search.Request) (*search.CollapsedResults, error)
+}
+
+type apiCollapsedResponse struct {
+	Total     int                        `json:"total"`
+	Page      int                        `json:"page"`
+	Size      int                        `json:"size"`
+	Collapse  string                     `json:"collapse"`
+	Documents []apiDocumentGroup         `json:"documents"`
+	Facets    map[string][]apiFacetValue `json:"facets"`
+	Truncated bool                       `json:"truncated,omitempty"`
+}
+
+type apiDocumentGroup struct {
+	apiListedDocument
+	Hits []apiHit `json:"hits"`
+}
+
+// handleAPISearchByDocument is /api/search?collapse=document: one row per
+// document with its best passages and its count of matching passages.
+func (s *server) handleAPISearchByDocument(w http.ResponseWriter, r *http.Request, st searchState) error {
+	ds, ok := s.search.(documentSearcher)
+	if !ok {
+		return errNotFound("This server does not group results by document.")
+	}
+	req := st.request()
+	if v, _ := queryValues(r); v.Get("sort") == "" && st.Q == "" {
+		req.Sort = search.SortDate
+	}
+	res, err := ds.SearchByDocument(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	out := apiCollapsedResponse{Total: res.Total, Page: res.Page, Size: res.Size, Collapse: "document", Truncated: res.Truncated,
+		Documents: make([]apiDocumentGroup, 0, len(res.Groups)), Facets: s.toAPIFacets(res.Facets, search.DocumentFacetNames)}
+	for _, g := range res.Groups {
+		d := g.Document
+		ag := apiDocumentGroup{apiListedDocument: apiListedDocument{ID: d.ID, Title: d.Title, Kind: d.Kind, Symbol: d.Symbol,
+			Date: d.Date, Year: d.Year, Case: toAPICase(d.Case), Matches: d.Matches, Passages: d.Passages, URL: docURL(d.ID, "")},
+			Hits: make([]apiHit, 0, len(g.Hits))}
+		for _, h := range g.Hits {
+			ag.Hits = append(ag.Hits, toAPIHit(h))
+		}
+		out.Documents = append(out.Documents, ag)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

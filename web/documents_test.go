@@ -214,3 +214,70 @@ func TestDocumentsAPIAndPageAgree(t *testing.T) {
 		t.Errorf("default order without a query: %q, want date", req.Sort)
 	}
 }
+
+func (c caseIndex) SearchByDocument(ctx context.Context, req search.Request) (*search.CollapsedResults, error) {
+	res, err := c.Search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := &search.CollapsedResults{Page: 1, Size: req.Size, Facets: map[string][]search.FacetValue{}}
+	at := map[string]int{}
+	for _, h := range res.Hits {
+		i, ok := at[h.Document]
+		if !ok {
+			i = len(out.Groups)
+			at[h.Document] = i
+			out.Groups = append(out.Groups, search.DocumentGroup{Document: search.DocumentHit{DocumentInfo: search.DocumentInfo{ID: h.Document, Title: h.Title, Kind: h.Kind, Case: h.Case}}})
+		}
+		g := &out.Groups[i]
+		g.Document.Matches++
+		if len(g.Hits) < search.BestPassages {
+			g.Hits = append(g.Hits, h)
+			g.Document.Passages = append(g.Document.Passages, h.ID)
+		}
+	}
+	out.Total = len(out.Groups)
+	return out, nil
+}
+
+func TestAPISearchCollapseByDocument(t *testing.T) {
+	h := caseHandler(t)
+	rec := do(h, "GET", "/api/search?q=El+Salvador&collapse=document")
+	if rec.Code != 200 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	var res struct {
+		Total     int
+		Collapse  string
+		Documents []struct {
+			ID      string
+			Matches int
+			Hits    []struct{ Document, Citation string }
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Collapse != "document" || res.Total == 0 || len(res.Documents) != res.Total {
+		t.Fatalf("collapsed: %s", rec.Body)
+	}
+	seen := map[string]bool{}
+	for _, d := range res.Documents {
+		if seen[d.ID] || len(d.Hits) == 0 || d.Matches < len(d.Hits) {
+			t.Errorf("document %s: %d hits of %d (seen %v)", d.ID, len(d.Hits), d.Matches, seen[d.ID])
+		}
+		seen[d.ID] = true
+		for _, hit := range d.Hits {
+			if hit.Document != d.ID || hit.Citation == "" {
+				t.Errorf("document %s holds hit %+v", d.ID, hit)
+			}
+		}
+	}
+	if rec := do(h, "GET", "/api/search?q=x&collapse=passage"); rec.Code != 400 {
+		t.Errorf("collapse=passage: status %d, want 400", rec.Code)
+	}
+	// The search page links the same results grouped by document.
+	if body := do(h, "GET", "/search?q=El+Salvador&state=SV").Body.String(); !strings.Contains(body, `href="/documents?q=El&#43;Salvador&amp;state=SV">Group by document`) {
+		t.Error("the search page has no link to its results by document")
+	}
+}

@@ -78,19 +78,21 @@ type option struct {
 
 type searchPage struct {
 	Layout
-	Landing     bool // no query and no filter: the welcome page
-	Q           string
-	Chips       []chip
-	ClearURL    string
-	Total       uint64
-	From, To    int
-	Hits        []hitView
-	Facets      []facetGroup
-	Pager       pager
-	SortOptions []option
-	Suggestions []link // zero results: ways out
-	Examples    []link // landing: searches to try
-	Articles    []link // provisions the query named
+	Landing  bool // no query and no filter: the welcome page
+	Q        string
+	Chips    []chip
+	ClearURL string
+	Total    uint64
+	From, To int
+	Hits     []hitView
+	Facets   []facetGroup
+	Pager    pager
+	// ByDocumentURL lists the same results one row per document.
+	ByDocumentURL string
+	SortOptions   []option
+	Suggestions   []link // zero results: ways out
+	Examples      []link // landing: searches to try
+	Articles      []link // provisions the query named
 	// PastEnd: the page asked for is beyond the last page of results (Page
 	// > LastPage); LastURL is the last page.
 	PastEnd  bool
@@ -220,6 +222,7 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		}
 	}
 	p.Pager = buildPager(st, res.Total)
+	p.ByDocumentURL = st.withPage(1).url("/documents")
 	if last := lastPage(st, res.Total); len(res.Hits) == 0 && last > 0 && st.Page > last {
 		p.PastEnd, p.Page, p.LastPage = true, st.Page, last
 		p.LastURL, p.FirstURL = st.withPage(last).url("/search"), st.withPage(1).url("/search")
