@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -230,5 +231,43 @@ func TestSearchByDocument(t *testing.T) {
 	flat := run(t, s, search.Request{Query: "refoulement", Filters: map[string][]string{"state": {"SV"}}, Size: 1, NoSnippets: true})
 	if res.Total > int(flat.Total) {
 		t.Errorf("%d documents from %d passages", res.Total, flat.Total)
+	}
+}
+
+// TestCitedByDocumentsNewestFirst: every document citing CAT 3 is listed
+// (the general comments on it among them), newest first, counted.
+func TestCitedByDocumentsNewestFirst(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	cb, err := s.CitedBy(ctx, "CAT 3", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cb.Truncated || cb.TotalDocuments != len(cb.Documents) || cb.TotalDocuments < 300 {
+		t.Fatalf("CAT 3: %d documents listed of %d (truncated %v)", len(cb.Documents), cb.TotalDocuments, cb.Truncated)
+	}
+	listed := map[string]bool{}
+	prev := "9999"
+	for _, d := range cb.Documents {
+		listed[d.Document] = true
+		info, err := s.DocumentInfo(ctx, d.Document)
+		if err != nil {
+			t.Fatal(err)
+		}
+		when := info.Date
+		if when == "" && info.Year != 0 {
+			when = strconv.Itoa(info.Year)
+		}
+		if when > prev {
+			t.Errorf("%s (%s) after a document of %s: not newest first", d.Document, when, prev)
+		}
+		if when != "" {
+			prev = when
+		}
+	}
+	for _, gc := range []string{"cat-gc1", "cat-gc4"} {
+		if !listed[gc] {
+			t.Errorf("%s does not cite CAT 3 in the list", gc)
+		}
 	}
 }

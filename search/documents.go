@@ -127,20 +127,23 @@ func provisionPreference(p *Passage) int {
 }
 
 // CitedBy lists the passages whose article facet includes article, other
-// than the provision itself, grouped by document in document order.
+// than the provision itself, grouped by document, newest document first
+// (by date, else year; then by tier and id). Total counts the passages,
+// TotalDocuments the documents; limit bounds the passages read
+// (Truncated says when more cite it).
 func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*CitedBy, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	article = NormalizeFilter(FilterArticle, article)
 	if limit <= 0 || limit > MaxWindow {
-		limit = 1000
+		limit = MaxWindow
 	}
 	bq := query.NewBooleanQuery(nil, nil, nil)
 	bq.AddMust(termQ(indexer.FieldArticle, article, 1))
 	bq.AddMustNot(termQ(indexer.FieldOwnArticle, article, 1))
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
 	req.Fields = []string{indexer.FieldDocument, indexer.FieldTitle, indexer.FieldKind, indexer.FieldTier, indexer.FieldOrder,
-		indexer.FieldBody, indexer.FieldSymbol, indexer.FieldUnit}
+		indexer.FieldBody, indexer.FieldSymbol, indexer.FieldUnit, indexer.FieldDate, indexer.FieldYear}
 	req.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -156,6 +159,7 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 	}
 	byDoc := map[string]int{}
 	tiers := map[string]string{}
+	when := map[string]string{}
 	for _, h := range res.Hits {
 		doc, unit := str(h.Fields[indexer.FieldDocument]), str(h.Fields[indexer.FieldUnit])
 		if isTranslation(unit) && cites[doc+"#"+unit[3:]] {
@@ -166,6 +170,10 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 			i = len(out.Documents)
 			byDoc[doc] = i
 			tiers[doc] = str(h.Fields[indexer.FieldTier])
+			when[doc] = str(h.Fields[indexer.FieldDate])
+			if when[doc] == "" {
+				when[doc] = str(h.Fields[indexer.FieldYear])
+			}
 			title := str(h.Fields[indexer.FieldTitle])
 			if title == "" {
 				title = displayTitle(doc, str(h.Fields[indexer.FieldBody]), strs(h.Fields[indexer.FieldSymbol]))
@@ -174,10 +182,16 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 		}
 		out.Documents[i].Passages = append(out.Documents[i].Passages, h.ID)
 	}
-	// Authoritative interpretation first, then findings, each by id.
+	// Newest first; among documents of one date, the more authoritative.
 	sort.SliceStable(out.Documents, func(i, j int) bool {
-		return tierRank[tiers[out.Documents[i].Document]] < tierRank[tiers[out.Documents[j].Document]]
+		a, b := out.Documents[i].Document, out.Documents[j].Document
+		if when[a] != when[b] {
+			return when[a] > when[b]
+		}
+		return tierRank[tiers[a]] < tierRank[tiers[b]]
 	})
+	out.TotalDocuments = len(out.Documents)
+	out.Truncated = res.Total > uint64(len(res.Hits))
 	return out, nil
 }
 

@@ -130,9 +130,13 @@ type Passage struct {
 
 // CitedBy groups the passages that cite one provision by document.
 type CitedBy struct {
-	Article   string         `json:"article"`
-	Total     uint64         `json:"total"`
-	Documents []CitingSource `json:"documents"`
+	Article string `json:"article"`
+	Total   uint64 `json:"total"` // citing passages
+	// TotalDocuments counts the citing documents listed.
+	TotalDocuments int            `json:"total_documents"`
+	Documents      []CitingSource `json:"documents"`
+	// Truncated says that more passages cite the article than were read.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // CitingSource is one document citing a provision, with its citing passages.

@@ -83,10 +83,13 @@ type apiPassage struct {
 }
 
 type apiCitedBy struct {
-	Article   string         `json:"article"`
-	Total     uint64         `json:"total"`
-	Documents []apiCitingDoc `json:"documents"`
-	SearchURL string         `json:"search_url"`
+	Article string `json:"article"`
+	Total   uint64 `json:"total"`
+	// Documents counts the citing documents, all listed unless Truncated.
+	TotalDocuments int            `json:"total_documents"`
+	Truncated      bool           `json:"truncated,omitempty"`
+	Documents      []apiCitingDoc `json:"documents"`
+	SearchURL      string         `json:"search_url"`
 }
 
 type apiCitingDoc struct {
@@ -180,7 +183,8 @@ func toAPIPassage(p search.Passage) apiPassage {
 }
 
 func toAPICitedBy(c *search.CitedBy) *apiCitedBy {
-	out := &apiCitedBy{Article: c.Article, Total: c.Total, Documents: make([]apiCitingDoc, 0, len(c.Documents)),
+	out := &apiCitedBy{Article: c.Article, Total: c.Total, TotalDocuments: c.TotalDocuments, Truncated: c.Truncated,
+		Documents: make([]apiCitingDoc, 0, len(c.Documents)),
 		SearchURL: citedBySearchURL(c.Article)}
 	for _, d := range c.Documents {
 		out.Documents = append(out.Documents, apiCitingDoc{Document: d.Document, Title: d.Title, Kind: d.Kind, Passages: nonNil(d.Passages)})

@@ -341,7 +341,9 @@ type citingDocView struct {
 
 type citedByView struct {
 	Article   string
-	Total     uint64
+	Total     uint64 // passages
+	Docs      int    // documents
+	Truncated bool   // more passages cite it than were read
 	Documents []citingDocView
 	MoreDocs  int
 	SearchURL string
@@ -367,8 +369,8 @@ type docPage struct {
 }
 
 const (
-	citedByLimit       = 100  // citing passages asked for per provision on a document page
-	apiCitedByLimit    = 1000 // and for /api/passages/{id}
+	citedByLimit       = 2000  // citing passages asked for per provision on a document page
+	apiCitedByLimit    = 10000 // and for /api/passages/{id}: every citing passage the index can return
 	citedByDocsShown   = 10
 	citedByPassagesDoc = 12
 )
@@ -469,7 +471,7 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 }
 
 func (s *server) buildCitedBy(c *search.CitedBy) *citedByView {
-	v := &citedByView{Article: c.Article, Total: c.Total, SearchURL: citedBySearchURL(c.Article)}
+	v := &citedByView{Article: c.Article, Total: c.Total, Docs: c.TotalDocuments, Truncated: c.Truncated, SearchURL: citedBySearchURL(c.Article)}
 	for i, d := range c.Documents {
 		if i == citedByDocsShown {
 			v.MoreDocs = len(c.Documents) - i
