@@ -265,6 +265,14 @@ func TestCitedByDocumentsNewestFirst(t *testing.T) {
 			prev = when
 		}
 	}
+	for _, d := range cb.Documents {
+		if d.Title == "" || d.Kind == "" {
+			t.Errorf("%s listed without title or kind", d.Document)
+		}
+		if d.Document == "cat-c-38-d-300-2006" && d.Title != "Tebourski v. France (CAT/C/38/D/300/2006)" {
+			t.Errorf("a decision cites by its case name: %q", d.Title)
+		}
+	}
 	for _, gc := range []string{"cat-gc1", "cat-gc4"} {
 		if !listed[gc] {
 			t.Errorf("%s does not cite CAT 3 in the list", gc)

@@ -142,8 +142,9 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 	bq.AddMust(termQ(indexer.FieldArticle, article, 1))
 	bq.AddMustNot(termQ(indexer.FieldOwnArticle, article, 1))
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
-	req.Fields = []string{indexer.FieldDocument, indexer.FieldTitle, indexer.FieldKind, indexer.FieldTier, indexer.FieldOrder,
-		indexer.FieldBody, indexer.FieldSymbol, indexer.FieldUnit, indexer.FieldDate, indexer.FieldYear}
+	// The passages' document and unit, and what orders documents; titles
+	// are read once per document below.
+	req.Fields = []string{indexer.FieldDocument, indexer.FieldTier, indexer.FieldUnit, indexer.FieldDate, indexer.FieldYear}
 	req.SortBy([]string{indexer.FieldDocument, indexer.FieldOrder})
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -174,11 +175,7 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 			if when[doc] == "" {
 				when[doc] = str(h.Fields[indexer.FieldYear])
 			}
-			title := str(h.Fields[indexer.FieldTitle])
-			if title == "" {
-				title = displayTitle(doc, str(h.Fields[indexer.FieldBody]), strs(h.Fields[indexer.FieldSymbol]))
-			}
-			out.Documents = append(out.Documents, CitingSource{Document: doc, Title: title, Kind: str(h.Fields[indexer.FieldKind])})
+			out.Documents = append(out.Documents, CitingSource{Document: doc})
 		}
 		out.Documents[i].Passages = append(out.Documents[i].Passages, h.ID)
 	}
@@ -192,7 +189,50 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 	})
 	out.TotalDocuments = len(out.Documents)
 	out.Truncated = res.Total > uint64(len(res.Hits))
+	if err := s.nameCitingDocuments(ctx, out.Documents); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// nameCitingDocuments fills the title and kind of each document, from its
+// first passage.
+func (s *Searcher) nameCitingDocuments(ctx context.Context, docs []CitingSource) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	ids := make([]query.Query, len(docs))
+	for i, d := range docs {
+		ids[i] = termQ(indexer.FieldDocument, d.Document, 1)
+	}
+	q := query.NewConjunctionQuery([]query.Query{termQ(indexer.FieldOrder, indexer.OrderKey(0), 1), query.NewDisjunctionQuery(ids)})
+	req := bleve.NewSearchRequestOptions(q, len(docs), 0, false)
+	req.Fields = []string{indexer.FieldDocument, indexer.FieldTitle, indexer.FieldKind, indexer.FieldBody, indexer.FieldSymbol, indexer.FieldCase}
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return searchError(err)
+	}
+	at := make(map[string]int, len(docs))
+	for i, d := range docs {
+		at[d.Document] = i
+	}
+	for _, h := range res.Hits {
+		doc := str(h.Fields[indexer.FieldDocument])
+		i, ok := at[doc]
+		if !ok {
+			continue
+		}
+		title := str(h.Fields[indexer.FieldTitle])
+		syms := strs(h.Fields[indexer.FieldSymbol])
+		if c := caseFrom(h.Fields[indexer.FieldCase]); c != nil && c.Name != "" && len(syms) > 0 {
+			title = c.Name + " (" + syms[0] + ")" // a decision by its case name
+		}
+		if title == "" {
+			title = displayTitle(doc, str(h.Fields[indexer.FieldBody]), syms)
+		}
+		docs[i].Title, docs[i].Kind = title, str(h.Fields[indexer.FieldKind])
+	}
+	return nil
 }
 
 // DocumentInfo is what the index holds about a document as a whole: its
