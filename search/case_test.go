@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -277,5 +278,17 @@ func TestCitedByDocumentsNewestFirst(t *testing.T) {
 		if !listed[gc] {
 			t.Errorf("%s does not cite CAT 3 in the list", gc)
 		}
+	}
+}
+
+func TestResolveSymbols(t *testing.T) {
+	s := demo(t)
+	got, err := s.ResolveSymbols(context.Background(), []string{"CAT/C/38/D/300/2006", "A/HRC/37/50", "CAT/C/GC/4", "cat/c/gc/4", "A/HRC/99/999"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"CAT/C/38/D/300/2006": "cat-c-38-d-300-2006", "A/HRC/37/50": "a-hrc-37-50", "CAT/C/GC/4": "cat-gc4"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("ResolveSymbols = %v, want %v", got, want)
 	}
 }

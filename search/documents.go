@@ -674,3 +674,42 @@ func (s *Searcher) SearchByDocument(ctx context.Context, req Request) (*Collapse
 	}
 	return out, nil
 }
+
+// ResolveSymbols maps UN symbols (normalised) to the library's documents
+// that bear them as their own symbol; symbols no document bears are left
+// out.
+func (s *Searcher) ResolveSymbols(ctx context.Context, symbols []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(symbols) == 0 {
+		return out, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	want := map[string]bool{}
+	var terms []query.Query
+	for _, sym := range symbols {
+		n := corpus.NormalizeSymbol(sym)
+		if n != "" && !want[n] {
+			want[n] = true
+			terms = append(terms, termQ(indexer.FieldSymbol, n, 1))
+		}
+	}
+	q := query.NewConjunctionQuery([]query.Query{termQ(indexer.FieldOrder, indexer.OrderKey(0), 1), query.NewDisjunctionQuery(terms)})
+	req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
+	req.Fields = []string{indexer.FieldDocument, indexer.FieldSymbol, indexer.FieldKind}
+	req.SortBy([]string{indexer.FieldDocument})
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	for _, h := range res.Hits {
+		syms := strs(h.Fields[indexer.FieldSymbol])
+		// A document's own symbol comes first; the others are citations.
+		if len(syms) > 0 && want[syms[0]] && str(h.Fields[indexer.FieldKind]) != corpus.KindArticle {
+			if _, taken := out[syms[0]]; !taken {
+				out[syms[0]] = str(h.Fields[indexer.FieldDocument])
+			}
+		}
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -370,4 +371,73 @@ func (s *server) handleAPISearchByDocument(w http.ResponseWriter, r *http.Reques
 		out.Documents = append(out.Documents, ag)
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// symbolResolver finds the library's documents by their UN symbols
+// (search.Searcher).
+type symbolResolver interface {
+	ResolveSymbols(ctx context.Context, symbols []string) (map[string]string, error)
+}
+
+// textSeg is a stretch of a paragraph: plain text, or a citation linked
+// to the document (and paragraph) it names.
+type textSeg struct{ Text, URL string }
+
+// pinpointRe reads the paragraph a citation names right after a symbol:
+// "(CAT/C/38/D/300/2006), para. 8.2", "CAT/C/GC/4, paras. 9–10".
+var pinpointRe = regexp.MustCompile(`^\)?,?\s*paras?\.\s*(\d+(?:\.\d+)*)`)
+
+// linkCitations turns the UN symbols of a page's paragraphs that name a
+// document of the library into links to it, at the paragraph the citation
+// names when it names one. The page's own symbol stays text.
+func (s *server) linkCitations(ctx context.Context, p *docPage) {
+	r, ok := s.search.(symbolResolver)
+	if !ok {
+		return
+	}
+	var syms []string
+	for _, pv := range p.Passages {
+		for _, para := range pv.Paragraphs {
+			for _, m := range corpus.FindSymbols(para) {
+				syms = append(syms, m.Symbol.Normalized)
+			}
+		}
+	}
+	if len(syms) == 0 {
+		return
+	}
+	docs, err := r.ResolveSymbols(ctx, syms)
+	if err != nil || len(docs) == 0 {
+		return // the page reads as text
+	}
+	for i := range p.Passages {
+		pv := &p.Passages[i]
+		linked := false
+		segs := make([][]textSeg, len(pv.Paragraphs))
+		for j, para := range pv.Paragraphs {
+			at := 0
+			for _, m := range corpus.FindSymbols(para) {
+				doc, ok := docs[m.Symbol.Normalized]
+				if !ok || doc == p.ID {
+					continue
+				}
+				end, unit := m.End, ""
+				if pm := pinpointRe.FindStringSubmatchIndex(para[m.End:]); pm != nil {
+					unit = "para-" + para[m.End+pm[2]:m.End+pm[3]]
+					end = m.End + pm[1]
+				}
+				if m.Start > at {
+					segs[j] = append(segs[j], textSeg{Text: para[at:m.Start]})
+				}
+				segs[j] = append(segs[j], textSeg{Text: para[m.Start:end], URL: docURL(doc, unit)})
+				at, linked = end, true
+			}
+			if at < len(para) {
+				segs[j] = append(segs[j], textSeg{Text: para[at:]})
+			}
+		}
+		if linked {
+			pv.Linked = segs
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -279,5 +280,49 @@ func TestAPISearchCollapseByDocument(t *testing.T) {
 	// The search page links the same results grouped by document.
 	if body := do(h, "GET", "/search?q=El+Salvador&state=SV").Body.String(); !strings.Contains(body, `href="/documents?q=El&#43;Salvador&amp;state=SV">Group by document`) {
 		t.Error("the search page has no link to its results by document")
+	}
+}
+
+func (c caseIndex) ResolveSymbols(ctx context.Context, symbols []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, s := range symbols {
+		if s == "CAT/C/60/D/1000/2020" {
+			out[s] = fakeCaseDoc
+		}
+	}
+	return out, nil
+}
+
+func TestCitationsInTextBecomeLinks(t *testing.T) {
+	s := testServer(t)
+	s.search = caseIndex{newFakeIndex(), &listLog{}}
+	p := docPage{ID: "a-hrc-1-1", Passages: []passageView{{Anchor: "para-3", Paragraphs: []string{
+		"As in M.R. v. Switzerland (CAT/C/60/D/1000/2020), para. 9.2, and A/HRC/99/1, the risk <is> personal.",
+		"No citation here."}}}}
+	s.linkCitations(context.Background(), &p)
+	got := p.Passages[0].Linked
+	if len(got) != 2 {
+		t.Fatalf("linked paragraphs: %+v", got)
+	}
+	want := []textSeg{{Text: "As in M.R. v. Switzerland ("}, {Text: "CAT/C/60/D/1000/2020), para. 9.2", URL: "/doc/" + fakeCaseDoc + "#para-9.2"},
+		{Text: ", and A/HRC/99/1, the risk <is> personal."}}
+	if fmt.Sprint(got[0]) != fmt.Sprint(want) {
+		t.Errorf("segments\n got %v\nwant %v", got[0], want)
+	}
+	rec := httptest.NewRecorder()
+	if err := s.render(rec, 200, "doc", p); err != nil {
+		t.Fatal(err)
+	}
+	body := rec.Body.String()
+	for _, w := range []string{`<a class="cite-link" href="/doc/` + fakeCaseDoc + `#para-9.2">CAT/C/60/D/1000/2020), para. 9.2</a>`, "&lt;is&gt;", "<p>No citation here.</p>"} {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+	// A page does not link to itself.
+	self := docPage{ID: fakeCaseDoc, Passages: []passageView{{Paragraphs: []string{"See CAT/C/60/D/1000/2020."}}}}
+	s.linkCitations(context.Background(), &self)
+	if self.Passages[0].Linked != nil {
+		t.Errorf("a decision links its own symbol: %v", self.Passages[0].Linked)
 	}
 }

@@ -101,6 +101,7 @@ func (s *server) handleDocPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := s.buildDocPage(info, passages, cited)
 	s.caseMeta(r.Context(), &page)
+	s.linkCitations(r.Context(), &page)
 	return s.render(w, http.StatusOK, "doc", page)
 }
 

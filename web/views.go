@@ -353,10 +353,13 @@ type passageView struct {
 	Anchor, Label, Heading string
 	Citation               string
 	Paragraphs             []string
-	Language               string
-	OwnArticle             string
-	Articles, Others       []tag
-	CitedBy                *citedByView
+	// Linked are the paragraphs with their citations of library documents
+	// as links (linkCitations); nil when none is linked.
+	Linked           [][]textSeg
+	Language         string
+	OwnArticle       string
+	Articles, Others []tag
+	CitedBy          *citedByView
 }
 
 type docPage struct {
