@@ -84,6 +84,9 @@ func TestLookupNamedInIssue(t *testing.T) {
 			t.Errorf("%q: hits %v, want %s first", q, ids(res.Hits), doc)
 			continue
 		}
+		if strings.Contains(q, " v. ") && !strings.HasPrefix(res.Hits[0].Title, q+" (") {
+			t.Errorf("%q: the decision is titled %q, not by its case name", q, res.Hits[0].Title)
+		}
 		// The decisions citing it follow: the lookup does not replace the search.
 		if strings.Contains(q, " v. ") && len(res.Hits) < 2 {
 			t.Errorf("%q: only the decision itself", q)

@@ -25,7 +25,8 @@ func passageFrom(id string, f map[string]interface{}) Passage {
 	if title == "" {
 		title = displayTitle(str(f[indexer.FieldDocument]), str(f[indexer.FieldBody]), strs(f[indexer.FieldSymbol]))
 	}
-	_, citation := citationOf(f, title, nil)
+	c, citation := citationOf(f, title, nil)
+	title = caseTitle(f, title, c)
 	return Passage{
 		Citation:   citation,
 		ID:         id,
@@ -269,6 +270,7 @@ func documentInfoFrom(f map[string]interface{}) DocumentInfo {
 	}
 	d.Year, _ = strconv.Atoi(str(f[indexer.FieldYear]))
 	d.Case = caseFrom(f[indexer.FieldCase])
+	d.Title = caseTitle(f, d.Title, d.Case)
 	return d
 }
 
@@ -712,4 +714,15 @@ func (s *Searcher) ResolveSymbols(ctx context.Context, symbols []string) (map[st
 		}
 	}
 	return out, nil
+}
+
+// caseTitle names a decision the catalog gives no title by its case:
+// "Pelit v. Azerbaijan (CAT/C/38/D/281/2005)" rather than "Committee
+// against Torture, communication No. 281/2005 (CAT/C/38/D/281/2005)".
+func caseTitle(f map[string]interface{}, title string, c *corpus.Case) string {
+	syms := strs(f[indexer.FieldSymbol])
+	if str(f[indexer.FieldTitle]) != "" || c == nil || c.Name == "" || len(syms) == 0 {
+		return title
+	}
+	return c.Name + " (" + syms[0] + ")"
 }

@@ -494,6 +494,7 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 			hit.Title = displayTitle(hit.Document, str(h.Fields[indexer.FieldBody]), hit.Symbol)
 		}
 		hit.Case, hit.Citation = citationOf(h.Fields, hit.Title, plan.articles)
+		hit.Title = caseTitle(h.Fields, hit.Title, hit.Case)
 		if frags := h.Fragments[indexer.FieldText]; len(frags) > 0 {
 			hit.Snippet = snippetFromFragments(frags)
 		} else {
