@@ -197,8 +197,10 @@ func (c *Case) year(committee string) (int, string) {
 func ExtractCase(paras []string, c Context) *Case {
 	cs := &Case{}
 	if sym, err := ParseSymbol(c.Symbol); err == nil {
-		cs.Communication = sym.Communication
 		cs.Session = sym.Session
+		if nums := communicationsOf(sym); len(nums) > 0 {
+			cs.Communication = nums[0]
+		}
 	}
 	clean := make([]string, len(paras))
 	for i, p := range paras {
@@ -233,6 +235,38 @@ func ExtractCase(paras []string, c Context) *Case {
 	}
 	cs.Name = caseName(name, plural, cs.Party)
 	return cs
+}
+
+// communicationsOf returns the communications a decision's symbol names:
+// "CAT/C/34/D/233/2003" → 233/2003; a joint decision's
+// "CAT/C/24/D/130/131/1999" → 130/1999, 131/1999.
+func communicationsOf(sym Symbol) []string {
+	c := sym.Communication
+	if c == "" {
+		return nil
+	}
+	if _, year, ok := strings.Cut(c, "/"); ok && len(year) == 4 {
+		return []string{c}
+	}
+	i := strings.Index(sym.Normalized, "/D/")
+	if i < 0 {
+		return nil
+	}
+	parts := strings.Split(sym.Normalized[i+3:], "/")
+	n := len(parts)
+	for n > 0 && !(len(parts[n-1]) == 4 && allDigits(parts[n-1])) {
+		n-- // a trailing Corr.1, Rev.1
+	}
+	if n < 2 {
+		return nil
+	}
+	var out []string
+	for _, p := range parts[:n-1] {
+		if allDigits(p) {
+			out = append(out, p+"/"+parts[n-1])
+		}
+	}
+	return out
 }
 
 var noteMarkerRe = regexp.MustCompile(`\[\[fn:[^\]]*\]\]\**`)
@@ -316,9 +350,9 @@ func titleCase(w string) string {
 // complainantRe finds how a decision introduces its complainant: "The
 // complainant is Mr. X", "The author of the communication is X", "The
 // complainant, A.M., is", "The complainants are X and …", "Submitted by: X".
-var complainantRe = regexp.MustCompile(`(?:^|[.;:]\s+|\s)(?:The|the)\s+(complainant|author|petitioner|applicant|victim)(s)?(?:\s+of\s+the\s+(?:communication|complaint|petition))?(?:\s*\([^)]{0,120}\))?(?:\s+(?:is|are)\s+|,\s+)`)
+var complainantRe = regexp.MustCompile(`(?:^|[.;:]\s+|\s)(?:The|the)\s+(complainant|author|petitioner|applicant|victim|complaint)(s)?(?:\s+of\s+the\s+(?:communications?|complaints?|petitions?))?(?:\s*\([^)]{0,120}\))?(?:,\s+(?:dated|submitted|of)\s[^,]{0,60},)?(?:\s+(?:is|are)\s+|,\s+)`)
 
-var submittedByRe = regexp.MustCompile(`Submitted by:\s+`)
+var submittedByRe = regexp.MustCompile(`Submitted\s+by:\s+|\bsubmitted\s+to\s+the\s+Committee(?:\s+against\s+Torture)?\s+by\s+`)
 
 var honorificRe = regexp.MustCompile(`^(?:(?:Mr|Mrs|Ms|Miss|Messrs|Mmes|Dr|Prof)\.?\s+)+`)
 
@@ -363,21 +397,22 @@ func nameAt(s string) string {
 	}
 	n = strings.TrimRight(strings.TrimSpace(n), ".")
 	words := strings.Fields(n)
+	// The name ends before the first word in lower case ("S.S. a Sri
+	// Lankan national"); particles inside it ("de", "van", "al-") may be.
+	for i, w := range words {
+		r := []rune(w)
+		if !(r[0] >= 'A' && r[0] <= 'Z' || r[0] > 127 && strings.ToUpper(string(r[0])) == string(r[0]) && strings.ToLower(string(r[0])) != string(r[0])) && !nameParticle(w) {
+			words = words[:i]
+			break
+		}
+	}
+	for len(words) > 0 && nameParticle(words[len(words)-1]) {
+		words = words[:len(words)-1]
+	}
 	if len(words) == 0 || len(words) > 8 {
 		return ""
 	}
-	for _, w := range words {
-		r := []rune(w)
-		if !(r[0] >= 'A' && r[0] <= 'Z' || r[0] > 127 && strings.ToUpper(string(r[0])) == string(r[0]) && strings.ToLower(string(r[0])) != string(r[0])) {
-			// Particles inside a name ("de", "van", "al-") may be lower case.
-			if !nameParticle(w) {
-				return ""
-			}
-		}
-	}
-	if nameParticle(words[len(words)-1]) {
-		return ""
-	}
+	n = strings.TrimRight(strings.Join(words, " "), ".")
 	// Initials keep their closing dot ("A.M." was trimmed to "A.M").
 	if isInitials(append(words[:len(words)-1:len(words)-1], words[len(words)-1]+".")) && strings.Contains(n, ".") {
 		n += "."
@@ -385,8 +420,13 @@ func nameAt(s string) string {
 	return n
 }
 
+// nameParticle is a lower-case word that may stand inside a name ("de",
+// "van", "al-Hassan").
 func nameParticle(w string) bool {
-	switch strings.ToLower(w) {
+	if w != strings.ToLower(w) {
+		return false
+	}
+	switch w {
 	case "de", "del", "da", "do", "dos", "das", "di", "van", "von", "der", "den", "la", "le", "el", "bin", "ben", "ibn", "y", "e":
 		return true
 	}
@@ -587,7 +627,9 @@ func twoDigits(n int) string {
 // findingRe matches a finding on the merits: "would (not) constitute a
 // breach of", "does not reveal a violation of", "disclose a violation by
 // the State party of", "there has been (no) violation of".
-var findingRe = regexp.MustCompile(`(?i)\b(not\s+|never\s+)?(?:constitutes?|constituted|reveals?|revealed|disclosed?|discloses|amounts?\s+to|amounted\s+to|shows?)\s+(?:a\s+|any\s+|an?\s+)?(?:further\s+)?(?:breach|breaches|violation|violations)\b|\bthere\s+(?:has|have)\s+(?:been|not\s+been)\s+(no\s+)?(?:breach|violation)s?\b|\b(?:has|have)\s+(not\s+)?violated\b`)
+var findingRe = regexp.MustCompile(`(?i)\b(?:not\s+|never\s+)?(?:constitutes?|constituted|reveals?|revealed|disclosed?|discloses|amounts?\s+to|amounted\s+to|shows?|indicates?|indicated|entails?|entailed|was|were|is)\s+(?:a\s+|any\s+|an?\s+)?(?:further\s+)?(?:breach|breaches|violation|violations)\b|\bthere\s+(?:has|have)\s+(?:been|not\s+been)\s+(?:no\s+)?(?:breach|violation)s?\b|\b(?:has|have|did|does)\s+(?:not\s+)?violated?\b|\bfailed\s+to\s+(?:meet|comply\s+with|fulfil|fulfill)\s+its\s+obligations?\s+under\b|\bobligation\b[^.;]{0,80}?\bto\s+refrain\s+from\s+(?:forcibly\s+)?(?:returning|expelling|extraditing|deporting|removing)\b`)
+
+var negationRe = regexp.MustCompile(`(?i)\b(?:not|no|never)\b`)
 
 // operativeRe finds the operative paragraph of a decision: the committee
 // "acting under article 22, paragraph 7" (CAT), "article 5 (4) of the
@@ -628,7 +670,7 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 		p := paras[i]
 		for _, sent := range sentences(p) {
 			for _, m := range findingRe.FindAllStringSubmatchIndex(sent, -1) {
-				neg := m[2] >= 0 || m[4] >= 0 || m[6] >= 0 || negatedBefore(sent[:m[0]])
+				neg := negationRe.MatchString(sent[m[0]:m[1]]) || negatedBefore(sent[:m[0]])
 				if neg {
 					notViolated = true
 					continue
@@ -667,7 +709,7 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 
 // negatedBefore catches "does not, in the Committee's view, constitute".
 func negatedBefore(before string) bool {
-	w := lastWords(before, 4)
+	w := lastWords(before, 6)
 	for _, x := range w {
 		switch strings.ToLower(strings.Trim(x, ",")) {
 		case "not", "cannot", "no", "neither", "nor":

@@ -175,3 +175,19 @@ func TestDeriveCaseKeepsGivenFields(t *testing.T) {
 		t.Errorf("case %+v: the given name and outcome win, the rest is derived", d.Case)
 	}
 }
+
+func TestComplainantForms(t *testing.T) {
+	c := corpus.Context{Instrument: "CAT", Body: "CAT", Kind: corpus.KindDecision}
+	for _, tt := range []struct{ text, want string }{
+		{"The author of the communication is Y, a Zairian citizen, currently residing in Switzerland.", "Y"},
+		{"The author of the communication, dated 22 July 1998, is Mr. Radivoje Ristic, a citizen of Yugoslavia.", "Radivoje Ristic"},
+		{"The complainant is Mr. S.S. a Sri Lankan national, born in 1956.", "S.S."},
+		{"The complainant is Danilo Dimitrijevic a Serbian citizen of Roma origin.", "Danilo Dimitrijevic"},
+		{"Having concluded its consideration of communication No. 15/1994, submitted to the Committee against Torture by Mr. Tahir Hussain Khan under article 22", "Tahir Hussain Khan"},
+		{"The author of the communication is a national of Ghana, who arrived in Canada.", ""},
+	} {
+		if got := corpus.ExtractCase([]string{tt.text}, c).Complainant; got != tt.want {
+			t.Errorf("%q: complainant %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}

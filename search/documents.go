@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -16,14 +17,18 @@ import (
 
 var passageFields = []string{schema.FieldBody, schema.FieldDocument, schema.FieldUnit, schema.FieldOrder, schema.FieldHeading,
 	schema.FieldText, schema.FieldLanguage, schema.FieldInstr, schema.FieldArticle, schema.FieldState,
-	schema.FieldSymbol, schema.FieldOwnArticle, schema.FieldKind, schema.FieldTitle, schema.FieldYear, schema.FieldDate}
+	schema.FieldSymbol, schema.FieldOwnArticle, schema.FieldKind, schema.FieldTitle, schema.FieldYear, schema.FieldDate,
+	schema.FieldCase}
 
 func passageFrom(id string, f map[string]interface{}) Passage {
 	title := str(f[schema.FieldTitle])
 	if title == "" {
 		title = displayTitle(str(f[schema.FieldDocument]), str(f[schema.FieldBody]), strs(f[schema.FieldSymbol]))
 	}
+	c, citation := citationOf(f, title, nil)
+	title = caseTitle(f, title, c)
 	return Passage{
+		Citation:   citation,
 		ID:         id,
 		Document:   str(f[schema.FieldDocument]),
 		Unit:       str(f[schema.FieldUnit]),
@@ -123,20 +128,24 @@ func provisionPreference(p *Passage) int {
 }
 
 // CitedBy lists the passages whose article facet includes article, other
-// than the provision itself, grouped by document in document order.
+// than the provision itself, grouped by document, newest document first
+// (by date, else year; then by tier and id). Total counts the passages,
+// TotalDocuments the documents; limit bounds the passages read
+// (Truncated says when more cite it).
 func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*CitedBy, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	article = NormalizeFilter(FilterArticle, article)
 	if limit <= 0 || limit > MaxWindow {
-		limit = 1000
+		limit = MaxWindow
 	}
 	bq := query.NewBooleanQuery(nil, nil, nil)
 	bq.AddMust(termQ(schema.FieldArticle, article, 1))
 	bq.AddMustNot(termQ(schema.FieldOwnArticle, article, 1))
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
-	req.Fields = []string{schema.FieldDocument, schema.FieldTitle, schema.FieldKind, schema.FieldTier, schema.FieldOrder,
-		schema.FieldBody, schema.FieldSymbol, schema.FieldUnit}
+	// The passages' document and unit, and what orders documents; titles
+	// are read once per document below.
+	req.Fields = []string{schema.FieldDocument, schema.FieldTier, schema.FieldUnit, schema.FieldDate, schema.FieldYear}
 	req.SortBy([]string{schema.FieldDocument, schema.FieldOrder})
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -152,6 +161,7 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 	}
 	byDoc := map[string]int{}
 	tiers := map[string]string{}
+	when := map[string]string{}
 	for _, h := range res.Hits {
 		doc, unit := str(h.Fields[schema.FieldDocument]), str(h.Fields[schema.FieldUnit])
 		if isTranslation(unit) && cites[doc+"#"+unit[3:]] {
@@ -162,19 +172,68 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*Cit
 			i = len(out.Documents)
 			byDoc[doc] = i
 			tiers[doc] = str(h.Fields[schema.FieldTier])
-			title := str(h.Fields[schema.FieldTitle])
-			if title == "" {
-				title = displayTitle(doc, str(h.Fields[schema.FieldBody]), strs(h.Fields[schema.FieldSymbol]))
+			when[doc] = str(h.Fields[schema.FieldDate])
+			if when[doc] == "" {
+				when[doc] = str(h.Fields[schema.FieldYear])
 			}
-			out.Documents = append(out.Documents, CitingSource{Document: doc, Title: title, Kind: str(h.Fields[schema.FieldKind])})
+			out.Documents = append(out.Documents, CitingSource{Document: doc})
 		}
 		out.Documents[i].Passages = append(out.Documents[i].Passages, h.ID)
 	}
-	// Authoritative interpretation first, then findings, each by id.
+	// Newest first; among documents of one date, the more authoritative.
 	sort.SliceStable(out.Documents, func(i, j int) bool {
-		return tierRank[tiers[out.Documents[i].Document]] < tierRank[tiers[out.Documents[j].Document]]
+		a, b := out.Documents[i].Document, out.Documents[j].Document
+		if when[a] != when[b] {
+			return when[a] > when[b]
+		}
+		return tierRank[tiers[a]] < tierRank[tiers[b]]
 	})
+	out.TotalDocuments = len(out.Documents)
+	out.Truncated = res.Total > uint64(len(res.Hits))
+	if err := s.nameCitingDocuments(ctx, out.Documents); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// nameCitingDocuments fills the title and kind of each document, from its
+// first passage.
+func (s *Searcher) nameCitingDocuments(ctx context.Context, docs []CitingSource) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	ids := make([]query.Query, len(docs))
+	for i, d := range docs {
+		ids[i] = termQ(schema.FieldDocument, d.Document, 1)
+	}
+	q := query.NewConjunctionQuery([]query.Query{termQ(schema.FieldOrder, schema.OrderKey(0), 1), query.NewDisjunctionQuery(ids)})
+	req := bleve.NewSearchRequestOptions(q, len(docs), 0, false)
+	req.Fields = []string{schema.FieldDocument, schema.FieldTitle, schema.FieldKind, schema.FieldBody, schema.FieldSymbol, schema.FieldCase}
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return searchError(err)
+	}
+	at := make(map[string]int, len(docs))
+	for i, d := range docs {
+		at[d.Document] = i
+	}
+	for _, h := range res.Hits {
+		doc := str(h.Fields[schema.FieldDocument])
+		i, ok := at[doc]
+		if !ok {
+			continue
+		}
+		title := str(h.Fields[schema.FieldTitle])
+		syms := strs(h.Fields[schema.FieldSymbol])
+		if c := caseFrom(h.Fields[schema.FieldCase]); c != nil && c.Name != "" && len(syms) > 0 {
+			title = c.Name + " (" + syms[0] + ")" // a decision by its case name
+		}
+		if title == "" {
+			title = displayTitle(doc, str(h.Fields[schema.FieldBody]), syms)
+		}
+		docs[i].Title, docs[i].Kind = title, str(h.Fields[schema.FieldKind])
+	}
+	return nil
 }
 
 // DocumentInfo is what the index holds about a document as a whole: its
@@ -211,6 +270,7 @@ func documentInfoFrom(f map[string]interface{}) DocumentInfo {
 	}
 	d.Year, _ = strconv.Atoi(str(f[schema.FieldYear]))
 	d.Case = caseFrom(f[schema.FieldCase])
+	d.Title = caseTitle(f, d.Title, d.Case)
 	return d
 }
 
@@ -266,4 +326,403 @@ func (s *Searcher) DocumentsOfKind(ctx context.Context, kind string) ([]Document
 		out[i] = documentInfoFrom(h.Fields)
 	}
 	return out, nil
+}
+
+// citationOf is a stored passage's case and citation. queryArticles are
+// the provisions a query named: "ACHR 22(8)" makes the citation of
+// achr#art-22 name paragraph 8.
+func citationOf(f map[string]interface{}, title string, queryArticles []string) (*corpus.Case, string) {
+	c := caseFrom(f[schema.FieldCase])
+	own := str(f[schema.FieldOwnArticle])
+	src := corpus.CiteSource{
+		Kind:       str(f[schema.FieldKind]),
+		Title:      title,
+		Body:       str(f[schema.FieldBody]),
+		Unit:       str(f[schema.FieldUnit]),
+		OwnArticle: own,
+		Case:       c,
+	}
+	if syms := strs(f[schema.FieldSymbol]); len(syms) > 0 && src.Kind != corpus.KindArticle {
+		src.Symbol = syms[0]
+	}
+	src.Year, _ = strconv.Atoi(str(f[schema.FieldYear]))
+	for _, a := range queryArticles {
+		if own != "" && strings.HasPrefix(a, own+"(") && strings.HasSuffix(a, ")") {
+			src.Paragraph = a[len(own)+1 : len(a)-1]
+			break
+		}
+	}
+	return c, corpus.Citation(src)
+}
+
+// lookup returns the first passages of the decisions a query names by
+// case name, communication number or symbol (corpus.LookupKeys), within
+// the request's filters, by document id.
+func (s *Searcher) lookup(ctx context.Context, q string, filter query.Query) ([]string, error) {
+	keys := corpus.LookupKeys(q)
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	var any []query.Query
+	for _, k := range keys {
+		any = append(any, termQ(schema.FieldCaseKey, k, 1))
+	}
+	var qq query.Query = query.NewDisjunctionQuery(any)
+	if filter != nil {
+		qq = query.NewConjunctionQuery([]query.Query{qq, filter})
+	}
+	req := bleve.NewSearchRequestOptions(qq, maxLookups, 0, false)
+	req.SortBy([]string{schema.FieldDocument})
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.ID
+	}
+	return out, nil
+}
+
+// maxLookups bounds the decisions one lookup opens on (a surname several
+// complainants share).
+const maxLookups = 20
+
+// withLookups puts the passages a lookup found first on the first page of
+// a relevance search, above everything else the query matches (the
+// decisions citing the one named), keeping the page's size.
+func withLookups(page []scored, found []string, size int) []scored {
+	if len(found) == 0 {
+		return page
+	}
+	top := 0.0
+	if len(page) > 0 {
+		top = page[0].score
+	}
+	out := make([]scored, 0, len(page)+len(found))
+	seen := map[string]bool{}
+	for i, id := range found {
+		out = append(out, scored{id: id, score: top + float64(len(found)-i)})
+		seen[id] = true
+	}
+	for _, p := range page {
+		if !seen[p.id] {
+			out = append(out, p)
+		}
+	}
+	if len(out) > size {
+		out = out[:size]
+	}
+	return out
+}
+
+// DocumentsRequest lists documents: those with a passage matching Query
+// and the passage-level filters (instrument, article, state, symbol), and
+// whose document-level values (kind, party, outcome, year, language,
+// group, document) match the others. Values of one filter are OR-ed.
+type DocumentsRequest struct {
+	Query   string              `json:"q"`
+	Filters map[string][]string `json:"filters,omitempty"`
+	// Sort is SortDate (newest first; the default without a query),
+	// SortDateAsc, or SortRelevance (the default with one).
+	Sort      string `json:"sort,omitempty"`
+	Page      int    `json:"page"`
+	Size      int    `json:"size"`
+	FacetSize int    `json:"facet_size,omitempty"`
+}
+
+// DocumentHit is one listed document: what the index holds about it, and
+// for a query, its count of matching passages and its best ones.
+type DocumentHit struct {
+	DocumentInfo
+	Matches  int      `json:"matches,omitempty"`
+	Passages []string `json:"passages,omitempty"` // up to BestPassages ids, best first
+}
+
+// DocumentList is one page of documents, with facets counting documents.
+type DocumentList struct {
+	Total     int                     `json:"total"`
+	Page      int                     `json:"page"`
+	Size      int                     `json:"size"`
+	Documents []DocumentHit           `json:"documents"`
+	Facets    map[string][]FacetValue `json:"facets"`
+	// Truncated says the query matched more passages than were grouped
+	// (MaxWindow): matches are counted in the best ones.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// DocumentFacetNames are the facets of a document listing.
+var DocumentFacetNames = []string{FilterKind, FilterParty, FilterOutcome, FilterYear, FilterGroup, FilterLanguage}
+
+// BestPassages is how many passages a listed document shows.
+const BestPassages = 3
+
+// documentLevel are the filters a document carries as a whole; the
+// others hold for a document when one of its passages has them.
+var documentLevel = map[string]string{
+	FilterKind: schema.FieldKind, FilterParty: schema.FieldParty, FilterOutcome: schema.FieldOutcome,
+	FilterYear: schema.FieldYear, FilterLanguage: schema.FieldLanguage, FilterGroup: schema.FieldDocGroup,
+	FilterDocument: schema.FieldDocument,
+}
+
+// Documents lists documents with facets and paging.
+func (s *Searcher) Documents(ctx context.Context, req DocumentsRequest) (*DocumentList, error) {
+	if req.Page == 0 {
+		req.Page = 1
+	}
+	if req.Size == 0 {
+		req.Size = 20
+	}
+	switch {
+	case req.Size < 0 || req.Size > MaxSize:
+		return nil, fmt.Errorf("%w: size must be between 1 and %d", corpus.ErrInvalid, MaxSize)
+	case req.Page < 0 || (req.Page-1)*req.Size > MaxWindow:
+		return nil, fmt.Errorf("%w: page out of range", corpus.ErrInvalid)
+	}
+	if req.Sort == "" {
+		req.Sort = SortDate
+		if strings.TrimSpace(req.Query) != "" {
+			req.Sort = SortRelevance
+		}
+	}
+	switch req.Sort {
+	case SortRelevance, SortDate, SortDateAsc:
+	default:
+		return nil, fmt.Errorf("%w: sort must be %s, %s or %s", corpus.ErrInvalid, SortRelevance, SortDate, SortDateAsc)
+	}
+	facetSize := req.FacetSize
+	if facetSize <= 0 {
+		facetSize = DefaultFacetSize
+	}
+	facetSize = min(facetSize, MaxFacetSize)
+	var docFilters, passageFilters []Filter
+	passageReq := map[string][]string{}
+	for f, vals := range req.Filters {
+		if !filterFields[f] {
+			return nil, fmt.Errorf("%w: unknown filter %q", corpus.ErrInvalid, f)
+		}
+		if len(vals) > MaxFilterValues {
+			return nil, fmt.Errorf("%w: at most %d values of %s", corpus.ErrInvalid, MaxFilterValues, f)
+		}
+		for _, v := range vals {
+			if field, ok := documentLevel[f]; ok {
+				flt := filterFromValue(f, v)
+				if flt.Value != "" {
+					flt.Value = NormalizeFilter(f, flt.Value)
+				}
+				flt.Field = field
+				docFilters = append(docFilters, flt)
+			} else {
+				passageFilters = append(passageFilters, filterFromValue(f, v))
+				passageReq[f] = append(passageReq[f], v)
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	out := &DocumentList{Page: req.Page, Size: req.Size, Documents: []DocumentHit{}}
+
+	// Documents with a matching passage, in the order of their best one.
+	var rank map[string]int
+	counts := map[string]int{}
+	best := map[string][]string{}
+	if strings.TrimSpace(req.Query) != "" || len(passageFilters) > 0 {
+		plan := s.plan(Request{Query: req.Query, Filters: passageReq})
+		sreq := bleve.NewSearchRequestOptions(plan.query, MaxWindow, 0, false)
+		sreq.Fields = []string{schema.FieldDocument}
+		if plan.text == nil {
+			sreq.SortBy([]string{schema.FieldDocument, schema.FieldOrder})
+		}
+		res, err := s.idx.SearchInContext(ctx, sreq)
+		if err != nil {
+			return nil, searchError(err)
+		}
+		out.Truncated = res.Total > uint64(len(res.Hits))
+		rank = map[string]int{}
+		for _, h := range res.Hits {
+			d := str(h.Fields[schema.FieldDocument])
+			if _, ok := rank[d]; !ok {
+				rank[d] = len(rank)
+			}
+			counts[d]++
+			if len(best[d]) < BestPassages {
+				best[d] = append(best[d], h.ID)
+			}
+		}
+		if len(rank) == 0 {
+			out.Facets = emptyFacets(DocumentFacetNames)
+			return out, nil
+		}
+	}
+	parts := []query.Query{termQ(schema.FieldOrder, schema.OrderKey(0), 1)}
+	if fq := filterQuery(docFilters); fq != nil {
+		parts = append(parts, fq)
+	}
+	if rank != nil {
+		ids := make([]query.Query, 0, len(rank))
+		for d := range rank {
+			ids = append(ids, termQ(schema.FieldDocument, d, 1))
+		}
+		parts = append(parts, query.NewDisjunctionQuery(ids))
+	}
+	sreq := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(parts), MaxWindow, 0, false)
+	sreq.Fields = documentInfoFields
+	for _, f := range DocumentFacetNames {
+		field := f
+		if x, ok := documentLevel[f]; ok {
+			field = x
+		}
+		sreq.AddFacet(f, bleve.NewFacetRequest(field, facetSize))
+	}
+	res, err := s.idx.SearchInContext(ctx, sreq)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	docs := make([]DocumentHit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		d := DocumentHit{DocumentInfo: documentInfoFrom(h.Fields)}
+		d.Matches, d.Passages = counts[d.ID], best[d.ID]
+		docs = append(docs, d)
+	}
+	when := func(d *DocumentHit) string {
+		if d.Date != "" {
+			return d.Date
+		}
+		if d.Year != 0 {
+			return strconv.Itoa(d.Year)
+		}
+		return ""
+	}
+	sort.SliceStable(docs, func(i, j int) bool {
+		a, b := &docs[i], &docs[j]
+		switch req.Sort {
+		case SortRelevance:
+			if rank != nil {
+				return rank[a.ID] < rank[b.ID]
+			}
+		case SortDate:
+			if wa, wb := when(a), when(b); wa != wb {
+				return wa > wb
+			}
+		case SortDateAsc:
+			if wa, wb := when(a), when(b); wa != wb {
+				return wa != "" && (wb == "" || wa < wb)
+			}
+		}
+		return a.ID < b.ID
+	})
+	out.Total = len(docs)
+	out.Facets = facetValues(res, DocumentFacetNames)
+	from := (req.Page - 1) * req.Size
+	if from < len(docs) {
+		out.Documents = docs[from:min(len(docs), from+req.Size)]
+	}
+	return out, nil
+}
+
+func emptyFacets(names []string) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(names))
+	for _, f := range names {
+		out[f] = []FacetValue{}
+	}
+	return out
+}
+
+// DocumentGroup is one document of a collapsed search: the document, its
+// count of matching passages and its best ones as hits.
+type DocumentGroup struct {
+	Document DocumentHit `json:"document"`
+	Hits     []Hit       `json:"hits"`
+}
+
+// CollapsedResults are one page of a search collapsed by document.
+type CollapsedResults struct {
+	Total     int                     `json:"total"` // documents
+	Page      int                     `json:"page"`
+	Size      int                     `json:"size"`
+	Groups    []DocumentGroup         `json:"groups"`
+	Facets    map[string][]FacetValue `json:"facets"`
+	Truncated bool                    `json:"truncated,omitempty"`
+}
+
+// SearchByDocument runs a search collapsed by document: one row per
+// document, in the order of its best passage (or by date), with its best
+// BestPassages passages (snippets and all) and its count of matching ones.
+func (s *Searcher) SearchByDocument(ctx context.Context, req Request) (*CollapsedResults, error) {
+	list, err := s.Documents(ctx, DocumentsRequest{Query: req.Query, Filters: req.Filters, Sort: req.Sort, Page: req.Page,
+		Size: req.Size, FacetSize: req.FacetSize})
+	if err != nil {
+		return nil, err
+	}
+	out := &CollapsedResults{Total: list.Total, Page: list.Page, Size: list.Size, Facets: list.Facets, Truncated: list.Truncated,
+		Groups: make([]DocumentGroup, 0, len(list.Documents))}
+	var ids []string
+	for _, d := range list.Documents {
+		ids = append(ids, d.Passages...)
+	}
+	plan := s.plan(Request{Query: req.Query, Filters: req.Filters})
+	hits, err := s.load(ctx, ids, plan, !req.NoSnippets)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range list.Documents {
+		g := DocumentGroup{Document: d, Hits: []Hit{}}
+		for _, id := range d.Passages {
+			if h, ok := hits[id]; ok {
+				g.Hits = append(g.Hits, *h)
+			}
+		}
+		out.Groups = append(out.Groups, g)
+	}
+	return out, nil
+}
+
+// ResolveSymbols maps UN symbols (normalised) to the library's documents
+// that bear them as their own symbol; symbols no document bears are left
+// out.
+func (s *Searcher) ResolveSymbols(ctx context.Context, symbols []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(symbols) == 0 {
+		return out, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	want := map[string]bool{}
+	var terms []query.Query
+	for _, sym := range symbols {
+		n := corpus.NormalizeSymbol(sym)
+		if n != "" && !want[n] {
+			want[n] = true
+			terms = append(terms, termQ(schema.FieldSymbol, n, 1))
+		}
+	}
+	q := query.NewConjunctionQuery([]query.Query{termQ(schema.FieldOrder, schema.OrderKey(0), 1), query.NewDisjunctionQuery(terms)})
+	req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
+	req.Fields = []string{schema.FieldDocument, schema.FieldSymbol, schema.FieldKind}
+	req.SortBy([]string{schema.FieldDocument})
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	for _, h := range res.Hits {
+		syms := strs(h.Fields[schema.FieldSymbol])
+		// A document's own symbol comes first; the others are citations.
+		if len(syms) > 0 && want[syms[0]] && str(h.Fields[schema.FieldKind]) != corpus.KindArticle {
+			if _, taken := out[syms[0]]; !taken {
+				out[syms[0]] = str(h.Fields[schema.FieldDocument])
+			}
+		}
+	}
+	return out, nil
+}
+
+// caseTitle names a decision the catalog gives no title by its case:
+// "Pelit v. Azerbaijan (CAT/C/38/D/281/2005)" rather than "Committee
+// against Torture, communication No. 281/2005 (CAT/C/38/D/281/2005)".
+func caseTitle(f map[string]interface{}, title string, c *corpus.Case) string {
+	syms := strs(f[schema.FieldSymbol])
+	if str(f[schema.FieldTitle]) != "" || c == nil || c.Name == "" || len(syms) == 0 {
+		return title
+	}
+	return c.Name + " (" + syms[0] + ")"
 }

@@ -48,7 +48,7 @@ func NormalizeFilter(field, v string) string {
 			return short // an alias: "Mandela Rules", "Pacto de San José"
 		}
 		return strings.ToUpper(v)
-	case FilterState:
+	case FilterState, FilterParty:
 		if st, ok := corpus.LookupState(v); ok {
 			return st.Alpha2
 		}
@@ -65,7 +65,7 @@ func NormalizeFilter(field, v string) string {
 			return out
 		}
 		return v
-	case FilterKind, FilterLanguage, FilterDocument:
+	case FilterKind, FilterLanguage, FilterDocument, FilterOutcome:
 		return strings.ToLower(v)
 	}
 	return v

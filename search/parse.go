@@ -103,6 +103,7 @@ type token struct {
 var filterFields = map[string]bool{
 	FilterInstrument: true, FilterArticle: true, FilterState: true, FilterKind: true,
 	FilterLanguage: true, FilterYear: true, FilterSymbol: true, FilterDocument: true,
+	FilterParty: true, FilterOutcome: true, FilterGroup: true,
 }
 
 // Parse parses q. It never fails: malformed syntax is read as plain words.

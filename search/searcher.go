@@ -136,7 +136,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 // storedFields are the fields a hit carries.
 var storedFields = []string{schema.FieldBody, schema.FieldDocument, schema.FieldUnit, schema.FieldTitle, schema.FieldHeading,
 	schema.FieldKind, schema.FieldLanguage, schema.FieldYear, schema.FieldDate, schema.FieldSymbol,
-	schema.FieldInstr, schema.FieldArticle, schema.FieldState, schema.FieldOwnArticle, schema.FieldTier}
+	schema.FieldInstr, schema.FieldArticle, schema.FieldState, schema.FieldOwnArticle, schema.FieldTier, schema.FieldCase}
 
 // rankFieldNames are the stored fields the domain ranking reads for each
 // candidate (kept in the rank cache).
@@ -252,6 +252,14 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 			if out.Next, err = s.relevanceNext(ctx, req, w, from, page); err != nil {
 				return nil, err
 			}
+		}
+		if req.Page == 1 {
+			found, err := s.lookup(ctx, req.Query, plan.filter)
+			if err != nil {
+				return nil, err
+			}
+			page = withLookups(page, found, req.Size)
+			out.Total = max(out.Total, uint64(len(found)))
 		}
 	} else {
 		// Bleve sorts the page by the fields' doc values; the walk counts
@@ -595,6 +603,8 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 		if hit.Title == "" {
 			hit.Title = displayTitle(hit.Document, str(h.Fields[schema.FieldBody]), hit.Symbol)
 		}
+		hit.Case, hit.Citation = citationOf(h.Fields, hit.Title, plan.articles)
+		hit.Title = caseTitle(h.Fields, hit.Title, hit.Case)
 		if frags := h.Fragments[schema.FieldText]; len(frags) > 0 {
 			hit.Snippet = snippetFromFragments(frags)
 		} else {

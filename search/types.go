@@ -2,7 +2,11 @@
 // index with facets, ranking and highlighting, and returns its own types.
 package search
 
-import "time"
+import (
+	"time"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
 
 // Filter fields a request may carry, with the facet fields first.
 const (
@@ -14,13 +18,21 @@ const (
 	FilterYear       = "year"
 	FilterSymbol     = "symbol"
 	FilterDocument   = "document"
+	// Case law: the State party of a decision or of concluding
+	// observations (ISO alpha-2), a decision's outcome, and the concerned
+	// groups of a passage (its paragraph's labels).
+	FilterParty   = "party"
+	FilterOutcome = "outcome"
+	FilterGroup   = "group"
 )
 
 // FacetNames are the facets every search returns, in display order.
-var FacetNames = []string{FilterInstrument, FilterArticle, FilterState, FilterKind, FilterLanguage, FilterYear}
+var FacetNames = []string{FilterInstrument, FilterArticle, FilterState, FilterKind, FilterLanguage, FilterYear,
+	FilterParty, FilterOutcome, FilterGroup}
 
 // FilterNames are the fields a request may filter on.
-var FilterNames = []string{FilterInstrument, FilterArticle, FilterState, FilterKind, FilterLanguage, FilterYear, FilterSymbol, FilterDocument}
+var FilterNames = []string{FilterInstrument, FilterArticle, FilterState, FilterKind, FilterLanguage, FilterYear, FilterSymbol, FilterDocument,
+	FilterParty, FilterOutcome, FilterGroup}
 
 // Sort orders.
 const (
@@ -79,6 +91,11 @@ type Hit struct {
 	Score      float64  `json:"score"`
 	// Text is the passage's whole text, when Request.WithText asked for it.
 	Text string `json:"text,omitempty"`
+	// Citation is the passage's reference with its pinpoint
+	// ("Tebourski v. France (CAT/C/38/D/300/2006), para. 8.2").
+	Citation string `json:"citation"`
+	// Case is the case metadata of a decision's passage.
+	Case *corpus.Case `json:"case,omitempty"`
 }
 
 // FacetValue is one value of a facet with the number of matching passages.
@@ -137,13 +154,19 @@ type Passage struct {
 	Title      string `json:"title"`
 	Year       string `json:"year,omitempty"`
 	Date       string `json:"date,omitempty"`
+	// Citation is the passage's reference with its pinpoint.
+	Citation string `json:"citation"`
 }
 
 // CitedBy groups the passages that cite one provision by document.
 type CitedBy struct {
-	Article   string         `json:"article"`
-	Total     uint64         `json:"total"`
-	Documents []CitingSource `json:"documents"`
+	Article string `json:"article"`
+	Total   uint64 `json:"total"` // citing passages
+	// TotalDocuments counts the citing documents listed.
+	TotalDocuments int            `json:"total_documents"`
+	Documents      []CitingSource `json:"documents"`
+	// Truncated says that more passages cite the article than were read.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // CitingSource is one document citing a provision, with its citing passages.

@@ -54,6 +54,8 @@ type apiHit struct {
 	Date       string   `json:"date,omitempty"`
 	Score      float64  `json:"score"`
 	URL        string   `json:"url"`
+	Citation   string   `json:"citation"`
+	Case       *apiCase `json:"case,omitempty"`
 }
 
 type apiFacetValue struct {
@@ -87,14 +89,18 @@ type apiPassage struct {
 	Year       string      `json:"year,omitempty"`
 	Date       string      `json:"date,omitempty"`
 	URL        string      `json:"url"`
+	Citation   string      `json:"citation"`
 	CitedBy    *apiCitedBy `json:"cited_by,omitempty"`
 }
 
 type apiCitedBy struct {
-	Article   string         `json:"article"`
-	Total     uint64         `json:"total"`
-	Documents []apiCitingDoc `json:"documents"`
-	SearchURL string         `json:"search_url"`
+	Article string `json:"article"`
+	Total   uint64 `json:"total"`
+	// Documents counts the citing documents, all listed unless Truncated.
+	TotalDocuments int            `json:"total_documents"`
+	Truncated      bool           `json:"truncated,omitempty"`
+	Documents      []apiCitingDoc `json:"documents"`
+	SearchURL      string         `json:"search_url"`
 }
 
 type apiCitingDoc struct {
@@ -118,6 +124,7 @@ type apiDocument struct {
 	States     []string       `json:"states"`
 	Note       string         `json:"note,omitempty"`
 	Provenance *apiProvenance `json:"provenance,omitempty"`
+	Case       *apiCase       `json:"case,omitempty"`
 	Passages   []apiPassage   `json:"passages"`
 }
 
@@ -152,7 +159,7 @@ func toAPIHit(h search.Hit) apiHit {
 		Heading: h.Heading, Snippet: h.Snippet,
 		Instrument: nonNil(h.Instrument), Article: nonNil(h.Article), State: nonNil(h.State), Symbol: nonNil(h.Symbol),
 		Kind: h.Kind, Language: h.Language, Year: h.Year, Date: h.Date, Score: h.Score,
-		URL: docURL(h.Document, h.Unit),
+		URL: docURL(h.Document, h.Unit), Citation: h.Citation, Case: toAPICase(h.Case),
 	}
 }
 
@@ -182,12 +189,13 @@ func toAPIPassage(p search.Passage) apiPassage {
 		Heading: p.Heading, Text: p.Text, Language: p.Language,
 		Instrument: nonNil(p.Instrument), Article: nonNil(p.Article), State: nonNil(p.State), Symbol: nonNil(p.Symbol),
 		OwnArticle: p.OwnArticle, Kind: p.Kind, Title: p.Title, Year: p.Year, Date: p.Date,
-		URL: docURL(p.Document, p.Unit),
+		URL: docURL(p.Document, p.Unit), Citation: p.Citation,
 	}
 }
 
 func toAPICitedBy(c *search.CitedBy) *apiCitedBy {
-	out := &apiCitedBy{Article: c.Article, Total: c.Total, Documents: make([]apiCitingDoc, 0, len(c.Documents)),
+	out := &apiCitedBy{Article: c.Article, Total: c.Total, TotalDocuments: c.TotalDocuments, Truncated: c.Truncated,
+		Documents: make([]apiCitingDoc, 0, len(c.Documents)),
 		SearchURL: citedBySearchURL(c.Article)}
 	for _, d := range c.Documents {
 		out.Documents = append(out.Documents, apiCitingDoc{Document: d.Document, Title: d.Title, Kind: d.Kind, Passages: nonNil(d.Passages)})
@@ -229,6 +237,13 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	if st.empty() {
 		return errBadRequest("Give a query (q) or at least one filter.")
+	}
+	switch v.Get("collapse") {
+	case "":
+	case "document":
+		return s.handleAPISearchByDocument(w, r, st)
+	default:
+		return errBadRequest("collapse must be document (one row per document) or absent.")
 	}
 	req := st.request()
 	req.Cursor = v.Get("cursor")
@@ -303,6 +318,7 @@ func (s *server) handleAPIDocument(w http.ResponseWriter, r *http.Request) error
 	for _, p := range passages {
 		out.Passages = append(out.Passages, toAPIPassage(p))
 	}
+	s.withIndexedDocument(r.Context(), &out)
 	return writeJSON(w, http.StatusOK, out)
 }
 

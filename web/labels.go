@@ -26,6 +26,9 @@ var fieldLabels = map[string]string{
 	search.FilterYear:       "Year",
 	search.FilterSymbol:     "Symbol",
 	search.FilterDocument:   "Document",
+	search.FilterParty:      "State party",
+	search.FilterOutcome:    "Outcome",
+	search.FilterGroup:      "Concerned group",
 }
 
 func fieldLabel(f string) string {
@@ -43,11 +46,20 @@ var kindLabels = map[string]string{
 	corpus.KindDecision:       "Decision",
 	corpus.KindReport:         "Report",
 	corpus.KindArticle:        "Analysis",
+	corpus.KindFollowUp:       "Follow-up report",
 }
 
 // name is a facet value's display name: Config.Names's answer, the kind's
 // label, or the value itself.
 func (s *server) name(field, code string) string {
+	switch field {
+	case search.FilterParty:
+		field = search.FilterState // a State party is named as a state
+	case search.FilterOutcome:
+		if l, ok := outcomeLabels[code]; ok {
+			return l
+		}
+	}
 	if s.names != nil {
 		if n := s.names(field, code); n != "" && n != code {
 			return n

@@ -703,8 +703,7 @@ func TestMethodNotAllowed(t *testing.T) {
 	}{
 		{"POST", "/search", "GET, HEAD", "This address only answers GET and HEAD."},
 		{"DELETE", "/api/search", "GET, HEAD", "This address only answers GET and HEAD."},
-		{"GET", "/api/documents", "POST", "This address only answers POST."},
-		{"HEAD", "/api/documents", "POST", ""},
+		{"DELETE", "/api/documents", "GET, HEAD, POST", "This address only answers GET, HEAD and POST."},
 		{"GET", "/librarian/signin", "POST", "This address only answers POST."},
 		{"PATCH", "/api/documents/cat", "GET, HEAD, PUT, DELETE", "This address only answers GET, HEAD, PUT and DELETE."},
 		{"POST", "/api/documents/cat", "GET, HEAD, PUT, DELETE", "This address only answers GET, HEAD, PUT and DELETE."},

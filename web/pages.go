@@ -23,7 +23,7 @@ import (
 var assets embed.FS
 
 // pageNames are the templates, each parsed with templates/base.html.
-var pageNames = []string{"search", "doc", "facets", "help", "error"}
+var pageNames = []string{"search", "doc", "facets", "help", "error", "documents"}
 
 func (s *server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
@@ -99,7 +99,10 @@ func (s *server) handleDocPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "doc", s.buildDocPage(info, passages, cited))
+	page := s.buildDocPage(info, passages, cited)
+	s.caseMeta(r.Context(), &page)
+	s.linkCitations(r.Context(), &page)
+	return s.render(w, http.StatusOK, "doc", page)
 }
 
 // citedBy looks up, a few at a time, the passages citing each provision of

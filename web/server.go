@@ -253,6 +253,7 @@ func (s *server) registerPageRoutes(r *mux.Router) {
 	get(r, "/", s.adapt(kindHTML, s.handleSearchPage))
 	get(r, "/search", s.adapt(kindHTML, s.handleSearchPage))
 	get(r, "/doc/{id}", s.adapt(kindHTML, s.handleDocPage))
+	get(r, "/documents", s.adapt(kindHTML, s.handleDocumentsPage))
 	get(r, "/facets/{field}", s.adapt(kindHTML, s.handleFacetsPage))
 	get(r, "/help", s.adapt(kindHTML, s.handleHelpPage))
 	get(r, "/feed.atom", s.adapt(kindHTML, s.handleFeed))
@@ -262,6 +263,7 @@ func (s *server) registerPageRoutes(r *mux.Router) {
 
 func (s *server) registerAPIRoutes(r *mux.Router) {
 	get(r, "/api/search", s.adapt(kindJSON, s.handleAPISearch))
+	get(r, "/api/documents", s.adapt(kindJSON, s.handleAPIDocuments))
 	get(r, "/api/documents/{id}", s.adapt(kindJSON, s.handleAPIDocument))
 	get(r, "/api/passages/{id}", s.adapt(kindJSON, s.handleAPIPassage))
 	get(r, "/api/facets/{field}", s.adapt(kindJSON, s.handleAPIFacets))

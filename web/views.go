@@ -42,6 +42,7 @@ type chip struct {
 
 type hitView struct {
 	ID, Title, UnitLabel, Heading, URL string
+	Citation                           string
 	Kind, Symbol, Date, Language       string
 	// Snippet is the highlighter's HTML; see safeSnippet.
 	Snippet template.HTML
@@ -93,6 +94,8 @@ type searchPage struct {
 	Examples    []link // landing: searches to try
 	Articles    []link // provisions the query named
 	Exports     []link // the whole result set in each export format (feed.go)
+	// ByDocumentURL lists the same results one row per document.
+	ByDocumentURL string
 	// PastEnd: the page asked for is beyond the last page of results (Page
 	// > LastPage); LastURL is the last page.
 	PastEnd  bool
@@ -218,7 +221,7 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		hv := hitView{
 			ID: h.ID, Title: h.Title, UnitLabel: unitLabel(h.Unit), Heading: h.Heading, URL: docURL(h.Document, h.Unit),
 			Kind: s.name(search.FilterKind, h.Kind), Date: h.Date, Language: languageName(h.Language),
-			Snippet: safeSnippet(h.Snippet),
+			Snippet: safeSnippet(h.Snippet), Citation: h.Citation,
 		}
 		if hv.Date == "" {
 			hv.Date = h.Year
@@ -246,6 +249,7 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		}
 	}
 	p.Pager = buildPager(st, res.Total)
+	p.ByDocumentURL = st.withPage(1).url("/documents")
 	if last := lastPage(st, res.Total); len(res.Hits) == 0 && last > 0 && st.Page > last {
 		p.PastEnd, p.Page, p.LastPage = true, st.Page, last
 		p.LastURL, p.FirstURL = st.withPage(last).url("/search"), st.withPage(1).url("/search")
@@ -367,7 +371,9 @@ type citingDocView struct {
 
 type citedByView struct {
 	Article   string
-	Total     uint64
+	Total     uint64 // passages
+	Docs      int    // documents
+	Truncated bool   // more passages cite it than were read
 	Documents []citingDocView
 	MoreDocs  int
 	SearchURL string
@@ -375,24 +381,29 @@ type citedByView struct {
 
 type passageView struct {
 	Anchor, Label, Heading string
+	Citation               string
 	Paragraphs             []string
-	Language               string
-	OwnArticle             string
-	Articles, Others       []tag
-	CitedBy                *citedByView
+	// Linked are the paragraphs with their citations of library documents
+	// as links (linkCitations); nil when none is linked.
+	Linked           [][]textSeg
+	Language         string
+	OwnArticle       string
+	Articles, Others []tag
+	CitedBy          *citedByView
 }
 
 type docPage struct {
 	Layout
 	ID, Title  string
+	CaseName   string // a decision's case name, under its title
 	Meta       []kv
 	Provenance []kv
 	Passages   []passageView
 }
 
 const (
-	citedByLimit       = 100  // citing passages asked for per provision on a document page
-	apiCitedByLimit    = 1000 // and for /api/passages/{id}
+	citedByLimit       = 2000  // citing passages asked for per provision on a document page
+	apiCitedByLimit    = 10000 // and for /api/passages/{id}: every citing passage the index can return
 	citedByDocsShown   = 10
 	citedByPassagesDoc = 12
 )
@@ -462,7 +473,7 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 	for _, ps := range passages {
 		pv := passageView{
 			Anchor: ps.Unit, Label: unitLabel(ps.Unit), Heading: ps.Heading, Paragraphs: paragraphs(ps.Text),
-			OwnArticle: ps.OwnArticle,
+			OwnArticle: ps.OwnArticle, Citation: ps.Citation,
 		}
 		if pv.Heading == pv.Label || strings.HasPrefix(pv.Label, pv.Heading) {
 			pv.Heading = ""
@@ -493,7 +504,7 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 }
 
 func (s *server) buildCitedBy(c *search.CitedBy) *citedByView {
-	v := &citedByView{Article: c.Article, Total: c.Total, SearchURL: citedBySearchURL(c.Article)}
+	v := &citedByView{Article: c.Article, Total: c.Total, Docs: c.TotalDocuments, Truncated: c.Truncated, SearchURL: citedBySearchURL(c.Article)}
 	for i, d := range c.Documents {
 		if i == citedByDocsShown {
 			v.MoreDocs = len(c.Documents) - i

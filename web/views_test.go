@@ -178,7 +178,7 @@ func TestTemplatesFromViewModels(t *testing.T) {
 	doc := docPage{Layout: Layout{Title: "CAT", JSONURL: "/api/documents/cat"}, ID: "cat", Title: "CAT",
 		Meta: []kv{{Label: "Source", Value: "javascript:alert(1)"}},
 		Passages: []passageView{{Anchor: "art-3", Label: "Article 3", Paragraphs: []string{"One.", "Two."}, OwnArticle: "CAT 3",
-			CitedBy: &citedByView{Article: "CAT 3", Total: 7, SearchURL: "/search?article=CAT+3",
+			CitedBy: &citedByView{Article: "CAT 3", Total: 7, Docs: 1, SearchURL: "/search?article=CAT+3",
 				Documents: []citingDocView{{Title: "M.R. v. Switzerland", URL: "/doc/d", Passages: []link{{"para. 9.2", "/doc/d#para-9.2"}}}}}}},
 	}
 	rec = httptest.NewRecorder()
@@ -186,7 +186,7 @@ func TestTemplatesFromViewModels(t *testing.T) {
 		t.Fatal(err)
 	}
 	body = rec.Body.String()
-	for _, want := range []string{`<section class="passage" id="art-3"`, `<p>One.</p>`, `<summary>Cited by 7</summary>`,
+	for _, want := range []string{`<section class="passage" id="art-3"`, `<p>One.</p>`, `<summary>Cited by 1 document (7 passages), newest first</summary>`,
 		`<a href="/doc/d#para-9.2">para. 9.2</a>`, `href="/search?article=CAT&#43;3">Search every passage on CAT 3</a>`,
 		`<span>javascript:alert(1)</span>`} {
 		if !strings.Contains(body, want) {

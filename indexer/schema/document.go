@@ -153,4 +153,7 @@ func setCase(d map[string]interface{}, e *corpus.Entry, p *corpus.Passage) {
 	if b, err := json.Marshal(c); err == nil {
 		d[FieldCase] = string(b)
 	}
+	if keys := corpus.CaseKeys(c, e.Symbol); p.Order == 0 && len(keys) > 0 {
+		d[FieldCaseKey] = keys
+	}
 }

@@ -59,6 +59,9 @@ const (
 	FieldGroup    = "group"
 	FieldDocGroup = "doc_group"
 	FieldCase     = "case"
+	// FieldCaseKey holds the corpus.CaseKeys of a decision, on its first
+	// passage: lookups by case name, number or symbol. Not stored.
+	FieldCaseKey = "case_key"
 )
 
 // FacetFields are the keyword fields offered as facets, in display order.
@@ -202,6 +205,10 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 	caseJSON.Index = false
 	caseJSON.DocValues = false
 	dm.AddFieldMappingsAt(FieldCase, caseJSON)
+	caseKey := kw()
+	caseKey.Store = false
+	caseKey.DocValues = false
+	dm.AddFieldMappingsAt(FieldCaseKey, caseKey)
 	return dm
 }
 

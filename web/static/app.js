@@ -30,4 +30,39 @@
   }
   window.addEventListener("hashchange", openTarget);
   openTarget();
+
+  // "Copy citation" puts a passage's formatted reference on the clipboard.
+  // Without JavaScript the citation is plain text beside where the button
+  // would be.
+  function copyText(s) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(s);
+    }
+    return new Promise(function (resolve, reject) {
+      var ta = document.createElement("textarea");
+      ta.value = s;
+      ta.setAttribute("readonly", "");
+      ta.style.position = "fixed";
+      ta.style.opacity = "0";
+      document.body.appendChild(ta);
+      ta.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(ta);
+      if (ok) { resolve(); } else { reject(new Error("copy refused")); }
+    });
+  }
+  document.querySelectorAll("button.copy-cite").forEach(function (btn) {
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      var label = "Copy citation";
+      copyText(btn.getAttribute("data-citation") || "").then(function () {
+        btn.textContent = "Copied";
+        btn.setAttribute("aria-live", "polite");
+      }, function () {
+        btn.textContent = "Select the text to copy";
+      });
+      window.setTimeout(function () { btn.textContent = label; }, 2500);
+    });
+  });
 })();

@@ -1,0 +1,121 @@
+package corpus
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Lookup keys name a decision the way a researcher types it: its
+// communication number ("no:300/2006"), its symbol ("sym:CAT/C/38/D/300/2006")
+// or its case name, whole or in part ("name:tebourski v france",
+// "name:tebourski", "name:mcmvf v sweden"). CaseKeys gives a decision's
+// keys, LookupKeys a query's; a query opens on the decisions that share a
+// key with it.
+
+// CaseKeys returns the lookup keys of a decision with case c and symbol.
+func CaseKeys(c *Case, symbol string) []string {
+	if c == nil {
+		return nil
+	}
+	var keys []string
+	if c.Communication != "" {
+		keys = append(keys, "no:"+c.Communication)
+	}
+	if sym, err := ParseSymbol(symbol); err == nil && sym.Communication != "" {
+		keys = append(keys, "sym:"+sym.Normalized)
+		for _, n := range communicationsOf(sym) {
+			keys = append(keys, "no:"+n)
+		}
+	}
+	add := func(s string) {
+		if k := nameKey(s); k != "" {
+			keys = append(keys, "name:"+k)
+		}
+	}
+	add(c.Name)
+	if c.Name != "" {
+		party := ""
+		if _, st, ok := strings.Cut(c.Name, " v. "); ok {
+			party = st
+		}
+		head, _, _ := strings.Cut(c.Name, " v. ")
+		plain := strings.TrimSuffix(head, " et al.")
+		add(plain) // the surname alone
+		add(head)  // "Khalsa et al."
+		if c.Complainant != "" && party != "" {
+			add(c.Complainant + " v. " + party)
+		}
+		if plain != head && party != "" {
+			add(plain + " v. " + party)
+		}
+	}
+	if len(strings.Fields(c.Complainant)) > 1 {
+		add(c.Complainant)
+	}
+	return sortedSet(keys)
+}
+
+var lookupNumberRe = regexp.MustCompile(`(?i)^\s*(?:(?:communication|comm\.|complaint|petition)\s+)?(?:No\.?\s*|№\s*)?(\d{1,4}/\d{4})\s*$`)
+
+// LookupKeys returns the lookup keys a query may stand for: a
+// communication number as written ("233/2003", "No. 233/2003",
+// "communication No. 233/2003"), a decision's symbol, or a case name
+// ("Pelit v. Azerbaijan", "Tebourski", "M.C.M.V.F. v. Sweden").
+func LookupKeys(q string) []string {
+	q = strings.TrimSpace(q)
+	if q == "" || len(q) > 200 {
+		return nil
+	}
+	if m := lookupNumberRe.FindStringSubmatch(q); m != nil {
+		return []string{"no:" + m[1]}
+	}
+	if !strings.ContainsAny(q, " ") {
+		if sym, err := ParseSymbol(q); err == nil && sym.Communication != "" {
+			return []string{"sym:" + sym.Normalized}
+		}
+	}
+	if strings.ContainsAny(q, `"*:()/`) || len(strings.Fields(q)) > 10 {
+		return nil // query syntax or a sentence, not a name
+	}
+	if k := nameKey(q); k != "" {
+		return []string{"name:" + k}
+	}
+	return nil
+}
+
+// nameKey normalises a name: lower case, accents folded, punctuation
+// dropped, "v." and "vs." as "v", initials closed up ("M. C. M. V. F." →
+// "mcmvf"). Names shorter than two letters ("X") give "" alone: they are
+// no lookup by themselves.
+func nameKey(s string) string {
+	words := FoldedWords(strings.ReplaceAll(s, ".", " "))
+	var out []string
+	run := ""
+	for i, w := range words {
+		if w == "vs" || w == "versus" {
+			w = "v"
+		}
+		single := len([]rune(w)) == 1 && w != "v"
+		// "v" between two names is the versus; elsewhere an initial.
+		if w == "v" && (i == 0 || i == len(words)-1 || run != "" && i+1 < len(words) && len([]rune(words[i+1])) == 1) {
+			single = true
+		}
+		if single {
+			run += w
+			continue
+		}
+		if run != "" {
+			out = append(out, run)
+			run = ""
+		}
+		out = append(out, w)
+	}
+	if run != "" {
+		out = append(out, run)
+	}
+	k := strings.Join(out, " ")
+	if len([]rune(strings.ReplaceAll(k, " ", ""))) < 2 {
+		return ""
+	}
+	return k
+}

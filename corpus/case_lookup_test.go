@@ -1,0 +1,73 @@
+package corpus_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/hrsearch/hrsearch/corpus"
+)
+
+func TestLookupKeysMeetCaseKeys(t *testing.T) {
+	cases := []struct {
+		c      corpus.Case
+		symbol string
+		finds  []string // queries that open on it
+		misses []string // queries that do not
+	}{{
+		c:      corpus.Case{Name: "Tebourski v. France", Communication: "300/2006", Complainant: "Adel Tebourski"},
+		symbol: "CAT/C/38/D/300/2006",
+		finds: []string{"Tebourski v. France", "tebourski v france", "Tebourski", "Adel Tebourski", "Adel Tebourski v. France",
+			"300/2006", "No. 300/2006", "communication 300/2006", "communication No. 300/2006", "CAT/C/38/D/300/2006", "Tebourski vs. France"},
+		misses: []string{"France", "300/2007", "Tebourski France torture", "v. France", "CAT/C/38/D/301/2006"},
+	}, {
+		c:      corpus.Case{Name: "M.C.M.V.F. v. Sweden", Communication: "237/2003", Complainant: "M. C. M. V. F."},
+		symbol: "CAT/C/35/D/237/2003",
+		finds:  []string{"M.C.M.V.F. v. Sweden", "M. C. M. V. F. v. Sweden", "M.C.M.V.F.", "communication No. 237/2003"},
+		misses: []string{"Sweden", "M.C.M. v. Sweden"},
+	}, {
+		c:      corpus.Case{Name: "Singh Khalsa et al. v. Switzerland", Communication: "336/2008", Complainant: "Harminder Singh Khalsa"},
+		symbol: "CAT/C/46/D/336/2008",
+		finds:  []string{"Singh Khalsa et al. v. Switzerland", "Singh Khalsa v. Switzerland", "Harminder Singh Khalsa", "Singh Khalsa"},
+		misses: []string{"Switzerland"},
+	}, {
+		c:      corpus.Case{Name: "X v. Switzerland", Communication: "900/2018", Complainant: "X"},
+		symbol: "CAT/C/71/D/900/2018",
+		finds:  []string{"X v. Switzerland", "900/2018"},
+		misses: []string{"X", "x"},
+	}}
+	for _, tc := range cases {
+		keys := corpus.CaseKeys(&tc.c, tc.symbol)
+		opens := func(q string) bool {
+			for _, k := range corpus.LookupKeys(q) {
+				if slices.Contains(keys, k) {
+					return true
+				}
+			}
+			return false
+		}
+		for _, q := range tc.finds {
+			if !opens(q) {
+				t.Errorf("%q does not open %s (keys %v, query keys %v)", q, tc.c.Name, keys, corpus.LookupKeys(q))
+			}
+		}
+		for _, q := range tc.misses {
+			if opens(q) {
+				t.Errorf("%q opens %s (keys %v, query keys %v)", q, tc.c.Name, keys, corpus.LookupKeys(q))
+			}
+		}
+	}
+}
+
+func TestJointDecisionKeys(t *testing.T) {
+	c := corpus.ExtractCase([]string{"The authors of the communications are Mr. V.X.N. and Mr. H.N., nationals of Viet Nam."},
+		corpus.Context{Symbol: "CAT/C/24/D/130/131/1999", Instrument: "CAT"})
+	if c.Communication != "130/1999" {
+		t.Errorf("communication %q, want 130/1999", c.Communication)
+	}
+	keys := corpus.CaseKeys(c, "CAT/C/24/D/130/131/1999")
+	for _, q := range []string{"130/1999", "131/1999", "CAT/C/24/D/130/131/1999"} {
+		if k := corpus.LookupKeys(q); len(k) != 1 || !slices.Contains(keys, k[0]) {
+			t.Errorf("%q (keys %v) does not open the joint decision (keys %v)", q, k, keys)
+		}
+	}
+}

@@ -1,0 +1,443 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/search"
+)
+
+// apiCase is a decision's case metadata in the API (DESIGN.md, "Case law").
+type apiCase struct {
+	Name          string   `json:"name,omitempty"`
+	Communication string   `json:"communication,omitempty"`
+	Complainant   string   `json:"complainant,omitempty"`
+	Party         string   `json:"party,omitempty"`
+	Adopted       *string  `json:"adopted"`
+	Outcome       string   `json:"outcome,omitempty"`
+	Violations    []string `json:"violations"`
+	Destination   []string `json:"destination"`
+	// Groups are the concerned groups of the document's paragraphs.
+	Groups []string `json:"groups,omitempty"`
+}
+
+// toAPICase is nil for a document without a case of its own.
+func toAPICase(c *corpus.Case) *apiCase {
+	if !c.IsCase() {
+		return nil
+	}
+	out := &apiCase{Name: c.Name, Communication: c.Communication, Complainant: c.Complainant, Party: c.Party,
+		Outcome: c.Outcome, Violations: nonNil(c.Violations), Destination: nonNil(c.Destination), Groups: c.Groups}
+	if c.Adopted != "" {
+		a := c.Adopted
+		out.Adopted = &a
+	}
+	return out
+}
+
+// documentIndex is what the server may ask the index about a document as a
+// whole (the derived kind and year, a decision's case): search.Searcher
+// has it; a Searcher without it serves documents without a case.
+type documentIndex interface {
+	DocumentInfo(ctx context.Context, documentID string) (*search.DocumentInfo, error)
+}
+
+// indexedDocument is what the index holds about a document, or nil.
+func (s *server) indexedDocument(ctx context.Context, id string) *search.DocumentInfo {
+	di, ok := s.search.(documentIndex)
+	if !ok {
+		return nil
+	}
+	d, err := di.DocumentInfo(ctx, id)
+	if err != nil {
+		return nil // a document whose passages are not indexed has no case to show
+	}
+	return d
+}
+
+// withIndexedDocument completes a document's API form with what
+// derivation found: its kind (a follow-up report filed as a decision), its
+// year (a decision's, from its text or session) and its case.
+func (s *server) withIndexedDocument(ctx context.Context, out *apiDocument) {
+	d := s.indexedDocument(ctx, out.ID)
+	if d == nil {
+		return
+	}
+	if d.Kind != "" {
+		out.Kind = d.Kind
+	}
+	if d.Year != 0 {
+		out.Year = d.Year
+	}
+	out.Case = toAPICase(d.Case)
+}
+
+// caseMeta is the heading of a decision's page: case name, parties,
+// adoption date or year, outcome, articles found violated.
+func (s *server) caseMeta(ctx context.Context, p *docPage) {
+	d := s.indexedDocument(ctx, p.ID)
+	if d == nil || !d.Case.IsCase() {
+		return
+	}
+	c := d.Case
+	var meta []kv
+	add := func(label, value, title string) {
+		if value != "" {
+			meta = append(meta, kv{Label: label, Value: value, Title: title})
+		}
+	}
+	if c.Name != "" {
+		p.CaseName = c.Name
+	}
+	add("Complainant", c.Complainant, "")
+	if c.Party != "" {
+		add("State party", s.name(search.FilterState, c.Party), c.Party)
+	}
+	add("Communication", c.Communication, "")
+	when := c.Adopted
+	if when == "" && d.Year != 0 {
+		when = itoa(d.Year)
+		if c.YearSource == corpus.YearFromSession {
+			when += " (session " + itoa(c.Session) + ")"
+		}
+	}
+	add("Adopted", when, "")
+	add("Outcome", outcomeLabels[c.Outcome], "")
+	add("Violations", strings.Join(c.Violations, ", "), "")
+	if len(c.Destination) > 0 {
+		names := make([]string, len(c.Destination))
+		for i, code := range c.Destination {
+			names[i] = s.name(search.FilterState, code)
+		}
+		add("Country of return", strings.Join(names, ", "), strings.Join(c.Destination, ", "))
+	}
+	p.Meta = append(meta, p.Meta...)
+}
+
+// outcomeLabels name the outcomes of decisions.
+var outcomeLabels = map[string]string{
+	corpus.OutcomeViolation:    "Violation",
+	corpus.OutcomeNoViolation:  "No violation",
+	corpus.OutcomeInadmissible: "Inadmissible",
+	corpus.OutcomeDiscontinued: "Discontinued",
+}
+
+// documentLister lists documents (search.Searcher); a Searcher without
+// it serves no /documents.
+type documentLister interface {
+	Documents(ctx context.Context, req search.DocumentsRequest) (*search.DocumentList, error)
+}
+
+type apiDocumentsResponse struct {
+	Total     int                        `json:"total"`
+	Page      int                        `json:"page"`
+	Size      int                        `json:"size"`
+	Sort      string                     `json:"sort"`
+	Documents []apiListedDocument        `json:"documents"`
+	Facets    map[string][]apiFacetValue `json:"facets"`
+	Truncated bool                       `json:"truncated,omitempty"`
+}
+
+type apiListedDocument struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Kind     string   `json:"kind"`
+	Symbol   string   `json:"symbol,omitempty"`
+	Date     string   `json:"date,omitempty"`
+	Year     int      `json:"year,omitempty"`
+	Case     *apiCase `json:"case,omitempty"`
+	Matches  int      `json:"matches,omitempty"`
+	Passages []string `json:"passages,omitempty"`
+	URL      string   `json:"url"`
+}
+
+// documentsState reads a listing's parameters: those of a search, with
+// date (newest first) the default order without a query.
+func documentsState(r *http.Request) (searchState, error) {
+	v, err := queryValues(r)
+	if err != nil {
+		return searchState{}, err
+	}
+	st, err := parseSearchState(v)
+	if err != nil {
+		return st, err
+	}
+	if v.Get("sort") == "" {
+		st.Sort = search.SortDate
+		if st.Q != "" {
+			st.Sort = search.SortRelevance
+		}
+	}
+	if v.Get("size") == "" {
+		st.Size = documentsPageSize
+	}
+	return st, nil
+}
+
+const documentsPageSize = 20
+
+func (s *server) listDocuments(r *http.Request, st searchState) (*search.DocumentList, error) {
+	l, ok := s.search.(documentLister)
+	if !ok {
+		return nil, errNotFound("This server does not list documents.")
+	}
+	req := search.DocumentsRequest{Query: st.Q, Filters: st.request().Filters, Sort: st.Sort, Page: st.Page, Size: st.Size}
+	return l.Documents(r.Context(), req)
+}
+
+func (s *server) handleAPIDocuments(w http.ResponseWriter, r *http.Request) error {
+	st, err := documentsState(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.listDocuments(r, st)
+	if err != nil {
+		return err
+	}
+	out := apiDocumentsResponse{Total: res.Total, Page: res.Page, Size: res.Size, Sort: st.Sort, Truncated: res.Truncated,
+		Documents: make([]apiListedDocument, 0, len(res.Documents)), Facets: s.toAPIFacets(res.Facets, search.DocumentFacetNames)}
+	for _, d := range res.Documents {
+		out.Documents = append(out.Documents, apiListedDocument{ID: d.ID, Title: d.Title, Kind: d.Kind, Symbol: d.Symbol,
+			Date: d.Date, Year: d.Year, Case: toAPICase(d.Case), Matches: d.Matches, Passages: d.Passages, URL: docURL(d.ID, "")})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// The /documents page: decisions and other documents as a list, HUDOC-style.
+
+type sortLink struct {
+	Label, URL string
+	Current    bool
+}
+
+type documentRow struct {
+	Title, URL, CaseName      string
+	Party, PartyCode, When    string
+	Outcome, Violations, Kind string
+	Symbol                    string
+	Matches                   int
+	MatchesURL                string
+}
+
+type documentsPage struct {
+	Layout
+	Q          string
+	Total      int
+	From, To   int
+	Rows       []documentRow
+	Facets     []facetGroup
+	Chips      []chip
+	ClearURL   string
+	Sorts      []sortLink
+	Keep       []hidden // the filters the search box keeps
+	Prev, Next string
+	SearchURL  string // the same query and filters as passages
+}
+
+func (s *server) handleDocumentsPage(w http.ResponseWriter, r *http.Request) error {
+	st, err := documentsState(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.listDocuments(r, st)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "documents", s.buildDocumentsPage(st, res))
+}
+
+func (s *server) buildDocumentsPage(st searchState, res *search.DocumentList) documentsPage {
+	p := documentsPage{Layout: Layout{Title: "Documents", Query: st.Q, JSONURL: st.url("/api/documents"), Nav: "documents"},
+		Q: st.Q, Total: res.Total, ClearURL: "/documents", SearchURL: st.url("/search")}
+	if res.Total > 0 && len(res.Documents) > 0 {
+		p.From = (st.Page-1)*st.Size + 1
+		p.To = p.From + len(res.Documents) - 1
+	}
+	for _, d := range res.Documents {
+		row := documentRow{Title: d.Title, URL: docURL(d.ID, ""), Kind: s.name(search.FilterKind, d.Kind), Symbol: d.Symbol, Matches: d.Matches}
+		row.When = d.Date
+		if row.When == "" && d.Year != 0 {
+			row.When = itoa(d.Year)
+		}
+		if c := d.Case; c.IsCase() {
+			row.CaseName = c.Name
+			if c.Adopted != "" {
+				row.When = c.Adopted
+			}
+			if c.Party != "" {
+				row.Party, row.PartyCode = s.name(search.FilterParty, c.Party), c.Party
+			}
+			row.Outcome = outcomeLabels[c.Outcome]
+			row.Violations = strings.Join(c.Violations, ", ")
+		}
+		if d.Matches > 0 {
+			row.MatchesURL = st.with(search.FilterDocument, d.ID).url("/search")
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	for _, f := range search.DocumentFacetNames {
+		g := facetGroup{Field: f, Label: fieldLabel(f)}
+		for _, v := range res.Facets[f] {
+			item := facetItem{Value: v.Value, Text: s.name(f, v.Value), Count: v.Count, Active: st.has(f, v.Value)}
+			if item.Text != v.Value {
+				item.Title = v.Value
+			}
+			next := st.with(f, v.Value)
+			if item.Active {
+				next = st.without(f, v.Value)
+			}
+			item.URL = next.url("/documents")
+			g.Values = append(g.Values, item)
+		}
+		if len(g.Values) > 0 {
+			p.Facets = append(p.Facets, g)
+		}
+	}
+	for _, f := range search.FilterNames {
+		for _, v := range st.Filters[f] {
+			p.Chips = append(p.Chips, chip{Label: fieldLabel(f), Text: s.name(f, v), RemoveURL: st.without(f, v).url("/documents")})
+		}
+	}
+	for _, o := range []struct{ v, l string }{{search.SortDate, "Newest first"}, {search.SortDateAsc, "Oldest first"}, {search.SortRelevance, "Relevance"}} {
+		if o.v == search.SortRelevance && st.Q == "" {
+			continue
+		}
+		next := st.withPage(1)
+		next.Sort = o.v
+		p.Sorts = append(p.Sorts, sortLink{Label: o.l, URL: next.url("/documents"), Current: st.Sort == o.v})
+	}
+	for _, f := range search.FilterNames {
+		for _, v := range st.Filters[f] {
+			p.Keep = append(p.Keep, hidden{Name: f, Value: v})
+		}
+	}
+	if st.Page > 1 {
+		p.Prev = st.withPage(st.Page - 1).url("/documents")
+	}
+	if st.Page*st.Size < res.Total {
+		p.Next = st.withPage(st.Page + 1).url("/documents")
+	}
+	return p
+}
+
+// documentSearcher runs a search collapsed by document (search.Searcher).
+type documentSearcher interface {
+	SearchByDocument(ctx context.Context, req search.Request) (*search.CollapsedResults, error)
+}
+
+type apiCollapsedResponse struct {
+	Total     int                        `json:"total"`
+	Page      int                        `json:"page"`
+	Size      int                        `json:"size"`
+	Collapse  string                     `json:"collapse"`
+	Documents []apiDocumentGroup         `json:"documents"`
+	Facets    map[string][]apiFacetValue `json:"facets"`
+	Truncated bool                       `json:"truncated,omitempty"`
+}
+
+type apiDocumentGroup struct {
+	apiListedDocument
+	Hits []apiHit `json:"hits"`
+}
+
+// handleAPISearchByDocument is /api/search?collapse=document: one row per
+// document with its best passages and its count of matching passages.
+func (s *server) handleAPISearchByDocument(w http.ResponseWriter, r *http.Request, st searchState) error {
+	ds, ok := s.search.(documentSearcher)
+	if !ok {
+		return errNotFound("This server does not group results by document.")
+	}
+	req := st.request()
+	if v, _ := queryValues(r); v.Get("sort") == "" && st.Q == "" {
+		req.Sort = search.SortDate
+	}
+	res, err := ds.SearchByDocument(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	out := apiCollapsedResponse{Total: res.Total, Page: res.Page, Size: res.Size, Collapse: "document", Truncated: res.Truncated,
+		Documents: make([]apiDocumentGroup, 0, len(res.Groups)), Facets: s.toAPIFacets(res.Facets, search.DocumentFacetNames)}
+	for _, g := range res.Groups {
+		d := g.Document
+		ag := apiDocumentGroup{apiListedDocument: apiListedDocument{ID: d.ID, Title: d.Title, Kind: d.Kind, Symbol: d.Symbol,
+			Date: d.Date, Year: d.Year, Case: toAPICase(d.Case), Matches: d.Matches, Passages: d.Passages, URL: docURL(d.ID, "")},
+			Hits: make([]apiHit, 0, len(g.Hits))}
+		for _, h := range g.Hits {
+			ag.Hits = append(ag.Hits, toAPIHit(h))
+		}
+		out.Documents = append(out.Documents, ag)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// symbolResolver finds the library's documents by their UN symbols
+// (search.Searcher).
+type symbolResolver interface {
+	ResolveSymbols(ctx context.Context, symbols []string) (map[string]string, error)
+}
+
+// textSeg is a stretch of a paragraph: plain text, or a citation linked
+// to the document (and paragraph) it names.
+type textSeg struct{ Text, URL string }
+
+// pinpointRe reads the paragraph a citation names right after a symbol:
+// "(CAT/C/38/D/300/2006), para. 8.2", "CAT/C/GC/4, paras. 9–10".
+var pinpointRe = regexp.MustCompile(`^\)?,?\s*paras?\.\s*(\d+(?:\.\d+)*)`)
+
+// linkCitations turns the UN symbols of a page's paragraphs that name a
+// document of the library into links to it, at the paragraph the citation
+// names when it names one. The page's own symbol stays text.
+func (s *server) linkCitations(ctx context.Context, p *docPage) {
+	r, ok := s.search.(symbolResolver)
+	if !ok {
+		return
+	}
+	var syms []string
+	for _, pv := range p.Passages {
+		for _, para := range pv.Paragraphs {
+			for _, m := range corpus.FindSymbols(para) {
+				syms = append(syms, m.Symbol.Normalized)
+			}
+		}
+	}
+	if len(syms) == 0 {
+		return
+	}
+	docs, err := r.ResolveSymbols(ctx, syms)
+	if err != nil || len(docs) == 0 {
+		return // the page reads as text
+	}
+	for i := range p.Passages {
+		pv := &p.Passages[i]
+		linked := false
+		segs := make([][]textSeg, len(pv.Paragraphs))
+		for j, para := range pv.Paragraphs {
+			at := 0
+			for _, m := range corpus.FindSymbols(para) {
+				doc, ok := docs[m.Symbol.Normalized]
+				if !ok || doc == p.ID {
+					continue
+				}
+				end, unit := m.End, ""
+				if pm := pinpointRe.FindStringSubmatchIndex(para[m.End:]); pm != nil {
+					unit = "para-" + para[m.End+pm[2]:m.End+pm[3]]
+					end = m.End + pm[1]
+				}
+				if m.Start > at {
+					segs[j] = append(segs[j], textSeg{Text: para[at:m.Start]})
+				}
+				segs[j] = append(segs[j], textSeg{Text: para[m.Start:end], URL: docURL(doc, unit)})
+				at, linked = end, true
+			}
+			if at < len(para) {
+				segs[j] = append(segs[j], textSeg{Text: para[at:]})
+			}
+		}
+		if linked {
+			pv.Linked = segs
+		}
+	}
+}
