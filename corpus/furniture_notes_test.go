@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,22 @@ func TestCleanParagraphsFootnotes(t *testing.T) {
 	}
 	if len(got) > 1 && len(got[1].Notes) > 2 && !strings.HasSuffix(got[1].Notes[2].Text, "para. 12.") {
 		t.Errorf("note 9 = %q", got[1].Notes[2].Text)
+	}
+}
+
+// TestNotesKeptApartFromFacets: an article cited only in a note is a cite
+// of the passage, not one of its facets.
+func TestNotesKeptApartFromFacets(t *testing.T) {
+	doc := &Document{Entry: Entry{ID: "r", Kind: KindReport, Language: "en"}}
+	doc.Passages = []Passage{{ID: "r#para-1", Document: "r", Unit: "para-1",
+		Text:  "States must examine every claim individually.",
+		Notes: []Note{{N: "3", Text: "Convention against Torture, art. 3."}}}}
+	Enrich(doc)
+	p := doc.Passages[0]
+	if slices.Contains(p.Articles, "CAT 3") || slices.Contains(p.Instruments, "CAT") {
+		t.Errorf("facets from a note: %v %v", p.Instruments, p.Articles)
+	}
+	if !slices.Contains(p.Cites, "CAT 3") {
+		t.Errorf("cites %v, want CAT 3", p.Cites)
 	}
 }

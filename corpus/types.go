@@ -50,6 +50,9 @@ type Passage struct {
 	// Notes are the passage's footnotes, kept apart from Text: facets are
 	// computed from Text alone.
 	Notes []Note `json:"notes,omitempty"`
+	// Cites are the instruments and articles only the notes refer to
+	// ("CAT 3"), kept apart from the facets.
+	Cites []string `json:"cites,omitempty"`
 
 	// Facet values, filled by extraction.
 	Instruments []string `json:"instrument,omitempty"`
