@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -35,15 +36,18 @@ var (
 		regexp.MustCompile(`\bGE\.\d{2}-\d{4,6}(?:\s*\([A-Z]\))?(?:\s+\d{6}\s+\d{6})?(?:\s*\*\d{7,}\*)?`),
 	}
 	spaceRunRe = regexp.MustCompile(`[ \t]{2,}`)
+	// The rule printed above a page's footnotes.
+	noteRuleRe = regexp.MustCompile(`_{4,}`)
 )
 
 // StripRunningLines removes UN running headers and footers from a
-// paragraph's text, wherever in it they stand.
+// paragraph's text, wherever in it they stand, leaving a line break where
+// each stood: a page ended there.
 func StripRunningLines(text string) string {
 	changed := false
 	for _, re := range runningLineRes {
 		if re.MatchString(text) {
-			text = re.ReplaceAllString(text, " ")
+			text = re.ReplaceAllString(text, "\n")
 			changed = true
 		}
 	}
@@ -51,8 +55,8 @@ func StripRunningLines(text string) string {
 		return text
 	}
 	text = spaceRunRe.ReplaceAllString(text, " ")
-	text = strings.ReplaceAll(text, " \n", "\n")
-	return strings.TrimSpace(strings.ReplaceAll(text, " .", "."))
+	text = strings.ReplaceAll(strings.ReplaceAll(text, " \n", "\n"), "\n ", "\n")
+	return strings.TrimSpace(text)
 }
 
 // Note is a footnote of a passage: its number as printed and its text.
@@ -108,7 +112,7 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 	var starts []noteStart
 	for _, m := range noteStartRe.FindAllStringSubmatchIndex(text, -1) {
 		n, _ := strconv.Atoi(text[m[2]:m[3]])
-		if n == 0 || numberWordRe.MatchString(text[:m[2]]) {
+		if n == 0 || numberWordRe.MatchString(text[max(0, m[2]-24):m[2]]) {
 			continue
 		}
 		r, _ := utf8.DecodeRuneInString(text[m[3]:][strings.IndexFunc(text[m[3]:], func(r rune) bool { return !unicode.IsSpace(r) }):])
@@ -120,7 +124,23 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 		}
 		starts = append(starts, noteStart{n: n, start: m[2], end: m[3]})
 	}
+	// A rule of underscores opens a page's footnotes.
+	var rules [][]int
+	for _, m := range noteRuleRe.FindAllStringIndex(text, -1) {
+		rules = append(rules, m)
+	}
+	forced := func(s noteStart) bool {
+		for _, m := range rules {
+			if m[1] <= s.start && strings.TrimSpace(text[m[1]:s.start]) == "" {
+				return true
+			}
+		}
+		return false
+	}
 	var cut [][2]int // byte ranges of footnote blocks
+	for _, m := range rules {
+		cut = append(cut, [2]int{m[0], m[1]})
+	}
 	for i := 0; i < len(starts); i++ {
 		s := starts[i]
 		if s.n+5 < r.next {
@@ -169,7 +189,7 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 		}
 		// Notes cite: most notes of a block hold a citation; a run of
 		// numbered sentences that do not is body text after markers.
-		if cites*2 < len(run) || len(run) == 1 && (cites == 0 || s.n < r.next || s.n > r.next+3) {
+		if !forced(s) && (cites*2 < len(run) || len(run) == 1 && (cites == 0 || s.n < r.next || s.n > r.next+3)) {
 			continue
 		}
 		notes = append(notes, found...)
@@ -179,9 +199,14 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 			i++
 		}
 	}
+	sort.Slice(cut, func(i, j int) bool { return cut[i][0] < cut[j][0] })
 	var b strings.Builder
 	prev := 0
 	for _, c := range cut {
+		if c[0] < prev {
+			prev = max(prev, c[1])
+			continue
+		}
 		b.WriteString(text[prev:c[0]])
 		b.WriteByte(' ')
 		prev = c[1]
@@ -206,8 +231,14 @@ func hasLaterMarker(text string, n int) bool {
 // standing after punctuation that continue the document's marker counter.
 func (r *noteReader) markers(body string, known map[int]bool) (string, []int) {
 	var markers []int
-	accept := func(n int) bool {
-		if n > r.marker && n <= r.marker+5 || known[n] && n > r.marker-3 {
+	accept := func(n int, glued bool) bool {
+		ok := n > r.marker && n <= r.marker+5
+		if glued {
+			ok = ok || known[n] && n > r.marker-3 && n <= r.marker+20
+		} else {
+			ok = ok && (len(known) == 0 || known[n])
+		}
+		if ok {
 			r.marker = max(r.marker, n)
 			markers = append(markers, n)
 			return true
@@ -229,7 +260,8 @@ func (r *noteReader) markers(body string, known map[int]bool) (string, []int) {
 			continue
 		}
 		n, _ := strconv.Atoi(body[m[4]:m[5]])
-		if !accept(n) {
+		glued := m[3] == m[4] // spaced markers have a space between
+		if !accept(n, glued) {
 			continue
 		}
 		b.WriteString(body[prev:m[4]])
@@ -282,6 +314,9 @@ func noteEnd(text string, from int) int {
 func sentenceEnd(text string, from int) int {
 	for i := from; i < len(text); i++ {
 		c := text[i]
+		if c == '\n' {
+			return i // a page ended: so did the note
+		}
 		if c != '.' && c != '?' && c != '!' {
 			continue
 		}
@@ -390,7 +425,7 @@ func CleanParagraphs(blocks []Block) []Block {
 			continue
 		}
 		body, markers := r.markers(b.Text, known)
-		body = strings.TrimSpace(spaceRunRe.ReplaceAllString(body, " "))
+		body = strings.TrimSpace(spaceRunRe.ReplaceAllString(strings.ReplaceAll(body, "\n", " "), " "))
 		body, heading := trailingHeading(body)
 		b.Text = body
 		idx := len(out)
