@@ -287,7 +287,7 @@ type segmenter struct {
 
 // emit appends a passage, making its unit unique.
 func (s *segmenter) emit(unit, heading, text, lang, instrument string, labels []string) {
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(RepairJoins(text))
 	if text == "" {
 		return
 	}
