@@ -10,7 +10,7 @@ func TestRepairJoins(t *testing.T) {
 		"PreambleThe High Contracting Parties":                "Preamble The High Contracting Parties",
 		"observers:CubaIranPursuant to the request":           "observers: Cuba Iran Pursuant to the request",
 		"See www.example.org/Default.aspx?NewsID=1 today.":    "See www.example.org/Default.aspx?NewsID=1 today.",
-		"as argued by McArthur and the U.S.Army, e.g.The":      "as argued by McArthur and the U.S.Army, e.g.The",
+		"as argued by McArthur and the U.S.Army, e.g.The":     "as argued by McArthur and the U.S.Army, e.g.The",
 		"the keepers (a) shall":                               "the keepers (a) shall",
 	} {
 		if got := RepairJoins(in); got != want {
