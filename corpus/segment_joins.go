@@ -3,6 +3,8 @@ package corpus
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Lines joined without their space by a converter: "Convention,Considering",
@@ -24,10 +26,11 @@ var (
 // RepairJoins puts back the space between words that a converter joined
 // when it removed a line break.
 func RepairJoins(text string) string {
-	if gluedPunctRe.MatchString(text) {
+	punct, marker, kase := gluedShapes(text)
+	if punct && gluedPunctRe.MatchString(text) {
 		text = gluedPunctRe.ReplaceAllString(text, "$1$2 $3")
 	}
-	if gluedMarkerJoinRe.MatchString(text) {
+	if marker && gluedMarkerJoinRe.MatchString(text) {
 		text = gluedMarkerJoinRe.ReplaceAllStringFunc(text, func(m string) string {
 			sm := gluedMarkerJoinRe.FindStringSubmatch(m)
 			lead := sm[1]
@@ -39,7 +42,7 @@ func RepairJoins(text string) string {
 	}
 	// Matches overlap in a run of glued words ("CubaIranPursuant").
 	for range 4 {
-		if !gluedCaseRe.MatchString(text) {
+		if !kase || !gluedCaseRe.MatchString(text) {
 			break
 		}
 		text = replaceOutsideURLs(text, gluedCaseRe, "$1 $2")
@@ -60,4 +63,30 @@ func replaceOutsideURLs(text string, re *regexp.Regexp, repl string) string {
 		}
 	}
 	return strings.Join(words, "")
+}
+
+// gluedShapes reports, in one pass over text, whether it may hold each
+// kind of glued join: sentence punctuation, ")" or a lower-case letter
+// directly before a capital letter (non-ASCII letters count as possible).
+func gluedShapes(text string) (punct, marker, kase bool) {
+	for i := 1; i < len(text); i++ {
+		c := text[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 0xC0) {
+			continue
+		}
+		if c >= 0xC0 {
+			if r, _ := utf8.DecodeRuneInString(text[i:]); !unicode.IsUpper(r) {
+				continue
+			}
+		}
+		switch p := text[i-1]; {
+		case strings.IndexByte(".,;:!?", p) >= 0:
+			punct = true
+		case p == ')':
+			marker = true
+		case p >= 'a' && p <= 'z' || p >= 0x80:
+			kase = true
+		}
+	}
+	return punct, marker, kase
 }
