@@ -276,10 +276,10 @@ func hasLaterMarker(text string, n int) bool {
 // standing after punctuation that continue the document's marker counter.
 func (r *noteReader) markers(body string, known map[int]bool) (string, []int) {
 	var markers []int
-	accept := func(n int, glued bool) bool {
+	accept := func(n int, glued bool, start int) bool {
 		ok := n > r.marker && n <= r.marker+5
 		if glued {
-			ok = ok || known[n] && n > r.marker-3 && n <= r.marker+20
+			ok = ok || known[n] && n > r.marker-3 && n <= r.marker+20 || sentenceMarker(body, start, n, r.marker)
 		} else {
 			ok = ok && (len(known) == 0 || known[n])
 		}
@@ -326,7 +326,7 @@ func (r *noteReader) markers(body string, known map[int]bool) (string, []int) {
 			continue
 		}
 		n, _ := strconv.Atoi(body[start:j])
-		if !accept(n, glued) {
+		if !accept(n, glued, start) {
 			continue
 		}
 		b.WriteString(body[prev:start])
@@ -334,6 +334,19 @@ func (r *noteReader) markers(body string, known map[int]bool) (string, []int) {
 	}
 	b.WriteString(body[prev:])
 	return b.String(), markers
+}
+
+// sentenceMarker reports whether the number n at body[start:] is a note
+// marker glued to the end of a clause, "refoulement.44" or "rights,45":
+// a word of three or more letters that is not an abbreviation, then
+// punctuation, then the number; not far behind the marker counter.
+func sentenceMarker(body string, start, n, marker int) bool {
+	p, size := utf8.DecodeLastRuneInString(body[:start])
+	if !strings.ContainsRune(".,;:”\"’)", p) || n+10 < marker || n > marker+40 {
+		return false
+	}
+	w := wordBefore(body, start-size)
+	return utf8.RuneCountInString(w) >= 3 && !noteAbbreviations[strings.ToLower(w)]
 }
 
 // noteEnd returns where the footnote whose text starts at from ends: after
