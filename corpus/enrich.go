@@ -69,6 +69,7 @@ func Enrich(doc *Document) {
 			ex.Symbols = append(ex.Symbols, docSymbol)
 		}
 		found[i] = ex
+		p.Cites = notesCites(x, p, pc, ex)
 	}
 	docStates = sortedSet(docStates)
 	for i := range doc.Passages {
@@ -82,6 +83,30 @@ func Enrich(doc *Document) {
 			p.Defines = DefinedTerms(p.Text)
 		}
 	}
+}
+
+// notesCites returns the instruments and articles that a passage's notes
+// cite and its body does not: kept apart from the facets, which say what
+// the passage itself is about.
+func notesCites(x *extractorData, p *Passage, pc Context, body Extraction) []string {
+	if len(p.Notes) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	for _, n := range p.Notes {
+		b.WriteString(n.Text)
+		b.WriteString("\n")
+	}
+	sc := x.scan(b.String(), pc)
+	ex := extractionOf(sc.refs)
+	sc.release()
+	var out []string
+	for _, v := range append(ex.Instruments, ex.Articles...) {
+		if !slices.Contains(body.Instruments, v) && !slices.Contains(body.Articles, v) {
+			out = append(out, v)
+		}
+	}
+	return sortedSet(out)
 }
 
 // parseUnit splits a passage unit into its prefix, kind and number:

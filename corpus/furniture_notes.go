@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -35,25 +36,54 @@ var (
 		regexp.MustCompile(`\bGE\.\d{2}-\d{4,6}(?:\s*\([A-Z]\))?(?:\s+\d{6}\s+\d{6})?(?:\s*\*\d{7,}\*)?`),
 	}
 	spaceRunRe = regexp.MustCompile(`[ \t]{2,}`)
+	// The rule printed above a page's footnotes.
+	noteRuleRe = regexp.MustCompile(`_{4,}`)
 )
 
 // StripRunningLines removes UN running headers and footers from a
-// paragraph's text, wherever in it they stand.
+// paragraph's text, wherever in it they stand, leaving a line break where
+// each stood: a page ended there.
 func StripRunningLines(text string) string {
+	hasJob, hasPage, hasGE := hasJobNumber(text), strings.Contains(text, "Page"), strings.Contains(text, "GE.")
+	if !hasJob && !hasPage && !hasGE {
+		return text
+	}
 	changed := false
-	for _, re := range runningLineRes {
+	for i, re := range runningLineRes {
+		if i < 2 && !hasJob || (i >= 2 && i < 5) && !hasPage || i == 5 && !hasGE {
+			continue
+		}
 		if re.MatchString(text) {
-			text = re.ReplaceAllString(text, " ")
+			text = re.ReplaceAllString(text, "\n")
 			changed = true
 		}
 	}
 	if !changed {
 		return text
 	}
-	text = spaceRunRe.ReplaceAllString(text, " ")
-	text = strings.ReplaceAll(text, " \n", "\n")
-	return strings.TrimSpace(strings.ReplaceAll(text, " .", "."))
+	text = collapseSpaces(text)
+	text = strings.ReplaceAll(strings.ReplaceAll(text, " \n", "\n"), "\n ", "\n")
+	return strings.TrimSpace(text)
 }
+
+// hasJobNumber reports whether text holds a UN job number's shape,
+// two digits, a hyphen and five digits ("22-22673").
+func hasJobNumber(text string) bool {
+	for i := strings.IndexByte(text, '-'); i >= 0; {
+		if i >= 2 && i+5 < len(text) && isDigitByte(text[i-1]) && isDigitByte(text[i-2]) &&
+			isDigitByte(text[i+1]) && isDigitByte(text[i+5]) {
+			return true
+		}
+		j := strings.IndexByte(text[i+1:], '-')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return false
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
 // Note is a footnote of a passage: its number as printed and its text.
 type Note struct {
@@ -62,14 +92,6 @@ type Note struct {
 }
 
 var (
-	// A number standing alone before a word: a note's start, or a marker
-	// printed with a space ("protection” 42 prior").
-	noteStartRe = regexp.MustCompile(`(?:^|[\s(])(\d{1,3})\s+\S`)
-	// A marker glued to the end of a word or its punctuation:
-	// "refoulement.44", "rights,45", "2015,26", "detention”12".
-	gluedMarkerRe = regexp.MustCompile(`([\p{L}.,;:”"’)\]])(\d{1,3})(?:[\s,;:.)]|$)`)
-	// A marker printed with a space after punctuation: "appeal. 43".
-	spacedMarkerRe = regexp.MustCompile(`([.,;:”"’)])\s(\d{1,3})(?:\s|$)`)
 	// What a citation note is made of.
 	citationRe = regexp.MustCompile(`\b(?:See|see|Ibid|ibid|Cf|cf|Available|available|supra|infra)\b|\b(?:para|paras|art|arts|No|Nos|vol|p|pp|op|cit|ed|eds)\.\s|\sv\.?\s|\(\d{4}\)|` + unSymbol + `|https?://|www\.`)
 	// A marker glued to a word inside a note's text: the "note" is body.
@@ -102,25 +124,68 @@ type noteStart struct {
 	start, end int // the number's bytes
 }
 
+// numberRuns returns the byte ranges of the numbers of one to three
+// digits that stand alone before a word: after the start, a space or "(",
+// and followed by white space and more text.
+func numberRuns(text string) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(text); i++ {
+		if !isDigitByte(text[i]) {
+			continue
+		}
+		start := i
+		for i < len(text) && isDigitByte(text[i]) {
+			i++
+		}
+		if i-start > 3 || start > 0 && !strings.ContainsRune(" \t\n(", rune(text[start-1])) {
+			continue
+		}
+		j := i
+		for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n') {
+			j++
+		}
+		if j > i && j < len(text) {
+			out = append(out, [2]int{start, i})
+		}
+	}
+	return out
+}
+
 // split takes the footnote blocks out of a paragraph's text. It returns
 // the body and the notes found in the text.
 func (r *noteReader) split(text string) (body string, notes []Note) {
 	var starts []noteStart
-	for _, m := range noteStartRe.FindAllStringSubmatchIndex(text, -1) {
-		n, _ := strconv.Atoi(text[m[2]:m[3]])
-		if n == 0 || numberWordRe.MatchString(text[:m[2]]) {
+	for _, m := range numberRuns(text) {
+		r, _ := utf8.DecodeRuneInString(text[m[1]:][strings.IndexFunc(text[m[1]:], func(r rune) bool { return !unicode.IsSpace(r) }):])
+		if !unicode.IsUpper(r) && !strings.ContainsRune("“\"‘'«(", r) && !strings.HasPrefix(text[m[1]:], " ibid") && !strings.HasPrefix(text[m[1]:], " see ") {
 			continue
 		}
-		r, _ := utf8.DecodeRuneInString(text[m[3]:][strings.IndexFunc(text[m[3]:], func(r rune) bool { return !unicode.IsSpace(r) }):])
-		if !unicode.IsUpper(r) && !strings.ContainsRune("“\"‘'«(", r) && !strings.HasPrefix(text[m[3]:], " ibid") && !strings.HasPrefix(text[m[3]:], " see ") {
+		n, _ := strconv.Atoi(text[m[0]:m[1]])
+		if n == 0 || numberWordRe.MatchString(text[max(0, m[0]-24):m[0]]) {
 			continue
 		}
-		if monthWords[strings.ToLower(strings.TrimRight(wordAfter(text, m[3]+1), ".,"))] {
+		if monthWords[strings.ToLower(strings.TrimRight(wordAfter(text, m[1]+1), ".,"))] {
 			continue // "3 May 2004": a date
 		}
-		starts = append(starts, noteStart{n: n, start: m[2], end: m[3]})
+		starts = append(starts, noteStart{n: n, start: m[0], end: m[1]})
+	}
+	// A rule of underscores opens a page's footnotes.
+	var rules [][]int
+	for _, m := range noteRuleRe.FindAllStringIndex(text, -1) {
+		rules = append(rules, m)
+	}
+	forced := func(s noteStart) bool {
+		for _, m := range rules {
+			if m[1] <= s.start && strings.TrimSpace(text[m[1]:s.start]) == "" {
+				return true
+			}
+		}
+		return false
 	}
 	var cut [][2]int // byte ranges of footnote blocks
+	for _, m := range rules {
+		cut = append(cut, [2]int{m[0], m[1]})
+	}
 	for i := 0; i < len(starts); i++ {
 		s := starts[i]
 		if s.n+5 < r.next {
@@ -169,7 +234,7 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 		}
 		// Notes cite: most notes of a block hold a citation; a run of
 		// numbered sentences that do not is body text after markers.
-		if cites*2 < len(run) || len(run) == 1 && (cites == 0 || s.n < r.next || s.n > r.next+3) {
+		if !forced(s) && (cites*2 < len(run) || len(run) == 1 && (cites == 0 || s.n < r.next || s.n > r.next+3)) {
 			continue
 		}
 		notes = append(notes, found...)
@@ -179,15 +244,20 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 			i++
 		}
 	}
+	sort.Slice(cut, func(i, j int) bool { return cut[i][0] < cut[j][0] })
 	var b strings.Builder
 	prev := 0
 	for _, c := range cut {
+		if c[0] < prev {
+			prev = max(prev, c[1])
+			continue
+		}
 		b.WriteString(text[prev:c[0]])
 		b.WriteByte(' ')
 		prev = c[1]
 	}
 	b.WriteString(text[prev:])
-	body = spaceRunRe.ReplaceAllString(b.String(), " ")
+	body = collapseSpaces(b.String())
 	return strings.TrimSpace(body), notes
 }
 
@@ -206,8 +276,14 @@ func hasLaterMarker(text string, n int) bool {
 // standing after punctuation that continue the document's marker counter.
 func (r *noteReader) markers(body string, known map[int]bool) (string, []int) {
 	var markers []int
-	accept := func(n int) bool {
-		if n > r.marker && n <= r.marker+5 || known[n] && n > r.marker-3 {
+	accept := func(n int, glued bool, start int) bool {
+		ok := n > r.marker && n <= r.marker+5
+		if glued {
+			ok = ok || known[n] && n > r.marker-3 && n <= r.marker+20 || sentenceMarker(body, start, n, r.marker)
+		} else {
+			ok = ok && (len(known) == 0 || known[n])
+		}
+		if ok {
 			r.marker = max(r.marker, n)
 			markers = append(markers, n)
 			return true
@@ -216,46 +292,61 @@ func (r *noteReader) markers(body string, known map[int]bool) (string, []int) {
 	}
 	var b strings.Builder
 	prev := 0
-	locs := gluedMarkerRe.FindAllStringSubmatchIndex(body, -1)
-	spaced := spacedMarkerRe.FindAllStringSubmatchIndex(body, -1)
-	locs = mergeLocs(locs, spaced)
-	for _, m := range locs {
-		if m[4] < prev {
+	for i := 1; i < len(body); i++ {
+		if !isDigitByte(body[i]) || isDigitByte(body[i-1]) {
 			continue
 		}
-		// A glued number after a digit-bearing word is part of it
+		j := i
+		for j < len(body) && isDigitByte(body[j]) {
+			j++
+		}
+		start := i
+		i = j
+		if j-start > 3 || j < len(body) && strings.IndexByte(" \n\t,;:.)", body[j]) < 0 {
+			continue
+		}
+		// Glued to a word or its punctuation ("refoulement.44"), or after
+		// punctuation and a space ("appeal. 43 ").
+		before, size := utf8.DecodeLastRuneInString(body[:start])
+		glued := unicode.IsLetter(before) || strings.ContainsRune(".,;:”\"’)]", before)
+		tokenEnd := start
+		if !glued {
+			if before != ' ' || start-size < 1 || j < len(body) && body[j] != ' ' && body[j] != '\n' {
+				continue
+			}
+			p, _ := utf8.DecodeLastRuneInString(body[:start-size])
+			if !strings.ContainsRune(".,;:”\"’)", p) {
+				continue
+			}
+			tokenEnd = start - size
+		}
+		// A number after a digit-bearing word is part of it
 		// ("CCPR/C/21", "A4").
-		if w := strings.TrimRight(tokenBefore(body, m[3]), ".,;:”\"’)]"); strings.ContainsAny(w, "0123456789/") {
+		if w := strings.TrimRight(tokenBefore(body, tokenEnd), ".,;:”\"’)]"); strings.ContainsAny(w, "0123456789/") {
 			continue
 		}
-		n, _ := strconv.Atoi(body[m[4]:m[5]])
-		if !accept(n) {
+		n, _ := strconv.Atoi(body[start:j])
+		if !accept(n, glued, start) {
 			continue
 		}
-		b.WriteString(body[prev:m[4]])
-		prev = m[5]
+		b.WriteString(body[prev:start])
+		prev = j
 	}
 	b.WriteString(body[prev:])
 	return b.String(), markers
 }
 
-// mergeLocs merges two lists of submatch indexes by their third pair.
-func mergeLocs(a, b [][]int) [][]int {
-	out := make([][]int, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		if j >= len(b) || i < len(a) && a[i][4] <= b[j][4] {
-			if j < len(b) && i < len(a) && a[i][4] == b[j][4] {
-				j++
-			}
-			out = append(out, a[i])
-			i++
-			continue
-		}
-		out = append(out, b[j])
-		j++
+// sentenceMarker reports whether the number n at body[start:] is a note
+// marker glued to the end of a clause, "refoulement.44" or "rights,45":
+// a word of three or more letters that is not an abbreviation, then
+// punctuation, then the number; not far behind the marker counter.
+func sentenceMarker(body string, start, n, marker int) bool {
+	p, size := utf8.DecodeLastRuneInString(body[:start])
+	if !strings.ContainsRune(".,;:”\"’)", p) || n+10 < marker || n > marker+40 {
+		return false
 	}
-	return out
+	w := wordBefore(body, start-size)
+	return utf8.RuneCountInString(w) >= 3 && !noteAbbreviations[strings.ToLower(w)]
 }
 
 // noteEnd returns where the footnote whose text starts at from ends: after
@@ -282,6 +373,9 @@ func noteEnd(text string, from int) int {
 func sentenceEnd(text string, from int) int {
 	for i := from; i < len(text); i++ {
 		c := text[i]
+		if c == '\n' {
+			return i // a page ended: so did the note
+		}
 		if c != '.' && c != '?' && c != '!' {
 			continue
 		}
@@ -321,10 +415,18 @@ var enumeratedHeadingRe = regexp.MustCompile(`^(?:[IVXLC]{1,6}|[A-Z]|\d{1,2})\.\
 // it. A heading is short, starts with a capital (after an optional "II."
 // or "E."), ends with no punctuation and follows a sentence end.
 func trailingHeading(text string) (body, heading string) {
-	m := trailingHeadingRe.FindStringSubmatchIndex(text)
+	if text == "" || strings.ContainsAny(text[len(text)-1:], ".;:!?,”\")") {
+		return text, "" // the paragraph ends a sentence
+	}
+	off := max(0, len(text)-320)
+	for off > 0 && !utf8.RuneStart(text[off]) {
+		off--
+	}
+	m := trailingHeadingRe.FindStringSubmatchIndex(text[off:])
 	if m == nil {
 		return text, ""
 	}
+	m[2], m[3] = m[2]+off, m[3]+off
 	h := text[m[2]:m[3]]
 	words := strings.Fields(h)
 	limit := 14
@@ -368,8 +470,8 @@ func CleanParagraphs(blocks []Block) []Block {
 			continue
 		}
 		text := StripRunningLines(b.Text)
-		if running != nil {
-			text = strings.TrimSpace(spaceRunRe.ReplaceAllString(running.ReplaceAllString(text, "$1 "), " "))
+		if running != nil && strings.Contains(text, "/") {
+			text = strings.TrimSpace(collapseSpaces(running.ReplaceAllString(text, "$1 ")))
 		}
 		body, notes := r.split(text)
 		for _, n := range notes {
@@ -390,7 +492,7 @@ func CleanParagraphs(blocks []Block) []Block {
 			continue
 		}
 		body, markers := r.markers(b.Text, known)
-		body = strings.TrimSpace(spaceRunRe.ReplaceAllString(body, " "))
+		body = strings.TrimSpace(collapseSpaces(strings.ReplaceAll(body, "\n", " ")))
 		body, heading := trailingHeading(body)
 		b.Text = body
 		idx := len(out)
@@ -435,6 +537,9 @@ var bareSymbolRe = regexp.MustCompile(`(^|[\p{L}\d.,;:”’"]\s+)(` + unSymbol 
 func runningSymbol(blocks []Block) *regexp.Regexp {
 	count := map[string]int{}
 	for _, b := range blocks {
+		if !strings.Contains(b.Text, "/") {
+			continue
+		}
 		seen := map[string]bool{}
 		for _, m := range bareSymbolRe.FindAllStringSubmatch(b.Text, -1) {
 			if strings.HasSuffix(strings.ToLower(strings.TrimSpace(m[1])), "see") || seen[m[2]] {
@@ -454,4 +559,12 @@ func runningSymbol(blocks []Block) *regexp.Regexp {
 		return nil
 	}
 	return regexp.MustCompile(`(^|[\p{L}\d.,;:”’"])\s+` + regexp.QuoteMeta(best) + `(?:\s+|$)|^` + regexp.QuoteMeta(best) + `\s+`)
+}
+
+// collapseSpaces turns runs of spaces and tabs into one space.
+func collapseSpaces(s string) string {
+	if !strings.Contains(s, "  ") && !strings.Contains(s, "\t") {
+		return s
+	}
+	return spaceRunRe.ReplaceAllString(s, " ")
 }

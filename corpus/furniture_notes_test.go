@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,60 @@ func TestCleanParagraphsFootnotes(t *testing.T) {
 	}
 	if len(got) > 1 && len(got[1].Notes) > 2 && !strings.HasSuffix(got[1].Notes[2].Text, "para. 12.") {
 		t.Errorf("note 9 = %q", got[1].Notes[2].Text)
+	}
+}
+
+// TestNotesKeptApartFromFacets: an article cited only in a note is a cite
+// of the passage, not one of its facets.
+func TestNotesKeptApartFromFacets(t *testing.T) {
+	doc := &Document{Entry: Entry{ID: "r", Kind: KindReport, Language: "en"}}
+	doc.Passages = []Passage{{ID: "r#para-1", Document: "r", Unit: "para-1",
+		Text:  "States must examine every claim individually.",
+		Notes: []Note{{N: "3", Text: "Convention against Torture, art. 3."}}}}
+	Enrich(doc)
+	p := doc.Passages[0]
+	if slices.Contains(p.Articles, "CAT 3") || slices.Contains(p.Instruments, "CAT") {
+		t.Errorf("facets from a note: %v %v", p.Instruments, p.Articles)
+	}
+	if !slices.Contains(p.Cites, "CAT 3") {
+		t.Errorf("cites %v, want CAT 3", p.Cites)
+	}
+}
+
+// TestRunningLinesAndHeadings: running headers and footers of a UN
+// document leave the paragraph they interrupt, wherever they stand, and a
+// section heading printed at a paragraph's end moves before the next one.
+func TestRunningLinesAndHeadings(t *testing.T) {
+	blocks := []Block{
+		{Number: "1.", Text: "The mission visited four places of detention in the A/99/100 31-12345 3/20 capital and two in the provinces."},
+		{Number: "2.", Text: "Annex English Page 2 The authorities cooperated fully with the mission A/99/100 throughout."},
+		{Number: "3.", Text: "Access was granted to every cell. GE.31-12345 Access to records was A/99/100 partial."},
+		{Number: "4.", Text: "The mission thanks the Government. A/99/100 III. Conditions of detention in police custody"},
+		{Number: "5.", Text: "Cells were overcrowded. Page 4 of 9"},
+	}
+	got := CleanParagraphs(blocks)
+	var texts []string
+	for _, b := range got {
+		if b.Heading {
+			texts = append(texts, "# "+b.Text)
+			continue
+		}
+		texts = append(texts, b.Text)
+	}
+	want := []string{
+		"The mission visited four places of detention in the capital and two in the provinces.",
+		"The authorities cooperated fully with the mission throughout.",
+		"Access was granted to every cell. Access to records was partial.",
+		"The mission thanks the Government.",
+		"# III. Conditions of detention in police custody",
+		"Cells were overcrowded.",
+	}
+	if !reflect.DeepEqual(texts, want) {
+		t.Errorf("got\n%q\nwant\n%q", texts, want)
+	}
+	// A symbol cited in the text stays.
+	cited := []Block{{Number: "1.", Text: "See the previous report (A/99/100), paras. 3-5."}}
+	if got := CleanParagraphs(cited); got[0].Text != cited[0].Text {
+		t.Errorf("citation changed: %q", got[0].Text)
 	}
 }

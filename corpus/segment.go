@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -119,14 +120,70 @@ var (
 	annexRe      = regexp.MustCompile(`^(?i:schedule|annex|anexo|bijlage|appendix|ap[ée]ndice)(?:\s+(?:[IVXLC]+|\d{1,3}))?\.?$`)
 	preambleRe   = regexp.MustCompile(`^(?i:pre[áa]mbulo|preamble|pr[ée]ambule|pre[áa]mbulo|considerans)[.:]?$`)
 	protocolRe   = regexp.MustCompile(`(?i)\b(?:optional protocol|facultatief protocol|protocolo facultativo|protocole facultatif)\b`)
-	titleRe      = regexp.MustCompile(`(?i)\b(?:verdrag|protocol|protocolo|convention|convenci[óo]n|covenant|pacto|declaration|declaraci[óo]n|verklaring|charter|handvest)\b`)
+	// A part numbered in Roman numerals: "I. Rules of general application".
+	romanPartRe = regexp.MustCompile(`^[IVXL]{1,5}\.\s+\p{Lu}[^.;:!?]{2,90}$`)
+	// Observations printed before the units ("Preliminary observation 2").
+	observationRe = regexp.MustCompile(`^(?i:preliminary observations?|observaciones? preliminar(?:es)?|observations? préliminaires?)(?:\s+\d{1,2})?$`)
+	titleRe       = regexp.MustCompile(`(?i)\b(?:verdrag|protocol|protocolo|convention|convenci[óo]n|covenant|pacto|declaration|declaraci[óo]n|verklaring|charter|handvest)\b`)
 )
 
 // IsStructuralHeading reports whether line is a heading that groups units
 // ("PART I", "Capítulo II. Derechos Civiles y Políticos", "ANNEX").
 func IsStructuralHeading(line string) bool {
 	line = collapseSpace(strings.Trim(strings.TrimSpace(line), "*_"))
-	return structuralRe.MatchString(line) || annexRe.MatchString(line)
+	return structuralRe.MatchString(line) || annexRe.MatchString(line) || romanPartRe.MatchString(line) ||
+		observationRe.MatchString(line)
+}
+
+// sectionLevel is the depth of a heading in a document's outline: 0 for
+// parts and annexes, 1 for chapters and titles, 2 for sections, 3 for any
+// other title over units ("Prisoner file management").
+func sectionLevel(head string) int {
+	switch {
+	case annexRe.MatchString(head) || romanPartRe.MatchString(head):
+		return 0
+	case structuralRe.MatchString(head):
+		w := strings.ToLower(strings.Fields(head)[0])
+		switch w {
+		case "part", "parte", "deel", "book", "libro", "boek":
+			return 0
+		case "section", "sección", "seccion":
+			return 2
+		}
+		return 1
+	}
+	return 3
+}
+
+// romanEnumRe is the Roman number before a part's title.
+var romanEnumRe = regexp.MustCompile(`^[IVXL]{1,5}\.\s+`)
+
+// outline is the titles of the parts a passage sits in, outermost first,
+// each with its level.
+type outline []outlineEntry
+
+type outlineEntry struct {
+	level int
+	title string
+}
+
+// enter returns the outline after a heading of the given level: headings
+// of that level or deeper are left.
+func (o outline) enter(level int, head string) outline {
+	head = romanEnumRe.ReplaceAllString(head, "")
+	keep := 0
+	for keep < len(o) && o[keep].level < level {
+		keep++
+	}
+	return append(slices.Clone(o[:keep]), outlineEntry{level, head})
+}
+
+func (o outline) String() string {
+	titles := make([]string, len(o))
+	for i, e := range o {
+		titles[i] = e.title
+	}
+	return strings.Join(titles, " › ")
 }
 
 func isPreambleHeading(line string) bool {
@@ -230,7 +287,7 @@ type segmenter struct {
 
 // emit appends a passage, making its unit unique.
 func (s *segmenter) emit(unit, heading, text, lang, instrument string, labels []string) {
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(RepairJoins(text))
 	if text == "" {
 		return
 	}
@@ -357,9 +414,12 @@ func (s *segmenter) articles(blocks []Block) {
 		kind          string // "preamble", "unit", "p"
 		text          []string
 		lang, instr   string
+		section       string
 	}
 	var cur *pending
 	var pendingHeading string
+	var path outline
+	preambleDone := false // a division heading ended the preamble
 	flush := func() {
 		if cur == nil {
 			return
@@ -372,7 +432,11 @@ func (s *segmenter) articles(blocks []Block) {
 		if cur.kind == "unit" && strings.TrimSpace(text) == "" {
 			text = cur.heading
 		}
+		n := len(s.out)
 		s.emit(unit, cur.heading, text, cur.lang, cur.instr, nil)
+		if len(s.out) > n {
+			s.out[n].Section = cur.section
+		}
 		cur = nil
 	}
 
@@ -424,16 +488,17 @@ func (s *segmenter) articles(blocks []Block) {
 			sec = &section{prefix: otherLang + "-", lang: otherLang, instrument: s.e.Instrument, last: map[string]int{}}
 			ops = 0
 			pendingHeading = ""
+			path, preambleDone = nil, false
 			if !b.Heading {
 				cur = &pending{unit: sec.prefix + "preamble", heading: "Preamble", kind: "preamble", lang: sec.lang, instr: sec.instrument}
 			}
 		}
 		if !b.Heading {
 			if cur == nil {
-				if sec.units == 0 {
+				if sec.units == 0 && !preambleDone {
 					cur = &pending{unit: sec.prefix + "preamble", heading: "Preamble", kind: "preamble", lang: sec.lang, instr: sec.instrument}
 				} else {
-					cur = &pending{kind: "p", heading: pendingHeading, lang: sec.lang, instr: sec.instrument}
+					cur = &pending{kind: "p", heading: pendingHeading, lang: sec.lang, instr: sec.instrument, section: path.String()}
 				}
 			}
 			cur.text = append(cur.text, text)
@@ -444,7 +509,7 @@ func (s *segmenter) articles(blocks []Block) {
 			flush()
 			sec.last[u.Kind] = u.N()
 			sec.units++
-			cur = &pending{unit: sec.prefix + u.Kind + "-" + u.Number, heading: u.Label, kind: "unit", lang: sec.lang, instr: sec.instrument}
+			cur = &pending{unit: sec.prefix + u.Kind + "-" + u.Number, heading: u.Label, kind: "unit", lang: sec.lang, instr: sec.instrument, section: path.String()}
 			if u.Title != "" {
 				cur.text = append(cur.text, u.Title)
 			}
@@ -471,13 +536,29 @@ func (s *segmenter) articles(blocks []Block) {
 				flush()
 				cur = &pending{kind: "p", heading: head, lang: sec.lang, instr: sec.instrument}
 			}
+		case cur != nil && cur.kind == "preamble" && sec.units == 0 && (annexRe.MatchString(head) || observationRe.MatchString(head)):
+			// The instrument annexed to a resolution, or observations
+			// before the units: the preamble (the resolution) ends.
+			flush()
+			preambleDone = true
+			pendingHeading = head
+			if annexRe.MatchString(head) {
+				path = outline(nil).enter(0, head)
+			}
 		case cur != nil && cur.kind == "preamble":
 			// Titles and part headings before the first unit.
+			if IsStructuralHeading(head) {
+				path = path.enter(sectionLevel(head), head)
+			}
+		case observationRe.MatchString(head):
+			flush()
+			pendingHeading = head
 		case IsStructuralHeading(head):
 			if cur != nil {
 				flush()
 			}
 			pendingHeading = head
+			path = path.enter(sectionLevel(head), head)
 		case cur != nil && cur.kind == "unit" && len(cur.text) == 0:
 			// The unit's own title ("- Right to life").
 			cur.text = append(cur.text, strings.TrimSpace(strings.TrimLeft(head, "-–— ")))
@@ -485,6 +566,7 @@ func (s *segmenter) articles(blocks []Block) {
 			// A section title over the next unit.
 			flush()
 			pendingHeading = head
+			path = path.enter(3, head)
 		case cur != nil && cur.kind == "unit":
 			cur.text = append(cur.text, head)
 		default:

@@ -39,7 +39,10 @@ type Passage struct {
 	Order int `json:"order"`
 	// Heading is the passage's own heading as printed ("Article 3"),
 	// or the section it sits under for numbered paragraphs.
-	Heading  string `json:"heading,omitempty"`
+	Heading string `json:"heading,omitempty"`
+	// Section is the titles of the parts the passage sits in, outermost
+	// first: "Rules of general application › Prisoner file management".
+	Section  string `json:"section,omitempty"`
 	Text     string `json:"text"`
 	Language string `json:"language,omitempty"`
 	// Instrument is the instrument whose text this passage is, for treaties,
@@ -50,6 +53,9 @@ type Passage struct {
 	// Notes are the passage's footnotes, kept apart from Text: facets are
 	// computed from Text alone.
 	Notes []Note `json:"notes,omitempty"`
+	// Cites are the instruments and articles only the notes refer to
+	// ("CAT 3"), kept apart from the facets.
+	Cites []string `json:"cites,omitempty"`
 
 	// Facet values, filled by extraction.
 	Instruments []string `json:"instrument,omitempty"`

@@ -398,7 +398,7 @@ func (s *server) linkCitations(ctx context.Context, p *docPage) {
 	var syms []string
 	for _, pv := range p.Passages {
 		for _, para := range pv.Paragraphs {
-			for _, m := range corpus.FindSymbols(para) {
+			for _, m := range corpus.FindSymbols(para.Text) {
 				syms = append(syms, m.Symbol.Normalized)
 			}
 		}
@@ -412,10 +412,10 @@ func (s *server) linkCitations(ctx context.Context, p *docPage) {
 	}
 	for i := range p.Passages {
 		pv := &p.Passages[i]
-		linked := false
-		segs := make([][]textSeg, len(pv.Paragraphs))
-		for j, para := range pv.Paragraphs {
-			at := 0
+		for j := range pv.Paragraphs {
+			para := pv.Paragraphs[j].Text
+			var segs []textSeg
+			at, linked := 0, false
 			for _, m := range corpus.FindSymbols(para) {
 				doc, ok := docs[m.Symbol.Normalized]
 				if !ok || doc == p.ID {
@@ -427,17 +427,18 @@ func (s *server) linkCitations(ctx context.Context, p *docPage) {
 					end = m.End + pm[1]
 				}
 				if m.Start > at {
-					segs[j] = append(segs[j], textSeg{Text: para[at:m.Start]})
+					segs = append(segs, textSeg{Text: para[at:m.Start]})
 				}
-				segs[j] = append(segs[j], textSeg{Text: para[m.Start:end], URL: docURL(doc, unit)})
+				segs = append(segs, textSeg{Text: para[m.Start:end], URL: docURL(doc, unit)})
 				at, linked = end, true
 			}
-			if at < len(para) {
-				segs[j] = append(segs[j], textSeg{Text: para[at:]})
+			if !linked {
+				continue
 			}
-		}
-		if linked {
-			pv.Linked = segs
+			if at < len(para) {
+				segs = append(segs, textSeg{Text: para[at:]})
+			}
+			pv.Paragraphs[j].Segs = segs
 		}
 	}
 }

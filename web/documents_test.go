@@ -296,12 +296,13 @@ func (c caseIndex) ResolveSymbols(ctx context.Context, symbols []string) (map[st
 func TestCitationsInTextBecomeLinks(t *testing.T) {
 	s := testServer(t)
 	s.search = caseIndex{newFakeIndex(), &listLog{}}
-	p := docPage{ID: "a-hrc-1-1", Passages: []passageView{{Anchor: "para-3", Paragraphs: []string{
-		"As in M.R. v. Switzerland (CAT/C/60/D/1000/2020), para. 9.2, and A/HRC/99/1, the risk <is> personal.",
-		"No citation here."}}}}
+	p := docPage{ID: "a-hrc-1-1", Passages: []passageView{{Anchor: "para-3", Paragraphs: []paragraphView{
+		{Text: "As in M.R. v. Switzerland (CAT/C/60/D/1000/2020), para. 9.2, and A/HRC/99/1, the risk <is> personal."},
+		{Text: "No citation here."}}}}}
 	s.linkCitations(context.Background(), &p)
-	got := p.Passages[0].Linked
-	if len(got) != 2 {
+	paras := p.Passages[0].Paragraphs
+	got := [][]textSeg{paras[0].Segs, paras[1].Segs}
+	if got[0] == nil || got[1] != nil {
 		t.Fatalf("linked paragraphs: %+v", got)
 	}
 	want := []textSeg{{Text: "As in M.R. v. Switzerland ("}, {Text: "CAT/C/60/D/1000/2020), para. 9.2", URL: "/doc/" + fakeCaseDoc + "#para-9.2"},
@@ -320,9 +321,9 @@ func TestCitationsInTextBecomeLinks(t *testing.T) {
 		}
 	}
 	// A page does not link to itself.
-	self := docPage{ID: fakeCaseDoc, Passages: []passageView{{Paragraphs: []string{"See CAT/C/60/D/1000/2020."}}}}
+	self := docPage{ID: fakeCaseDoc, Passages: []passageView{{Paragraphs: []paragraphView{{Text: "See CAT/C/60/D/1000/2020."}}}}}
 	s.linkCitations(context.Background(), &self)
-	if self.Passages[0].Linked != nil {
-		t.Errorf("a decision links its own symbol: %v", self.Passages[0].Linked)
+	if self.Passages[0].Paragraphs[0].Segs != nil {
+		t.Errorf("a decision links its own symbol: %v", self.Passages[0].Paragraphs[0].Segs)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -382,14 +383,11 @@ type citedByView struct {
 type passageView struct {
 	Anchor, Label, Heading string
 	Citation               string
-	Paragraphs             []string
-	// Linked are the paragraphs with their citations of library documents
-	// as links (linkCitations); nil when none is linked.
-	Linked           [][]textSeg
-	Language         string
-	OwnArticle       string
-	Articles, Others []tag
-	CitedBy          *citedByView
+	Paragraphs             []paragraphView
+	Language               string
+	OwnArticle             string
+	Articles, Others       []tag
+	CitedBy                *citedByView
 }
 
 type docPage struct {
@@ -472,7 +470,7 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 	none := searchState{}
 	for _, ps := range passages {
 		pv := passageView{
-			Anchor: ps.Unit, Label: unitLabel(ps.Unit), Heading: ps.Heading, Paragraphs: paragraphs(ps.Text),
+			Anchor: ps.Unit, Label: unitLabel(ps.Unit), Heading: ps.Heading, Paragraphs: paragraphs(ps.Unit, ps.Text),
 			OwnArticle: ps.OwnArticle, Citation: ps.Citation,
 		}
 		if pv.Heading == pv.Label || strings.HasPrefix(pv.Label, pv.Heading) {
@@ -537,15 +535,66 @@ func (s *server) buildCitedBy(c *search.CitedBy) *citedByView {
 
 // paragraphs splits a passage's text at blank lines (or line breaks) so
 // the page keeps its structure.
-func paragraphs(text string) []string {
+func paragraphs(unit, text string) []paragraphView {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
-	var out []string
+	var out []paragraphView
 	for _, block := range strings.Split(text, "\n") {
 		if b := strings.TrimSpace(block); b != "" {
-			out = append(out, b)
+			out = append(out, paragraphView{Text: b})
 		}
 	}
+	anchorParagraphs(unit, out)
 	return out
+}
+
+// paragraphView is one paragraph of a passage in the document view, with
+// its own anchor where it is a numbered paragraph of an article or rule.
+type paragraphView struct {
+	Text   string
+	Anchor string
+	// Segs is the text with its citations of library documents as links
+	// (linkCitations); nil when none is linked.
+	Segs []textSeg
+}
+
+var (
+	provisionUnitRe = regexp.MustCompile(`^(?:[a-z]{2}-)?(?:op\d-)?(?:art|rule)-\d+[a-z]*$`)
+	paraNumberRe    = regexp.MustCompile(`^(\d{1,2})[.)]\s`)
+	listItemRe      = regexp.MustCompile(`^(?:\(?[a-zA-Z]{1,4}\)|[a-z]\.|[•·▪–—-])\s`)
+)
+
+// anchorParagraphs gives the paragraphs of an article or rule anchors of
+// their own, unit-N (art-22-8): numbered paragraphs by their number
+// ("8. En ningún caso…"); in an article whose paragraphs carry no numbers,
+// the paragraphs that are not list items by their position.
+func anchorParagraphs(unit string, ps []paragraphView) {
+	if !provisionUnitRe.MatchString(unit) {
+		return
+	}
+	seen := map[string]bool{}
+	numbered := false
+	for i, p := range ps {
+		if m := paraNumberRe.FindStringSubmatch(p.Text); m != nil && !seen[m[1]] {
+			seen[m[1]] = true
+			ps[i].Anchor = unit + "-" + m[1]
+			numbered = true
+		}
+	}
+	if numbered {
+		return
+	}
+	var idx []int
+	for i, p := range ps {
+		if !listItemRe.MatchString(p.Text) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) < 2 {
+		return
+	}
+	for n, i := range idx {
+		ps[i].Anchor = unit + "-" + strconv.Itoa(n+1)
+	}
 }
 
 // Facets page.

@@ -177,7 +177,7 @@ func TestTemplatesFromViewModels(t *testing.T) {
 
 	doc := docPage{Layout: Layout{Title: "CAT", JSONURL: "/api/documents/cat"}, ID: "cat", Title: "CAT",
 		Meta: []kv{{Label: "Source", Value: "javascript:alert(1)"}},
-		Passages: []passageView{{Anchor: "art-3", Label: "Article 3", Paragraphs: []string{"One.", "Two."}, OwnArticle: "CAT 3",
+		Passages: []passageView{{Anchor: "art-3", Label: "Article 3", Paragraphs: []paragraphView{{Text: "One."}, {Text: "2. Two.", Anchor: "art-3-2"}}, OwnArticle: "CAT 3",
 			CitedBy: &citedByView{Article: "CAT 3", Total: 7, Docs: 1, SearchURL: "/search?article=CAT+3",
 				Documents: []citingDocView{{Title: "M.R. v. Switzerland", URL: "/doc/d", Passages: []link{{"para. 9.2", "/doc/d#para-9.2"}}}}}}},
 	}
@@ -186,7 +186,7 @@ func TestTemplatesFromViewModels(t *testing.T) {
 		t.Fatal(err)
 	}
 	body = rec.Body.String()
-	for _, want := range []string{`<section class="passage" id="art-3"`, `<p>One.</p>`, `<summary>Cited by 1 document (7 passages), newest first</summary>`,
+	for _, want := range []string{`<section class="passage" id="art-3"`, `<p>One.</p>`, `<p id="art-3-2"><a class="anchor para-anchor" href="#art-3-2"`, `<summary>Cited by 1 document (7 passages), newest first</summary>`,
 		`<a href="/doc/d#para-9.2">para. 9.2</a>`, `href="/search?article=CAT&#43;3">Search every passage on CAT 3</a>`,
 		`<span>javascript:alert(1)</span>`} {
 		if !strings.Contains(body, want) {
@@ -370,5 +370,28 @@ func TestErrorPageKeepsQuery(t *testing.T) {
 	}
 	if !strings.Contains(rec.Body.String(), `value="boom torture"`) {
 		t.Error("the error page's search box lost the query")
+	}
+}
+
+func TestAnchorParagraphs(t *testing.T) {
+	anchors := func(unit, text string) []string {
+		var out []string
+		for _, p := range paragraphs(unit, text) {
+			out = append(out, p.Anchor)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		unit, text string
+		want       []string
+	}{
+		{"art-22", "Title of the article\n1. One.\n2. Two.\n(a) a list item", []string{"", "art-22-1", "art-22-2", ""}},
+		{"art-13", "First paragraph.\nSecond paragraph.\nThird.\nFourth.", []string{"art-13-1", "art-13-2", "art-13-3", "art-13-4"}},
+		{"rule-7", "No person shall be received:\n(a) Identity;\n(b) Reasons.", []string{"", "", ""}},
+		{"para-12", "1. Not an article.\n2. Two.", []string{"", ""}},
+	} {
+		if got := anchors(c.unit, c.text); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: anchors %q, want %q", c.unit, got, c.want)
+		}
 	}
 }

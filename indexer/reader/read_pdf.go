@@ -158,7 +158,7 @@ func pdfText(text string) []corpus.Block {
 			// A title wrapped onto the next line ("Capítulo VII. La
 			// Comisión Interamericana / de Derechos Humanos") when a
 			// heading follows it.
-			if i+2 < len(lines) && pdfTitleRest(lines[i+1]) && pdfHeadingLine(lines[i+2]) {
+			if i+2 < len(lines) && pdfTitleRest(lines[i+1]) && (!startsUpper(strings.TrimSpace(lines[i+1])) || strings.HasSuffix(l, ",")) && pdfHeadingLine(lines[i+2]) {
 				l += " " + strings.TrimSpace(lines[i+1])
 				lines[i+1] = ""
 			}

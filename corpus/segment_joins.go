@@ -1,0 +1,92 @@
+package corpus
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Lines joined without their space by a converter: "Convention,Considering",
+// "Convention.Such", "(a)When", "PreambleThe High Contracting Parties",
+// "CubaIranPursuant".
+var (
+	// A word of two or more letters, sentence punctuation, and a
+	// capitalised word: the punctuation ended a line. A token that holds
+	// other punctuation (a URL, "e.g.The", "U.S.Army") is left alone.
+	gluedPunctRe = regexp.MustCompile(`(^|[\s(“"‘\[])(\p{L}{2,}[”"’)]?[.,;:!?])(\p{Lu}\p{Ll})`)
+	// A list marker glued to its text: "(a)When".
+	gluedMarkerJoinRe = regexp.MustCompile(`(^|\s|\p{L}[:;,])(\((?:[a-z]|[ivx]{1,4}|\d{1,2})\))(\p{Lu})`)
+	// Two words glued at a case change: three lower-case letters, then a
+	// capitalised word ("PreambleThe"). "McArthur", "iPhone" and acronyms
+	// do not match.
+	gluedCaseRe = regexp.MustCompile(`(\p{Ll}{3})(\p{Lu}\p{Ll}{2,})`)
+)
+
+// RepairJoins puts back the space between words that a converter joined
+// when it removed a line break.
+func RepairJoins(text string) string {
+	punct, marker, kase := gluedShapes(text)
+	if punct && gluedPunctRe.MatchString(text) {
+		text = gluedPunctRe.ReplaceAllString(text, "$1$2 $3")
+	}
+	if marker && gluedMarkerJoinRe.MatchString(text) {
+		text = gluedMarkerJoinRe.ReplaceAllStringFunc(text, func(m string) string {
+			sm := gluedMarkerJoinRe.FindStringSubmatch(m)
+			lead := sm[1]
+			if strings.TrimSpace(lead) != "" {
+				lead += " "
+			}
+			return lead + sm[2] + " " + sm[3]
+		})
+	}
+	// Matches overlap in a run of glued words ("CubaIranPursuant").
+	for range 4 {
+		if !kase || !gluedCaseRe.MatchString(text) {
+			break
+		}
+		text = replaceOutsideURLs(text, gluedCaseRe, "$1 $2")
+	}
+	return text
+}
+
+// replaceOutsideURLs replaces re's matches in the words of text that are
+// not links or e-mail addresses.
+func replaceOutsideURLs(text string, re *regexp.Regexp, repl string) string {
+	words := strings.SplitAfter(text, " ")
+	for i, w := range words {
+		if strings.Contains(w, "://") || strings.Contains(w, "www.") || strings.Contains(w, "@") || strings.Contains(w, "/") {
+			continue
+		}
+		if re.MatchString(w) {
+			words[i] = re.ReplaceAllString(w, repl)
+		}
+	}
+	return strings.Join(words, "")
+}
+
+// gluedShapes reports, in one pass over text, whether it may hold each
+// kind of glued join: sentence punctuation, ")" or a lower-case letter
+// directly before a capital letter (non-ASCII letters count as possible).
+func gluedShapes(text string) (punct, marker, kase bool) {
+	for i := 1; i < len(text); i++ {
+		c := text[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 0xC0) {
+			continue
+		}
+		if c >= 0xC0 {
+			if r, _ := utf8.DecodeRuneInString(text[i:]); !unicode.IsUpper(r) {
+				continue
+			}
+		}
+		switch p := text[i-1]; {
+		case strings.IndexByte(".,;:!?", p) >= 0:
+			punct = true
+		case p == ')':
+			marker = true
+		case p >= 'a' && p <= 'z' || p >= 0x80:
+			kase = true
+		}
+	}
+	return punct, marker, kase
+}
