@@ -266,6 +266,17 @@ func TestCite(t *testing.T) {
 			t.Errorf("%s bibtex: %q", tc.id, rec.Body)
 		}
 	}
+	// The document page links each passage's citation.
+	page := do(h, "GET", "/doc/cat-c-38-d-300-2006").Body.String()
+	for _, f := range []string{formatRIS, formatBibTeX, formatCSLJSON, formatText} {
+		link := "/api/cite/cat-c-38-d-300-2006%23para-8?format=" + f
+		if !strings.Contains(page, `href="`+link+`"`) {
+			t.Errorf("the document page does not link %s", link)
+		}
+		if rec := do(h, "GET", link); rec.Code != 200 {
+			t.Errorf("%s: %d", link, rec.Code)
+		}
+	}
 	rec := do(h, "GET", "/api/cite/cat-c-38-d-300-2006%23para-8?format=text")
 	if got := rec.Body.String(); rec.Code != 200 || got != "A.B. v. Testland (CAT/C/38/D/300/2006), para. 8\n" {
 		t.Errorf("text: %d %q", rec.Code, got)

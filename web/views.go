@@ -353,6 +353,7 @@ type passageView struct {
 	OwnArticle             string
 	Articles, Others       []tag
 	CitedBy                *citedByView
+	Cite                   []link // the passage's citation in each format (cite.go)
 }
 
 type docPage struct {
@@ -435,7 +436,7 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 	for _, ps := range passages {
 		pv := passageView{
 			Anchor: ps.Unit, Label: unitLabel(ps.Unit), Heading: ps.Heading, Paragraphs: paragraphs(ps.Text),
-			OwnArticle: ps.OwnArticle,
+			OwnArticle: ps.OwnArticle, Cite: citeLinks(ps.ID),
 		}
 		if pv.Heading == pv.Label || strings.HasPrefix(pv.Label, pv.Heading) {
 			pv.Heading = ""
