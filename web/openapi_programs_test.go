@@ -15,7 +15,9 @@ import (
 func TestOpenAPIPrograms(t *testing.T) {
 	l := newRealLibrary(t)
 	h := l.handler(t, func(c *Config) {
-		c.Health = func(context.Context) (Health, error) { return Health{Documents: 5, Passages: 246, Generation: 5, Ready: true}, nil }
+		c.Health = func(context.Context) (Health, error) {
+			return Health{Documents: 5, Passages: 246, Generation: 5, Ready: true}, nil
+		}
 	})
 	_, router := loadOpenAPI(t, h)
 	// The text formats' bodies are checked by their parsers
