@@ -312,3 +312,51 @@ func (w testLogWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
 }
+
+// blockingSearcher holds every export's searches until released.
+type blockingSearcher struct {
+	Searcher
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingSearcher) Search(ctx context.Context, req search.Request) (*search.Results, error) {
+	if req.WithText {
+		b.started <- struct{}{}
+		<-b.release
+	}
+	return b.Searcher.Search(ctx, req)
+}
+
+// TestExportsAtOnce: at most maxExports stream at once; another is a 503
+// that says to retry, and searches go on meanwhile.
+func TestExportsAtOnce(t *testing.T) {
+	l := newRealLibrary(t)
+	b := &blockingSearcher{Searcher: l.s, started: make(chan struct{}, 100), release: make(chan struct{})}
+	h := l.handler(t, func(c *Config) { c.Searcher = b })
+	var wg sync.WaitGroup
+	for range maxExports {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if rec := do(h, "GET", "/api/export?kind=report&format=csv"); rec.Code != 200 {
+				t.Errorf("export: %d", rec.Code)
+			}
+		}()
+	}
+	for range maxExports {
+		<-b.started
+	}
+	rec := do(h, "GET", "/api/export?kind=report&format=csv")
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("export beyond the limit: %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	if rec := do(h, "GET", "/api/search?q=polygraph"); rec.Code != 200 {
+		t.Errorf("a search while exports run: %d", rec.Code)
+	}
+	close(b.release)
+	wg.Wait()
+	if rec := do(h, "GET", "/api/export?kind=report&format=csv"); rec.Code != 200 {
+		t.Errorf("export after the others: %d", rec.Code)
+	}
+}
