@@ -77,7 +77,8 @@ func TestNoStore(t *testing.T) {
 	h, _ := newGenHandler(t, func(c *Config) {
 		c.Health = func(context.Context) (Health, error) { return Health{Ready: true}, nil }
 	})
-	for _, target := range []string{"/librarian", "/librarian/edit/cat", "/api/audit", "/healthz", "/readyz", "/metrics"} {
+	for _, target := range []string{"/librarian", "/librarian/edit/cat", "/api/audit", "/healthz", "/readyz", "/metrics",
+		"/api/trash", "/api/tokens", "/api/documents/cat/versions", "/api/documents/cat/versions/1/restore"} {
 		rec := do(h, "GET", target)
 		if cc := rec.Header().Get("Cache-Control"); cc != "no-store" || rec.Header().Get("ETag") != "" {
 			t.Errorf("%s: Cache-Control %q, ETag %q", target, cc, rec.Header().Get("ETag"))
@@ -190,6 +191,9 @@ func TestCORS(t *testing.T) {
 		{"librarian write API", "/api/documents/cat", app, "PUT"},
 		{"librarian add", "/api/documents", app, "POST"},
 		{"audit", "/api/audit", app, "GET"},
+		{"trash", "/api/trash", app, "GET"},
+		{"tokens", "/api/tokens", app, "GET"},
+		{"versions", "/api/documents/cat/versions", app, "GET"},
 		{"librarian pages", "/librarian", app, "GET"},
 	} {
 		rec := pre(tc.target, tc.origin, tc.method)
