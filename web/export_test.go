@@ -2,18 +2,24 @@ package web
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
@@ -360,3 +366,62 @@ func TestExportsAtOnce(t *testing.T) {
 		t.Errorf("export after the others: %d", rec.Code)
 	}
 }
+
+// failingSearcher fails every export page after the first.
+type failingSearcher struct{ Searcher }
+
+func (f failingSearcher) Search(ctx context.Context, req search.Request) (*search.Results, error) {
+	if req.Cursor != "" && req.WithText {
+		return nil, fmt.Errorf("%w: too many searches at once", corpus.ErrBusy)
+	}
+	return f.Searcher.Search(ctx, req)
+}
+
+// TestExportCutWhenItFails: an export that fails midway is cut, so that
+// the client sees an incomplete transfer, not a file that looks whole,
+// compressed or not.
+func TestExportCutWhenItFails(t *testing.T) {
+	l := newRealLibrary(t)
+	srv := httptest.NewServer(l.handler(t, func(c *Config) { c.Searcher = failingSearcher{l.s} }))
+	defer srv.Close()
+	for _, enc := range []string{"identity", "gzip", "zstd"} {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/export?kind=decision&format=csv", nil)
+		req.Header.Set("Accept-Encoding", enc)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", enc, resp.StatusCode)
+		}
+		// Neither the transfer nor the encoding may end as a whole one.
+		if _, derr := io.ReadAll(decoder(t, enc, body)); err == nil || derr == nil {
+			t.Errorf("%s: a failed export reads as a whole file (%d bytes; transfer: %v, decoding: %v)", enc, len(body), err, derr)
+		}
+	}
+}
+
+func decoder(t *testing.T, enc string, b []byte) io.Reader {
+	t.Helper()
+	switch enc {
+	case "gzip":
+		r, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return errReader{err}
+		}
+		return r
+	case "zstd":
+		r, err := zstd.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return errReader{err}
+		}
+		return r
+	}
+	return errReader{io.ErrUnexpectedEOF} // identity: only the transfer can say
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
