@@ -242,7 +242,7 @@ func TestHealthAndReady(t *testing.T) {
 	}
 	body := do(h, "GET", "/metrics").Body.String()
 	for _, want := range []string{"hrsearch_index_passages 10", "hrsearch_index_documents 4", "hrsearch_index_generation 42", "hrsearch_ready 0",
-		"hrsearch_index_size_bytes 10"} {
+		"hrsearch_index_size_bytes 10", "go_goroutines ", "process_resident_memory_bytes "} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)
 		}
