@@ -161,6 +161,7 @@ func sameAsCollector(t *testing.T, walk, reference *Searcher, q string) {
 			t.Fatal(err)
 		}
 		got.Took, want.Took = 0, 0
+		got.Next, want.Next = "", "" // each Searcher's cursors are its own
 		if got.Total == 0 && page == 1 {
 			t.Errorf("%q: no hits", q)
 		}

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"strconv"
@@ -266,9 +265,4 @@ func (s *Searcher) walkAfter(ctx context.Context, q query.Query, sortBy, after [
 		}
 	}
 	return page, after, true, nil
-}
-
-// IsCursorError reports whether err is a cursor's fault: stale or not ours.
-func IsCursorError(err error) bool {
-	return errors.Is(err, ErrStaleCursor) || errors.Is(err, ErrBadCursor)
 }

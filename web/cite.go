@@ -356,3 +356,9 @@ func (s *server) handleAPICite(w http.ResponseWriter, r *http.Request) error {
 func hitCitation(base string, h search.Hit, info *DocInfo) citation {
 	return newCitation(base, h.ID, h.Document, h.Unit, h.Title, h.Kind, h.Date, h.Language, h.Symbol, info)
 }
+
+// citeLinks are a passage's citation in each format, for the document page.
+func citeLinks(passageID string) []link {
+	base := "/api/cite/" + escapePath(passageID) + "?format="
+	return []link{{"RIS", base + formatRIS}, {"BibTeX", base + formatBibTeX}, {"CSL-JSON", base + formatCSLJSON}, {"Text", base + formatText}}
+}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"compress/gzip"
 	"io"
 	"mime"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -23,7 +23,8 @@ import (
 const minCompressBytes = 1024
 
 // gzipLevel trades size for time: level 5 is within a few per cent of
-// the default's size at about half its time.
+// the default's size at about half its time. klauspost's gzip writes the
+// same format as the standard library's, about twice as fast.
 const gzipLevel = 5
 
 var compressibleTypes = map[string]bool{

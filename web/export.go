@@ -33,6 +33,11 @@ const exportPage = search.MaxSize
 // hold the connection longer than this past its last page.
 const exportPageTimeout = 30 * time.Second
 
+// maxExports is how many exports may stream at once: each walks its
+// whole result set, a search per page, and more at once would crowd out
+// researchers' searches.
+const maxExports = 2
+
 // maxDocInfos bounds the documents' metadata an export keeps at once.
 const maxDocInfos = 512
 
@@ -151,6 +156,13 @@ func (s *server) handleAPIExport(w http.ResponseWriter, r *http.Request) error {
 	req, format, err := exportRequest(r)
 	if err != nil {
 		return err
+	}
+	select {
+	case s.exports <- struct{}{}:
+		defer func() { <-s.exports }()
+	default:
+		return &httpError{status: http.StatusServiceUnavailable, code: "unavailable",
+			msg: "Other exports are running. Please try again in a moment."}
 	}
 	ctx := r.Context()
 	// The first page is read before anything is written, so that a bad

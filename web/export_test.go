@@ -2,18 +2,24 @@ package web
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
@@ -266,6 +272,17 @@ func TestCite(t *testing.T) {
 			t.Errorf("%s bibtex: %q", tc.id, rec.Body)
 		}
 	}
+	// The document page links each passage's citation.
+	page := do(h, "GET", "/doc/cat-c-38-d-300-2006").Body.String()
+	for _, f := range []string{formatRIS, formatBibTeX, formatCSLJSON, formatText} {
+		link := "/api/cite/cat-c-38-d-300-2006%23para-8?format=" + f
+		if !strings.Contains(page, `href="`+link+`"`) {
+			t.Errorf("the document page does not link %s", link)
+		}
+		if rec := do(h, "GET", link); rec.Code != 200 {
+			t.Errorf("%s: %d", link, rec.Code)
+		}
+	}
 	rec := do(h, "GET", "/api/cite/cat-c-38-d-300-2006%23para-8?format=text")
 	if got := rec.Body.String(); rec.Code != 200 || got != "A.B. v. Testland (CAT/C/38/D/300/2006), para. 8\n" {
 		t.Errorf("text: %d %q", rec.Code, got)
@@ -301,3 +318,110 @@ func (w testLogWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
 }
+
+// blockingSearcher holds every export's searches until released.
+type blockingSearcher struct {
+	Searcher
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingSearcher) Search(ctx context.Context, req search.Request) (*search.Results, error) {
+	if req.WithText {
+		b.started <- struct{}{}
+		<-b.release
+	}
+	return b.Searcher.Search(ctx, req)
+}
+
+// TestExportsAtOnce: at most maxExports stream at once; another is a 503
+// that says to retry, and searches go on meanwhile.
+func TestExportsAtOnce(t *testing.T) {
+	l := newRealLibrary(t)
+	b := &blockingSearcher{Searcher: l.s, started: make(chan struct{}, 100), release: make(chan struct{})}
+	h := l.handler(t, func(c *Config) { c.Searcher = b })
+	var wg sync.WaitGroup
+	for range maxExports {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if rec := do(h, "GET", "/api/export?kind=report&format=csv"); rec.Code != 200 {
+				t.Errorf("export: %d", rec.Code)
+			}
+		}()
+	}
+	for range maxExports {
+		<-b.started
+	}
+	rec := do(h, "GET", "/api/export?kind=report&format=csv")
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("export beyond the limit: %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	if rec := do(h, "GET", "/api/search?q=polygraph"); rec.Code != 200 {
+		t.Errorf("a search while exports run: %d", rec.Code)
+	}
+	close(b.release)
+	wg.Wait()
+	if rec := do(h, "GET", "/api/export?kind=report&format=csv"); rec.Code != 200 {
+		t.Errorf("export after the others: %d", rec.Code)
+	}
+}
+
+// failingSearcher fails every export page after the first.
+type failingSearcher struct{ Searcher }
+
+func (f failingSearcher) Search(ctx context.Context, req search.Request) (*search.Results, error) {
+	if req.Cursor != "" && req.WithText {
+		return nil, fmt.Errorf("%w: too many searches at once", corpus.ErrBusy)
+	}
+	return f.Searcher.Search(ctx, req)
+}
+
+// TestExportCutWhenItFails: an export that fails midway is cut, so that
+// the client sees an incomplete transfer, not a file that looks whole,
+// compressed or not.
+func TestExportCutWhenItFails(t *testing.T) {
+	l := newRealLibrary(t)
+	srv := httptest.NewServer(l.handler(t, func(c *Config) { c.Searcher = failingSearcher{l.s} }))
+	defer srv.Close()
+	for _, enc := range []string{"identity", "gzip", "zstd"} {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/export?kind=decision&format=csv", nil)
+		req.Header.Set("Accept-Encoding", enc)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", enc, resp.StatusCode)
+		}
+		// Neither the transfer nor the encoding may end as a whole one.
+		if _, derr := io.ReadAll(decoder(t, enc, body)); err == nil || derr == nil {
+			t.Errorf("%s: a failed export reads as a whole file (%d bytes; transfer: %v, decoding: %v)", enc, len(body), err, derr)
+		}
+	}
+}
+
+func decoder(t *testing.T, enc string, b []byte) io.Reader {
+	t.Helper()
+	switch enc {
+	case "gzip":
+		r, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return errReader{err}
+		}
+		return r
+	case "zstd":
+		r, err := zstd.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return errReader{err}
+		}
+		return r
+	}
+	return errReader{io.ErrUnexpectedEOF} // identity: only the transfer can say
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }

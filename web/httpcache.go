@@ -77,10 +77,11 @@ func isLibrarianPath(r *http.Request) bool {
 	switch {
 	case p == "/librarian" || strings.HasPrefix(p, "/librarian/"):
 		return true
-	case p == "/api/audit":
+	case p == "/api/audit", p == "/api/documents", p == "/api/trash", p == "/api/tokens",
+		strings.HasPrefix(p, "/api/trash/"), strings.HasPrefix(p, "/api/tokens/"):
 		return true
-	case p == "/api/documents":
-		return true
+	case strings.HasPrefix(p, "/api/documents/") && strings.Contains(strings.TrimPrefix(p, "/api/documents/"), "/"):
+		return true // a document's versions and their restore
 	case strings.HasPrefix(p, "/api/documents/"):
 		return r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions ||
 			r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != http.MethodGet &&

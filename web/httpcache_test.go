@@ -77,7 +77,8 @@ func TestNoStore(t *testing.T) {
 	h, _ := newGenHandler(t, func(c *Config) {
 		c.Health = func(context.Context) (Health, error) { return Health{Ready: true}, nil }
 	})
-	for _, target := range []string{"/librarian", "/librarian/edit/cat", "/api/audit", "/healthz", "/readyz", "/metrics"} {
+	for _, target := range []string{"/librarian", "/librarian/edit/cat", "/api/audit", "/healthz", "/readyz", "/metrics",
+		"/api/trash", "/api/tokens", "/api/documents/cat/versions", "/api/documents/cat/versions/1/restore"} {
 		rec := do(h, "GET", target)
 		if cc := rec.Header().Get("Cache-Control"); cc != "no-store" || rec.Header().Get("ETag") != "" {
 			t.Errorf("%s: Cache-Control %q, ETag %q", target, cc, rec.Header().Get("ETag"))
@@ -190,6 +191,9 @@ func TestCORS(t *testing.T) {
 		{"librarian write API", "/api/documents/cat", app, "PUT"},
 		{"librarian add", "/api/documents", app, "POST"},
 		{"audit", "/api/audit", app, "GET"},
+		{"trash", "/api/trash", app, "GET"},
+		{"tokens", "/api/tokens", app, "GET"},
+		{"versions", "/api/documents/cat/versions", app, "GET"},
 		{"librarian pages", "/librarian", app, "GET"},
 	} {
 		rec := pre(tc.target, tc.origin, tc.method)
@@ -238,7 +242,7 @@ func TestHealthAndReady(t *testing.T) {
 	}
 	body := do(h, "GET", "/metrics").Body.String()
 	for _, want := range []string{"hrsearch_index_passages 10", "hrsearch_index_documents 4", "hrsearch_index_generation 42", "hrsearch_ready 0",
-		"hrsearch_index_size_bytes 10"} {
+		"hrsearch_index_size_bytes 10", "go_goroutines ", "process_resident_memory_bytes "} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)
 		}
@@ -246,5 +250,28 @@ func TestHealthAndReady(t *testing.T) {
 	health.Ready = true
 	if rec := do(h, "GET", "/readyz"); rec.Code != 200 || decodeJSON(t, rec)["ready"] != true {
 		t.Errorf("readyz when ready: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// BenchmarkCompress measures what compressing a large search answer costs
+// the server: the load test's answers are 70–140 KB of JSON.
+func BenchmarkCompress(b *testing.B) {
+	body := bytes.Repeat([]byte(`{"id":"cat-c-38-d-300-2006#para-8.2","title":"A.B. v. Testland","snippet":"the <mark>torture</mark> risk was weighed","instrument":["CAT"],"state":["SV"]},`), 700)
+	h := compress(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, _ = w.Write(body)
+	}))
+	for _, enc := range []string{"gzip", "zstd"} {
+		b.Run(enc, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				req := httptest.NewRequest("GET", "/api/search", nil)
+				req.Header.Set("Accept-Encoding", enc)
+				h.ServeHTTP(rec, req)
+				_ = rec
+			}
+		})
 	}
 }

@@ -116,6 +116,7 @@ type server struct {
 	generation  func() (uint64, bool) // the index generation, if the Searcher says
 	corsOrigins []string              // origins allowed to read the API
 	healthFn    func(context.Context) (Health, error)
+	exports     chan struct{} // exports streaming at once (export.go)
 }
 
 // NewServer builds the handler for the UI and the API. Templates and static
@@ -138,6 +139,7 @@ func NewServer(cfg Config) (http.Handler, error) {
 		bootID:      newBootID(),
 		corsOrigins: cfg.CORSOrigins,
 		healthFn:    cfg.Health,
+		exports:     make(chan struct{}, maxExports),
 	}
 	if g, ok := cfg.Searcher.(generationer); ok {
 		s.generation = g.Generation

@@ -388,6 +388,7 @@ type passageView struct {
 	OwnArticle             string
 	Articles, Others       []tag
 	CitedBy                *citedByView
+	Cite                   []link // the passage's citation in each format (cite.go)
 }
 
 type docPage struct {
@@ -471,7 +472,7 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 	for _, ps := range passages {
 		pv := passageView{
 			Anchor: ps.Unit, Label: unitLabel(ps.Unit), Heading: ps.Heading, Paragraphs: paragraphs(ps.Unit, ps.Text),
-			OwnArticle: ps.OwnArticle, Citation: ps.Citation,
+			OwnArticle: ps.OwnArticle, Citation: ps.Citation, Cite: citeLinks(ps.ID),
 		}
 		if pv.Heading == pv.Label || strings.HasPrefix(pv.Label, pv.Heading) {
 			pv.Heading = ""
