@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -36,6 +37,8 @@ type Library struct {
 	log   *slog.Logger
 	locks keyedMutex
 	now   func() time.Time
+	// trashTTL is how long the trash keeps a document (SetTrashDays).
+	trashTTL atomic.Int64
 }
 
 // OpenLibrary returns the library of an opened data directory, with its
@@ -314,6 +317,12 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*store
 	action := ActionEdit
 	if ch.Upload != nil {
 		action = ActionReplace
+	}
+	// The version this change supersedes is kept first (Versions).
+	if err := l.store.SaveVersion(old, who, action, l.now()); err != nil {
+		return nil, nil, err
+	}
+	if ch.Upload != nil {
 		_, err = l.store.Put(&rec, raw)
 	} else {
 		err = l.store.PutRecord(&rec)
@@ -326,9 +335,9 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*store
 	return &rec, doc, err
 }
 
-// Delete removes a document from the store and the index, and leaves a
-// tombstone so that a re-import of a catalog listing it does not bring it
-// back (Add clears it).
+// Delete moves a document from the store to the trash and removes it from
+// the index, and leaves a tombstone so that a re-import of a catalog
+// listing it does not bring it back (Add and Restore clear it).
 func (l *Library) Delete(ctx context.Context, who, id string) (*store.Record, error) {
 	if who == "" {
 		return nil, fmt.Errorf("%w: no librarian named", corpus.ErrInvalid)
@@ -350,7 +359,8 @@ func (l *Library) Delete(ctx context.Context, who, id string) (*store.Record, er
 	if err := l.store.PutTombstone(store.Tombstone{ID: id, By: who, At: l.now().UTC()}); err != nil {
 		return nil, err
 	}
-	if err := l.store.Remove(id); err != nil {
+	// Into the trash, whole: Restore brings it back until it expires.
+	if err := l.store.Trash(store.Trashed{ID: id, By: who, At: l.now().UTC()}); err != nil {
 		return nil, err
 	}
 	err = l.commit(AuditEvent{Who: who, Action: ActionDelete, ID: id, Before: auditStateOf(old)},
