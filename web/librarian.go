@@ -124,6 +124,7 @@ const (
 // librarian is the state of the librarians' side of the server.
 type librarian struct {
 	lib       Library
+	history   LibraryHistory // nil: no trash or versions
 	tokens    Tokens
 	fetcher   Fetcher
 	maxUpload int64
@@ -143,15 +144,17 @@ func newLibrarian(cfg Config) (*librarian, error) {
 	if err != nil {
 		return nil, err
 	}
+	history, _ := cfg.Library.(LibraryHistory)
 	return &librarian{
-		lib: cfg.Library, tokens: cfg.Tokens, fetcher: cfg.Fetcher, maxUpload: max,
+		lib: cfg.Library, history: history, tokens: cfg.Tokens, fetcher: cfg.Fetcher, maxUpload: max,
 		sessions: sessions,
 		pending:  newPendingStore(2*max + 16<<20),
 	}, nil
 }
 
 // librarianPages are the librarian templates, each parsed with base.html.
-var librarianPages = []string{"librarian-signin", "librarian", "librarian-preview", "librarian-edit", "librarian-delete", "librarian-audit"}
+var librarianPages = []string{"librarian-signin", "librarian", "librarian-preview", "librarian-edit", "librarian-delete", "librarian-audit",
+	"librarian-trash", "librarian-tokens"}
 
 func (s *server) parseLibrarianTemplates() error {
 	funcs := template.FuncMap{"static": s.staticURL}
@@ -187,6 +190,8 @@ func (s *server) registerLibrarianRoutes(r *mux.Router) {
 	get(r, "/librarian/delete/{id}", s.adapt(kindHTML, s.pageAuth(s.handleDeletePage)))
 	r.Handle("/librarian/delete/{id}", s.adapt(kindHTML, s.pageAuth(s.handleDeleteConfirm))).Methods(http.MethodPost)
 	get(r, "/librarian/audit", s.adapt(kindHTML, s.pageAuth(s.handleAuditPage)))
+	s.registerHistoryRoutes(r)
+	s.registerTokenRoutes(r)
 }
 
 // isUploadRoute reports whether r may carry a file.
@@ -274,7 +279,11 @@ func (s *server) who(r *http.Request) (string, bool) {
 		if tok == "" || len(tok) > maxTokenLength {
 			return "", false
 		}
-		return s.lib.tokens.Lookup(tokenDigest(tok))
+		name, ok := s.lib.tokens.Lookup(tokenDigest(tok))
+		if ok {
+			s.touch(r, name)
+		}
+		return name, ok
 	}
 	sess, ok := s.session(r)
 	if !ok {
@@ -298,6 +307,7 @@ func (s *server) session(r *http.Request) (*session, bool) {
 		_ = s.lib.sessions.delete(c.Value) // a revoked token ends it whether or not the file follows
 		return nil, false
 	}
+	s.touch(r, name)
 	return sess, true
 }
 

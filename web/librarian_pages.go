@@ -16,7 +16,8 @@ import (
 
 type librarianLayout struct {
 	Layout
-	Who string // the signed-in librarian's token name
+	Who   string // the signed-in librarian's token name
+	Admin bool   // their token is an admin's
 }
 
 type signInPage struct {
@@ -78,11 +79,13 @@ type editPage struct {
 	Form       formValues
 	Overridden []metaRow // field → the catalog's value it corrects
 	Provenance []metaRow
+	History    []versionView // newest first
 }
 
 type deletePage struct {
 	librarianLayout
 	ID, Title, DocURL string
+	TrashDays         int
 }
 
 type auditChange struct{ Field, Before, After string }
@@ -99,7 +102,7 @@ type auditPage struct {
 }
 
 func (s *server) librarianLayout(title, who string) librarianLayout {
-	return librarianLayout{Layout: Layout{Title: title, Nav: "librarian"}, Who: who}
+	return librarianLayout{Layout: Layout{Title: title, Nav: "librarian"}, Who: who, Admin: s.isAdmin(who)}
 }
 
 func (s *server) formValues(values map[string]string) formValues {
@@ -301,7 +304,11 @@ func (s *server) handleEditPage(w http.ResponseWriter, r *http.Request, sess *se
 		return err
 	}
 	q := r.URL.Query()
-	return s.render(w, http.StatusOK, "librarian-edit", s.buildEditPage(sess.name, d, q.Get("saved") == "1", q.Get("unchanged") == "1", ""))
+	page := s.buildEditPage(sess.name, d, q.Get("saved") == "1", q.Get("unchanged") == "1", "")
+	if page.History, err = s.versionViews(r.Context(), id); err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "librarian-edit", page)
 }
 
 func (s *server) buildEditPage(who string, d *LibraryDoc, saved, unchanged bool, errMsg string) editPage {
@@ -379,7 +386,7 @@ func (s *server) handleDeletePage(w http.ResponseWriter, r *http.Request, sess *
 		title = id
 	}
 	return s.render(w, http.StatusOK, "librarian-delete", deletePage{librarianLayout: s.librarianLayout("Delete "+id, sess.name),
-		ID: id, Title: title, DocURL: docURL(id, "")})
+		ID: id, Title: title, DocURL: docURL(id, ""), TrashDays: s.trashDays()})
 }
 
 func (s *server) handleDeleteConfirm(w http.ResponseWriter, r *http.Request, sess *session) error {

@@ -35,6 +35,7 @@ type appConfig struct {
 	maxUpload int64
 	fetch     fetch.FetchConfig
 	cache     int // ranked windows kept (search.WithWindowCache)
+	trashDays int // how long the trash keeps a document (0: the default)
 }
 
 // openApp opens the data directory and builds the handler.
@@ -48,6 +49,10 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 		lib.Close()
 		return nil, err
 	}
+	if cfg.trashDays > 0 {
+		writes.SetTrashDays(cfg.trashDays)
+	}
+	writes.PurgeExpired()
 	a := &app{lib: lib, writes: writes}
 	if cfg.fetch.MaxBody == 0 || cfg.fetch.MaxBody > cfg.maxUpload {
 		cfg.fetch.MaxBody = cfg.maxUpload
@@ -55,7 +60,7 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 	a.fetcher = fetch.NewFetcher(cfg.fetch)
 	wc := webConfig(lib, cfg.data, cfg.rate, log)
 	wc.Library = libraryAdapter{writes}
-	wc.Tokens = tokens.OpenTokens(cfg.data)
+	wc.Tokens = tokenAdapter{tokens.OpenTokens(cfg.data)}
 	wc.Fetcher = urlFetcher{a.fetcher}
 	wc.MaxUpload = cfg.maxUpload
 	if a.handler, err = web.NewServer(wc); err != nil {

@@ -163,3 +163,6 @@ func (l *Library) Purge(ctx context.Context, who, id string) error {
 	}
 	return nil
 }
+
+// TrashDays is how many days the trash keeps a deleted document.
+func (l *Library) TrashDays() int { return int(l.trashKeep() / (24 * time.Hour)) }

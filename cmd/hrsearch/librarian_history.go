@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+
+	"github.com/hrsearch/hrsearch/indexer/tokens"
+	"github.com/hrsearch/hrsearch/web"
+)
+
+// The trash, versions and token roles, for the web layer.
+
+func (a libraryAdapter) Trash(ctx context.Context) ([]web.TrashedDoc, error) {
+	items, err := a.l.Trash()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.TrashedDoc, 0, len(items))
+	for _, it := range items {
+		out = append(out, web.TrashedDoc{Doc: *toLibraryDoc(&it.Record, nil), DeletedBy: it.By, DeletedAt: it.At, Expires: it.Expires})
+	}
+	return out, nil
+}
+
+func (a libraryAdapter) Restore(ctx context.Context, who, id string) (*web.LibraryDoc, error) {
+	rec, doc, err := a.l.Restore(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	return toLibraryDoc(rec, doc), nil
+}
+
+func (a libraryAdapter) Purge(ctx context.Context, who, id string) error {
+	return a.l.Purge(ctx, who, id)
+}
+
+func (a libraryAdapter) Versions(ctx context.Context, id string) ([]web.DocVersion, error) {
+	vs, err := a.l.Versions(id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.DocVersion, 0, len(vs))
+	for i := range vs {
+		v := &vs[i]
+		out = append(out, web.DocVersion{N: v.N, Current: v.Current, By: v.By, At: v.At, Action: v.Action,
+			Doc: *toLibraryDoc(&v.Record, nil)})
+	}
+	return out, nil
+}
+
+func (a libraryAdapter) RestoreVersion(ctx context.Context, who, id string, n int) (*web.LibraryDoc, error) {
+	rec, doc, err := a.l.RestoreVersion(ctx, who, id, n)
+	if err != nil {
+		return nil, err
+	}
+	return toLibraryDoc(rec, doc), nil
+}
+
+func (a libraryAdapter) TrashDays() int { return a.l.TrashDays() }
+
+var _ web.LibraryHistory = libraryAdapter{}
+
+// tokenAdapter gives the web layer the tokens with their roles.
+type tokenAdapter struct{ *tokens.Tokens }
+
+func (t tokenAdapter) Create(name, role string) (string, error) {
+	return t.Tokens.CreateRole(name, role)
+}
+
+func (t tokenAdapter) List() ([]web.TokenInfo, error) {
+	list, err := t.Tokens.List()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.TokenInfo, 0, len(list))
+	for _, ti := range list {
+		out = append(out, web.TokenInfo{Name: ti.Name, Role: ti.Role, Created: ti.Created, Rotated: ti.Rotated, LastUsed: ti.LastUsed})
+	}
+	return out, nil
+}
+
+var (
+	_ web.TokenManager = tokenAdapter{}
+	_ web.Tokens       = tokenAdapter{}
+)
