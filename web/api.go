@@ -285,6 +285,7 @@ func (s *server) handleAPIDocument(w http.ResponseWriter, r *http.Request) error
 	for _, p := range passages {
 		out.Passages = append(out.Passages, toAPIPassage(p))
 	}
+	s.setDocumentETag(w, r, id) // the version a librarian's If-Match names
 	return writeJSON(w, http.StatusOK, out)
 }
 

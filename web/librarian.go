@@ -125,6 +125,7 @@ const (
 type librarian struct {
 	lib       Library
 	history   LibraryHistory // nil: no trash or versions
+	locks     docLocks       // guarded writes, per document
 	tokens    Tokens
 	fetcher   Fetcher
 	maxUpload int64

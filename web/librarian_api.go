@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -242,23 +241,6 @@ func (s *server) fetch(ctx context.Context, rawURL string) (*Upload, error) {
 	return up, nil
 }
 
-// isDryRun reports whether a write asks only for a preview.
-func isDryRun(r *http.Request) (bool, error) {
-	q, err := queryValues(r)
-	if err != nil {
-		return false, err
-	}
-	v := q.Get("dry_run")
-	if v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, errBadRequest("dry_run must be true or false.")
-	}
-	return b, nil
-}
-
 // newDocument reads an upload request into an entry and its bytes,
 // fetching them when only a url is given.
 func (s *server) newDocument(r *http.Request, form *uploadForm) (corpus.Entry, *Upload, error) {
@@ -282,7 +264,7 @@ func (s *server) newDocument(r *http.Request, form *uploadForm) (corpus.Entry, *
 }
 
 func (s *server) handleAPIAdd(w http.ResponseWriter, r *http.Request, who string) error {
-	dry, err := isDryRun(r)
+	dry, err := writeParams(r, addParams...)
 	if err != nil {
 		return err
 	}
@@ -307,11 +289,16 @@ func (s *server) handleAPIAdd(w http.ResponseWriter, r *http.Request, who string
 		return err
 	}
 	w.Header().Set("Location", "/api/documents/"+escapePath(e.ID))
+	w.Header().Set("ETag", docETag(d))
 	return writeJSON(w, http.StatusCreated, toAPIStored(d))
 }
 
 func (s *server) handleAPIUpdate(w http.ResponseWriter, r *http.Request, who string) error {
 	id, err := docIDVar(r)
+	if err != nil {
+		return err
+	}
+	dry, err := writeParams(r, "dry_run")
 	if err != nil {
 		return err
 	}
@@ -330,8 +317,12 @@ func (s *server) handleAPIUpdate(w http.ResponseWriter, r *http.Request, who str
 	if err != nil {
 		return err
 	}
+	defer s.lib.locks.lock(id)()
 	cur, err := s.lib.lib.Get(r.Context(), id)
 	if err != nil {
+		return err
+	}
+	if err := checkIfMatch(r, cur); err != nil {
 		return err
 	}
 	// An empty field clears the field's correction: the document falls
@@ -356,11 +347,45 @@ func (s *server) handleAPIUpdate(w http.ResponseWriter, r *http.Request, who str
 	if err := checkMergedYear(cur, &o, cleared); err != nil {
 		return err
 	}
+	if dry {
+		return s.dryRunUpdate(w, r, cur, overrides, form.file)
+	}
 	d, err := s.lib.lib.Update(r.Context(), who, id, overrides, form.file)
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", docETag(d))
 	return writeJSON(w, http.StatusOK, toAPIStored(d))
+}
+
+// dryRunUpdate answers what an update would change, changing nothing.
+func (s *server) dryRunUpdate(w http.ResponseWriter, r *http.Request, cur *LibraryDoc, overrides *corpus.Entry, up *Upload) error {
+	e := wouldBe(cur, overrides)
+	out := apiDryRun{ID: cur.Effective.ID, DryRun: true, Action: "edit", Changes: entryChanges(&cur.Effective, &e),
+		ETag: docETag(cur)}
+	if up != nil {
+		out.Action = "replace"
+		pe := e
+		pe.ID = cur.Effective.ID
+		if overrides == nil || overrides.Format == "" {
+			pe.Format = "" // new bytes: their format is detected
+		}
+		doc, err := s.lib.lib.Preview(r.Context(), pe, up)
+		if err != nil {
+			return err
+		}
+		e.Format = doc.Entry.Format
+		out.Changes = entryChanges(&cur.Effective, &e)
+		out.Passages = len(doc.Passages)
+		if sum := sha256Hex(up.Raw); sum != cur.SHA256 {
+			out.Changes = append(out.Changes, apiChange{Field: "sha256", Before: cur.SHA256, After: sum})
+		}
+	} else if len(out.Changes) == 0 {
+		out.Action = "none"
+	}
+	out.Metadata = *toAPIEntry(&e)
+	w.Header().Set("ETag", out.ETag)
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // checkMergedYear refuses a change after which the document's year and
@@ -392,6 +417,23 @@ func (s *server) handleAPIDelete(w http.ResponseWriter, r *http.Request, who str
 	id, err := docIDVar(r)
 	if err != nil {
 		return err
+	}
+	dry, err := writeParams(r, "dry_run")
+	if err != nil {
+		return err
+	}
+	defer s.lib.locks.lock(id)()
+	cur, err := s.lib.lib.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := checkIfMatch(r, cur); err != nil {
+		return err
+	}
+	if dry {
+		w.Header().Set("ETag", docETag(cur))
+		return writeJSON(w, http.StatusOK, apiDryRun{ID: id, DryRun: true, Action: "delete", Changes: []apiChange{},
+			Metadata: *toAPIEntry(&cur.Effective), ETag: docETag(cur)})
 	}
 	if err := s.lib.lib.Delete(r.Context(), who, id); err != nil {
 		return err

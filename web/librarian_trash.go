@@ -179,10 +179,12 @@ func (s *server) handleAPIRestore(w http.ResponseWriter, r *http.Request, who st
 	if err := noParams(r); err != nil {
 		return err
 	}
+	defer s.lib.locks.lock(id)()
 	d, err := h.Restore(r.Context(), who, id)
 	if err != nil {
 		return restoreConflict(err, id)
 	}
+	w.Header().Set("ETag", docETag(d))
 	return writeJSON(w, http.StatusOK, toAPIStored(d))
 }
 
@@ -293,6 +295,7 @@ func (s *server) handleAPIRestoreVersion(w http.ResponseWriter, r *http.Request,
 	if err := noParams(r); err != nil {
 		return err
 	}
+	defer s.lib.locks.lock(id)()
 	d, err := h.RestoreVersion(r.Context(), who, id, n)
 	if errors.Is(err, corpus.ErrNotFound) {
 		return errNotFound("Document " + id + " has no version " + strconv.Itoa(n) + " (GET /api/documents/" + id + "/versions lists them).")
@@ -300,6 +303,7 @@ func (s *server) handleAPIRestoreVersion(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", docETag(d))
 	return writeJSON(w, http.StatusOK, toAPIStored(d))
 }
 

@@ -112,7 +112,7 @@ func (l *Library) Restore(ctx context.Context, who, id string) (*store.Record, *
 	if err != nil {
 		return nil, nil, err
 	}
-	doc, err := reader.Derive(ctx, &item.Record, raw)
+	doc, err := rederive(ctx, &item.Record, raw)
 	if err != nil {
 		return nil, nil, &DocumentError{Reason: readReason(&item.Record.Entry, err), Err: err}
 	}
@@ -166,3 +166,9 @@ func (l *Library) Purge(ctx context.Context, who, id string) error {
 
 // TrashDays is how many days the trash keeps a deleted document.
 func (l *Library) TrashDays() int { return int(l.trashKeep() / (24 * time.Hour)) }
+
+// rederive reads a stored version's bytes as its record says (the one
+// derivation every path uses).
+func rederive(ctx context.Context, rec *store.Record, raw []byte) (*corpus.Document, error) {
+	return reader.Derive(ctx, rec, raw)
+}

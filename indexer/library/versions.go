@@ -7,7 +7,6 @@ import (
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer"
-	"github.com/hrsearch/hrsearch/indexer/reader"
 	"github.com/hrsearch/hrsearch/indexer/store"
 )
 
@@ -99,7 +98,7 @@ func (l *Library) RestoreVersion(ctx context.Context, who, id string, n int) (*s
 		if err != nil {
 			return nil, nil, err
 		}
-		doc, err := reader.Derive(ctx, old, raw)
+		doc, err := rederive(ctx, old, raw)
 		if err != nil {
 			return nil, nil, &DocumentError{Reason: readReason(&old.Entry, err), Err: err}
 		}
@@ -117,7 +116,7 @@ func (l *Library) RestoreVersion(ctx context.Context, who, id string, n int) (*s
 	rec := v.Record
 	// The librarian chose these bytes: a re-import keeps them.
 	rec.Replaced = &store.Replacement{By: who, At: l.now().UTC()}
-	doc, err := reader.Derive(ctx, &rec, raw)
+	doc, err := rederive(ctx, &rec, raw)
 	if err != nil {
 		return nil, nil, &DocumentError{Reason: readReason(&rec.Entry, err), Err: err}
 	}
