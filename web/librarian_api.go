@@ -442,26 +442,6 @@ func (s *server) handleAPIDelete(w http.ResponseWriter, r *http.Request, who str
 	return nil
 }
 
-func (s *server) handleAPIAudit(w http.ResponseWriter, r *http.Request, who string) error {
-	v, err := queryValues(r)
-	if err != nil {
-		return err
-	}
-	page, size, err := auditPaging(v)
-	if err != nil {
-		return err
-	}
-	evs, more, err := s.lib.lib.Audit(r.Context(), (page-1)*size, size)
-	if err != nil {
-		return err
-	}
-	out := apiAuditResponse{Page: page, Size: size, More: more, Events: make([]apiAuditEvent, 0, len(evs))}
-	for _, ev := range evs {
-		out.Events = append(out.Events, toAPIAudit(ev))
-	}
-	return writeJSON(w, http.StatusOK, out)
-}
-
 func auditPaging(v url.Values) (page, size int, err error) {
 	if page, err = intParam(v, "page", 1); err != nil {
 		return 0, 0, err

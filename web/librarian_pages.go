@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -99,6 +98,9 @@ type auditPage struct {
 	librarianLayout
 	Events     []auditView
 	Prev, Next string
+	Filter     AuditFilter
+	Actions    []string
+	ExportURL  string
 }
 
 func (s *server) librarianLayout(title, who string) librarianLayout {
@@ -410,20 +412,27 @@ func (s *server) handleAuditPage(w http.ResponseWriter, r *http.Request, sess *s
 	if err != nil {
 		return err
 	}
-	evs, more, err := s.lib.lib.Audit(r.Context(), (page-1)*size, size)
+	f, err := auditFilter(v)
 	if err != nil {
 		return err
 	}
-	p := auditPage{librarianLayout: s.librarianLayout("Audit log", sess.name)}
-	p.JSONURL = "/api/audit?page=" + strconv.Itoa(page) + "&size=" + strconv.Itoa(size)
+	evs, more, err := s.auditEvents(r.Context(), f, (page-1)*size, size)
+	if err != nil {
+		return err
+	}
+	p := auditPage{librarianLayout: s.librarianLayout("Audit log", sess.name), Filter: f, Actions: auditActions}
+	p.JSONURL = auditPageURL("/api/audit", f, page, size)
+	ex := f.query()
+	ex.Set("format", "jsonl")
+	p.ExportURL = "/api/audit?" + ex.Encode()
 	for _, ev := range evs {
 		p.Events = append(p.Events, toAuditView(ev))
 	}
 	if page > 1 {
-		p.Prev = "/librarian/audit?page=" + strconv.Itoa(page-1) + "&size=" + strconv.Itoa(size)
+		p.Prev = auditPageURL("/librarian/audit", f, page-1, size)
 	}
 	if more {
-		p.Next = "/librarian/audit?page=" + strconv.Itoa(page+1) + "&size=" + strconv.Itoa(size)
+		p.Next = auditPageURL("/librarian/audit", f, page+1, size)
 	}
 	return s.render(w, http.StatusOK, "librarian-audit", p)
 }

@@ -139,6 +139,11 @@ func (a libraryAdapter) Audit(ctx context.Context, skip, limit int) ([]web.Audit
 	if err != nil {
 		return nil, false, err
 	}
+	return toWebAudit(evs), more, nil
+}
+
+// toWebAudit gives audit events to the web layer.
+func toWebAudit(evs []library.AuditEvent) []web.AuditEvent {
 	state := func(s *library.AuditState) *web.AuditState {
 		if s == nil {
 			return nil
@@ -150,7 +155,7 @@ func (a libraryAdapter) Audit(ctx context.Context, skip, limit int) ([]web.Audit
 		out = append(out, web.AuditEvent{Time: ev.Time, Who: ev.Who, Action: ev.Action, ID: ev.ID,
 			Before: state(ev.Before), After: state(ev.After)})
 	}
-	return out, more, nil
+	return out
 }
 
 // urlFetcher fetches the documents librarians give by URL with the

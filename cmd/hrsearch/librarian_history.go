@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/hrsearch/hrsearch/indexer/library"
 	"github.com/hrsearch/hrsearch/indexer/tokens"
 	"github.com/hrsearch/hrsearch/web"
 )
@@ -82,3 +83,11 @@ var (
 	_ web.TokenManager = tokenAdapter{}
 	_ web.Tokens       = tokenAdapter{}
 )
+
+func (a libraryAdapter) AuditMatching(ctx context.Context, f web.AuditFilter, skip, limit int) ([]web.AuditEvent, bool, error) {
+	evs, more, err := a.l.AuditMatching(library.AuditFilter{ID: f.ID, Who: f.Who, Action: f.Action}, skip, limit)
+	if err != nil {
+		return nil, false, err
+	}
+	return toWebAudit(evs), more, nil
+}

@@ -186,4 +186,31 @@ func TestTrashVersionsRolesEndToEnd(t *testing.T) {
 	if code := ts.apiJSON("GET", "/api/trash", rot.Token, "", nil); code != 401 {
 		t.Errorf("bob's token after revocation: %d, want 401", code)
 	}
+
+	// The audit log, filtered and exported.
+	var audit struct {
+		Events []struct{ Who, Action, ID string } `json:"events"`
+	}
+	if code := ts.apiJSON("GET", "/api/audit?id=tv-note&action=restore", ed, "", &audit); code != 200 || len(audit.Events) != 1 || audit.Events[0].Who != "alice" {
+		t.Errorf("audit of tv-note's restores: %d %+v", code, audit)
+	}
+	audit.Events = nil
+	if code := ts.apiJSON("GET", "/api/audit?who=root", ed, "", &audit); code != 200 || len(audit.Events) != 1 || audit.Events[0].Action != "purge" {
+		t.Errorf("audit of root: %d %+v", code, audit)
+	}
+	if code := ts.apiJSON("GET", "/api/audit?action=fly", ed, "", nil); code != 400 {
+		t.Errorf("an unknown action: %d", code)
+	}
+	code, b, h := ts.request("GET", "/api/audit?id=tv-note&format=jsonl", nil, "Authorization", "Bearer "+ed)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	// add, delete, restore, replace, edit, restore-version, delete, purge
+	if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "application/jsonl") || len(lines) != 8 {
+		t.Errorf("export: %d %s, %d lines:\n%s", code, h.Get("Content-Type"), len(lines), b)
+	}
+	for _, l := range lines {
+		var ev struct{ ID string }
+		if err := json.Unmarshal([]byte(l), &ev); err != nil || ev.ID != "tv-note" {
+			t.Errorf("export line %q: %v", l, err)
+		}
+	}
 }
