@@ -51,6 +51,9 @@ type apiStoredDocument struct {
 	Provenance apiStoredProvenance `json:"provenance"`
 	Passages   int                 `json:"passages"`
 	Extracted  *apiExtracted       `json:"extracted,omitempty"`
+	// NearDuplicates, in the answer to an add, are the documents whose
+	// text is like this one's.
+	NearDuplicates []apiNearDuplicate `json:"near_duplicates,omitempty"`
 }
 
 type apiStoredProvenance struct {
@@ -85,10 +88,11 @@ type apiPreviewEntry struct {
 
 // apiPreview is a dry run's answer: what the document would be.
 type apiPreview struct {
-	ID        string       `json:"id"`
-	Metadata  apiEntry     `json:"metadata"`
-	Passages  int          `json:"passages"`
-	Extracted apiExtracted `json:"extracted"`
+	ID         string         `json:"id"`
+	Metadata   apiEntry       `json:"metadata"`
+	Passages   int            `json:"passages"`
+	Extracted  apiExtracted   `json:"extracted"`
+	Duplicates *apiDuplicates `json:"duplicates,omitempty"`
 }
 
 type apiAuditResponse struct {
@@ -276,21 +280,39 @@ func (s *server) handleAPIAdd(w http.ResponseWriter, r *http.Request, who string
 	if err != nil {
 		return err
 	}
+	q, _ := queryValues(r) // checked by writeParams
+	allowDup, err := allowDuplicate(q.Get("allow_duplicate"))
+	if err != nil {
+		return err
+	}
 	if dry {
 		doc, err := s.lib.lib.Preview(r.Context(), e, up)
 		if err != nil {
 			return err
 		}
+		dups, err := s.duplicatesOf(r.Context(), e.ID, up, doc)
+		if err != nil {
+			return err
+		}
 		return writeJSON(w, http.StatusOK, apiPreview{ID: doc.ID, Metadata: *toAPIEntry(&doc.Entry),
-			Passages: len(doc.Passages), Extracted: extracted(doc, previewSample)})
+			Passages: len(doc.Passages), Extracted: extracted(doc, previewSample), Duplicates: dups})
+	}
+	if err := s.checkDuplicate(r.Context(), e.ID, up, allowDup); err != nil {
+		return err
 	}
 	d, err := s.lib.lib.Add(r.Context(), who, e, up)
 	if err != nil {
 		return err
 	}
+	out := toAPIStored(d)
+	if df := s.duplicateFinder(); df != nil {
+		if _, near, err := df.Duplicates(r.Context(), e.ID, up, d.Doc); err == nil {
+			out.NearDuplicates = toAPINear(near)
+		}
+	}
 	w.Header().Set("Location", "/api/documents/"+escapePath(e.ID))
 	w.Header().Set("ETag", docETag(d))
-	return writeJSON(w, http.StatusCreated, toAPIStored(d))
+	return writeJSON(w, http.StatusCreated, out)
 }
 
 func (s *server) handleAPIUpdate(w http.ResponseWriter, r *http.Request, who string) error {

@@ -217,7 +217,7 @@ func (k *docLocks) lock(id string) (unlock func()) {
 }
 
 // addParams are the query-string parameters of POST /api/documents.
-var addParams = []string{"dry_run"}
+var addParams = []string{"dry_run", "allow_duplicate"}
 
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)

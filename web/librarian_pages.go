@@ -65,7 +65,9 @@ type previewPage struct {
 	Articles    []facetCount
 	States      []facetCount
 	Sample      []previewPassage
-	More        int // passages not shown
+	More        int        // passages not shown
+	Exact       []string   // stored documents with the same bytes
+	Near        []nearView // stored documents with a like text
 }
 
 type editPage struct {
@@ -79,6 +81,7 @@ type editPage struct {
 	Overridden []metaRow // field → the catalog's value it corrects
 	Provenance []metaRow
 	History    []versionView // newest first
+	Near       []nearView    // documents whose text is like this one's
 }
 
 type deletePage struct {
@@ -248,6 +251,13 @@ func (s *server) handlePreviewPage(w http.ResponseWriter, r *http.Request, sess 
 			Text: p.Text, Instruments: p.Instrument, Articles: p.Article, States: p.State})
 	}
 	page.More = len(doc.Passages) - len(page.Sample)
+	dups, err := s.duplicatesOf(r.Context(), e.ID, up, doc)
+	if err != nil {
+		return err
+	}
+	if dups != nil {
+		page.Exact, page.Near = dups.Exact, toNearViews(dups.Near)
+	}
 	return s.render(w, http.StatusOK, "librarian-preview", page)
 }
 
@@ -276,9 +286,13 @@ func (s *server) handleSavePage(w http.ResponseWriter, r *http.Request, sess *se
 	if err := r.ParseForm(); err != nil {
 		return errBadRequest("The form could not be read.")
 	}
+	allowDup := r.PostForm.Get("allow_duplicate") == "1"
 	pu, ok := s.lib.pending.take(r.PostForm.Get("pending"), sess.name, time.Now())
 	if !ok {
 		return &httpError{status: http.StatusGone, code: "gone", msg: "This preview has expired or was saved already: add the document again."}
+	}
+	if err := s.checkDuplicate(r.Context(), pu.entry.ID, pu.up, allowDup); err != nil {
+		return err
 	}
 	if _, err := s.lib.lib.Add(r.Context(), sess.name, pu.entry, pu.up); err != nil {
 		return err
@@ -308,6 +322,9 @@ func (s *server) handleEditPage(w http.ResponseWriter, r *http.Request, sess *se
 	q := r.URL.Query()
 	page := s.buildEditPage(sess.name, d, q.Get("saved") == "1", q.Get("unchanged") == "1", "")
 	if page.History, err = s.versionViews(r.Context(), id); err != nil {
+		return err
+	}
+	if page.Near, err = s.nearDuplicatesOf(r.Context(), id); err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "librarian-edit", page)

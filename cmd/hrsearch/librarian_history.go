@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer/library"
 	"github.com/hrsearch/hrsearch/indexer/tokens"
 	"github.com/hrsearch/hrsearch/web"
@@ -91,3 +92,29 @@ func (a libraryAdapter) AuditMatching(ctx context.Context, f web.AuditFilter, sk
 	}
 	return toWebAudit(evs), more, nil
 }
+
+func (a libraryAdapter) Duplicates(ctx context.Context, id string, up *web.Upload, doc *corpus.Document) ([]string, []web.NearDuplicate, error) {
+	exact, near, err := a.l.Duplicates(id, up.Raw, doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return exact, toWebNear(near), nil
+}
+
+func (a libraryAdapter) NearDuplicates(ctx context.Context, id string) ([]web.NearDuplicate, error) {
+	near, err := a.l.NearDuplicates(id)
+	if err != nil {
+		return nil, err
+	}
+	return toWebNear(near), nil
+}
+
+func toWebNear(near []library.Near) []web.NearDuplicate {
+	out := make([]web.NearDuplicate, 0, len(near))
+	for _, n := range near {
+		out = append(out, web.NearDuplicate{ID: n.ID, Similarity: n.Similarity})
+	}
+	return out
+}
+
+var _ web.DuplicateFinder = libraryAdapter{}

@@ -252,6 +252,7 @@ func (l *Library) Add(ctx context.Context, who string, e corpus.Entry, up *Uploa
 	}
 	err = l.commit(AuditEvent{Who: who, Action: ActionAdd, ID: e.ID, After: auditStateOf(rec)},
 		indexer.Update{Doc: doc, Key: indexer.Key(rec), Origin: rec.Origin})
+	l.keepSignature(e.ID, doc)
 	return rec, doc, err
 }
 
@@ -332,6 +333,9 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*store
 	}
 	err = l.commit(AuditEvent{Who: who, Action: action, ID: id, Before: auditStateOf(old), After: auditStateOf(&rec)},
 		indexer.Update{Doc: doc, Key: key, Origin: rec.Origin})
+	if ch.Upload != nil {
+		l.keepSignature(id, doc)
+	}
 	return &rec, doc, err
 }
 

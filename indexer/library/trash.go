@@ -131,6 +131,7 @@ func (l *Library) Restore(ctx context.Context, who, id string) (*store.Record, *
 	}
 	err = l.commit(AuditEvent{Who: who, Action: ActionRestore, ID: id, After: auditStateOf(rec)},
 		indexer.Update{Doc: doc, Key: indexer.Key(rec), Origin: rec.Origin})
+	l.keepSignature(id, doc)
 	return rec, doc, err
 }
 

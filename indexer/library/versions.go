@@ -131,5 +131,6 @@ func (l *Library) RestoreVersion(ctx context.Context, who, id string, n int) (*s
 	}
 	err = l.commit(AuditEvent{Who: who, Action: ActionRestoreVersion, ID: id, Before: auditStateOf(old), After: auditStateOf(&rec)},
 		indexer.Update{Doc: doc, Key: indexer.Key(&rec), Origin: rec.Origin})
+	l.keepSignature(id, doc)
 	return &rec, doc, err
 }
