@@ -155,7 +155,7 @@ func newLibrarian(cfg Config) (*librarian, error) {
 
 // librarianPages are the librarian templates, each parsed with base.html.
 var librarianPages = []string{"librarian-signin", "librarian", "librarian-preview", "librarian-edit", "librarian-delete", "librarian-audit",
-	"librarian-trash", "librarian-tokens"}
+	"librarian-trash", "librarian-tokens", "librarian-bulk"}
 
 func (s *server) parseLibrarianTemplates() error {
 	funcs := template.FuncMap{"static": s.staticURL}
@@ -175,6 +175,8 @@ func (s *server) registerLibrarianRoutes(r *mux.Router) {
 	}
 	// The write API.
 	r.Handle("/api/documents", s.adapt(kindJSON, s.apiAuth(s.handleAPIAdd))).Methods(http.MethodPost)
+	r.Handle("/api/documents/bulk", s.adapt(kindJSON, s.apiAuth(s.handleAPIBulk))).Methods(http.MethodPost)
+	r.Handle("/librarian/bulk", s.adapt(kindHTML, s.pageAuth(s.handleBulkPage))).Methods(http.MethodPost)
 	r.Handle("/api/documents/{id}", s.adapt(kindJSON, s.apiAuth(s.handleAPIUpdate))).Methods(http.MethodPut)
 	r.Handle("/api/documents/{id}", s.adapt(kindJSON, s.apiAuth(s.handleAPIDelete))).Methods(http.MethodDelete)
 	get(r, "/api/audit", s.adapt(kindJSON, s.apiAuth(s.handleAPIAudit)))
@@ -200,7 +202,8 @@ func isUploadRoute(r *http.Request) bool {
 	p := r.URL.Path
 	switch r.Method {
 	case http.MethodPost:
-		return p == "/api/documents" || p == "/librarian/preview" || strings.HasPrefix(p, "/librarian/edit/")
+		return p == "/api/documents" || p == "/api/documents/bulk" || p == "/librarian/preview" || p == "/librarian/bulk" ||
+			strings.HasPrefix(p, "/librarian/edit/")
 	case http.MethodPut:
 		return strings.HasPrefix(p, "/api/documents/")
 	}
