@@ -80,6 +80,7 @@ type editPage struct {
 	Form       formValues
 	Overridden []metaRow // field → the catalog's value it corrects
 	Provenance []metaRow
+	InEffect   []effectRow   // each field's value in effect and its source
 	History    []versionView // newest first
 	Near       []nearView    // documents whose text is like this one's
 }
@@ -321,6 +322,7 @@ func (s *server) handleEditPage(w http.ResponseWriter, r *http.Request, sess *se
 	}
 	q := r.URL.Query()
 	page := s.buildEditPage(sess.name, d, q.Get("saved") == "1", q.Get("unchanged") == "1", "")
+	page.InEffect = effectRows(d, s.passagesForEffect(r, id))
 	if page.History, err = s.versionViews(r.Context(), id); err != nil {
 		return err
 	}
@@ -342,7 +344,7 @@ func (s *server) buildEditPage(who string, d *LibraryDoc, saved, unchanged bool,
 				if was == "" {
 					was = "(none)"
 				}
-				page.Overridden = append(page.Overridden, metaRow{metaLabel(f), was})
+				page.Overridden = append(page.Overridden, metaRow{metaLabel(f), v + " (catalog: " + was + ")"})
 			}
 		}
 	}
