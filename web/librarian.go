@@ -155,7 +155,7 @@ func newLibrarian(cfg Config) (*librarian, error) {
 
 // librarianPages are the librarian templates, each parsed with base.html.
 var librarianPages = []string{"librarian-signin", "librarian", "librarian-preview", "librarian-edit", "librarian-delete", "librarian-audit",
-	"librarian-trash", "librarian-tokens", "librarian-bulk"}
+	"librarian-trash", "librarian-tokens", "librarian-bulk", "librarian-documents"}
 
 func (s *server) parseLibrarianTemplates() error {
 	funcs := template.FuncMap{"static": s.staticURL}
@@ -193,6 +193,7 @@ func (s *server) registerLibrarianRoutes(r *mux.Router) {
 	get(r, "/librarian/delete/{id}", s.adapt(kindHTML, s.pageAuth(s.handleDeletePage)))
 	r.Handle("/librarian/delete/{id}", s.adapt(kindHTML, s.pageAuth(s.handleDeleteConfirm))).Methods(http.MethodPost)
 	get(r, "/librarian/audit", s.adapt(kindHTML, s.pageAuth(s.handleAuditPage)))
+	get(r, "/librarian/documents", s.adapt(kindHTML, s.pageAuth(s.handleDocumentsPage)))
 	s.registerHistoryRoutes(r)
 	s.registerTokenRoutes(r)
 }

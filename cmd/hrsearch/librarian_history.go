@@ -118,3 +118,17 @@ func toWebNear(near []library.Near) []web.NearDuplicate {
 }
 
 var _ web.DuplicateFinder = libraryAdapter{}
+
+func (a libraryAdapter) List(ctx context.Context) ([]web.ListedDoc, error) {
+	list, err := a.l.List()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.ListedDoc, 0, len(list))
+	for i := range list {
+		out = append(out, web.ListedDoc{Doc: *toLibraryDoc(&list[i].Record, nil), Changed: list[i].Changed})
+	}
+	return out, nil
+}
+
+var _ web.LibraryLister = libraryAdapter{}
