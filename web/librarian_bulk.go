@@ -104,7 +104,7 @@ func (s *server) readBulkForm(r *http.Request) (fields map[string][]string, file
 			return nil, nil, s.bodyError(err)
 		}
 		if len(b) > maxFieldBytes {
-			return nil, nil, errBadRequest("The field %q is too long.", name)
+			return nil, nil, errBadRequest("The field %q is longer than the limit of %s.", name, byteSize(maxFieldBytes))
 		}
 		fields[name] = append(fields[name], string(b))
 	}

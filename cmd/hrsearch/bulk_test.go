@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
+	"strings"
 	"testing"
 )
 
@@ -47,6 +48,9 @@ func TestBulkUploadEndToEnd(t *testing.T) {
 		t.Fatalf("bulk: %s", b)
 	}
 	t.Logf("the bad file: %+v", res.Results[3])
+	if m := res.Results[3].Message; strings.Contains(m, "exit status") || !strings.Contains(m, "not a PDF") {
+		t.Errorf("the bad file's reason is not in plain words: %q", m)
+	}
 	for i, r := range res.Results {
 		if i == 3 {
 			continue

@@ -431,6 +431,7 @@ func readReason(e *corpus.Entry, err error) string {
 	msg = strings.TrimPrefix(msg, e.Format+": ")
 	msg = errorWords.Replace(msg)
 	msg = tempPath.ReplaceAllString(msg, "the file")
+	msg = plainReason(msg)
 	if len(msg) > 300 {
 		msg = msg[:300] + "…"
 	}
