@@ -495,8 +495,25 @@ func (st *sessionStore) delete(id string) error {
 func setSessionCookie(w http.ResponseWriter, r *http.Request, id string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: id, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || forwardedHTTPS(r),
 	})
+}
+
+// forwardedHTTPS reports whether a proxy in front says the client used
+// https (X-Forwarded-Proto, or Forwarded's proto). Believing it is safe
+// for the cookie's Secure flag: a forged header only makes the forger's
+// own cookie https-only.
+func forwardedHTTPS(r *http.Request) bool {
+	if strings.EqualFold(strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Proto"), ",")[0]), "https") {
+		return true
+	}
+	for _, part := range strings.FieldsFunc(strings.Split(r.Header.Get("Forwarded"), ",")[0], func(c rune) bool { return c == ';' }) {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		if strings.EqualFold(k, "proto") && strings.EqualFold(strings.Trim(v, `"`), "https") {
+			return true
+		}
+	}
+	return false
 }
 
 // Pending uploads: previewed, waiting to be saved.
