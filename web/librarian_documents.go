@@ -128,3 +128,15 @@ func (s *server) handleDocumentsPage(w http.ResponseWriter, r *http.Request, ses
 	}
 	return s.render(w, http.StatusOK, "librarian-documents", p)
 }
+
+// librarianEditURL is a document's edit page for a signed-in librarian,
+// "" for anyone else.
+func (s *server) librarianEditURL(r *http.Request, id string) string {
+	if s.lib == nil || !validDocumentID(id) {
+		return ""
+	}
+	if _, ok := s.session(r); !ok {
+		return ""
+	}
+	return "/librarian/edit/" + escapePath(id)
+}

@@ -99,7 +99,9 @@ func (s *server) handleDocPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "doc", s.buildDocPage(info, passages, cited))
+	page := s.buildDocPage(info, passages, cited)
+	page.EditURL = s.librarianEditURL(r, info.Entry.ID)
+	return s.render(w, http.StatusOK, "doc", page)
 }
 
 // citedBy looks up, a few at a time, the passages citing each provision of

@@ -355,6 +355,7 @@ type passageView struct {
 type docPage struct {
 	Layout
 	ID, Title  string
+	EditURL    string // for a signed-in librarian: the document's edit page
 	Meta       []kv
 	Provenance []kv
 	Passages   []passageView

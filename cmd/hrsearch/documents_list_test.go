@@ -50,6 +50,13 @@ func TestLibrarianDocumentsList(t *testing.T) {
 	if code, _, _ := ts.request("GET", "/librarian/documents?stattes=1", nil, "Cookie", ck); code != 400 {
 		t.Errorf("an unknown parameter: %d", code)
 	}
+	// The document's page links to its edit page for a signed-in librarian only.
+	if _, b, _ := ts.request("GET", "/doc/listed-note", nil, "Cookie", ck); !strings.Contains(string(b), `href="/librarian/edit/listed-note"`) {
+		t.Error("the document page has no Edit link for a signed-in librarian")
+	}
+	if _, b, _ := ts.request("GET", "/doc/listed-note", nil); strings.Contains(string(b), `id="edit-link"`) {
+		t.Error("the document page shows an Edit link to a reader")
+	}
 	if code, _, _ := ts.request("GET", "/librarian/documents", nil); code != 303 {
 		t.Errorf("signed out: %d, want a redirect to sign in", code)
 	}
