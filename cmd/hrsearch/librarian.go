@@ -22,10 +22,12 @@ import (
 // app is a served data directory: the library, its write side for
 // librarians, the URL fetcher and the web handler.
 type app struct {
-	lib     *dataDir
-	writes  *library.Library
-	fetcher *fetch.Fetcher
-	handler http.Handler
+	lib    *dataDir
+	writes *library.Library
+	// stopBackfill stops the signatures' backfill and waits for it.
+	stopBackfill func()
+	fetcher      *fetch.Fetcher
+	handler      http.Handler
 }
 
 // appConfig is what serve resolves from its flags.
@@ -54,6 +56,7 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 	}
 	writes.PurgeExpired()
 	a := &app{lib: lib, writes: writes}
+	a.stopBackfill = backfillSignatures(writes, log)
 	if cfg.fetch.MaxBody == 0 || cfg.fetch.MaxBody > cfg.maxUpload {
 		cfg.fetch.MaxBody = cfg.maxUpload
 	}
@@ -71,6 +74,7 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 }
 
 func (a *app) Close() error {
+	a.stopBackfill()
 	a.fetcher.Close()
 	a.writes.Close()
 	return a.lib.Close()

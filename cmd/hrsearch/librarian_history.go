@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/indexer/library"
@@ -132,3 +133,22 @@ func (a libraryAdapter) List(ctx context.Context) ([]web.ListedDoc, error) {
 }
 
 var _ web.LibraryLister = libraryAdapter{}
+
+// backfillSignatures gives, in the background, a near-duplicate signature
+// to the stored documents that have none (see
+// library.BackfillSignatures); the returned stop ends it and waits.
+func backfillSignatures(l *library.Library, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n, err := l.BackfillSignatures(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("near-duplicate signatures", "made", n, "err", err)
+		case n > 0:
+			log.Info("near-duplicate signatures", "made", n)
+		}
+	}()
+	return func() { cancel(); <-done }
+}

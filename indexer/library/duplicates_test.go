@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer/indexertest"
 )
 
 // Fixtures written for this test: an essay, a machine-style rewording of
@@ -91,5 +92,35 @@ func TestDuplicates(t *testing.T) {
 	t.Logf("essay vs other: %.2f; essay vs itself re-paginated: %.2f", a.Similarity(&b), a.Similarity(&c))
 	if a.Similarity(&c) != 1 {
 		t.Errorf("re-paginating changed the signature: %.2f", a.Similarity(&c))
+	}
+}
+
+// TestBackfillSignatures: documents a catalog import brought get their
+// signature from the index, so a librarian's reworded copy of one is
+// flagged.
+func TestBackfillSignatures(t *testing.T) {
+	ctx := context.Background()
+	src, data := t.TempDir(), t.TempDir()
+	cat := indexertest.WriteCatalog(t, src, map[string]string{"essay": essay, "other": other})
+	indexertest.Ingest(t, data, cat)
+	_, l := openTestLibrary(t, data)
+	e := corpus.Entry{ID: "reworded", Kind: corpus.KindArticle, Language: "en"}
+	doc, err := l.Preview(ctx, &e, textUpload("reworded.txt", reworded))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, near, _ := l.Duplicates("reworded", []byte(reworded), doc); len(near) != 0 {
+		t.Fatalf("near-duplicates before the backfill: %+v (the catalog's documents have no signature yet)", near)
+	}
+	n, err := l.BackfillSignatures(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("backfill: %d %v, want 2", n, err)
+	}
+	_, near, err := l.Duplicates("reworded", []byte(reworded), doc)
+	if err != nil || len(near) != 1 || near[0].ID != "essay" {
+		t.Errorf("near-duplicates after the backfill: %+v %v", near, err)
+	}
+	if n, _ := l.BackfillSignatures(ctx); n != 0 {
+		t.Errorf("a second backfill made %d signatures", n)
 	}
 }
