@@ -319,6 +319,7 @@ func (s *server) handleAPIDocument(w http.ResponseWriter, r *http.Request) error
 		out.Passages = append(out.Passages, toAPIPassage(p))
 	}
 	s.withIndexedDocument(r.Context(), &out)
+	s.setDocumentETag(w, r, id) // the version a librarian's If-Match names
 	return writeJSON(w, http.StatusOK, out)
 }
 

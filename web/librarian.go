@@ -124,6 +124,8 @@ const (
 // librarian is the state of the librarians' side of the server.
 type librarian struct {
 	lib       Library
+	history   LibraryHistory // nil: no trash or versions
+	locks     docLocks       // guarded writes, per document
 	tokens    Tokens
 	fetcher   Fetcher
 	maxUpload int64
@@ -143,15 +145,17 @@ func newLibrarian(cfg Config) (*librarian, error) {
 	if err != nil {
 		return nil, err
 	}
+	history, _ := cfg.Library.(LibraryHistory)
 	return &librarian{
-		lib: cfg.Library, tokens: cfg.Tokens, fetcher: cfg.Fetcher, maxUpload: max,
+		lib: cfg.Library, history: history, tokens: cfg.Tokens, fetcher: cfg.Fetcher, maxUpload: max,
 		sessions: sessions,
 		pending:  newPendingStore(2*max + 16<<20),
 	}, nil
 }
 
 // librarianPages are the librarian templates, each parsed with base.html.
-var librarianPages = []string{"librarian-signin", "librarian", "librarian-preview", "librarian-edit", "librarian-delete", "librarian-audit"}
+var librarianPages = []string{"librarian-signin", "librarian", "librarian-preview", "librarian-edit", "librarian-delete", "librarian-audit",
+	"librarian-trash", "librarian-tokens", "librarian-bulk", "librarian-documents"}
 
 func (s *server) parseLibrarianTemplates() error {
 	funcs := template.FuncMap{"static": s.staticURL}
@@ -171,6 +175,8 @@ func (s *server) registerLibrarianRoutes(r *mux.Router) {
 	}
 	// The write API.
 	r.Handle("/api/documents", s.adapt(kindJSON, s.apiAuth(s.handleAPIAdd))).Methods(http.MethodPost)
+	r.Handle("/api/documents/bulk", s.adapt(kindJSON, s.apiAuth(s.handleAPIBulk))).Methods(http.MethodPost)
+	r.Handle("/librarian/bulk", s.adapt(kindHTML, s.pageAuth(s.handleBulkPage))).Methods(http.MethodPost)
 	r.Handle("/api/documents/{id}", s.adapt(kindJSON, s.apiAuth(s.handleAPIUpdate))).Methods(http.MethodPut)
 	r.Handle("/api/documents/{id}", s.adapt(kindJSON, s.apiAuth(s.handleAPIDelete))).Methods(http.MethodDelete)
 	get(r, "/api/audit", s.adapt(kindJSON, s.apiAuth(s.handleAPIAudit)))
@@ -187,6 +193,9 @@ func (s *server) registerLibrarianRoutes(r *mux.Router) {
 	get(r, "/librarian/delete/{id}", s.adapt(kindHTML, s.pageAuth(s.handleDeletePage)))
 	r.Handle("/librarian/delete/{id}", s.adapt(kindHTML, s.pageAuth(s.handleDeleteConfirm))).Methods(http.MethodPost)
 	get(r, "/librarian/audit", s.adapt(kindHTML, s.pageAuth(s.handleAuditPage)))
+	get(r, "/librarian/documents", s.adapt(kindHTML, s.pageAuth(s.handleLibraryPage)))
+	s.registerHistoryRoutes(r)
+	s.registerTokenRoutes(r)
 }
 
 // isUploadRoute reports whether r may carry a file.
@@ -194,7 +203,8 @@ func isUploadRoute(r *http.Request) bool {
 	p := r.URL.Path
 	switch r.Method {
 	case http.MethodPost:
-		return p == "/api/documents" || p == "/librarian/preview" || strings.HasPrefix(p, "/librarian/edit/")
+		return p == "/api/documents" || p == "/api/documents/bulk" || p == "/librarian/preview" || p == "/librarian/bulk" ||
+			strings.HasPrefix(p, "/librarian/edit/")
 	case http.MethodPut:
 		return strings.HasPrefix(p, "/api/documents/")
 	}
@@ -274,7 +284,11 @@ func (s *server) who(r *http.Request) (string, bool) {
 		if tok == "" || len(tok) > maxTokenLength {
 			return "", false
 		}
-		return s.lib.tokens.Lookup(tokenDigest(tok))
+		name, ok := s.lib.tokens.Lookup(tokenDigest(tok))
+		if ok {
+			s.touch(r, name)
+		}
+		return name, ok
 	}
 	sess, ok := s.session(r)
 	if !ok {
@@ -298,6 +312,7 @@ func (s *server) session(r *http.Request) (*session, bool) {
 		_ = s.lib.sessions.delete(c.Value) // a revoked token ends it whether or not the file follows
 		return nil, false
 	}
+	s.touch(r, name)
 	return sess, true
 }
 
@@ -480,8 +495,25 @@ func (st *sessionStore) delete(id string) error {
 func setSessionCookie(w http.ResponseWriter, r *http.Request, id string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: id, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || forwardedHTTPS(r),
 	})
+}
+
+// forwardedHTTPS reports whether a proxy in front says the client used
+// https (X-Forwarded-Proto, or Forwarded's proto). Believing it is safe
+// for the cookie's Secure flag: a forged header only makes the forger's
+// own cookie https-only.
+func forwardedHTTPS(r *http.Request) bool {
+	if strings.EqualFold(strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Proto"), ",")[0]), "https") {
+		return true
+	}
+	for _, part := range strings.FieldsFunc(strings.Split(r.Header.Get("Forwarded"), ",")[0], func(c rune) bool { return c == ';' }) {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		if strings.EqualFold(k, "proto") && strings.EqualFold(strings.Trim(v, `"`), "https") {
+			return true
+		}
+	}
+	return false
 }
 
 // Pending uploads: previewed, waiting to be saved.

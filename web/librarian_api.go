@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +51,9 @@ type apiStoredDocument struct {
 	Provenance apiStoredProvenance `json:"provenance"`
 	Passages   int                 `json:"passages"`
 	Extracted  *apiExtracted       `json:"extracted,omitempty"`
+	// NearDuplicates, in the answer to an add, are the documents whose
+	// text is like this one's.
+	NearDuplicates []apiNearDuplicate `json:"near_duplicates,omitempty"`
 }
 
 type apiStoredProvenance struct {
@@ -86,10 +88,11 @@ type apiPreviewEntry struct {
 
 // apiPreview is a dry run's answer: what the document would be.
 type apiPreview struct {
-	ID        string       `json:"id"`
-	Metadata  apiEntry     `json:"metadata"`
-	Passages  int          `json:"passages"`
-	Extracted apiExtracted `json:"extracted"`
+	ID         string         `json:"id"`
+	Metadata   apiEntry       `json:"metadata"`
+	Passages   int            `json:"passages"`
+	Extracted  apiExtracted   `json:"extracted"`
+	Duplicates *apiDuplicates `json:"duplicates,omitempty"`
 }
 
 type apiAuditResponse struct {
@@ -242,23 +245,6 @@ func (s *server) fetch(ctx context.Context, rawURL string) (*Upload, error) {
 	return up, nil
 }
 
-// isDryRun reports whether a write asks only for a preview.
-func isDryRun(r *http.Request) (bool, error) {
-	q, err := queryValues(r)
-	if err != nil {
-		return false, err
-	}
-	v := q.Get("dry_run")
-	if v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, errBadRequest("dry_run must be true or false.")
-	}
-	return b, nil
-}
-
 // newDocument reads an upload request into an entry and its bytes,
 // fetching them when only a url is given.
 func (s *server) newDocument(r *http.Request, form *uploadForm) (corpus.Entry, *Upload, error) {
@@ -282,7 +268,7 @@ func (s *server) newDocument(r *http.Request, form *uploadForm) (corpus.Entry, *
 }
 
 func (s *server) handleAPIAdd(w http.ResponseWriter, r *http.Request, who string) error {
-	dry, err := isDryRun(r)
+	dry, err := writeParams(r, addParams...)
 	if err != nil {
 		return err
 	}
@@ -294,24 +280,47 @@ func (s *server) handleAPIAdd(w http.ResponseWriter, r *http.Request, who string
 	if err != nil {
 		return err
 	}
+	q, _ := queryValues(r) // checked by writeParams
+	allowDup, err := allowDuplicate(q.Get("allow_duplicate"))
+	if err != nil {
+		return err
+	}
 	if dry {
 		doc, err := s.lib.lib.Preview(r.Context(), e, up)
 		if err != nil {
 			return err
 		}
+		dups, err := s.duplicatesOf(r.Context(), e.ID, up, doc)
+		if err != nil {
+			return err
+		}
 		return writeJSON(w, http.StatusOK, apiPreview{ID: doc.ID, Metadata: *toAPIEntry(&doc.Entry),
-			Passages: len(doc.Passages), Extracted: extracted(doc, previewSample)})
+			Passages: len(doc.Passages), Extracted: extracted(doc, previewSample), Duplicates: dups})
+	}
+	if err := s.checkDuplicate(r.Context(), e.ID, up, allowDup); err != nil {
+		return err
 	}
 	d, err := s.lib.lib.Add(r.Context(), who, e, up)
 	if err != nil {
 		return err
 	}
+	out := toAPIStored(d)
+	if df := s.duplicateFinder(); df != nil {
+		if _, near, err := df.Duplicates(r.Context(), e.ID, up, d.Doc); err == nil {
+			out.NearDuplicates = toAPINear(near)
+		}
+	}
 	w.Header().Set("Location", "/api/documents/"+escapePath(e.ID))
-	return writeJSON(w, http.StatusCreated, toAPIStored(d))
+	w.Header().Set("ETag", docETag(d))
+	return writeJSON(w, http.StatusCreated, out)
 }
 
 func (s *server) handleAPIUpdate(w http.ResponseWriter, r *http.Request, who string) error {
 	id, err := docIDVar(r)
+	if err != nil {
+		return err
+	}
+	dry, err := writeParams(r, "dry_run")
 	if err != nil {
 		return err
 	}
@@ -330,8 +339,12 @@ func (s *server) handleAPIUpdate(w http.ResponseWriter, r *http.Request, who str
 	if err != nil {
 		return err
 	}
+	defer s.lib.locks.lock(id)()
 	cur, err := s.lib.lib.Get(r.Context(), id)
 	if err != nil {
+		return err
+	}
+	if err := checkIfMatch(r, cur); err != nil {
 		return err
 	}
 	// An empty field clears the field's correction: the document falls
@@ -356,11 +369,45 @@ func (s *server) handleAPIUpdate(w http.ResponseWriter, r *http.Request, who str
 	if err := checkMergedYear(cur, &o, cleared); err != nil {
 		return err
 	}
+	if dry {
+		return s.dryRunUpdate(w, r, cur, overrides, form.file)
+	}
 	d, err := s.lib.lib.Update(r.Context(), who, id, overrides, form.file)
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", docETag(d))
 	return writeJSON(w, http.StatusOK, toAPIStored(d))
+}
+
+// dryRunUpdate answers what an update would change, changing nothing.
+func (s *server) dryRunUpdate(w http.ResponseWriter, r *http.Request, cur *LibraryDoc, overrides *corpus.Entry, up *Upload) error {
+	e := wouldBe(cur, overrides)
+	out := apiDryRun{ID: cur.Effective.ID, DryRun: true, Action: "edit", Changes: entryChanges(&cur.Effective, &e),
+		ETag: docETag(cur)}
+	if up != nil {
+		out.Action = "replace"
+		pe := e
+		pe.ID = cur.Effective.ID
+		if overrides == nil || overrides.Format == "" {
+			pe.Format = "" // new bytes: their format is detected
+		}
+		doc, err := s.lib.lib.Preview(r.Context(), pe, up)
+		if err != nil {
+			return err
+		}
+		e.Format = doc.Entry.Format
+		out.Changes = entryChanges(&cur.Effective, &e)
+		out.Passages = len(doc.Passages)
+		if sum := sha256Hex(up.Raw); sum != cur.SHA256 {
+			out.Changes = append(out.Changes, apiChange{Field: "sha256", Before: cur.SHA256, After: sum})
+		}
+	} else if len(out.Changes) == 0 {
+		out.Action = "none"
+	}
+	out.Metadata = *toAPIEntry(&e)
+	w.Header().Set("ETag", out.ETag)
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // checkMergedYear refuses a change after which the document's year and
@@ -393,31 +440,28 @@ func (s *server) handleAPIDelete(w http.ResponseWriter, r *http.Request, who str
 	if err != nil {
 		return err
 	}
+	dry, err := writeParams(r, "dry_run")
+	if err != nil {
+		return err
+	}
+	defer s.lib.locks.lock(id)()
+	cur, err := s.lib.lib.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := checkIfMatch(r, cur); err != nil {
+		return err
+	}
+	if dry {
+		w.Header().Set("ETag", docETag(cur))
+		return writeJSON(w, http.StatusOK, apiDryRun{ID: id, DryRun: true, Action: "delete", Changes: []apiChange{},
+			Metadata: *toAPIEntry(&cur.Effective), ETag: docETag(cur)})
+	}
 	if err := s.lib.lib.Delete(r.Context(), who, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-func (s *server) handleAPIAudit(w http.ResponseWriter, r *http.Request, who string) error {
-	v, err := queryValues(r)
-	if err != nil {
-		return err
-	}
-	page, size, err := auditPaging(v)
-	if err != nil {
-		return err
-	}
-	evs, more, err := s.lib.lib.Audit(r.Context(), (page-1)*size, size)
-	if err != nil {
-		return err
-	}
-	out := apiAuditResponse{Page: page, Size: size, More: more, Events: make([]apiAuditEvent, 0, len(evs))}
-	for _, ev := range evs {
-		out.Events = append(out.Events, toAPIAudit(ev))
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func auditPaging(v url.Values) (page, size int, err error) {

@@ -136,7 +136,7 @@ func (s *server) readUploadForm(r *http.Request, allowed []string) (*uploadForm,
 			return nil, s.bodyError(err)
 		}
 		if len(b) > maxFieldBytes {
-			return nil, errBadRequest("The field %q is too long.", name)
+			return nil, errBadRequest("The field %q is longer than the limit of %s.", name, byteSize(maxFieldBytes))
 		}
 		form.fields.Add(name, string(b))
 	}
@@ -309,32 +309,6 @@ func entryFromFields(v url.Values) (corpus.Entry, error) {
 		return e, errBadRequest("The note is longer than %d characters.", maxNoteRunes)
 	}
 	return e, nil
-}
-
-// statesFromFields reads states given comma-separated, repeated, or both,
-// as ISO 3166-1 alpha-2 codes. Nil means none given.
-func statesFromFields(vals []string) ([]string, error) {
-	var out []string
-	given := false
-	for _, v := range vals {
-		for _, code := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-			given = true
-			code = strings.ToUpper(strings.TrimSpace(code))
-			if _, ok := corpus.LookupState(code); !ok || len(code) != 2 {
-				return nil, errBadRequest("%q is not a state's ISO 3166-1 alpha-2 code (such as SV or CH).", truncate(code, 10))
-			}
-			if !slices.Contains(out, code) {
-				out = append(out, code)
-			}
-		}
-	}
-	if len(out) > maxStates {
-		return nil, errBadRequest("Too many states.")
-	}
-	if !given {
-		return nil, nil
-	}
-	return out, nil
 }
 
 // The years a date or a year may be in.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +15,8 @@ import (
 
 type librarianLayout struct {
 	Layout
-	Who string // the signed-in librarian's token name
+	Who   string // the signed-in librarian's token name
+	Admin bool   // their token is an admin's
 }
 
 type signInPage struct {
@@ -65,7 +65,9 @@ type previewPage struct {
 	Articles    []facetCount
 	States      []facetCount
 	Sample      []previewPassage
-	More        int // passages not shown
+	More        int        // passages not shown
+	Exact       []string   // stored documents with the same bytes
+	Near        []nearView // stored documents with a like text
 }
 
 type editPage struct {
@@ -78,11 +80,15 @@ type editPage struct {
 	Form       formValues
 	Overridden []metaRow // field → the catalog's value it corrects
 	Provenance []metaRow
+	InEffect   []effectRow   // each field's value in effect and its source
+	History    []versionView // newest first
+	Near       []nearView    // documents whose text is like this one's
 }
 
 type deletePage struct {
 	librarianLayout
 	ID, Title, DocURL string
+	TrashDays         int
 }
 
 type auditChange struct{ Field, Before, After string }
@@ -96,10 +102,13 @@ type auditPage struct {
 	librarianLayout
 	Events     []auditView
 	Prev, Next string
+	Filter     AuditFilter
+	Actions    []string
+	ExportURL  string
 }
 
 func (s *server) librarianLayout(title, who string) librarianLayout {
-	return librarianLayout{Layout: Layout{Title: title, Nav: "librarian"}, Who: who}
+	return librarianLayout{Layout: Layout{Title: title, Nav: "librarian"}, Who: who, Admin: s.isAdmin(who)}
 }
 
 func (s *server) formValues(values map[string]string) formValues {
@@ -243,6 +252,13 @@ func (s *server) handlePreviewPage(w http.ResponseWriter, r *http.Request, sess 
 			Text: p.Text, Instruments: p.Instrument, Articles: p.Article, States: p.State})
 	}
 	page.More = len(doc.Passages) - len(page.Sample)
+	dups, err := s.duplicatesOf(r.Context(), e.ID, up, doc)
+	if err != nil {
+		return err
+	}
+	if dups != nil {
+		page.Exact, page.Near = dups.Exact, toNearViews(dups.Near)
+	}
 	return s.render(w, http.StatusOK, "librarian-preview", page)
 }
 
@@ -271,9 +287,13 @@ func (s *server) handleSavePage(w http.ResponseWriter, r *http.Request, sess *se
 	if err := r.ParseForm(); err != nil {
 		return errBadRequest("The form could not be read.")
 	}
+	allowDup := r.PostForm.Get("allow_duplicate") == "1"
 	pu, ok := s.lib.pending.take(r.PostForm.Get("pending"), sess.name, time.Now())
 	if !ok {
 		return &httpError{status: http.StatusGone, code: "gone", msg: "This preview has expired or was saved already: add the document again."}
+	}
+	if err := s.checkDuplicate(r.Context(), pu.entry.ID, pu.up, allowDup); err != nil {
+		return err
 	}
 	if _, err := s.lib.lib.Add(r.Context(), sess.name, pu.entry, pu.up); err != nil {
 		return err
@@ -301,7 +321,15 @@ func (s *server) handleEditPage(w http.ResponseWriter, r *http.Request, sess *se
 		return err
 	}
 	q := r.URL.Query()
-	return s.render(w, http.StatusOK, "librarian-edit", s.buildEditPage(sess.name, d, q.Get("saved") == "1", q.Get("unchanged") == "1", ""))
+	page := s.buildEditPage(sess.name, d, q.Get("saved") == "1", q.Get("unchanged") == "1", "")
+	page.InEffect = effectRows(d, s.passagesForEffect(r, id))
+	if page.History, err = s.versionViews(r.Context(), id); err != nil {
+		return err
+	}
+	if page.Near, err = s.nearDuplicatesOf(r.Context(), id); err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "librarian-edit", page)
 }
 
 func (s *server) buildEditPage(who string, d *LibraryDoc, saved, unchanged bool, errMsg string) editPage {
@@ -316,7 +344,7 @@ func (s *server) buildEditPage(who string, d *LibraryDoc, saved, unchanged bool,
 				if was == "" {
 					was = "(none)"
 				}
-				page.Overridden = append(page.Overridden, metaRow{metaLabel(f), was})
+				page.Overridden = append(page.Overridden, metaRow{metaLabel(f), v + " (catalog: " + was + ")"})
 			}
 		}
 	}
@@ -379,7 +407,7 @@ func (s *server) handleDeletePage(w http.ResponseWriter, r *http.Request, sess *
 		title = id
 	}
 	return s.render(w, http.StatusOK, "librarian-delete", deletePage{librarianLayout: s.librarianLayout("Delete "+id, sess.name),
-		ID: id, Title: title, DocURL: docURL(id, "")})
+		ID: id, Title: title, DocURL: docURL(id, ""), TrashDays: s.trashDays()})
 }
 
 func (s *server) handleDeleteConfirm(w http.ResponseWriter, r *http.Request, sess *session) error {
@@ -403,20 +431,27 @@ func (s *server) handleAuditPage(w http.ResponseWriter, r *http.Request, sess *s
 	if err != nil {
 		return err
 	}
-	evs, more, err := s.lib.lib.Audit(r.Context(), (page-1)*size, size)
+	f, err := auditFilter(v)
 	if err != nil {
 		return err
 	}
-	p := auditPage{librarianLayout: s.librarianLayout("Audit log", sess.name)}
-	p.JSONURL = "/api/audit?page=" + strconv.Itoa(page) + "&size=" + strconv.Itoa(size)
+	evs, more, err := s.auditEvents(r.Context(), f, (page-1)*size, size)
+	if err != nil {
+		return err
+	}
+	p := auditPage{librarianLayout: s.librarianLayout("Audit log", sess.name), Filter: f, Actions: auditActions}
+	p.JSONURL = auditPageURL("/api/audit", f, page, size)
+	ex := f.query()
+	ex.Set("format", "jsonl")
+	p.ExportURL = "/api/audit?" + ex.Encode()
 	for _, ev := range evs {
 		p.Events = append(p.Events, toAuditView(ev))
 	}
 	if page > 1 {
-		p.Prev = "/librarian/audit?page=" + strconv.Itoa(page-1) + "&size=" + strconv.Itoa(size)
+		p.Prev = auditPageURL("/librarian/audit", f, page-1, size)
 	}
 	if more {
-		p.Next = "/librarian/audit?page=" + strconv.Itoa(page+1) + "&size=" + strconv.Itoa(size)
+		p.Next = auditPageURL("/librarian/audit", f, page+1, size)
 	}
 	return s.render(w, http.StatusOK, "librarian-audit", p)
 }

@@ -102,6 +102,7 @@ func (s *server) handleDocPage(w http.ResponseWriter, r *http.Request) error {
 	page := s.buildDocPage(info, passages, cited)
 	s.caseMeta(r.Context(), &page)
 	s.linkCitations(r.Context(), &page)
+	page.EditURL = s.librarianEditURL(r, info.Entry.ID)
 	return s.render(w, http.StatusOK, "doc", page)
 }
 

@@ -395,6 +395,7 @@ type docPage struct {
 	Layout
 	ID, Title  string
 	CaseName   string // a decision's case name, under its title
+	EditURL    string // for a signed-in librarian: the document's edit page
 	Meta       []kv
 	Provenance []kv
 	Passages   []passageView

@@ -22,10 +22,12 @@ import (
 // app is a served data directory: the library, its write side for
 // librarians, the URL fetcher and the web handler.
 type app struct {
-	lib     *dataDir
-	writes  *library.Library
-	fetcher *fetch.Fetcher
-	handler http.Handler
+	lib    *dataDir
+	writes *library.Library
+	// stopBackfill stops the signatures' backfill and waits for it.
+	stopBackfill func()
+	fetcher      *fetch.Fetcher
+	handler      http.Handler
 }
 
 // appConfig is what serve resolves from its flags.
@@ -38,6 +40,7 @@ type appConfig struct {
 	cors      []string
 	// maxPassages refuses a document of more passages.
 	maxPassages int
+	trashDays int // how long the trash keeps a document (0: the default)
 }
 
 // openApp opens the data directory and builds the handler.
@@ -52,14 +55,19 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	writes.MaxPassages = cfg.maxPassages
+	if cfg.trashDays > 0 {
+		writes.SetTrashDays(cfg.trashDays)
+	}
+	writes.PurgeExpired()
 	a := &app{lib: lib, writes: writes}
+	a.stopBackfill = backfillSignatures(writes, log)
 	if cfg.fetch.MaxBody == 0 || cfg.fetch.MaxBody > cfg.maxUpload {
 		cfg.fetch.MaxBody = cfg.maxUpload
 	}
 	a.fetcher = fetch.NewFetcher(cfg.fetch)
 	wc := webConfig(lib, cfg.data, cfg.rate, log)
 	wc.Library = libraryAdapter{writes}
-	wc.Tokens = tokens.OpenTokens(cfg.data)
+	wc.Tokens = tokenAdapter{tokens.OpenTokens(cfg.data)}
 	wc.Fetcher = urlFetcher{a.fetcher}
 	wc.MaxUpload = cfg.maxUpload
 	wc.CORSOrigins = cfg.cors
@@ -71,6 +79,7 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 }
 
 func (a *app) Close() error {
+	a.stopBackfill()
 	a.fetcher.Close()
 	a.writes.Close()
 	return a.lib.Close()
@@ -139,6 +148,11 @@ func (a libraryAdapter) Audit(ctx context.Context, skip, limit int) ([]web.Audit
 	if err != nil {
 		return nil, false, err
 	}
+	return toWebAudit(evs), more, nil
+}
+
+// toWebAudit gives audit events to the web layer.
+func toWebAudit(evs []library.AuditEvent) []web.AuditEvent {
 	state := func(s *library.AuditState) *web.AuditState {
 		if s == nil {
 			return nil
@@ -150,7 +164,7 @@ func (a libraryAdapter) Audit(ctx context.Context, skip, limit int) ([]web.Audit
 		out = append(out, web.AuditEvent{Time: ev.Time, Who: ev.Who, Action: ev.Action, ID: ev.ID,
 			Before: state(ev.Before), After: state(ev.After)})
 	}
-	return out, more, nil
+	return out
 }
 
 // urlFetcher fetches the documents librarians give by URL with the

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer/library"
 	"github.com/hrsearch/hrsearch/indexer/store"
 	"github.com/hrsearch/hrsearch/search"
 	"github.com/hrsearch/hrsearch/web"
@@ -25,6 +26,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS`")
 	rate := fs.Float64("rate-limit", 20, "API requests per second per client (0: off)")
 	maxUpload := fs.Int64("max-upload", web.DefaultMaxUpload, "largest document librarians may upload, in `BYTES`")
+	trashDays := fs.Int("trash-days", library.DefaultTrashDays, "days the trash keeps a deleted document before it is purged")
 	cache := fs.Int("cache", search.DefaultWindowCache, "ranked result windows kept for repeated searches and paging, until the index changes (0: off)")
 	var cors originList
 	fs.Var(&cors, "cors-origin", "an `ORIGIN` (https://app.example.org, or * for any) whose browser applications may read the public API; repeatable")
@@ -41,6 +43,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "hrsearch serve: --max-upload must be positive")
 		return errUsage
 	}
+	if *trashDays < 1 {
+		fmt.Fprintln(stderr, "hrsearch serve: --trash-days must be at least 1")
+		return errUsage
+	}
 	if *cache < 0 {
 		fmt.Fprintln(stderr, "hrsearch serve: --cache must not be negative")
 		return errUsage
@@ -52,7 +58,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := needLibrary(*data); err != nil {
 		return err
 	}
-	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache, cors: cors, maxPassages: *maxPassages}, *addr, stderr)
+	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache, cors: cors, maxPassages: *maxPassages, trashDays: *trashDays}, *addr, stderr)
 }
 
 // originList is a repeatable flag of CORS origins.

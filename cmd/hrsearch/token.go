@@ -12,9 +12,13 @@ import (
 )
 
 const tokenUsage = `Usage:
-  hrsearch token create --name NAME [--data DIR]   make a librarian's API token; it is printed once
-  hrsearch token list   [--data DIR] [--json]      names and creation times (never the tokens)
-  hrsearch token revoke [--data DIR] NAME          stop a token working, at once
+  hrsearch token create --name NAME [--role editor|admin] [--data DIR]
+                                                   make a librarian's API token; it is printed once.
+                                                   An editor adds, edits, deletes and restores; an admin
+                                                   also manages tokens and purges the trash
+  hrsearch token list   [--data DIR] [--json]      names, roles, creation and last-use times (never the tokens)
+  hrsearch token rotate [--data DIR] NAME          replace a token by a new one, printed once; the old one stops working
+  hrsearch token revoke [--data DIR] NAME          stop a token working, at once (its name is never reused)
 `
 
 // runToken manages the librarians' API tokens. The data directory keeps
@@ -28,11 +32,14 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sub, args := args[0], args[1:]
 	fs := newFlags("token "+sub, stderr)
 	data := fs.String("data", defaultData, "data `DIR`")
-	var name *string
+	var name, role *string
 	var asJSON *bool
 	switch sub {
-	case "create", "revoke":
+	case "create", "revoke", "rotate":
 		name = fs.String("name", "", "the token's `NAME` (lower-case letters, digits, . _ -)")
+		if sub == "create" {
+			role = fs.String("role", tokens.RoleEditor, "the token's `ROLE`: editor or admin")
+		}
 	case "list":
 		asJSON = fs.Bool("json", false, "print JSON")
 	case "-h", "--help", "help":
@@ -56,32 +63,48 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := needLibrary(*data); err != nil {
 		return err
 	}
-	tokens := tokens.OpenTokens(*data)
+	if role != nil && !tokens.ValidRole(*role) {
+		fmt.Fprintf(stderr, "hrsearch token create: --role must be %s or %s\n", tokens.RoleEditor, tokens.RoleAdmin)
+		return errUsage
+	}
+	tk := tokens.OpenTokens(*data)
 	switch sub {
 	case "create":
 		if *name == "" {
 			fmt.Fprintln(stderr, "hrsearch token create: --name is required")
 			return errUsage
 		}
-		tok, err := tokens.Create(*name)
+		tok, err := tk.CreateRole(*name, *role)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, tok)
-		fmt.Fprintf(stderr, "token %q created in %s; it is shown only this once: keep it somewhere safe.\n", *name, *data)
+		fmt.Fprintf(stderr, "%s token %q created in %s; it is shown only this once: keep it somewhere safe.\n", *role, *name, *data)
+		return nil
+	case "rotate":
+		if *name == "" {
+			fmt.Fprintln(stderr, "hrsearch token rotate: give the token's name")
+			return errUsage
+		}
+		tok, err := tk.Rotate(*name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, tok)
+		fmt.Fprintf(stderr, "token %q rotated: the old one no longer works; the new one is shown only this once.\n", *name)
 		return nil
 	case "revoke":
 		if *name == "" {
 			fmt.Fprintln(stderr, "hrsearch token revoke: give the token's name")
 			return errUsage
 		}
-		if err := tokens.Revoke(*name); err != nil {
+		if err := tk.Revoke(*name); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "token %q revoked.\n", *name)
 		return nil
 	}
-	list, err := tokens.List()
+	list, err := tk.List()
 	if err != nil {
 		return err
 	}
@@ -89,9 +112,13 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return json.NewEncoder(stdout).Encode(list)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tCREATED")
+	fmt.Fprintln(tw, "NAME\tROLE\tCREATED\tLAST USED")
 	for _, t := range list {
-		fmt.Fprintf(tw, "%s\t%s\n", t.Name, t.Created.UTC().Format(time.RFC3339))
+		used := "never"
+		if t.LastUsed != nil {
+			used = t.LastUsed.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.Name, t.Role, t.Created.UTC().Format(time.RFC3339), used)
 	}
 	return tw.Flush()
 }

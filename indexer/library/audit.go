@@ -1,11 +1,8 @@
 package library
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -137,50 +134,7 @@ func (a *AuditLog) Append(ev AuditEvent) error {
 // of them (paging), and whether older ones remain. Lines that do not parse
 // (a torn write) are skipped.
 func (a *AuditLog) Events(skip, limit int) (events []AuditEvent, more bool, err error) {
-	f, err := os.Open(a.path)
-	if err != nil {
-		return nil, false, fmt.Errorf("reading audit log: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, false, err
-	}
-	var r io.Reader = f
-	if fi.Size() > maxAuditRead {
-		if _, err := f.Seek(fi.Size()-maxAuditRead, io.SeekStart); err != nil {
-			return nil, false, err
-		}
-		br := bufio.NewReader(f)
-		if _, err := br.ReadBytes('\n'); err != nil { // a partial first line
-			return nil, false, nil
-		}
-		r = br
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, false, fmt.Errorf("reading audit log: %w", err)
-	}
-	lines := bytes.Split(b, []byte{'\n'})
-	for i := len(lines) - 1; i >= 0; i-- {
-		line := bytes.TrimSpace(lines[i])
-		if len(line) == 0 {
-			continue
-		}
-		var ev AuditEvent
-		if json.Unmarshal(line, &ev) != nil {
-			continue
-		}
-		if skip > 0 {
-			skip--
-			continue
-		}
-		if len(events) == limit {
-			return events, true, nil
-		}
-		events = append(events, ev)
-	}
-	return events, false, nil
+	return a.Matching(nil, skip, limit)
 }
 
 // Close closes the log.

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -39,6 +40,8 @@ type Library struct {
 	// MaxPassages, if positive, refuses a document of more passages
 	// before anything of it is stored.
 	MaxPassages int
+	// trashTTL is how long the trash keeps a document (SetTrashDays).
+	trashTTL atomic.Int64
 }
 
 // OpenLibrary returns the library of an opened data directory, with its
@@ -251,6 +254,7 @@ func (l *Library) Add(ctx context.Context, who string, e corpus.Entry, up *Uploa
 	}
 	err = l.commit(AuditEvent{Who: who, Action: ActionAdd, ID: e.ID, After: StateOf(rec)},
 		indexer.Update{Doc: doc, Key: indexer.Key(rec), Origin: rec.Origin})
+	l.keepSignature(e.ID, doc)
 	return rec, doc, err
 }
 
@@ -314,6 +318,12 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*store
 	action := ActionEdit
 	if ch.Upload != nil {
 		action = ActionReplace
+	}
+	// The version this change supersedes is kept first (Versions).
+	if err := l.store.SaveVersion(old, who, action, l.now()); err != nil {
+		return nil, nil, err
+	}
+	if ch.Upload != nil {
 		_, err = l.store.Put(&rec, raw)
 	} else {
 		err = l.store.PutRecord(&rec)
@@ -323,12 +333,15 @@ func (l *Library) Update(ctx context.Context, who, id string, ch Change) (*store
 	}
 	err = l.commit(AuditEvent{Who: who, Action: action, ID: id, Before: StateOf(old), After: StateOf(&rec)},
 		indexer.Update{Doc: doc, Key: key, Origin: rec.Origin})
+	if ch.Upload != nil {
+		l.keepSignature(id, doc)
+	}
 	return &rec, doc, err
 }
 
-// Delete removes a document from the store and the index, and leaves a
-// tombstone so that a re-import of a catalog listing it does not bring it
-// back (Add clears it).
+// Delete moves a document from the store to the trash and removes it from
+// the index, and leaves a tombstone so that a re-import of a catalog
+// listing it does not bring it back (Add and Restore clear it).
 func (l *Library) Delete(ctx context.Context, who, id string) (*store.Record, error) {
 	if who == "" {
 		return nil, fmt.Errorf("%w: no librarian named", corpus.ErrInvalid)
@@ -350,7 +363,8 @@ func (l *Library) Delete(ctx context.Context, who, id string) (*store.Record, er
 	if err := l.store.PutTombstone(store.Tombstone{ID: id, By: who, At: l.now().UTC()}); err != nil {
 		return nil, err
 	}
-	if err := l.store.Remove(id); err != nil {
+	// Into the trash, whole: Restore brings it back until it expires.
+	if err := l.store.Trash(store.Trashed{ID: id, By: who, At: l.now().UTC()}); err != nil {
 		return nil, err
 	}
 	err = l.commit(AuditEvent{Who: who, Action: ActionDelete, ID: id, Before: StateOf(old)},
@@ -420,6 +434,7 @@ func readReason(e *corpus.Entry, err error) string {
 	msg = strings.TrimPrefix(msg, e.Format+": ")
 	msg = errorWords.Replace(msg)
 	msg = tempPath.ReplaceAllString(msg, "the file")
+	msg = plainReason(msg)
 	if len(msg) > 300 {
 		msg = msg[:300] + "…"
 	}

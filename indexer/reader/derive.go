@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -69,13 +70,26 @@ func (e *TooManyPassagesError) Error() string {
 // Unwrap makes the error corpus.ErrInvalid: the document is refused.
 func (e *TooManyPassagesError) Unwrap() error { return corpus.ErrInvalid }
 
-// applyCorrections makes a librarian's corrections win over extraction.
+// applyCorrections makes a librarian's corrections win over extraction. A
+// corrected state list replaces what the document as a whole was given
+// (the catalog's states, its symbol's, the parties found anywhere in it),
+// and every passage keeps the states its own text names: the correction
+// and the passage's mentions, both.
 func applyCorrections(doc *corpus.Document, o *corpus.Entry) {
 	if o == nil || o.States == nil {
 		return
 	}
+	c := corpus.ContextOf(&doc.Entry)
+	c.States = nil
 	for i := range doc.Passages {
-		doc.Passages[i].States = append([]string(nil), o.States...)
+		p := &doc.Passages[i]
+		pc := c
+		if p.Language != "" {
+			pc.Language = p.Language
+		}
+		states := append(append([]string(nil), o.States...), corpus.Extract(p.Text, pc).States...)
+		slices.Sort(states)
+		p.States = slices.Compact(states)
 	}
 }
 

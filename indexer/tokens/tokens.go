@@ -46,13 +46,32 @@ func ValidTokenName(name string) bool { return tokenNamePattern.MatchString(name
 // TokenInfo is what may be shown about a token.
 type TokenInfo struct {
 	Name    string    `json:"name"`
+	Role    string    `json:"role"`
 	Created time.Time `json:"created"`
+	// Rotated is when the token was last replaced by a new one (its
+	// name, role and history kept); LastUsed when it was last accepted,
+	// to within a minute.
+	Rotated  *time.Time `json:"rotated,omitempty"`
+	LastUsed *time.Time `json:"last_used,omitempty"`
 }
 
 type tokenRecord struct {
 	Name    string    `json:"name"`
+	Role    string    `json:"role,omitempty"` // "" is an editor: tokens made before roles
 	Created time.Time `json:"created"`
-	SHA256  string    `json:"sha256"` // hex digest of the token
+	SHA256  string    `json:"sha256,omitempty"` // hex digest of the token; none once revoked
+	// Revoked keeps a revoked token's name taken, so that a name in the
+	// audit log always means one librarian.
+	Revoked  *time.Time `json:"revoked,omitempty"`
+	Rotated  *time.Time `json:"rotated,omitempty"`
+	LastUsed *time.Time `json:"last_used,omitempty"`
+}
+
+func (r *tokenRecord) role() string {
+	if r.Role == "" {
+		return RoleEditor
+	}
+	return r.Role
 }
 
 // Tokens are the librarians' API tokens of a data directory. The file is
@@ -69,8 +88,10 @@ type Tokens struct {
 }
 
 type tokenDigest struct {
-	name string
-	sum  [sha256.Size]byte
+	name     string
+	role     string
+	lastUsed *time.Time
+	sum      [sha256.Size]byte
 }
 
 // fileStamp identifies a version of a file; the zero stamp is no file.
@@ -87,31 +108,52 @@ func OpenTokens(dir string) *Tokens {
 	return &Tokens{path: filepath.Join(dir, TokensFile)}
 }
 
-// Create makes a new token called name and returns it. Only its digest is
-// stored: the token cannot be shown again.
-func (t *Tokens) Create(name string) (string, error) {
+// Create makes a new editor's token called name and returns it; see
+// CreateRole.
+func (t *Tokens) Create(name string) (string, error) { return t.CreateRole(name, RoleEditor) }
+
+// CreateRole makes a new token called name with a role (RoleEditor or
+// RoleAdmin) and returns it. Only its digest is stored: the token cannot be
+// shown again. A name is never used twice, even after a revocation.
+func (t *Tokens) CreateRole(name, role string) (string, error) {
 	if !ValidTokenName(name) {
 		return "", fmt.Errorf("%w: token name %s must match [a-z0-9][a-z0-9._-]* (at most 64 bytes)", corpus.ErrInvalid, quoteName(name))
+	}
+	if !ValidRole(role) {
+		return "", fmt.Errorf("%w: role %s must be %q or %q", corpus.ErrInvalid, quoteName(role), RoleEditor, RoleAdmin)
 	}
 	var token string
 	err := t.update(func(recs []tokenRecord) ([]tokenRecord, error) {
 		for _, r := range recs {
+			if r.Name == name && r.Revoked != nil {
+				return nil, fmt.Errorf("%w: a token called %q existed (revoked %s); a name is never reused, so that the audit log names one librarian: choose another", corpus.ErrConflict, name, r.Revoked.Format("2006-01-02"))
+			}
 			if r.Name == name {
-				return nil, fmt.Errorf("%w: a token called %q exists (revoke it first)", corpus.ErrConflict, name)
+				return nil, fmt.Errorf("%w: a token called %q exists (rotate it to get a new one, or choose another name)", corpus.ErrConflict, name)
 			}
 		}
-		b := make([]byte, tokenBytes)
-		if _, err := rand.Read(b); err != nil {
+		tok, sum, err := newToken()
+		if err != nil {
 			return nil, err
 		}
-		token = tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-		sum := sha256.Sum256([]byte(token))
-		return append(recs, tokenRecord{Name: name, Created: time.Now().UTC().Truncate(time.Second), SHA256: hex.EncodeToString(sum[:])}), nil
+		token = tok
+		return append(recs, tokenRecord{Name: name, Role: role, Created: time.Now().UTC().Truncate(time.Second), SHA256: sum}), nil
 	})
 	if err != nil {
 		return "", err
 	}
 	return token, nil
+}
+
+// newToken makes a random token and its hex SHA-256.
+func newToken() (token, sum string, err error) {
+	b := make([]byte, tokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	token = tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	d := sha256.Sum256([]byte(token))
+	return token, hex.EncodeToString(d[:]), nil
 }
 
 // quoteName quotes a token name for a message, its first 64 bytes only:
@@ -123,26 +165,21 @@ func quoteName(name string) string {
 	return strconv.Quote(strings.ToValidUTF8(name[:64], "")) + "…"
 }
 
-// Revoke removes the token called name.
+// Revoke stops the token called name working; its name stays taken.
 func (t *Tokens) Revoke(name string) error {
 	return t.update(func(recs []tokenRecord) ([]tokenRecord, error) {
-		out := recs[:0]
-		found := false
-		for _, r := range recs {
-			if r.Name == name {
-				found = true
-				continue
+		for i, r := range recs {
+			if r.Name == name && r.Revoked == nil {
+				now := time.Now().UTC().Truncate(time.Second)
+				recs[i].Revoked, recs[i].SHA256 = &now, ""
+				return recs, nil
 			}
-			out = append(out, r)
 		}
-		if !found {
-			return nil, fmt.Errorf("token %s: %w", quoteName(name), corpus.ErrNotFound)
-		}
-		return out, nil
+		return nil, fmt.Errorf("token %s: %w", quoteName(name), corpus.ErrNotFound)
 	})
 }
 
-// List returns the tokens' names and creation times, by name.
+// List returns the live tokens (not the revoked ones), by name.
 func (t *Tokens) List() ([]TokenInfo, error) {
 	recs, err := t.read()
 	if err != nil {
@@ -150,7 +187,10 @@ func (t *Tokens) List() ([]TokenInfo, error) {
 	}
 	out := make([]TokenInfo, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, TokenInfo{Name: r.Name, Created: r.Created})
+		if r.Revoked != nil {
+			continue
+		}
+		out = append(out, TokenInfo{Name: r.Name, Role: r.role(), Created: r.Created, Rotated: r.Rotated, LastUsed: r.LastUsed})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
@@ -189,10 +229,10 @@ func (t *Tokens) current() ([]tokenDigest, error) {
 	digests := make([]tokenDigest, 0, len(recs))
 	for _, r := range recs {
 		b, err := hex.DecodeString(r.SHA256)
-		if err != nil || len(b) != sha256.Size {
+		if err != nil || len(b) != sha256.Size || r.Revoked != nil {
 			continue
 		}
-		d := tokenDigest{name: r.Name}
+		d := tokenDigest{name: r.Name, role: r.role(), lastUsed: r.LastUsed}
 		copy(d.sum[:], b)
 		digests = append(digests, d)
 	}
@@ -215,6 +255,9 @@ func (t *Tokens) read() ([]tokenRecord, error) {
 	return recs, nil
 }
 
+// errUnchanged, from an update's function, leaves the file as it is.
+var errUnchanged = errors.New("unchanged")
+
 // update changes the tokens file under an exclusive lock held across
 // processes, writing a new file atomically with mode 0600.
 func (t *Tokens) update(fn func([]tokenRecord) ([]tokenRecord, error)) error {
@@ -231,6 +274,9 @@ func (t *Tokens) update(fn func([]tokenRecord) ([]tokenRecord, error)) error {
 		return err
 	}
 	recs, err = fn(recs)
+	if errors.Is(err, errUnchanged) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,187 @@
+package library
+
+import (
+	"hash/fnv"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer/store"
+)
+
+// Near-duplicates: the same text reworded or re-paginated. A document's
+// signature is a MinHash of the word pairs (2-shingles) of its whole text,
+// folded (case and diacritics) and read across passage boundaries, so a
+// different pagination changes nothing and a rewording changes only the
+// pairs it touches. The share of equal minima estimates the Jaccard
+// similarity of two documents' pair sets.
+
+// sigSize is the number of hash functions of a signature.
+const sigSize = 128
+
+// NearThreshold is the estimated similarity from which two documents are
+// flagged as near-duplicates. Different decisions of one committee share
+// boilerplate but, measured over their word pairs, stay well below it.
+const NearThreshold = 0.3
+
+// minWords is the least text a signature is made of: below it, any two
+// short notes would look alike.
+const minWords = 20
+
+// Signature is a document's MinHash signature.
+type Signature struct {
+	Version int             `json:"v"`
+	Words   int             `json:"words"`
+	Min     [sigSize]uint64 `json:"min"`
+}
+
+const signatureVersion = 1
+
+// SignatureOf computes the signature of a document's passages; ok is
+// false when it has too little text to compare.
+func SignatureOf(doc *corpus.Document) (sig Signature, ok bool) {
+	var words []string
+	for i := range doc.Passages {
+		words = append(words, strings.FieldsFunc(corpus.Fold(doc.Passages[i].Text), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		})...)
+	}
+	if len(words) < minWords {
+		return Signature{}, false
+	}
+	sig = Signature{Version: signatureVersion, Words: len(words)}
+	for i := range sig.Min {
+		sig.Min[i] = math.MaxUint64
+	}
+	for i := 0; i+1 < len(words); i++ {
+		h := fnv.New64a()
+		h.Write([]byte(words[i]))
+		h.Write([]byte{0})
+		h.Write([]byte(words[i+1]))
+		x := h.Sum64()
+		for k := range sig.Min {
+			if v := mix(x ^ seeds[k]); v < sig.Min[k] {
+				sig.Min[k] = v
+			}
+		}
+	}
+	return sig, true
+}
+
+// mix is splitmix64's finaliser: a fresh hash function per seed.
+func mix(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+var seeds = func() (s [sigSize]uint64) {
+	x := uint64(0x9e3779b97f4a7c15)
+	for i := range s {
+		x += 0x9e3779b97f4a7c15
+		s[i] = mix(x)
+	}
+	return s
+}()
+
+// Similarity estimates the Jaccard similarity of two signatures' texts.
+func (a *Signature) Similarity(b *Signature) float64 {
+	if a.Version != b.Version {
+		return 0
+	}
+	same := 0
+	for i := range a.Min {
+		if a.Min[i] == b.Min[i] {
+			same++
+		}
+	}
+	return float64(same) / sigSize
+}
+
+// Near is a stored document like another, with the estimated similarity.
+type Near struct {
+	ID         string
+	Similarity float64
+}
+
+// Duplicates finds the stored documents (other than self) whose bytes
+// are the same as raw's (exact) and those whose text is like doc's (near,
+// most similar first).
+func (l *Library) Duplicates(self string, raw []byte, doc *corpus.Document) (exact []string, near []Near, err error) {
+	sum := store.SHA256(raw)
+	ids, err := l.store.IDs()
+	if err != nil {
+		return nil, nil, err
+	}
+	sig, sigOK := Signature{}, false
+	if doc != nil {
+		sig, sigOK = SignatureOf(doc)
+	}
+	for _, id := range ids {
+		if id == self {
+			continue
+		}
+		rec, err := l.store.Get(id)
+		if err != nil {
+			continue
+		}
+		if rec.SHA256 == sum {
+			exact = append(exact, id)
+			continue
+		}
+		if !sigOK {
+			continue
+		}
+		var other Signature
+		if ok, _ := l.store.Signature(id, &other); ok {
+			if s := sig.Similarity(&other); s >= NearThreshold {
+				near = append(near, Near{ID: id, Similarity: s})
+			}
+		}
+	}
+	sort.SliceStable(near, func(i, j int) bool { return near[i].Similarity > near[j].Similarity })
+	return exact, near, nil
+}
+
+// NearDuplicates finds the stored documents like the stored document id.
+func (l *Library) NearDuplicates(id string) ([]Near, error) {
+	var sig Signature
+	if ok, err := l.store.Signature(id, &sig); err != nil || !ok {
+		return nil, err
+	}
+	ids, err := l.store.IDs()
+	if err != nil {
+		return nil, err
+	}
+	var near []Near
+	for _, other := range ids {
+		if other == id {
+			continue
+		}
+		var o Signature
+		if ok, _ := l.store.Signature(other, &o); ok {
+			if s := sig.Similarity(&o); s >= NearThreshold {
+				near = append(near, Near{ID: other, Similarity: s})
+			}
+		}
+	}
+	sort.SliceStable(near, func(i, j int) bool { return near[i].Similarity > near[j].Similarity })
+	return near, nil
+}
+
+// keepSignature stores a document's signature after a change; a failure
+// is logged (the signature is derived data).
+func (l *Library) keepSignature(id string, doc *corpus.Document) {
+	if doc == nil {
+		return
+	}
+	sig, ok := SignatureOf(doc)
+	if !ok {
+		return
+	}
+	if err := l.store.PutSignature(id, &sig); err != nil {
+		l.log.Warn("storing a document's signature", "id", id, "err", err)
+	}
+}
