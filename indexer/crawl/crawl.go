@@ -775,9 +775,9 @@ func (cr *crawl) assignID(rawURL string, e *corpus.Entry, symbolInTitle bool, ol
 	u, _ := url.Parse(rawURL)
 	var cands []string
 	if symbolInTitle && e.Symbol != "" {
-		cands = append(cands, SymbolDocumentID(e.Symbol))
+		cands = append(cands, symbolDocumentID(e.Symbol))
 	}
-	byURL := URLDocumentID(u)
+	byURL := urlDocumentID(u)
 	cands = append(cands, byURL)
 	cr.mu.Lock()
 	defer cr.mu.Unlock()
@@ -799,7 +799,7 @@ func (cr *crawl) assignID(rawURL string, e *corpus.Entry, symbolInTitle bool, ol
 		cr.claimed[id] = rawURL
 		return id
 	}
-	id := strings.TrimRight(byURL[:min(len(byURL), MaxCrawlIDLength-9)], "-.") + "-" + shortHash(rawURL)
+	id := strings.TrimRight(byURL[:min(len(byURL), maxCrawlIDLength-9)], "-.") + "-" + shortHash(rawURL)
 	cr.claimed[id] = rawURL
 	return id
 }
