@@ -21,6 +21,8 @@ test: build
 	@test -f $(SHARED)/corpus/catalog.jsonl || { echo "shared corpus not found at $(SHARED) (set SHARED=...)"; exit 1; }
 	@gofmt -l . | (! grep .) || { echo "gofmt: files above need formatting"; exit 1; }
 	go vet ./...
+	go mod tidy -diff
+	go tool staticcheck ./...
 	rm -rf .cache/test-demo .cache/test-serve && mkdir -p .cache
 	$(BIN) index --catalog $(SHARED)/corpus/catalog.jsonl --data .cache/test-demo
 	cp -r .cache/test-demo .cache/test-serve
@@ -31,6 +33,8 @@ test: build
 		go test -race -timeout 20m ./...
 	# D1 (kill -9 during ingest, 20 rounds) runs plain binaries: not under -race.
 	HRSEARCH_SHARED=$(SHARED) go test -count=1 -timeout 10m -run TestD1KillDuringIngest -v ./cmd/hrsearch/
+	# Deleting a document of 120,000 passages: too slow under -race.
+	go test -count=1 -timeout 10m -run TestDeleteRemovesEveryPassage ./indexer/library/
 
 # After a change to reading, segmentation or extraction: bump PipelineVersion
 # (indexer/index.go), then rewrite the demo corpus's passage fingerprint,

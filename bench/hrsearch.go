@@ -68,7 +68,7 @@ func childIngestCatalog(ctx context.Context, catalog, data string, limit int) (*
 		return nil, err
 	}
 	// As `hrsearch index` runs it: with the bulk GC target (unless GOGC is set).
-	ing := &indexer.Ingester{Store: d.Store, Index: d.Index, Log: log}
+	ing := &indexer.Ingester{Store: d.Store, Index: d.Index}
 	if os.Getenv("GOGC") == "" {
 		ing.GCPercent = indexer.BulkGCPercent
 	}

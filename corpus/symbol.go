@@ -126,7 +126,20 @@ func ParseSymbol(s string) (Symbol, error) {
 			return sym, fmt.Errorf("%w: symbol %q", ErrInvalid, s)
 		}
 	}
-	// Trailing revision, addendum and corrigendum parts.
+	parts = sym.trimSuffixes(parts)
+	rest, treatyBody := sym.parseSeries(parts)
+	switch {
+	case sym.Series == "":
+		return sym, fmt.Errorf("%w: symbol %q: unknown series", ErrInvalid, s)
+	case treatyBody:
+		sym.parseTreatyBody(rest)
+	}
+	return sym, nil
+}
+
+// trimSuffixes reads the trailing revision, addendum and corrigendum parts
+// of a symbol's parts and returns the parts before them.
+func (sym *Symbol) trimSuffixes(parts []string) []string {
 	for len(parts) > 2 {
 		k, n, ok := suffixPart(parts[len(parts)-1])
 		if !ok {
@@ -142,7 +155,14 @@ func ParseSymbol(s string) (Symbol, error) {
 		}
 		parts = parts[:len(parts)-1]
 	}
-	var rest []string
+	return parts
+}
+
+// parseSeries reads a symbol's series, and all of a General Assembly,
+// Human Rights Council or Commission document; for a treaty body's
+// document it returns the parts after the series and treatyBody true. An
+// unknown series leaves sym.Series empty.
+func (sym *Symbol) parseSeries(parts []string) (rest []string, treatyBody bool) {
 	switch {
 	case treatyBodies[parts[0]] && len(parts) >= 3 && (parts[1] == "C" || parts[1] == "OP"):
 		sym.Series = parts[0] + "/" + parts[1]
@@ -150,22 +170,17 @@ func ParseSymbol(s string) (Symbol, error) {
 		if parts[1] == "OP" {
 			sym.Committee = "SPT"
 		}
-		rest = parts[2:]
+		return parts[2:], true
 	case parts[0] == "E" && len(parts) >= 3 && parts[1] == "C.12":
-		sym.Series, sym.Committee, rest = "E/C.12", "CESCR", parts[2:]
+		sym.Series, sym.Committee = "E/C.12", "CESCR"
+		return parts[2:], true
 	case parts[0] == "A" && parts[1] == "HRC":
 		sym.Series, sym.Type = "A/HRC", SymbolDocument
 		rest = parts[2:]
 		if len(rest) > 0 && rest[0] == "RES" {
 			sym.Type, rest = SymbolResolution, rest[1:]
 		}
-		if len(rest) > 0 {
-			sym.Session, _ = strconv.Atoi(rest[0])
-		}
-		if len(rest) > 1 {
-			sym.Number = rest[1]
-		}
-		return sym, nil
+		sym.sessionAndNumber(rest)
 	case parts[0] == "A":
 		sym.Series, sym.Type = "A", SymbolDocument
 		rest = parts[1:]
@@ -175,17 +190,11 @@ func ParseSymbol(s string) (Symbol, error) {
 				if num, sess, ok := strings.Cut(strings.TrimSuffix(rest[0], ")"), "("); ok {
 					sym.Number = num
 					sym.Session = romanValue(sess)
-					return sym, nil
+					return nil, false
 				}
 			}
 		}
-		if len(rest) > 0 {
-			sym.Session, _ = strconv.Atoi(rest[0])
-		}
-		if len(rest) > 1 {
-			sym.Number = rest[1]
-		}
-		return sym, nil
+		sym.sessionAndNumber(rest)
 	case parts[0] == "E" && parts[1] == "CN.4":
 		sym.Series, sym.Type = "E/CN.4", SymbolDocument
 		if len(parts) > 2 {
@@ -196,14 +205,26 @@ func ParseSymbol(s string) (Symbol, error) {
 		if len(parts) > 3 {
 			sym.Number = parts[3]
 		}
-		return sym, nil
 	case parts[0] == "E" || parts[0] == "HRI" || parts[0] == "S" || parts[0] == "ST":
 		sym.Series, sym.Type = parts[0], SymbolDocument
-		return sym, nil
-	default:
-		return sym, fmt.Errorf("%w: symbol %q: unknown series", ErrInvalid, s)
 	}
-	// A treaty body's document.
+	return nil, false
+}
+
+// sessionAndNumber reads "SESSION/NUMBER" (A/73/207).
+func (sym *Symbol) sessionAndNumber(rest []string) {
+	if len(rest) > 0 {
+		sym.Session, _ = strconv.Atoi(rest[0])
+	}
+	if len(rest) > 1 {
+		sym.Number = rest[1]
+	}
+}
+
+// parseTreatyBody reads what follows a treaty body's series: a general
+// comment, concluding observations, a summary record, a State's document,
+// or a session's document or decision.
+func (sym *Symbol) parseTreatyBody(rest []string) {
 	sym.Type = SymbolDocument
 	switch {
 	case len(rest) == 0:
@@ -221,25 +242,7 @@ func ParseSymbol(s string) (Symbol, error) {
 	case strings.HasPrefix(rest[0], "SR."):
 		sym.Type, sym.Number = SymbolSummaryRecord, strings.TrimPrefix(rest[0], "SR.")
 	case len(rest[0]) == 3 && isUpperASCII(rest[0]):
-		st, ok := LookupState(rest[0])
-		if !ok {
-			break
-		}
-		sym.State = st.Alpha2
-		r := rest[1:]
-		switch {
-		case sym.Committee == "SPT":
-			sym.Type = SymbolVisitReport
-		case len(r) > 0 && r[0] == "CO":
-			sym.Type, r = SymbolConcludingObservations, r[1:]
-		case len(r) > 0 && (r[0] == "Q" || r[0] == "QPR" || r[0] == "LOIPR"):
-			sym.Type, r = SymbolListOfIssues, r[1:]
-		case len(r) > 0 && cycleLike(r[0]):
-			sym.Type = SymbolStateReport
-		}
-		if len(r) > 0 && cycleLike(r[0]) {
-			sym.Cycle = r[0]
-		}
+		sym.parseStateDocument(rest)
 	case allDigits(rest[0]):
 		sym.Session, _ = strconv.Atoi(rest[0])
 		if len(rest) >= 3 && rest[1] == "D" {
@@ -255,7 +258,30 @@ func ParseSymbol(s string) (Symbol, error) {
 			sym.Number = rest[1]
 		}
 	}
-	return sym, nil
+}
+
+// parseStateDocument reads a treaty body's document about a State
+// (CAT/C/SLV/CO/3, CCPR/C/GTM/Q/4): the State, the kind, the cycle.
+func (sym *Symbol) parseStateDocument(rest []string) {
+	st, ok := LookupState(rest[0])
+	if !ok {
+		return
+	}
+	sym.State = st.Alpha2
+	r := rest[1:]
+	switch {
+	case sym.Committee == "SPT":
+		sym.Type = SymbolVisitReport
+	case len(r) > 0 && r[0] == "CO":
+		sym.Type, r = SymbolConcludingObservations, r[1:]
+	case len(r) > 0 && (r[0] == "Q" || r[0] == "QPR" || r[0] == "LOIPR"):
+		sym.Type, r = SymbolListOfIssues, r[1:]
+	case len(r) > 0 && cycleLike(r[0]):
+		sym.Type = SymbolStateReport
+	}
+	if len(r) > 0 && cycleLike(r[0]) {
+		sym.Cycle = r[0]
+	}
 }
 
 func symbolPart(p string) bool {

@@ -96,7 +96,7 @@ func buildData(t *testing.T, n int) (dir string, docs, passages int, count uint6
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if _, err := (&indexer.Ingester{Store: d.Store, Index: d.Index, Log: log}).IngestCatalog(context.Background(), cat); err != nil {
+	if _, err := (&indexer.Ingester{Store: d.Store, Index: d.Index}).IngestCatalog(context.Background(), cat); err != nil {
 		t.Fatal(err)
 	}
 	ids, p := d.Index.Documents()

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -23,21 +22,20 @@ import (
 	"github.com/hrsearch/hrsearch/indexer/store"
 )
 
-// MaxDocumentBytes bounds one source document read from disk.
-const MaxDocumentBytes = 200 << 20
+// maxDocumentBytes bounds one source document read from disk.
+const maxDocumentBytes = 200 << 20
 
 // Batch bounds: a batch is written when either is reached. Small batches
 // make many segments (and "too many open files"); big ones cost memory.
 const (
 	BatchPassages = 2000
-	BatchBytes    = 16 << 20
+	batchBytes    = 16 << 20
 )
 
 // Ingester moves documents from a source into the store and the index.
 type Ingester struct {
 	Store *store.Store
 	Index *Index
-	Log   *slog.Logger
 	// Workers read and segment documents in parallel; 0 means twice
 	// GOMAXPROCS.
 	Workers int
@@ -107,7 +105,7 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 	if ing.GCPercent > 0 {
 		defer debug.SetGCPercent(debug.SetGCPercent(ing.GCPercent))
 	}
-	origin := CatalogOrigin(cat.Path)
+	origin := catalogOrigin(cat.Path)
 	rep := &Report{Documents: len(cat.Entries)}
 
 	// Reading, segmenting and storing (whose fsyncs wait on the disk) go on
@@ -214,7 +212,7 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 		}
 		c, ok := canonical[st.Origin]
 		if !ok {
-			c = CatalogOrigin(strings.TrimPrefix(st.Origin, catalogPrefix))
+			c = catalogOrigin(strings.TrimPrefix(st.Origin, catalogPrefix))
 			canonical[st.Origin] = c
 		}
 		if c != origin {
@@ -254,11 +252,11 @@ type result struct {
 
 const catalogPrefix = "catalog:"
 
-// CatalogOrigin is the origin of the documents imported from the catalog
+// catalogOrigin is the origin of the documents imported from the catalog
 // at path: "catalog:" and the path made canonical (absolute, symbolic links
 // resolved; cleaned and absolute when they cannot be), so that the same
 // catalog read through another path is the same origin.
-func CatalogOrigin(path string) string {
+func catalogOrigin(path string) string {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return catalogPrefix + filepath.Clean(path)
@@ -289,7 +287,7 @@ func (ing *Ingester) prepare(ctx context.Context, e *corpus.Entry, origin string
 	format := e.Format
 	switch {
 	case e.Path != "":
-		raw, err = readFileLimited(e.Path, MaxDocumentBytes)
+		raw, err = readFileLimited(e.Path, maxDocumentBytes)
 	case e.URL != "" && ing.Fetcher != nil:
 		raw, prov, format, err = ing.fetchEntry(ctx, e)
 	default:

@@ -367,7 +367,7 @@ func (w *BatchWriter) Add(u Update) error {
 			w.size += len(u.Doc.Passages[i].Text)
 		}
 	}
-	if w.n >= BatchPassages || w.size >= BatchBytes {
+	if w.n >= BatchPassages || w.size >= batchBytes {
 		return w.send()
 	}
 	return w.err

@@ -130,9 +130,7 @@ func queryWords(q string) []string {
 		if strings.HasPrefix(w, "-") || strings.Contains(w, ":") || w == "OR" {
 			continue
 		}
-		for _, t := range wordRE.FindAllString(strings.ToLower(w), -1) {
-			out = append(out, t)
-		}
+		out = append(out, wordRE.FindAllString(strings.ToLower(w), -1)...)
 	}
 	return out
 }

@@ -145,9 +145,6 @@ func safeSnippet(s string) template.HTML {
 	}
 }
 
-// tagFields are the facet values shown on each result and passage.
-var tagFields = []string{search.FilterInstrument, search.FilterArticle, search.FilterState}
-
 func (s *server) tags(st searchState, field string, values []string) []tag {
 	out := make([]tag, 0, len(values))
 	for _, v := range values {

@@ -78,7 +78,7 @@ func indexCatalogWith(ctx context.Context, catalog, data string, stderr io.Write
 	defer lib.Close()
 	fetcher := fetch.NewFetcher(ff.config(log))
 	defer fetcher.Close()
-	ing := &indexer.Ingester{Store: lib.store, Index: lib.index, Log: log, Fetcher: fetcher, MaxPassages: maxPassages}
+	ing := &indexer.Ingester{Store: lib.store, Index: lib.index, Fetcher: fetcher, MaxPassages: maxPassages}
 	if os.Getenv("GOGC") == "" { // a user's GOGC wins
 		ing.GCPercent = indexer.BulkGCPercent
 	}

@@ -171,7 +171,8 @@ type crawlResult struct {
 // crawl is the state of one Crawl call.
 type crawl struct {
 	*Crawler
-	scope []string
+	maxDepth, workers int
+	scope             []string
 
 	mu    sync.Mutex
 	known map[string]string // URL → id of documents an earlier crawl stored
@@ -206,37 +207,17 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 		cfg.Workers = 4
 	}
 	rep := &CrawlReport{}
-	var seeds []string
 	seen := make(map[string]bool)
-	for _, s := range cfg.Seeds {
-		u, err := fetch.ParseURL(s)
-		if err != nil {
-			return rep, fmt.Errorf("seed: %w", err)
-		}
-		k := reader.NormalizeURL(u).String()
-		if !seen[k] {
-			seen[k] = true
-			seeds = append(seeds, k)
-		}
-	}
-	if len(seeds) == 0 {
-		return rep, fmt.Errorf("%w: no seed to crawl", corpus.ErrInvalid)
-	}
-	rep.Seeds = len(seeds)
-	scope, err := crawlScope(cfg.Scope, seeds)
+	seeds, err := normalizedSeeds(cfg.Seeds, seen)
 	if err != nil {
 		return rep, err
 	}
-	cr := &crawl{Crawler: c, scope: scope, claimed: make(map[string]string), finals: make(map[string]string),
-		content: make(map[string]string)}
-	if cr.known, cr.librarians, err = c.crawledURLs(); err != nil {
-		return rep, err
-	}
-	if cr.audit, err = library.OpenAuditLog(c.stateDir()); err != nil {
+	rep.Seeds = len(seeds)
+	cr, err := c.newCrawl(cfg, seeds)
+	if err != nil {
 		return rep, err
 	}
 	defer cr.audit.Close()
-	cr.missing, cr.missingDirty = c.readMissing(cr.known)
 
 	w := c.Index.NewBatchWriter()
 	docs := make(map[string]bool)
@@ -253,99 +234,153 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 			level = level[:budget]
 		}
 		budget -= len(level)
-		results := make([]*crawlResult, len(level))
-		jobs := make(chan int)
-		out := make(chan int)
-		var wg sync.WaitGroup
-		for range min(cfg.Workers, len(level)) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range jobs {
-					results[i] = cr.one(ctx, crawlJob{url: level[i], depth: depth})
-					out <- i
-				}
-			}()
+		results, err := cr.runLevel(ctx, level, depth, w, rep, docs, &done)
+		if err == nil {
+			err = ctx.Err()
 		}
-		go func() {
-			defer close(jobs)
-			for i := range level {
-				select {
-				case jobs <- i:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
-		go func() { wg.Wait(); close(out) }()
-
-		var writeErr error
-		levelDone := 0
-		for i := range out {
-			levelDone++
-			r := results[i]
-			done++
-			rep.Requested++
-			cr.account(rep, r, docs)
-			if r.update != nil && writeErr == nil {
-				if r.update.Doc != nil {
-					rep.Passages += len(r.update.Doc.Passages)
-				}
-				writeErr = w.Add(*r.update)
-			}
-			if c.Progress != nil {
-				c.Progress(CrawlProgress{Done: done, Queued: len(level) - levelDone, Depth: depth,
-					Indexed: rep.Indexed, Unchanged: rep.Unchanged, Failed: rep.Failed, URL: r.job.url})
-			}
-		}
-		// Each level is durable before the next starts; after a failure,
-		// Flush waits for the batches in flight.
-		if err := w.Flush(); writeErr == nil {
-			writeErr = err
-		}
-		if err := cr.writeMissing(); writeErr == nil {
-			writeErr = err
-		}
-		if writeErr != nil {
-			return c.finish(rep, docs, start), writeErr
-		}
-		if err := ctx.Err(); err != nil {
+		if err != nil {
 			return c.finish(rep, docs, start), err
 		}
-		// The next level: links of this one, in page order, new and in
-		// scope.
-		var next []string
-		for _, r := range results {
-			if r == nil {
-				continue
-			}
-			var links []string
-			if depth < cfg.MaxDepth {
-				links = r.links
-			}
-			// A canonical URL stands for a page fetched at this depth.
-			if r.canonical != "" {
-				links = append([]string{r.canonical}, links...)
-			}
-			for _, l := range links {
-				if seen[l] {
-					continue
-				}
-				seen[l] = true
-				u, err := url.Parse(l)
-				if err != nil || !worthFetching(u) {
-					continue
-				}
-				if !cr.inScope(u) {
-					rep.OutOfScope++
-					continue
-				}
-				next = append(next, l)
-			}
-		}
-		level = next
+		level = cr.nextLevel(results, depth, seen, rep)
 	}
 	return c.finish(rep, docs, start), nil
+}
+
+// normalizedSeeds parses and normalises the seeds, without duplicates,
+// marking them seen.
+func normalizedSeeds(raw []string, seen map[string]bool) ([]string, error) {
+	var seeds []string
+	for _, s := range raw {
+		u, err := fetch.ParseURL(s)
+		if err != nil {
+			return nil, fmt.Errorf("seed: %w", err)
+		}
+		k := reader.NormalizeURL(u).String()
+		if !seen[k] {
+			seen[k] = true
+			seeds = append(seeds, k)
+		}
+	}
+	if len(seeds) == 0 {
+		return nil, fmt.Errorf("%w: no seed to crawl", corpus.ErrInvalid)
+	}
+	return seeds, nil
+}
+
+// newCrawl starts a crawl's state: its scope, what earlier crawls stored
+// and found missing, and the audit log its removals go to.
+func (c *Crawler) newCrawl(cfg CrawlConfig, seeds []string) (*crawl, error) {
+	scope, err := crawlScope(cfg.Scope, seeds)
+	if err != nil {
+		return nil, err
+	}
+	cr := &crawl{Crawler: c, maxDepth: cfg.MaxDepth, workers: cfg.Workers, scope: scope, claimed: make(map[string]string),
+		finals: make(map[string]string), content: make(map[string]string)}
+	if cr.known, cr.librarians, err = c.crawledURLs(); err != nil {
+		return nil, err
+	}
+	if cr.audit, err = library.OpenAuditLog(c.stateDir()); err != nil {
+		return nil, err
+	}
+	cr.missing, cr.missingDirty = c.readMissing(cr.known)
+	return cr, nil
+}
+
+// runLevel fetches the URLs of one depth with the crawl's workers,
+// accounts for each result as it comes, and writes the documents found;
+// the level is durable when it returns. The results are in level order (nil
+// for URLs not fetched when ctx ended).
+func (cr *crawl) runLevel(ctx context.Context, level []string, depth int, w *indexer.BatchWriter, rep *CrawlReport,
+	docs map[string]bool, done *int) ([]*crawlResult, error) {
+	results := make([]*crawlResult, len(level))
+	jobs := make(chan int)
+	out := make(chan int)
+	var wg sync.WaitGroup
+	for range min(cr.workers, len(level)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = cr.one(ctx, crawlJob{url: level[i], depth: depth})
+				out <- i
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range level {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(out) }()
+
+	var writeErr error
+	levelDone := 0
+	for i := range out {
+		levelDone++
+		r := results[i]
+		*done++
+		rep.Requested++
+		cr.account(rep, r, docs)
+		if r.update != nil && writeErr == nil {
+			if r.update.Doc != nil {
+				rep.Passages += len(r.update.Doc.Passages)
+			}
+			writeErr = w.Add(*r.update)
+		}
+		if cr.Progress != nil {
+			cr.Progress(CrawlProgress{Done: *done, Queued: len(level) - levelDone, Depth: depth,
+				Indexed: rep.Indexed, Unchanged: rep.Unchanged, Failed: rep.Failed, URL: r.job.url})
+		}
+	}
+	// Each level is durable before the next starts; after a failure,
+	// Flush waits for the batches in flight.
+	if err := w.Flush(); writeErr == nil {
+		writeErr = err
+	}
+	if err := cr.writeMissing(); writeErr == nil {
+		writeErr = err
+	}
+	return results, writeErr
+}
+
+// nextLevel returns the next depth's URLs: the links of this one's pages,
+// in page order, new and in scope (a canonical URL stands for a page of
+// this depth).
+func (cr *crawl) nextLevel(results []*crawlResult, depth int, seen map[string]bool, rep *CrawlReport) []string {
+	var next []string
+	for _, r := range results {
+		if r == nil {
+			continue
+		}
+		var links []string
+		if depth < cr.maxDepth {
+			links = r.links
+		}
+		if r.canonical != "" {
+			links = append([]string{r.canonical}, links...)
+		}
+		for _, l := range links {
+			if seen[l] {
+				continue
+			}
+			seen[l] = true
+			u, err := url.Parse(l)
+			if err != nil || !worthFetching(u) {
+				continue
+			}
+			if !cr.inScope(u) {
+				rep.OutOfScope++
+				continue
+			}
+			next = append(next, l)
+		}
+	}
+	return next
 }
 
 func (c *Crawler) finish(rep *CrawlReport, docs map[string]bool, start time.Time) *CrawlReport {
@@ -471,16 +506,6 @@ func crawledRecord(rec *store.Record) bool {
 // caller (result.update).
 func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 	r := &crawlResult{job: job}
-	fail := func(err error) *crawlResult {
-		r.out, r.err = outFailed, err
-		switch {
-		case errors.Is(err, fetch.ErrDisallowed):
-			r.out, r.err = outRobots, nil
-		case errors.Is(err, fetch.ErrOffScope):
-			r.out = outOffScope
-		}
-		return r
-	}
 	var old *store.Record
 	cr.mu.Lock()
 	oldID, ok := cr.known[job.url]
@@ -495,47 +520,63 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 	f, err := cr.Fetcher.Fetch(ctx, job.url, opt)
 	if err != nil {
 		if gone, rerr := cr.vanished(job.url, old, err); rerr != nil {
-			return fail(rerr)
+			return r.fail(rerr)
 		} else if gone {
 			r.out, r.id = outRemoved, old.Entry.ID
 			r.update = &indexer.Update{ID: old.Entry.ID, Remove: true}
 			return r
 		}
-		return fail(err)
+		return r.fail(err)
 	}
 	cr.found(job.url)
 	pageURL, err := url.Parse(f.FinalURL)
 	if err != nil {
-		return fail(fmt.Errorf("%w: final url %q", corpus.ErrInvalid, f.FinalURL))
+		return r.fail(fmt.Errorf("%w: final url %q", corpus.ErrInvalid, f.FinalURL))
 	}
-
 	if f.NotModified {
-		if old == nil {
-			return fail(fmt.Errorf("%s: 304 Not Modified to an unconditional request", job.url))
-		}
-		r.out, r.notModified, r.id = outUnchanged, true, old.Entry.ID
-		cr.claimContent(old.SHA256, job.url, false)
-		// The stored copy's links still lead on.
-		if raw, err := cr.Store.Raw(old); err == nil {
-			if base, err := url.Parse(old.FinalURL); err == nil && old.FinalURL != "" {
-				pageURL = base
-			}
-			r.links, _ = reader.PageLinks(old.Entry.Format, raw, pageURL, cr.Agent)
-		}
+		return cr.notModified(r, old, pageURL)
+	}
+	page := cr.readLinks(r, f, pageURL)
+	if cr.skip(r, f, page, old, pageURL) {
 		return r
 	}
+	return cr.store(ctx, r, f, page, old)
+}
 
-	cr.mu.Lock()
-	first, dup := cr.finals[f.FinalURL]
-	if !dup {
-		cr.finals[f.FinalURL] = job.url
+// fail records err as the result's: a failure, or a URL robots.txt or the
+// scope kept the crawl from.
+func (r *crawlResult) fail(err error) *crawlResult {
+	r.out, r.err = outFailed, err
+	switch {
+	case errors.Is(err, fetch.ErrDisallowed):
+		r.out, r.err = outRobots, nil
+	case errors.Is(err, fetch.ErrOffScope):
+		r.out = outOffScope
 	}
-	cr.mu.Unlock()
-	if dup && first != job.url {
-		r.out = outDuplicate
-		return r
-	}
+	return r
+}
 
+// notModified is the result of a 304: the stored copy stays, and its links
+// still lead on.
+func (cr *crawl) notModified(r *crawlResult, old *store.Record, pageURL *url.URL) *crawlResult {
+	if old == nil {
+		return r.fail(fmt.Errorf("%s: 304 Not Modified to an unconditional request", r.job.url))
+	}
+	r.out, r.notModified, r.id = outUnchanged, true, old.Entry.ID
+	cr.claimContent(old.SHA256, r.job.url, false)
+	if raw, err := cr.Store.Raw(old); err == nil {
+		if base, err := url.Parse(old.FinalURL); err == nil && old.FinalURL != "" {
+			pageURL = base
+		}
+		r.links, _ = reader.PageLinks(old.Entry.Format, raw, pageURL, cr.Agent)
+	}
+	return r
+}
+
+// readLinks sets the result's links (none when the page or the response
+// says nofollow) and f.NoIndex from the page; it returns an HTML page's
+// metadata, or nil.
+func (cr *crawl) readLinks(r *crawlResult, f *fetch.Fetched, pageURL *url.URL) *reader.Page {
 	var page *reader.Page
 	noFollow := f.NoFollow
 	switch f.Format {
@@ -551,38 +592,60 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 	if noFollow {
 		r.links = nil
 	}
-	if f.NoIndex {
-		r.out = outNoIndex
-		return r
+	return page
+}
+
+// skip reports whether the fetched page is not to be stored, with the
+// result's outcome set: it asks not to be indexed, a librarian holds its
+// document, or it duplicates another page of this crawl (the same final
+// URL, the same bytes, or a canonical URL in scope).
+func (cr *crawl) skip(r *crawlResult, f *fetch.Fetched, page *reader.Page, old *store.Record, pageURL *url.URL) bool {
+	cr.mu.Lock()
+	first, dup := cr.finals[f.FinalURL]
+	if !dup {
+		cr.finals[f.FinalURL] = r.job.url
 	}
-	if _, ok := cr.librarians[job.url]; ok {
+	_, librarians := cr.librarians[r.job.url]
+	cr.mu.Unlock()
+	switch {
+	case dup && first != r.job.url:
+		r.out, r.links = outDuplicate, nil // the first URL follows them
+	case f.NoIndex:
+		r.out = outNoIndex
+	case librarians:
 		// A librarian added this URL's document: it stays as the
 		// librarian left it, and its links still lead on.
 		r.out = outDuplicate
-		return r
-	}
-	// A URL that has a document of its own keeps it; a new one that
-	// repeats a document of this crawl, or names another URL in scope as
-	// canonical, is a duplicate.
-	if page != nil && page.Canonical != "" && old == nil {
-		if cu, err := url.Parse(page.Canonical); err == nil && cr.inScope(cu) &&
-			page.Canonical != job.url && page.Canonical != reader.NormalizeURL(pageURL).String() && cr.canonicalHolds(page.Canonical) {
-			r.out, r.canonical = outDuplicate, page.Canonical
-			return r
-		}
-	}
-	if !cr.claimContent(store.SHA256(f.Raw), job.url, old == nil) {
+	case page != nil && page.Canonical != "" && old == nil && cr.canonicalElsewhere(r.job.url, page.Canonical, pageURL):
+		// A URL that has a document of its own keeps it.
+		r.out, r.canonical = outDuplicate, page.Canonical
+	case !cr.claimContent(store.SHA256(f.Raw), r.job.url, old == nil):
 		r.out = outDuplicate
-		return r
+	default:
+		return false
 	}
+	return true
+}
 
+// canonicalElsewhere reports whether a page names another URL in scope as
+// its canonical one, which can stand for it.
+func (cr *crawl) canonicalElsewhere(rawURL, canonical string, pageURL *url.URL) bool {
+	cu, err := url.Parse(canonical)
+	return err == nil && cr.inScope(cu) && canonical != rawURL && canonical != reader.NormalizeURL(pageURL).String() &&
+		cr.canonicalHolds(canonical)
+}
+
+// store describes, derives and stores a fetched page (the store written
+// and fsynced before the index), leaving the index write in r.update; a
+// page whose passages the index holds already is unchanged.
+func (cr *crawl) store(ctx context.Context, r *crawlResult, f *fetch.Fetched, page *reader.Page, old *store.Record) *crawlResult {
 	blocks, err := reader.Read(ctx, f.Format, f.Body)
 	if err != nil {
-		return fail(fmt.Errorf("%s: reading %s: %w", job.url, f.Format, err))
+		return r.fail(fmt.Errorf("%s: reading %s: %w", r.job.url, f.Format, err))
 	}
 	entry, symbolInTitle := reader.Describe(reader.Source{URL: f.URL, Format: f.Format, ContentLanguage: f.ContentLanguage}, page, blocks)
-	entry.URL = job.url
-	entry.ID = cr.assignID(job.url, &entry, symbolInTitle, old)
+	entry.URL = r.job.url
+	entry.ID = cr.assignID(r.job.url, &entry, symbolInTitle, old)
 	rec := &store.Record{Entry: entry, Provenance: f.Provenance()}
 	rec.Origin = OriginCrawl
 	if old != nil {
@@ -597,27 +660,26 @@ func (cr *crawl) one(ctx context.Context, job crawlJob) *crawlResult {
 			err = cr.Store.PutRecord(rec) // fresh validators for the next conditional request
 		}
 		if err != nil {
-			return fail(err)
+			return r.fail(err)
 		}
 		r.out = outUnchanged
 		return r
 	}
 	doc, err := reader.Derive(ctx, rec, f.Raw, cr.MaxPassages)
 	if err != nil {
-		return fail(fmt.Errorf("%s: %w", job.url, err))
+		return r.fail(fmt.Errorf("%s: %w", r.job.url, err))
 	}
 	// A page that comes back after the crawl removed it is new again.
 	if ts, _ := cr.Store.Tombstone(entry.ID); ts != nil && ts.By == AuditWho {
 		if err := cr.Store.ClearTombstone(entry.ID); err != nil {
-			return fail(err)
+			return r.fail(err)
 		}
 	}
-	// The store is written (and fsynced) before the index.
 	if _, err := cr.Store.Put(rec, f.Raw); err != nil {
-		return fail(err)
+		return r.fail(err)
 	}
 	cr.mu.Lock()
-	cr.known[job.url] = entry.ID
+	cr.known[r.job.url] = entry.ID
 	cr.mu.Unlock()
 	r.out = outIndexed
 	r.update = &indexer.Update{Doc: doc, Key: key, Origin: OriginCrawl}
@@ -775,9 +837,9 @@ func (cr *crawl) assignID(rawURL string, e *corpus.Entry, symbolInTitle bool, ol
 	u, _ := url.Parse(rawURL)
 	var cands []string
 	if symbolInTitle && e.Symbol != "" {
-		cands = append(cands, SymbolDocumentID(e.Symbol))
+		cands = append(cands, symbolDocumentID(e.Symbol))
 	}
-	byURL := URLDocumentID(u)
+	byURL := urlDocumentID(u)
 	cands = append(cands, byURL)
 	cr.mu.Lock()
 	defer cr.mu.Unlock()
@@ -799,7 +861,7 @@ func (cr *crawl) assignID(rawURL string, e *corpus.Entry, symbolInTitle bool, ol
 		cr.claimed[id] = rawURL
 		return id
 	}
-	id := strings.TrimRight(byURL[:min(len(byURL), MaxCrawlIDLength-9)], "-.") + "-" + shortHash(rawURL)
+	id := strings.TrimRight(byURL[:min(len(byURL), maxCrawlIDLength-9)], "-.") + "-" + shortHash(rawURL)
 	cr.claimed[id] = rawURL
 	return id
 }

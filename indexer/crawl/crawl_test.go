@@ -43,15 +43,15 @@ func TestURLDocumentID(t *testing.T) {
 		{"https://example.org/a...b/.hidden", "example.org-a.b-hidden"},
 		{"http://[::1]:8080/x", "1-8080-x"},
 	} {
-		got := URLDocumentID(mustURL(t, c.url))
+		got := urlDocumentID(mustURL(t, c.url))
 		if got != c.want || !corpus.ValidID(got) {
-			t.Errorf("URLDocumentID(%s) = %q (valid %v), want %q", c.url, got, corpus.ValidID(got), c.want)
+			t.Errorf("urlDocumentID(%s) = %q (valid %v), want %q", c.url, got, corpus.ValidID(got), c.want)
 		}
 	}
 	long1 := "https://example.org/" + strings.Repeat("very-long-segment/", 20) + "one"
 	long2 := "https://example.org/" + strings.Repeat("very-long-segment/", 20) + "two"
-	a, b := URLDocumentID(mustURL(t, long1)), URLDocumentID(mustURL(t, long2))
-	if len(a) > MaxCrawlIDLength || a == b || !corpus.ValidID(a) || !corpus.ValidID(b) {
+	a, b := urlDocumentID(mustURL(t, long1)), urlDocumentID(mustURL(t, long2))
+	if len(a) > maxCrawlIDLength || a == b || !corpus.ValidID(a) || !corpus.ValidID(b) {
 		t.Errorf("long URLs: %q, %q", a, b)
 	}
 	for sym, want := range map[string]string{
@@ -59,8 +59,8 @@ func TestURLDocumentID(t *testing.T) {
 		"A/RES/217(III)":          "a-res-217-iii",
 		"CCPR/C/21/Rev.1/Add. 13": "ccpr-c-21-rev.1-add.13",
 	} {
-		if got := SymbolDocumentID(sym); got != want || !corpus.ValidID(got) {
-			t.Errorf("SymbolDocumentID(%s) = %q, want %q", sym, got, want)
+		if got := symbolDocumentID(sym); got != want || !corpus.ValidID(got) {
+			t.Errorf("symbolDocumentID(%s) = %q, want %q", sym, got, want)
 		}
 	}
 }
@@ -354,7 +354,7 @@ func TestIngestURLEntries(t *testing.T) {
 		}
 		f := fetch.NewFetcher(testFetchConfig())
 		defer f.Close()
-		ing := &indexer.Ingester{Store: d.Store, Index: d.Index, Log: slog.New(slog.DiscardHandler), Fetcher: f}
+		ing := &indexer.Ingester{Store: d.Store, Index: d.Index, Fetcher: f}
 		rep, err := ing.IngestCatalog(context.Background(), cat)
 		if err != nil {
 			t.Fatal(err)
@@ -437,7 +437,7 @@ func TestCrawlRemovesVanished(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := fetch.NewFetcher(testFetchConfig())
-	ing := &indexer.Ingester{Store: d.Store, Index: d.Index, Log: slog.New(slog.DiscardHandler), Fetcher: f}
+	ing := &indexer.Ingester{Store: d.Store, Index: d.Index, Fetcher: f}
 	if rep, err := ing.IngestCatalog(context.Background(), cat); err != nil || rep.Added != 1 {
 		t.Fatalf("catalog import: %+v, %v", rep, err)
 	}
@@ -598,8 +598,8 @@ func FuzzDocumentIDs(f *testing.F) {
 		page := reader.ParsePage(body, base, "hrsearch")
 		if blocks, err := reader.Read(context.Background(), corpus.FormatHTML, body); err == nil {
 			e, _ := reader.Describe(reader.Source{URL: base.String(), Format: corpus.FormatHTML}, &page, blocks)
-			if e.Symbol != "" && !corpus.ValidID(SymbolDocumentID(e.Symbol)) {
-				t.Fatalf("symbol %q gives invalid id %q", e.Symbol, SymbolDocumentID(e.Symbol))
+			if e.Symbol != "" && !corpus.ValidID(symbolDocumentID(e.Symbol)) {
+				t.Fatalf("symbol %q gives invalid id %q", e.Symbol, symbolDocumentID(e.Symbol))
 			}
 		}
 		for _, l := range page.Links {
@@ -607,7 +607,7 @@ func FuzzDocumentIDs(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if id := URLDocumentID(u); !corpus.ValidID(id) {
+			if id := urlDocumentID(u); !corpus.ValidID(id) {
 				t.Fatalf("link %q gives invalid id %q", l, id)
 			}
 		}

@@ -67,7 +67,7 @@ func TestRecrawlKeepsCorrections(t *testing.T) {
 	if rep := crawlOnce(t, d, testFetchConfig(), cfg); rep.Indexed != 2 {
 		t.Fatalf("first crawl: %+v", rep)
 	}
-	id := URLDocumentID(mustURL(t, site.URL+"/d/a.md"))
+	id := urlDocumentID(mustURL(t, site.URL+"/d/a.md"))
 	if s := statesOf(t, d, id); allFR(s) {
 		t.Fatalf("extraction already gives %v", s)
 	}

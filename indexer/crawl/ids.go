@@ -10,17 +10,17 @@ import (
 	"github.com/hrsearch/hrsearch/indexer/reader"
 )
 
-// MaxCrawlIDLength bounds the ids the crawler derives: long enough to tell
+// maxCrawlIDLength bounds the ids the crawler derives: long enough to tell
 // pages apart, short enough to read in a URL.
-const MaxCrawlIDLength = 100
+const maxCrawlIDLength = 100
 
-// URLDocumentID derives a document id from a URL: host (without "www.",
+// urlDocumentID derives a document id from a URL: host (without "www.",
 // with a port that is not the default) and path, lower-case, every run of
 // other characters than [a-z0-9.] made one "-"; a query adds its slug too.
-// An id longer than MaxCrawlIDLength is cut and ends with a hash of the
+// An id longer than maxCrawlIDLength is cut and ends with a hash of the
 // whole URL, so that it stays unique. "https://www.ohchr.org/en/documents/
 // report.pdf" → "ohchr.org-en-documents-report.pdf".
-func URLDocumentID(u *url.URL) string {
+func urlDocumentID(u *url.URL) string {
 	n := reader.NormalizeURL(u)
 	host := strings.TrimPrefix(n.Hostname(), "www.")
 	s := host
@@ -35,18 +35,18 @@ func URLDocumentID(u *url.URL) string {
 	if id == "" {
 		id = "page"
 	}
-	if len(id) > MaxCrawlIDLength {
-		id = strings.TrimRight(id[:MaxCrawlIDLength-9], "-.") + "-" + shortHash(n.String())
+	if len(id) > maxCrawlIDLength {
+		id = strings.TrimRight(id[:maxCrawlIDLength-9], "-.") + "-" + shortHash(n.String())
 	}
 	return id
 }
 
-// SymbolDocumentID derives a document id from a UN symbol, as the catalog
+// symbolDocumentID derives a document id from a UN symbol, as the catalog
 // names decisions: "CAT/C/34/D/233/2003" → "cat-c-34-d-233-2003".
-func SymbolDocumentID(symbol string) string {
+func symbolDocumentID(symbol string) string {
 	id := slugID(corpus.NormalizeSymbol(symbol))
-	if len(id) > MaxCrawlIDLength {
-		id = strings.TrimRight(id[:MaxCrawlIDLength-9], "-.") + "-" + shortHash(symbol)
+	if len(id) > maxCrawlIDLength {
+		id = strings.TrimRight(id[:maxCrawlIDLength-9], "-.") + "-" + shortHash(symbol)
 	}
 	return id
 }

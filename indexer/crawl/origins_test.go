@@ -54,7 +54,7 @@ func TestCrawlLeavesLibrariansDocuments(t *testing.T) {
 	if err != nil || rec.SHA256 != mine.SHA256 || rec.Origin != library.OriginUpload {
 		t.Fatalf("the librarian's document after a crawl of its changed page: %+v, %v", rec, err)
 	}
-	theirs := URLDocumentID(mustURL(t, site.URL+"/r/theirs.txt"))
+	theirs := urlDocumentID(mustURL(t, site.URL+"/r/theirs.txt"))
 	if _, err := d.Store.Get(theirs); err != nil {
 		t.Fatalf("crawled document: %v", err)
 	}

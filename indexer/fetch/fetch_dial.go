@@ -33,8 +33,8 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("fec0::/10"),       // deprecated site-local
 }
 
-// PublicAddr reports whether ip is a public unicast address.
-func PublicAddr(ip netip.Addr) bool {
+// publicAddr reports whether ip is a public unicast address.
+func publicAddr(ip netip.Addr) bool {
 	ip = ip.Unmap()
 	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() ||
 		ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
@@ -49,7 +49,7 @@ func PublicAddr(ip netip.Addr) bool {
 	if ip.Is6() {
 		b := ip.As16()
 		if b[0] == 0x20 && b[1] == 0x02 {
-			return PublicAddr(netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]}))
+			return publicAddr(netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]}))
 		}
 	}
 	return true
@@ -64,7 +64,7 @@ func refusePrivate(network, address string, _ syscall.RawConn) error {
 		return &blockedError{}
 	}
 	ip, err := netip.ParseAddr(host)
-	if err != nil || !PublicAddr(ip) {
+	if err != nil || !publicAddr(ip) {
 		return &blockedError{addr: ip}
 	}
 	return nil

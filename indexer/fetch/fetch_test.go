@@ -532,8 +532,8 @@ func TestFetchPrivateAddresses(t *testing.T) {
 		{"::ffff:10.0.0.1", false}, {"2002:7f00:1::", false}, {"198.18.0.1", false},
 		{"8.8.8.8", true}, {"93.184.216.34", true}, {"2606:4700:4700::1111", true}, {"::ffff:8.8.8.8", true},
 	} {
-		if got := PublicAddr(netip.MustParseAddr(c.ip)); got != c.public {
-			t.Errorf("PublicAddr(%s) = %v", c.ip, got)
+		if got := publicAddr(netip.MustParseAddr(c.ip)); got != c.public {
+			t.Errorf("publicAddr(%s) = %v", c.ip, got)
 		}
 	}
 	t.Logf("RESULT C7 private addresses: %d loopback URLs (IP, localhost, ::1) refused at dial time, 0 requests reached the server; 23 address classes checked", len(urls))

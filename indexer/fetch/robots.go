@@ -10,9 +10,9 @@ import (
 	"github.com/hrsearch/hrsearch/indexer/reader"
 )
 
-// RobotsMaxBytes is how much of a robots.txt file is parsed; RFC 9309 asks
+// robotsMaxBytes is how much of a robots.txt file is parsed; RFC 9309 asks
 // for at least 500 KiB. What lies beyond is ignored (the last, cut line too).
-const RobotsMaxBytes = 512 << 10
+const robotsMaxBytes = 512 << 10
 
 // Robots is a parsed robots.txt file (RFC 9309).
 //
@@ -45,19 +45,19 @@ type robotsRule struct {
 	pattern string // normalised: see normalizeRobotsPath
 }
 
-// AllowAllRobots is the policy for a host whose robots.txt is missing (4xx).
-func AllowAllRobots() *Robots { return &Robots{} }
+// allowAllRobots is the policy for a host whose robots.txt is missing (4xx).
+func allowAllRobots() *Robots { return &Robots{} }
 
-// DisallowAllRobots is the policy for a host whose robots.txt is
+// disallowAllRobots is the policy for a host whose robots.txt is
 // unreachable or answers 5xx.
-func DisallowAllRobots() *Robots { return &Robots{disallowAll: true} }
+func disallowAllRobots() *Robots { return &Robots{disallowAll: true} }
 
-// ParseRobots parses a robots.txt file. It never fails: lines it does not
-// understand are ignored, as the RFC asks. Only the first RobotsMaxBytes
+// parseRobots parses a robots.txt file. It never fails: lines it does not
+// understand are ignored, as the RFC asks. Only the first robotsMaxBytes
 // are read.
-func ParseRobots(b []byte) *Robots {
-	if len(b) > RobotsMaxBytes {
-		b = b[:RobotsMaxBytes]
+func parseRobots(b []byte) *Robots {
+	if len(b) > robotsMaxBytes {
+		b = b[:robotsMaxBytes]
 		if i := bytes.LastIndexAny(b, "\r\n"); i >= 0 {
 			b = b[:i] // the last line is cut: drop it
 		}

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// RobotsMaxRedirects is how many redirects a robots.txt request follows
+// robotsMaxRedirects is how many redirects a robots.txt request follows
 // (RFC 9309: at least five); after that the file counts as unavailable.
-const RobotsMaxRedirects = 5
+const robotsMaxRedirects = 5
 
 // robotsEntry is a cached robots.txt policy for one origin.
 type robotsEntry struct {
@@ -27,8 +27,8 @@ type robotsEntry struct {
 // RobotsFor returns the robots.txt policy of u's origin, fetching it if it
 // is not cached or its cache entry has expired:
 //
-//   - 2xx: the file's rules (the first RobotsMaxBytes);
-//   - 3xx: followed up to RobotsMaxRedirects hops, even to other hosts;
+//   - 2xx: the file's rules (the first robotsMaxBytes);
+//   - 3xx: followed up to robotsMaxRedirects hops, even to other hosts;
 //     beyond that the file is unavailable;
 //   - 4xx (but 429): unavailable, everything is allowed;
 //   - 429, 5xx, timeouts and network errors: unreachable, nothing is
@@ -86,10 +86,10 @@ func (f *Fetcher) robotsEntry(ctx context.Context, u *url.URL) (*robotsEntry, er
 func (f *Fetcher) loadRobots(ctx context.Context, key, host string, e *robotsEntry) error {
 	now := f.cfg.Now()
 	fail := func(why string) {
-		e.robots, e.why, e.expires = DisallowAllRobots(), why, now.Add(min(f.cfg.RobotsErrorTTL, f.cfg.RobotsTTL))
+		e.robots, e.why, e.expires = disallowAllRobots(), why, now.Add(min(f.cfg.RobotsErrorTTL, f.cfg.RobotsTTL))
 	}
 	u, _ := url.Parse(key + "/robots.txt")
-	lim := readLimit{max: RobotsMaxBytes, truncate: true, anyType: true}
+	lim := readLimit{max: robotsMaxBytes, truncate: true, anyType: true}
 	for hops := 0; ; hops++ {
 		r, _, err := f.getWithRetry(ctx, u, nil, lim)
 		var he *HTTPError
@@ -107,11 +107,11 @@ func (f *Fetcher) loadRobots(ctx context.Context, key, host string, e *robotsEnt
 			fail(fmt.Sprintf("robots.txt unreachable: %v", err))
 			return nil
 		case r.status >= 200 && r.status <= 299:
-			e.robots, e.expires = ParseRobots(r.body), now.Add(f.cfg.RobotsTTL)
-		case isRedirect(r.status) && hops < RobotsMaxRedirects:
+			e.robots, e.expires = parseRobots(r.body), now.Add(f.cfg.RobotsTTL)
+		case isRedirect(r.status) && hops < robotsMaxRedirects:
 			next, err := u.Parse(r.header.Get("Location"))
 			if err != nil || next.Scheme != "http" && next.Scheme != "https" || r.header.Get("Location") == "" {
-				e.robots, e.expires = AllowAllRobots(), now.Add(f.cfg.RobotsTTL)
+				e.robots, e.expires = allowAllRobots(), now.Add(f.cfg.RobotsTTL)
 				break
 			}
 			u = next
@@ -120,7 +120,7 @@ func (f *Fetcher) loadRobots(ctx context.Context, key, host string, e *robotsEnt
 			fail(fmt.Sprintf("robots.txt answered HTTP %d", r.status))
 			return nil
 		default: // 4xx, too many redirects, 1xx oddities: unavailable
-			e.robots, e.expires = AllowAllRobots(), now.Add(f.cfg.RobotsTTL)
+			e.robots, e.expires = allowAllRobots(), now.Add(f.cfg.RobotsTTL)
 		}
 		break
 	}

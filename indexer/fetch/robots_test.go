@@ -97,7 +97,7 @@ func TestRobotsMatrix(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := ParseRobots([]byte(c.robots)).AllowedPath(c.agent, c.path)
+			got := parseRobots([]byte(c.robots)).AllowedPath(c.agent, c.path)
 			if got != c.want {
 				t.Errorf("%s %s: allowed = %v, want %v", c.agent, c.path, got, c.want)
 			}
@@ -107,14 +107,14 @@ func TestRobotsMatrix(t *testing.T) {
 }
 
 func TestRobotsCrawlDelay(t *testing.T) {
-	r := ParseRobots([]byte("User-agent: *\nCrawl-delay: 2.5\n\nUser-agent: hrsearch\nCrawl-delay: 0.1\nDisallow: /x"))
+	r := parseRobots([]byte("User-agent: *\nCrawl-delay: 2.5\n\nUser-agent: hrsearch\nCrawl-delay: 0.1\nDisallow: /x"))
 	if d, ok := r.CrawlDelay("hrsearch"); !ok || d != 100*time.Millisecond {
 		t.Errorf("crawl-delay for hrsearch = %v, %v", d, ok)
 	}
 	if d, ok := r.CrawlDelay("other"); !ok || d != 2500*time.Millisecond {
 		t.Errorf("crawl-delay for others = %v, %v", d, ok)
 	}
-	if _, ok := ParseRobots([]byte("User-agent: *\nCrawl-delay: soon")).CrawlDelay("x"); ok {
+	if _, ok := parseRobots([]byte("User-agent: *\nCrawl-delay: soon")).CrawlDelay("x"); ok {
 		t.Error("bad crawl-delay accepted")
 	}
 }
@@ -130,7 +130,7 @@ func TestRobotsBigFile(t *testing.T) {
 		b.WriteString("# more padding " + strings.Repeat("q", 60) + "\n")
 	}
 	b.WriteString("Disallow: /beyond-the-limit\n")
-	r := ParseRobots([]byte(b.String()))
+	r := parseRobots([]byte(b.String()))
 	if r.AllowedPath("x", "/deep-but-read") {
 		t.Error("a rule at 490 KiB is not honoured")
 	}
@@ -140,7 +140,7 @@ func TestRobotsBigFile(t *testing.T) {
 	if !r.AllowedPath("x", "/fine") {
 		t.Error("an unlisted path is disallowed")
 	}
-	t.Logf("RESULT C1 big robots.txt: %d KiB file, rule at 490 KiB honoured, parse limit %d KiB", b.Len()>>10, RobotsMaxBytes>>10)
+	t.Logf("RESULT C1 big robots.txt: %d KiB file, rule at 490 KiB honoured, parse limit %d KiB", b.Len()>>10, robotsMaxBytes>>10)
 }
 
 func TestRobotsMatchIsNotExponential(t *testing.T) {
@@ -275,14 +275,14 @@ func TestRobotsRedirects(t *testing.T) {
 				t.Fatal(err)
 			}
 			// hops redirects in all: /robots.txt → /r/1 → … → /r/hops.
-			followed := hops <= RobotsMaxRedirects
+			followed := hops <= robotsMaxRedirects
 			if got := rb.AllowedPath("hrsearch", "/page"); got == followed {
 				t.Errorf("%d redirects: allowed = %v; the file should be %s", hops, got,
 					map[bool]string{true: "read", false: "unavailable (allow all)"}[followed])
 			}
 		})
 	}
-	t.Logf("RESULT C1 robots.txt redirects: %d followed, more make the file unavailable", RobotsMaxRedirects)
+	t.Logf("RESULT C1 robots.txt redirects: %d followed, more make the file unavailable", robotsMaxRedirects)
 }
 
 func TestRobotsCacheExpiry(t *testing.T) {
@@ -370,7 +370,7 @@ func FuzzParseRobots(f *testing.F) {
 	f.Add([]byte("User-agent: *\nDisallow: /*.gif$\nAllow: /a%2"), "/a%2fb")
 	f.Add([]byte("user-agent:\n\n\r\rallow:*$$"), "")
 	f.Fuzz(func(t *testing.T, robots []byte, path string) {
-		r := ParseRobots(robots)
+		r := parseRobots(robots)
 		r.AllowedPath("hrsearch", path)
 		r.CrawlDelay("hrsearch")
 		if !r.AllowedPath("hrsearch", "/robots.txt") {

@@ -45,7 +45,7 @@ func Ingest(t testing.TB, data, catalog string) *indexer.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := (&indexer.Ingester{Store: d.Store, Index: d.Index, Log: log}).IngestCatalog(context.Background(), cat)
+	rep, err := (&indexer.Ingester{Store: d.Store, Index: d.Index}).IngestCatalog(context.Background(), cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func build(catalog, dir string) error {
 		return err
 	}
 	defer d.Close()
-	ing := &indexer.Ingester{Store: d.Store, Index: d.Index, Log: log}
+	ing := &indexer.Ingester{Store: d.Store, Index: d.Index}
 	if _, err = ing.IngestCatalog(context.Background(), cat); err != nil {
 		return err
 	}

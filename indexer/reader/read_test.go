@@ -179,7 +179,7 @@ func FuzzReadHTML(f *testing.F) {
 
 func TestPDFText(t *testing.T) {
 	page := func(n int, body ...string) string {
-		lines := append([]string{fmt.Sprintf("9/3/23, 9:24 CONVENCION DE PRUEBA"), "Bienvenidos a las Naciones Unidas Recursos Español"}, body...)
+		lines := append([]string{"9/3/23, 9:24 CONVENCION DE PRUEBA", "Bienvenidos a las Naciones Unidas Recursos Español"}, body...)
 		lines = append(lines, "https://www.example.org/tratados/a-51.html", fmt.Sprintf("%d/4", n))
 		return strings.Join(lines, "\n")
 	}

@@ -9,12 +9,12 @@ import (
 	"github.com/hrsearch/hrsearch/corpus"
 )
 
-// FoldName is the token filter that folds each token with corpus.Fold, the
+// foldName is the token filter that folds each token with corpus.Fold, the
 // one fold the query side uses too: it removes diacritics
 // ("detención" → "detencion", "refoulement" unchanged). It works on tokens,
 // not on the character stream, so the byte offsets the highlighter uses stay
 // those of the original text (Bleve's asciifolding char filter shifts them).
-const FoldName = "hr_fold"
+const foldName = "hr_fold"
 
 type foldFilter struct{}
 
@@ -31,7 +31,7 @@ func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 func init() {
 	// Registering a token filter type is how Bleve extends analysis; it does
 	// no I/O. Indexes name the filter in their mapping.
-	registry.RegisterTokenFilter(FoldName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+	registry.RegisterTokenFilter(foldName, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
 		return foldFilter{}, nil
 	})
 }

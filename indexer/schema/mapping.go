@@ -64,9 +64,6 @@ const (
 	FieldCaseKey = "case_key"
 )
 
-// FacetFields are the keyword fields offered as facets, in display order.
-var FacetFields = []string{FieldInstr, FieldArticle, FieldState, FieldKind, FieldLanguage, FieldYear}
-
 // Analyzer names. Every text field of a passage is analysed by its
 // language's analyzer; each folds diacritics so "detencion" finds "detención".
 const (
@@ -75,9 +72,9 @@ const (
 	AnalyzerFolded  = "hr_folded" // every other language: lower case and folded, no stemming
 )
 
-// MaxTokenRunes is the longest token indexed or searched (Lucene's
+// maxTokenRunes is the longest token indexed or searched (Lucene's
 // standard analyzer stops at 255; legal text has no word near 100).
-const MaxTokenRunes = 128
+const maxTokenRunes = 128
 
 // filterLongTokens is the token filter dropping longer tokens.
 const filterLongTokens = "hr_max_length"
@@ -122,20 +119,20 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
 
-	// A token longer than MaxTokenRunes is no word (a hex dump, a run of
+	// A token longer than maxTokenRunes is no word (a hex dump, a run of
 	// one letter): indexed, one 20 MB token cost every search that walks
 	// the term dictionary seconds and gigabytes. It is dropped first.
 	err := im.AddCustomTokenFilter(filterLongTokens, map[string]interface{}{
 		"type": length.Name,
-		"max":  float64(MaxTokenRunes),
+		"max":  float64(maxTokenRunes),
 	})
 	if err != nil {
 		return nil, err
 	}
 	analyzers := map[string][]string{
-		AnalyzerEnglish: {filterLongTokens, en.PossessiveName, lowercase.Name, FoldName, en.StopName, en.SnowballStemmerName},
-		AnalyzerSpanish: {filterLongTokens, lowercase.Name, FoldName, es.StopName, es.LightStemmerName},
-		AnalyzerFolded:  {filterLongTokens, lowercase.Name, FoldName},
+		AnalyzerEnglish: {filterLongTokens, en.PossessiveName, lowercase.Name, foldName, en.StopName, en.SnowballStemmerName},
+		AnalyzerSpanish: {filterLongTokens, lowercase.Name, foldName, es.StopName, es.LightStemmerName},
+		AnalyzerFolded:  {filterLongTokens, lowercase.Name, foldName},
 	}
 	for _, name := range []string{AnalyzerEnglish, AnalyzerSpanish, AnalyzerFolded} {
 		err := im.AddCustomAnalyzer(name, map[string]interface{}{

@@ -96,7 +96,7 @@ func TestOwnArticle(t *testing.T) {
 	}
 }
 
-// TestLongTokensAreDropped: a token longer than MaxTokenRunes (a hex dump,
+// TestLongTokensAreDropped: a token longer than maxTokenRunes (a hex dump,
 // a run of one letter) is neither indexed nor searched, in every analyzer;
 // the words around it are.
 func TestLongTokensAreDropped(t *testing.T) {
@@ -104,19 +104,19 @@ func TestLongTokensAreDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := "torture " + strings.Repeat("a", MaxTokenRunes+1) + " " + strings.Repeat("é", MaxTokenRunes) + " " +
+	text := "torture " + strings.Repeat("a", maxTokenRunes+1) + " " + strings.Repeat("é", maxTokenRunes) + " " +
 		strings.Repeat("0f", 1<<19) + " detention"
 	for _, name := range []string{AnalyzerEnglish, AnalyzerSpanish, AnalyzerFolded} {
 		var got []string
 		for _, tok := range m.AnalyzerNamed(name).Analyze([]byte(text)) {
 			got = append(got, string(tok.Term))
 		}
-		if len(got) != 3 || len(got[1]) < MaxTokenRunes-2 || strings.Trim(got[1], "e") != "" { // é folds to e; a stemmer may cut one
+		if len(got) != 3 || len(got[1]) < maxTokenRunes-2 || strings.Trim(got[1], "e") != "" { // é folds to e; a stemmer may cut one
 			var lens []int
 			for _, g := range got {
 				lens = append(lens, len(g))
 			}
-			t.Errorf("%s: %d tokens of lengths %v, want the two words and the %d-rune token", name, len(got), lens, MaxTokenRunes)
+			t.Errorf("%s: %d tokens of lengths %v, want the two words and the %d-rune token", name, len(got), lens, maxTokenRunes)
 		}
 	}
 }
