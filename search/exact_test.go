@@ -42,7 +42,7 @@ func holds(text, phrase string) bool {
 // stop words included, so that a negation is never dropped: every one of
 // the first 100 hits holds the phrase as typed.
 func TestPhraseKeepsStopWords(t *testing.T) {
-	s := demo(t)
+	s := patient(t)
 	for _, phrase := range []string{
 		"would not constitute", "in no case", "shall not be", "no substantial grounds", "did not exhaust",
 		"is not a party", "has not been", "no longer", "at any time", "not to be", "no podrá",
@@ -75,7 +75,7 @@ func TestPhraseKeepsStopWords(t *testing.T) {
 // TestPhraseRequired: a quoted phrase is required whatever else the query
 // holds; the other words rank.
 func TestPhraseRequired(t *testing.T) {
-	s := demo(t)
+	s := patient(t)
 	for _, q := range []string{
 		`"would constitute a violation of article 3" Honduras OR Guatemala`,
 		`"no substantial grounds" deportation extradition`,
@@ -104,7 +104,7 @@ func TestPhraseRequired(t *testing.T) {
 // TestExactWords: Exact searches the words as typed, without stemming or
 // the lexicon's equivalents.
 func TestExactWords(t *testing.T) {
-	s := demo(t)
+	s := patient(t)
 	loose := run(t, s, search.Request{Query: "tortured", NoSnippets: true})
 	exact := run(t, s, search.Request{Query: "tortured", Exact: true, Size: search.MaxSize, NoSnippets: true})
 	if exact.Total == 0 || exact.Total >= loose.Total {

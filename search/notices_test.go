@@ -7,8 +7,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer/indexertest"
 	"github.com/hrsearch/hrsearch/search"
 )
 
@@ -23,7 +25,7 @@ func hasNotice(res *search.Results, code, part string) bool {
 
 // TestNotices: what happened to the input is said, not done silently.
 func TestNotices(t *testing.T) {
-	s := demo(t)
+	s := patient(t)
 	tests := []struct {
 		q, code, part string
 	}{
@@ -55,7 +57,7 @@ func TestNotices(t *testing.T) {
 // error for the API (StrictFilters) saying what is valid, and for the
 // page a notice, the value left out.
 func TestInvalidRequestFilters(t *testing.T) {
-	s := demo(t)
+	s := patient(t)
 	for field, v := range map[string]string{search.FilterKind: "decisions", search.FilterYear: "abc",
 		search.FilterInstrument: "XYZ", search.FilterLanguage: "english", search.FilterArticle: "torture"} {
 		req := search.Request{Query: "torture", Filters: map[string][]string{field: {v}}, StrictFilters: true}
@@ -83,7 +85,7 @@ func TestInvalidRequestFilters(t *testing.T) {
 // TestWordCounts: a query of plain words counts the passages holding all
 // of them and any; all rank first.
 func TestWordCounts(t *testing.T) {
-	s := demo(t)
+	s := patient(t)
 	res := run(t, s, search.Request{Query: "deportation extradition", Size: 20, NoSnippets: true})
 	all := total(t, s, search.Request{Query: "deportation AND extradition"})
 	anyN := total(t, s, search.Request{Query: "deportation OR extradition"})
@@ -117,7 +119,7 @@ func TestWordCounts(t *testing.T) {
 // without that selection (what clicking it would give); the year facet
 // lists years newest first.
 func TestFacetsMultiSelect(t *testing.T) {
-	s := demo(t)
+	s := patient(t)
 	sv := run(t, s, search.Request{Query: "torture", Filters: map[string][]string{search.FilterState: {"SV"}}, FacetSize: 50, NoSnippets: true})
 	var checked int
 	for _, v := range sv.Facets[search.FilterState][:min(5, len(sv.Facets[search.FilterState]))] {
@@ -157,4 +159,16 @@ func manyWords(n int) string {
 		fmt.Fprintf(&b, "w%d ", i)
 	}
 	return b.String()
+}
+
+// patient returns a Searcher over the demo index whose searches may take
+// a minute: these tests walk every match of common words, several times
+// slower under the race detector on a busy machine.
+func patient(tb testing.TB) *search.Searcher {
+	tb.Helper()
+	s, err := search.New(indexertest.Demo(tb).Index.Bleve(), search.WithTimeout(time.Minute))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }

@@ -64,6 +64,27 @@ func (s *Searcher) plan(req Request) *plan {
 	named := s.references(p, words, &qp)
 	highlights := s.scoreText(p, &qp, named, words)
 
+	bq := s.scored(p, qp, words, req.Query)
+	p.filter = filterConjunction(qp, requestFilters(req.Filters))
+	s.exclude(bq, qp.excluded, p.exact)
+	if p.filter != nil {
+		bq.AddFilter(p.filter)
+	}
+	p.query = bq
+	p.selectFacets(req, qp)
+	p.countAll(qp)
+	if len(highlights) > 0 {
+		p.highlight = query.NewDisjunctionQuery(highlights)
+	} else {
+		p.highlight = query.NewMatchNoneQuery()
+	}
+	return p
+}
+
+// scored is the query's scored part as a Boolean query: the text with its
+// proximity and state boosts, nothing when words were typed but none can
+// be searched, everything when only filters were.
+func (s *Searcher) scored(p *plan, qp queryParts, words []string, typed string) *query.BooleanQuery {
 	bq := query.NewBooleanQuery(nil, nil, nil)
 	switch {
 	case p.text != nil:
@@ -78,7 +99,7 @@ func (s *Searcher) plan(req Request) *plan {
 		for _, st := range p.states {
 			bq.AddShould(termQ(schema.FieldState, st, boostState))
 		}
-	case len(qp.text) > 0 || (strings.TrimSpace(req.Query) != "" && len(qp.filters) == 0 && len(qp.filterGroups) == 0 && len(qp.excluded) == 0):
+	case len(qp.text) > 0 || (strings.TrimSpace(typed) != "" && len(qp.filters) == 0 && len(qp.filterGroups) == 0 && len(qp.excluded) == 0):
 		// Words were typed but none can be searched (only stop words,
 		// punctuation, an empty phrase, a lone OR or a bare wildcard):
 		// nothing matches, rather than everything.
@@ -89,40 +110,43 @@ func (s *Searcher) plan(req Request) *plan {
 	default:
 		bq.AddMust(query.NewMatchAllQuery())
 	}
-	p.filter = filterConjunction(qp, requestFilters(req.Filters))
-	s.exclude(bq, qp.excluded, p.exact)
+	return bq
+}
+
+// selectFacets sets p.broad and p.selected: the query without the
+// request's filters of the facets asked for, which the walk checks itself
+// to count each such facet without its own selection.
+func (p *plan) selectFacets(req Request, qp queryParts) {
 	facets := req.Facets
 	if facets == nil {
 		facets = FacetNames
 	}
-	if sel, rest := selections(req.Filters, facets); len(sel) > 0 {
-		broad := *bq
-		broad.AddFilter(filterConjunction(qp, requestFilters(rest)))
-		p.broad, p.selected = &broad, sel
+	sel, rest := selections(req.Filters, facets)
+	if len(sel) == 0 {
+		return
 	}
+	broad := *p.query.(*query.BooleanQuery)
+	broad.Filter = nil
+	broad.AddFilter(filterConjunction(qp, requestFilters(rest)))
+	p.broad, p.selected = &broad, sel
+}
+
+// countAll sets p.all and p.allOf when the query has several plain words
+// (or groups): the same query with every one of them required, to count
+// the passages holding them all.
+func (p *plan) countAll(qp queryParts) {
+	if p.optional < 2 {
+		return
+	}
+	all := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(p.units)}, nil, nil)
+	all.MustNot = p.query.(*query.BooleanQuery).MustNot
 	if p.filter != nil {
-		bq.AddFilter(p.filter)
+		all.AddFilter(p.filter)
 	}
-	p.query = bq
-	if p.optional >= 2 {
-		// The same query with every plain word required: how many
-		// passages hold them all.
-		all := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(p.units)}, nil, nil)
-		all.MustNot = bq.MustNot
-		if p.filter != nil {
-			all.AddFilter(p.filter)
-		}
-		p.all = all
-		for _, n := range qp.text {
-			p.allOf = append(p.allOf, String(n))
-		}
+	p.all = all
+	for _, n := range qp.text {
+		p.allOf = append(p.allOf, String(n))
 	}
-	if len(highlights) > 0 {
-		p.highlight = query.NewDisjunctionQuery(highlights)
-	} else {
-		p.highlight = query.NewMatchNoneQuery()
-	}
-	return p
 }
 
 // splitQuery sorts the top-level nodes of a parsed query by role.

@@ -40,7 +40,7 @@ func ownPassages(t *testing.T) map[string][]string {
 // it (the article itself for a paragraph of it, "ACHR 22" for "ACHR
 // 22(8)"), else a passage citing it.
 func TestEveryProvisionByItsName(t *testing.T) {
-	s := demo(t)
+	s := patient(t)
 	own := ownPassages(t)
 	if len(own) == 0 {
 		t.Fatal("no provision passages in the demo index")
@@ -83,7 +83,7 @@ func TestEveryProvisionByItsName(t *testing.T) {
 // TestProvisionAliases: instruments by their titles and aliases, in
 // either order with the number, and the instrument filter by an alias.
 func TestProvisionAliases(t *testing.T) {
-	s := demo(t)
+	s := patient(t)
 	own := ownPassages(t)
 	for q, want := range map[string]string{
 		"Mandela Rules 43":                                        "SMR 43",

@@ -24,11 +24,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// demo returns a Searcher over the shared demo index.
+// demo returns a Searcher over the shared demo index, whose deadline is
+// scaled by timeLimit (the race detector slows Bleve about tenfold).
 func demo(tb testing.TB) *search.Searcher {
 	tb.Helper()
 	d := indexertest.Demo(tb)
-	s, err := search.New(d.Index.Bleve())
+	s, err := search.New(d.Index.Bleve(), search.WithTimeout(timeLimit(search.SearchTimeout)))
 	if err != nil {
 		tb.Fatal(err)
 	}
