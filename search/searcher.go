@@ -125,7 +125,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 // storedFields are the fields a hit carries.
 var storedFields = []string{indexer.FieldBody, indexer.FieldDocument, indexer.FieldUnit, indexer.FieldTitle, indexer.FieldHeading,
 	indexer.FieldKind, indexer.FieldLanguage, indexer.FieldYear, indexer.FieldDate, indexer.FieldSymbol,
-	indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState, indexer.FieldOwnArticle, indexer.FieldTier, indexer.FieldCase}
+	indexer.FieldInstr, indexer.FieldArticle, indexer.FieldState, indexer.FieldOwnArticle, indexer.FieldTier, indexer.FieldCase, indexer.FieldCaseName}
 
 // rankFieldNames are the stored fields the domain ranking reads for each
 // candidate (kept in the rank cache).
@@ -501,6 +501,9 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 			hit.Snippet = leadSnippet(str(h.Fields[indexer.FieldText]))
 		}
 		out[h.ID] = hit
+	}
+	if err := s.addCases(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
