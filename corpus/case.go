@@ -217,9 +217,14 @@ func ExtractCase(paras []string, c Context) *Case {
 	cs.Adopted = adoptionDate(clean)
 	name, plural := complainantOf(clean)
 	cs.Complainant = name
+	// The states a decision names as party and as country of return are in
+	// its opening (the complaint, the facts) and its conclusion: reading
+	// only those keeps derivation cheaper than extraction itself.
 	refs := make([][]Reference, len(clean))
 	for i, p := range clean {
-		refs[i] = ExtractReferences(p, c)
+		if i < caseHeadParas || i >= len(clean)-caseTailParas {
+			refs[i] = ExtractReferences(p, c)
+		}
 	}
 	cs.Destination = destinationOf(clean, refs)
 	cs.Party = partyOf(clean, refs, cs.Destination)
@@ -268,6 +273,12 @@ func communicationsOf(sym Symbol) []string {
 	}
 	return out
 }
+
+// The paragraphs of a decision read for its states: the first and the last.
+const (
+	caseHeadParas = 12
+	caseTailParas = 6
+)
 
 var noteMarkerRe = regexp.MustCompile(`\[\[fn:[^\]]*\]\]\**`)
 
@@ -547,6 +558,10 @@ func respondentBefore(before string) bool {
 	if len(before) > 60 {
 		before = before[len(before)-60:]
 	}
+	l := strings.ToLower(before)
+	if !strings.Contains(l, "by") && !strings.Contains(l, "party:") && !strings.Contains(l, "against") && !strings.Contains(l, "from") {
+		return false // neither regular expression can match: skip them
+	}
 	return respondentBeforeRe.MatchString(before) || removalFrom(before)
 }
 
@@ -604,6 +619,11 @@ var adoptionRe = regexp.MustCompile(`(?:\b[Aa]t\s+its\s+(?:\d+\w*\s+)?meetings?,
 // adoptionDate is the date the decision says it was adopted, or "".
 func adoptionDate(paras []string) string {
 	for _, p := range paras {
+		// The regular expression is slow on long paragraphs: most say
+		// nothing of a meeting or an adoption.
+		if !strings.Contains(p, "eeting") && !strings.Contains(p, "dopted by the Committee on") {
+			continue
+		}
 		for _, m := range adoptionRe.FindAllStringSubmatch(p, -1) {
 			d, _ := strconv.Atoi(m[1])
 			y, _ := strconv.Atoi(m[3])
@@ -654,7 +674,7 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 	// finds.
 	var concl []int
 	for i := n - 1; i >= 0; i-- {
-		if operativeRe.MatchString(paras[i]) && findingRe.MatchString(paras[i]) {
+		if strings.Contains(paras[i], "cting") && operativeRe.MatchString(paras[i]) && findingRe.MatchString(paras[i]) {
 			concl = append(concl, i)
 			break
 		}

@@ -295,3 +295,22 @@ func TestResolveSymbols(t *testing.T) {
 		t.Errorf("ResolveSymbols = %v, want %v", got, want)
 	}
 }
+
+// TestHitsCarryTheirCase: every passage of a decision, not only its first,
+// comes with the decision's case.
+func TestHitsCarryTheirCase(t *testing.T) {
+	s := demo(t)
+	res := run(t, s, search.Request{Query: "Tebourski", Filters: map[string][]string{"document": {"cat-c-38-d-300-2006"}}, Size: 20})
+	later := 0
+	for _, h := range res.Hits {
+		if h.Case == nil || h.Case.Name != "Tebourski v. France" || h.Case.Outcome != corpus.OutcomeViolation || h.Case.Party != "FR" {
+			t.Errorf("%s: case %+v", h.ID, h.Case)
+		}
+		if h.Unit != "para-1.1" {
+			later++
+		}
+	}
+	if later == 0 {
+		t.Errorf("no hit beyond the first paragraph: %v", ids(res.Hits))
+	}
+}

@@ -18,7 +18,7 @@ import (
 var passageFields = []string{schema.FieldBody, schema.FieldDocument, schema.FieldUnit, schema.FieldOrder, schema.FieldHeading,
 	schema.FieldText, schema.FieldLanguage, schema.FieldInstr, schema.FieldArticle, schema.FieldState,
 	schema.FieldSymbol, schema.FieldOwnArticle, schema.FieldKind, schema.FieldTitle, schema.FieldYear, schema.FieldDate,
-	schema.FieldCase}
+	schema.FieldCase, schema.FieldCaseName}
 
 func passageFrom(id string, f map[string]interface{}) Passage {
 	title := str(f[schema.FieldTitle])
@@ -332,7 +332,10 @@ func (s *Searcher) DocumentsOfKind(ctx context.Context, kind string) ([]Document
 // the provisions a query named: "ACHR 22(8)" makes the citation of
 // achr#art-22 name paragraph 8.
 func citationOf(f map[string]interface{}, title string, queryArticles []string) (*corpus.Case, string) {
-	c := caseFrom(f[schema.FieldCase])
+	c := caseFrom(f[schema.FieldCase]) // the first passage holds the whole case
+	if name := str(f[schema.FieldCaseName]); c == nil && name != "" {
+		c = &corpus.Case{Name: name}
+	}
 	own := str(f[schema.FieldOwnArticle])
 	src := corpus.CiteSource{
 		Kind:       str(f[schema.FieldKind]),
@@ -721,8 +724,50 @@ func (s *Searcher) ResolveSymbols(ctx context.Context, symbols []string) (map[st
 // against Torture, communication No. 281/2005 (CAT/C/38/D/281/2005)".
 func caseTitle(f map[string]interface{}, title string, c *corpus.Case) string {
 	syms := strs(f[schema.FieldSymbol])
-	if str(f[schema.FieldTitle]) != "" || c == nil || c.Name == "" || len(syms) == 0 {
+	name := str(f[schema.FieldCaseName])
+	if name == "" && c != nil {
+		name = c.Name
+	}
+	if str(f[schema.FieldTitle]) != "" || name == "" || len(syms) == 0 {
 		return title
 	}
-	return c.Name + " (" + syms[0] + ")"
+	return name + " (" + syms[0] + ")"
+}
+
+// addCases gives each hit of a decision its document's whole case, which
+// the document's first passage holds.
+func (s *Searcher) addCases(ctx context.Context, hits map[string]*Hit) error {
+	need := map[string][]*Hit{}
+	for _, h := range hits {
+		if c := h.Case; c != nil && (c.Communication != "" || c.Party != "" || c.Outcome != "") {
+			continue // a first passage: it holds the whole case
+		}
+		if h.Case != nil || h.Kind == corpus.KindDecision {
+			need[h.Document] = append(need[h.Document], h)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	ids := make([]query.Query, 0, len(need))
+	for d := range need {
+		ids = append(ids, termQ(schema.FieldDocument, d, 1))
+	}
+	q := query.NewConjunctionQuery([]query.Query{termQ(schema.FieldOrder, schema.OrderKey(0), 1), query.NewDisjunctionQuery(ids)})
+	req := bleve.NewSearchRequestOptions(q, len(need), 0, false)
+	req.Fields = []string{schema.FieldDocument, schema.FieldCase}
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return searchError(err)
+	}
+	for _, r := range res.Hits {
+		c := caseFrom(r.Fields[schema.FieldCase])
+		if c == nil {
+			continue
+		}
+		for _, h := range need[str(r.Fields[schema.FieldDocument])] {
+			h.Case = c
+		}
+	}
+	return nil
 }

@@ -136,7 +136,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 // storedFields are the fields a hit carries.
 var storedFields = []string{schema.FieldBody, schema.FieldDocument, schema.FieldUnit, schema.FieldTitle, schema.FieldHeading,
 	schema.FieldKind, schema.FieldLanguage, schema.FieldYear, schema.FieldDate, schema.FieldSymbol,
-	schema.FieldInstr, schema.FieldArticle, schema.FieldState, schema.FieldOwnArticle, schema.FieldTier, schema.FieldCase}
+	schema.FieldInstr, schema.FieldArticle, schema.FieldState, schema.FieldOwnArticle, schema.FieldTier, schema.FieldCase, schema.FieldCaseName}
 
 // rankFieldNames are the stored fields the domain ranking reads for each
 // candidate (kept in the rank cache).
@@ -612,6 +612,9 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 		}
 		hit.Text = str(h.Fields[schema.FieldText])
 		out[h.ID] = hit
+	}
+	if err := s.addCases(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -126,10 +126,10 @@ func OwnArticle(p *corpus.Passage) string {
 	return p.Instrument + " " + strings.ToUpper(unit)
 }
 
-// setCase adds a passage's case-law fields: the party and outcome of its
-// document's case, its paragraph's concerned groups, its document's (the
-// union of the paragraphs', which the Entry's Case does not hold: Groups
-// on the entry), and the case metadata as JSON on the first passage.
+// setCase adds a passage's case-law fields: its paragraph's concerned
+// groups, and its document's case party, outcome and name; the first
+// passage also holds the document's groups (the union of the
+// paragraphs'), the case as JSON and its lookup keys.
 func setCase(d map[string]interface{}, e *corpus.Entry, p *corpus.Passage) {
 	if len(p.Labels) > 0 {
 		d[FieldGroup] = p.Labels
@@ -138,7 +138,8 @@ func setCase(d map[string]interface{}, e *corpus.Entry, p *corpus.Passage) {
 	if c == nil {
 		return
 	}
-	if len(c.Groups) > 0 {
+	first := p.Order == 0
+	if first && len(c.Groups) > 0 {
 		d[FieldDocGroup] = c.Groups
 	}
 	if c.Party != "" {
@@ -147,13 +148,16 @@ func setCase(d map[string]interface{}, e *corpus.Entry, p *corpus.Passage) {
 	if c.Outcome != "" {
 		d[FieldOutcome] = c.Outcome
 	}
-	if !c.IsCase() {
+	if c.Name != "" {
+		d[FieldCaseName] = c.Name
+	}
+	if !first || !c.IsCase() {
 		return
 	}
 	if b, err := json.Marshal(c); err == nil {
 		d[FieldCase] = string(b)
 	}
-	if keys := corpus.CaseKeys(c, e.Symbol); p.Order == 0 && len(keys) > 0 {
+	if keys := corpus.CaseKeys(c, e.Symbol); len(keys) > 0 {
 		d[FieldCaseKey] = keys
 	}
 }

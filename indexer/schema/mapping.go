@@ -62,6 +62,10 @@ const (
 	// FieldCaseKey holds the corpus.CaseKeys of a decision, on its first
 	// passage: lookups by case name, number or symbol. Not stored.
 	FieldCaseKey = "case_key"
+	// FieldCaseName is a decision's case name on every passage, for
+	// citations (stored, not searched); the whole case (FieldCase) and the
+	// document's groups (FieldDocGroup) are on its first passage only.
+	FieldCaseName = "case_name"
 )
 
 // Analyzer names. Every text field of a passage is analysed by its
@@ -206,6 +210,10 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 	caseKey.Store = false
 	caseKey.DocValues = false
 	dm.AddFieldMappingsAt(FieldCaseKey, caseKey)
+	caseName := kw()
+	caseName.Index = false
+	caseName.DocValues = false
+	dm.AddFieldMappingsAt(FieldCaseName, caseName)
 	return dm
 }
 
