@@ -40,7 +40,7 @@ type appConfig struct {
 	cors      []string
 	// maxPassages refuses a document of more passages.
 	maxPassages int
-	trashDays int // how long the trash keeps a document (0: the default)
+	trashDays   int // how long the trash keeps a document (0: the default)
 }
 
 // openApp opens the data directory and builds the handler.
