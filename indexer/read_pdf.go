@@ -70,6 +70,10 @@ func readPDF(ctx context.Context, raw []byte, opt pdfOptions) ([]corpus.Block, e
 
 // pdfToText returns the text of raw's pages, separated by form feeds.
 func pdfToText(ctx context.Context, raw []byte, opt pdfOptions) (string, error) {
+	// The engine's start is not the document's time.
+	if err := pdfReader().Start(); err != nil {
+		return "", fmt.Errorf("pdf: %w: %w", corpus.ErrUnsupported, err)
+	}
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
 	doc, err := pdfReader().Read(ctx, raw)
