@@ -65,7 +65,7 @@ func readPDF(ctx context.Context, raw []byte, opt pdfOptions) ([]corpus.Block, e
 	if err != nil {
 		return nil, err
 	}
-	return pdfText(text), nil
+	return corpus.CleanParagraphs(pdfText(text)), nil
 }
 
 // pdfToText returns the text of raw's pages, separated by form feeds.
