@@ -18,6 +18,10 @@ type Block struct {
 	Section string `json:"section,omitempty"`
 	// Labels are curated tags the format carries.
 	Labels []string `json:"labels,omitempty"`
+	// Recovered marks a heading found at the end of the paragraph before
+	// it (see CleanParagraphs): it is the section of the paragraphs after
+	// it, not their heading.
+	Recovered bool `json:"recovered,omitempty"`
 	// Notes are the footnotes taken out of Text (see CleanParagraphs).
 	Notes []Note `json:"notes,omitempty"`
 }

@@ -427,6 +427,9 @@ func trailingHeading(text string) (body, heading string) {
 		return text, ""
 	}
 	m[2], m[3] = m[2]+off, m[3]+off
+	if len(strings.Fields(text[:m[2]])) < 4 {
+		return text, "" // a heading of its own ("A. Prisoners under sentence")
+	}
 	h := text[m[2]:m[3]]
 	words := strings.Fields(h)
 	limit := 14
@@ -515,7 +518,7 @@ func CleanParagraphs(blocks []Block) []Block {
 			}
 		}
 		if heading != "" {
-			out = append(out, Block{Text: heading, Heading: true, Level: 2})
+			out = append(out, Block{Text: heading, Heading: true, Level: 2, Recovered: true})
 		}
 	}
 	return out

@@ -345,12 +345,17 @@ func (s *segmenter) plain(blocks []Block) {
 // paragraphs makes one passage per numbered paragraph.
 func (s *segmenter) paragraphs(blocks []Block) {
 	section := ""
+	recovered := "" // a heading recovered from the text: the passages' section
 	for _, b := range blocks {
 		if StartsNewsletter(b.Text) {
 			return
 		}
 		text := strings.TrimSpace(b.Text)
 		if text == "" || IsFurnitureBlock(text) {
+			continue
+		}
+		if b.Heading && b.Recovered {
+			recovered = collapseSpace(text)
 			continue
 		}
 		if b.Heading {
@@ -380,7 +385,11 @@ func (s *segmenter) paragraphs(blocks []Block) {
 		if num != "" {
 			unit = "para-" + num
 		}
+		n := len(s.out)
 		s.emit(unit, h, text, "", "", b.Labels)
+		if len(s.out) > n {
+			s.out[n].Section = recovered
+		}
 		s.notes(b.Notes)
 	}
 }
@@ -415,6 +424,7 @@ func (s *segmenter) articles(blocks []Block) {
 		text          []string
 		lang, instr   string
 		section       string
+		notes         []Note
 	}
 	var cur *pending
 	var pendingHeading string
@@ -436,6 +446,7 @@ func (s *segmenter) articles(blocks []Block) {
 		s.emit(unit, cur.heading, text, cur.lang, cur.instr, nil)
 		if len(s.out) > n {
 			s.out[n].Section = cur.section
+			s.out[n].Notes = cur.notes
 		}
 		cur = nil
 	}
@@ -502,6 +513,7 @@ func (s *segmenter) articles(blocks []Block) {
 				}
 			}
 			cur.text = append(cur.text, text)
+			cur.notes = append(cur.notes, b.Notes...)
 			continue
 		}
 		head := collapseSpace(strings.Trim(text, "*_ "))

@@ -97,7 +97,11 @@ func New(opt Options) *Reader {
 	return &Reader{opt: opt}
 }
 
-func (r *Reader) start() error {
+// Start compiles and starts the PDF engine, once; Read calls it. A caller
+// that bounds each document with a deadline calls it first, so that the
+// start (seconds without a compilation cache) is not charged to the first
+// document.
+func (r *Reader) Start() error {
 	r.once.Do(func() {
 		cfg := wazero.NewRuntimeConfig().
 			WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
@@ -156,7 +160,7 @@ func (r *Reader) Read(ctx context.Context, raw []byte) (*Document, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := r.start(); err != nil {
+	if err := r.Start(); err != nil {
 		return nil, err
 	}
 	inst, err := r.pool.GetInstanceWithContext(ctx)

@@ -31,6 +31,7 @@ var (
 	}
 	urlRe         = regexp.MustCompile(`\S*(?:https?://|www\.)\S*`)
 	gluedJoinRe   = regexp.MustCompile(`\p{Ll}{2,}[.;:!?,]\p{Lu}\p{Ll}`)
+	refAbbrevRe   = regexp.MustCompile(`^(?:art|arts|para|paras|no|nos|vol|rule|ch|sect)\.`)
 	gluedMarkerRe = regexp.MustCompile(`\p{Ll}{3,}[.,;:”]\d{1,3}(?:\s|$)`)
 )
 
@@ -88,8 +89,11 @@ func (d *defects) check(id, text string) {
 	if m := gluedJoinRe.FindString(urlRe.ReplaceAllString(text, "")); m != "" {
 		add("glued join", m)
 	}
-	if m := gluedMarkerRe.FindString(text); m != "" {
-		add("glued note marker", m)
+	for _, m := range gluedMarkerRe.FindAllString(text, -1) {
+		if !refAbbrevRe.MatchString(m) { // "art.5", "para.2": a reference, not a marker
+			add("glued note marker", m)
+			break
+		}
 	}
 }
 
@@ -146,8 +150,14 @@ func TestFaithfulText(t *testing.T) {
 	}
 	before.report(t, "before")
 	after.report(t, "after")
-	// Remaining exceptions, with reasons, are listed in allowed.
-	allowed := map[string]int{}
+	// Remaining exceptions, with reasons (TestFaithfulText -v lists them):
+	//   - footnote block: runs of notes that carry no citation mark (a link
+	//     the converter broke with a space, "Submission from …", a list of
+	//     States) and so cannot be told from numbered body text;
+	//   - glued note marker: markers in reports whose notes are printed
+	//     out of order or renumbered, so the counter does not vouch for
+	//     them ("herself.13" after note 31).
+	allowed := map[string]int{"footnote block": 6, "glued note marker": 5}
 	for k, n := range after.n {
 		if n > allowed[k] {
 			t.Errorf("%s: %d passages (allowed %d)", k, n, allowed[k])

@@ -65,11 +65,15 @@ func readPDF(ctx context.Context, raw []byte, opt pdfOptions) ([]corpus.Block, e
 	if err != nil {
 		return nil, err
 	}
-	return pdfText(text), nil
+	return corpus.CleanParagraphs(pdfText(text)), nil
 }
 
 // pdfToText returns the text of raw's pages, separated by form feeds.
 func pdfToText(ctx context.Context, raw []byte, opt pdfOptions) (string, error) {
+	// The engine's start is not the document's time.
+	if err := pdfReader().Start(); err != nil {
+		return "", fmt.Errorf("pdf: %w: %w", corpus.ErrUnsupported, err)
+	}
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
 	doc, err := pdfReader().Read(ctx, raw)
