@@ -21,10 +21,11 @@ import (
 // encoding's own overhead is about what it would save.
 const minCompressBytes = 1024
 
-// gzipLevel trades size for time: level 5 is within a few per cent of
-// the default's size at about half its time. klauspost's gzip writes the
-// same format as the standard library's, about twice as fast.
-const gzipLevel = 5
+// gzipLevel trades size for time in favour of time: the server answers
+// hundreds of searches a second on two cores. klauspost's gzip at its
+// fastest level compresses a 71 KB search answer to 16.3 KB in 0.4 ms,
+// level 5 to 14.2 KB in 1 ms (same format as the standard library's).
+const gzipLevel = gzip.BestSpeed
 
 var compressibleTypes = map[string]bool{
 	"text/html": true, "text/plain": true, "text/css": true, "text/csv": true, "text/javascript": true,
