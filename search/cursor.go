@@ -26,12 +26,15 @@ import (
 // A cursor holds the index's generation (see Generation), a hash of the search it
 // belongs to, and where the walk stands:
 //
-//   - a search sorted by date or by document walks Bleve's sort (with the
-//     passage id as the last key, so the order is total) with search_after
-//     on the last hit's sort keys;
+//   - a search sorted by date or by document walks Bleve's sort (ending in
+//     document and position, so the order is total) with search_after on
+//     the last hit's sort keys;
 //   - a relevance search first walks the reranked window (an offset into
-//     it), then Bleve's order by score and id with search_after, leaving
-//     out the passages the window held: every hit once.
+//     it), then Bleve's order by score, document and position with
+//     search_after, leaving out the passages the window held: every hit
+//     once. A cursor taken from a numbered page beyond the window goes on
+//     from that page's last hit in this order (Bleve's numbered pages
+//     break ties of score by index order, so ties there may differ).
 //
 // A cursor is valid while the index does not change: once it has, the
 // walk's order may have changed too, and the cursor is refused with

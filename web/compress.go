@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -22,10 +21,11 @@ import (
 // encoding's own overhead is about what it would save.
 const minCompressBytes = 1024
 
-// gzipLevel trades size for time: level 5 is within a few per cent of
-// the default's size at about half its time. klauspost's gzip writes the
-// same format as the standard library's, about twice as fast.
-const gzipLevel = 5
+// gzipLevel trades size for time in favour of time: the server answers
+// hundreds of searches a second on two cores. klauspost's gzip at its
+// fastest level compresses a 71 KB search answer to 16.3 KB in 0.4 ms,
+// level 5 to 14.2 KB in 1 ms (same format as the standard library's).
+const gzipLevel = gzip.BestSpeed
 
 var compressibleTypes = map[string]bool{
 	"text/html": true, "text/plain": true, "text/css": true, "text/csv": true, "text/javascript": true,
@@ -36,16 +36,55 @@ var compressibleTypes = map[string]bool{
 	"text/x-bibtex": true,
 }
 
-var gzipPool = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(io.Discard, gzipLevel) // cannot fail: the level is valid
-	return w
-}}
+// Encoders are kept in bounded free lists rather than sync.Pools: a
+// sync.Pool is emptied by every garbage collection, and under load (a
+// collection every few hundred requests) each miss would allocate an
+// encoder's tables again (hundreds of kilobytes).
+const maxIdleEncoders = 16
 
-var zstdPool = sync.Pool{New: func() any {
-	w, _ := zstd.NewWriter(io.Discard, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
-		zstd.WithWindowSize(1<<20), zstd.WithLowerEncoderMem(true)) // cannot fail: the options are valid
-	return w
-}}
+var (
+	gzipFree = make(chan *gzip.Writer, maxIdleEncoders)
+	zstdFree = make(chan *zstd.Encoder, maxIdleEncoders)
+)
+
+func getGzip(w io.Writer) *gzip.Writer {
+	select {
+	case z := <-gzipFree:
+		z.Reset(w)
+		return z
+	default:
+		z, _ := gzip.NewWriterLevel(w, gzipLevel) // cannot fail: the level is valid
+		return z
+	}
+}
+
+func putGzip(z *gzip.Writer) {
+	z.Reset(io.Discard)
+	select {
+	case gzipFree <- z:
+	default:
+	}
+}
+
+func getZstd(w io.Writer) *zstd.Encoder {
+	select {
+	case z := <-zstdFree:
+		z.Reset(w)
+		return z
+	default:
+		z, _ := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
+			zstd.WithWindowSize(1<<20), zstd.WithLowerEncoderMem(true)) // cannot fail: the options are valid
+		return z
+	}
+}
+
+func putZstd(z *zstd.Encoder) {
+	z.Reset(nil)
+	select {
+	case zstdFree <- z:
+	default:
+	}
+}
 
 // chooseEncoding picks zstd, gzip or "" (identity) from an Accept-Encoding
 // header, by its q-values; on a tie zstd, which costs the server less.
@@ -138,12 +177,10 @@ func (w *compressWriter) decide() {
 		}
 		switch w.encoding {
 		case "zstd":
-			w.zs = zstdPool.Get().(*zstd.Encoder)
-			w.zs.Reset(w.ResponseWriter)
+			w.zs = getZstd(w.ResponseWriter)
 			w.enc = w.zs
 		default:
-			w.gz = gzipPool.Get().(*gzip.Writer)
-			w.gz.Reset(w.ResponseWriter)
+			w.gz = getGzip(w.ResponseWriter)
 			w.enc = w.gz
 		}
 	}
@@ -185,12 +222,10 @@ func (w *compressWriter) close() {
 	}
 	_ = w.enc.Close()
 	if w.gz != nil {
-		w.gz.Reset(io.Discard)
-		gzipPool.Put(w.gz)
+		putGzip(w.gz)
 	}
 	if w.zs != nil {
-		w.zs.Reset(nil)
-		zstdPool.Put(w.zs)
+		putZstd(w.zs)
 	}
 	w.enc = nil
 }
