@@ -186,6 +186,13 @@ func TestDocumentsListing(t *testing.T) {
 	if years != res.Total {
 		t.Errorf("year facet counts %d of %d decisions: every decision has a year", years, res.Total)
 	}
+	ys := res.Facets[search.FilterYear]
+	for i := 1; i < len(ys); i++ {
+		if ys[i].Value > ys[i-1].Value {
+			t.Errorf("year facet lists %s after %s: not newest first", ys[i].Value, ys[i-1].Value)
+			break
+		}
+	}
 
 	// With a query: newest first, each with its matching passages.
 	q, err := s.Documents(ctx, search.DocumentsRequest{Query: "refoulement", Filters: map[string][]string{"kind": {"decision"}}, Sort: search.SortDate, Size: 20})

@@ -616,6 +616,7 @@ func (s *Searcher) Documents(ctx context.Context, req DocumentsRequest) (*Docume
 	})
 	out.Total = len(docs)
 	out.Facets = facetValues(res, DocumentFacetNames)
+	sortNewestFirst(out.Facets[FilterYear])
 	from := (req.Page - 1) * req.Size
 	if from < len(docs) {
 		out.Documents = docs[from:min(len(docs), from+req.Size)]
