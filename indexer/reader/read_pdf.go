@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -129,6 +130,7 @@ func pdfText(text string) []corpus.Block {
 	lines = corpus.RemoveMenuRuns(lines)
 	lines = strings.Split(corpus.Dehyphenate(strings.Join(lines, "\n")), "\n")
 
+	full := fullLineLength(lines)
 	var blocks []corpus.Block
 	var para []string
 	flush := func() {
@@ -175,7 +177,11 @@ func pdfText(text string) []corpus.Block {
 			flush()
 			blocks = append(blocks, corpus.Block{Text: l, Heading: true, Level: 3})
 		default:
-			if pdfListStart.MatchString(l) {
+			// A paragraph ends at a list marker, or after a short line
+			// that ends a sentence before a capital (the last line of an
+			// unnumbered paragraph).
+			if pdfListStart.MatchString(l) || len(para) > 0 && startsUpper(l) && endsSentence(para[len(para)-1]) &&
+				utf8.RuneCountInString(para[len(para)-1])*10 < full*7 {
 				flush()
 			}
 			para = append(para, l)
@@ -226,4 +232,20 @@ func endsSentence(l string) bool {
 	l = strings.TrimRight(l, " ”\"’')")
 	r, _ := utf8.DecodeLastRuneInString(l)
 	return strings.ContainsRune(".;:!?", r)
+}
+
+// fullLineLength is the length of a full line of the text: the 80th
+// percentile of the lengths of its lines, in runes.
+func fullLineLength(lines []string) int {
+	var ns []int
+	for _, l := range lines {
+		if n := utf8.RuneCountInString(strings.TrimSpace(l)); n >= 20 {
+			ns = append(ns, n)
+		}
+	}
+	if len(ns) == 0 {
+		return 0
+	}
+	slices.Sort(ns)
+	return ns[len(ns)*8/10]
 }

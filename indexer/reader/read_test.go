@@ -308,3 +308,26 @@ func TestBinaryIsNotText(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFTextParagraphEnds: an unnumbered paragraph ends at a short line
+// that ends a sentence when a capital follows; a full line does not end it.
+func TestPDFTextParagraphEnds(t *testing.T) {
+	long := "cada Estado parte tomara medidas efectivas para prevenir y sancionar los actos de"
+	text := strings.Join([]string{
+		"Artículo 13",
+		"El delito a que se hace referencia en el artículo dos se considerará incluido entre",
+		long, "futuro.",
+		"Todo Estado parte que subordine la extradición a la existencia de un tratado podrá",
+		long + " final.",
+		"Nada de lo dispuesto.",
+	}, "\n")
+	got := view(pdfText(text))
+	want := []bt{
+		{"Artículo 13", true},
+		{"El delito a que se hace referencia en el artículo dos se considerará incluido entre " + long + " futuro.", false},
+		{"Todo Estado parte que subordine la extradición a la existencia de un tratado podrá " + long + " final. Nada de lo dispuesto.", false},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got:\n%+v\nwant:\n%+v", got, want)
+	}
+}
