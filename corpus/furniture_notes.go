@@ -170,10 +170,7 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 		starts = append(starts, noteStart{n: n, start: m[0], end: m[1]})
 	}
 	// A rule of underscores opens a page's footnotes.
-	var rules [][]int
-	for _, m := range noteRuleRe.FindAllStringIndex(text, -1) {
-		rules = append(rules, m)
-	}
+	rules := noteRuleRe.FindAllStringIndex(text, -1)
 	forced := func(s noteStart) bool {
 		for _, m := range rules {
 			if m[1] <= s.start && strings.TrimSpace(text[m[1]:s.start]) == "" {
