@@ -105,7 +105,7 @@ func TestD1TrashRestoreKill9(t *testing.T) {
 			cur := want[id]
 			var req *http.Request
 			var op string
-			next := cur
+			var next docWant
 			switch {
 			case !cur.live:
 				op, next = "restore", docWant{live: true, sha: cur.sha}
