@@ -18,7 +18,7 @@ import (
 var passageFields = []string{schema.FieldBody, schema.FieldDocument, schema.FieldUnit, schema.FieldOrder, schema.FieldHeading,
 	schema.FieldText, schema.FieldLanguage, schema.FieldInstr, schema.FieldArticle, schema.FieldState,
 	schema.FieldSymbol, schema.FieldOwnArticle, schema.FieldKind, schema.FieldTitle, schema.FieldYear, schema.FieldDate,
-	schema.FieldCase, schema.FieldCaseName}
+	schema.FieldCase, schema.FieldCaseName, schema.FieldSection, schema.FieldNotes, schema.FieldCites}
 
 func passageFrom(id string, f map[string]interface{}) Passage {
 	title := str(f[schema.FieldTitle])
@@ -45,7 +45,22 @@ func passageFrom(id string, f map[string]interface{}) Passage {
 		Title:      title,
 		Year:       str(f[schema.FieldYear]),
 		Date:       str(f[schema.FieldDate]),
+		Section:    str(f[schema.FieldSection]),
+		Notes:      notesOf(f[schema.FieldNotes]),
+		Cites:      strs(f[schema.FieldCites]),
 	}
+}
+
+// notesOf reads a passage's stored footnotes (JSON); none when it has none
+// or they cannot be read.
+func notesOf(v interface{}) []Note {
+	var notes []Note
+	if s := str(v); s != "" {
+		if err := json.Unmarshal([]byte(s), &notes); err != nil {
+			return nil
+		}
+	}
+	return notes
 }
 
 // Passages returns a document's passages in order.

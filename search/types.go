@@ -156,7 +156,16 @@ type Passage struct {
 	Date       string `json:"date,omitempty"`
 	// Citation is the passage's reference with its pinpoint.
 	Citation string `json:"citation"`
+	// Section is the titles of the parts the passage sits in.
+	Section string `json:"section,omitempty"`
+	// Notes are the passage's footnotes, apart from its text.
+	Notes []Note `json:"notes,omitempty"`
+	// Cites are the provisions only its notes refer to ("CAT 3").
+	Cites []string `json:"cites,omitempty"`
 }
+
+// Note is one footnote of a passage: its number as printed and its text.
+type Note = corpus.Note
 
 // CitedBy groups the passages that cite one provision by document.
 type CitedBy struct {

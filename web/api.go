@@ -91,6 +91,17 @@ type apiPassage struct {
 	URL        string      `json:"url"`
 	Citation   string      `json:"citation"`
 	CitedBy    *apiCitedBy `json:"cited_by,omitempty"`
+	// Section is the titles of the parts the passage sits in; Notes its
+	// footnotes (never part of Text); Cites the provisions only the notes
+	// refer to, kept apart from Article.
+	Section string    `json:"section,omitempty"`
+	Notes   []apiNote `json:"notes"`
+	Cites   []string  `json:"cites,omitempty"`
+}
+
+type apiNote struct {
+	N    string `json:"n"`
+	Text string `json:"text"`
 }
 
 type apiCitedBy struct {
@@ -184,13 +195,18 @@ func (s *server) toAPIFacetValues(field string, vals []search.FacetValue) []apiF
 }
 
 func toAPIPassage(p search.Passage) apiPassage {
-	return apiPassage{
+	out := apiPassage{
 		ID: p.ID, Document: p.Document, Unit: p.Unit, Label: unitLabel(p.Unit), Order: p.Order,
 		Heading: p.Heading, Text: p.Text, Language: p.Language,
 		Instrument: nonNil(p.Instrument), Article: nonNil(p.Article), State: nonNil(p.State), Symbol: nonNil(p.Symbol),
 		OwnArticle: p.OwnArticle, Kind: p.Kind, Title: p.Title, Year: p.Year, Date: p.Date,
 		URL: docURL(p.Document, p.Unit), Citation: p.Citation,
+		Section: p.Section, Notes: make([]apiNote, 0, len(p.Notes)), Cites: p.Cites,
 	}
+	for _, n := range p.Notes {
+		out.Notes = append(out.Notes, apiNote{N: n.N, Text: n.Text})
+	}
+	return out
 }
 
 func toAPICitedBy(c *search.CitedBy) *apiCitedBy {

@@ -386,6 +386,10 @@ type passageView struct {
 	Articles, Others       []tag
 	CitedBy                *citedByView
 	Cite                   []link // the passage's citation in each format (cite.go)
+	// Section is the titles of the parts the passage sits in; Notes its
+	// footnotes, shown folded under its text.
+	Section string
+	Notes   []search.Note
 }
 
 type docPage struct {
@@ -471,6 +475,7 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 		pv := passageView{
 			Anchor: ps.Unit, Label: unitLabel(ps.Unit), Heading: ps.Heading, Paragraphs: paragraphs(ps.Unit, ps.Text),
 			OwnArticle: ps.OwnArticle, Citation: ps.Citation, Cite: citeLinks(ps.ID),
+			Section: ps.Section, Notes: ps.Notes,
 		}
 		if pv.Heading == pv.Label || strings.HasPrefix(pv.Label, pv.Heading) {
 			pv.Heading = ""

@@ -58,6 +58,12 @@ func Document(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 		}
 	}
 	set(FieldHeading, p.Heading)
+	set(FieldSection, p.Section)
+	if len(p.Notes) > 0 {
+		if b, err := json.Marshal(p.Notes); err == nil {
+			d[FieldNotes] = string(b)
+		}
+	}
 	set(FieldTitle, e.Title)
 	set(FieldKind, e.Kind)
 	set(FieldLanguage, lang)
@@ -94,6 +100,7 @@ func Document(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 	setAll(FieldInstr, p.Instruments)
 	setAll(FieldArticle, p.Articles)
 	setAll(FieldState, p.States)
+	setAll(FieldCites, p.Cites)
 	keys := make([]string, 0, len(p.Defines))
 	for _, t := range p.Defines {
 		keys = append(keys, corpus.DefinitionKey(t))

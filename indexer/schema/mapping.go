@@ -66,6 +66,14 @@ const (
 	// citations (stored, not searched); the whole case (FieldCase) and the
 	// document's groups (FieldDocGroup) are on its first passage only.
 	FieldCaseName = "case_name"
+	// FieldSection holds the titles of the parts a passage sits in
+	// ("Rules of general application › Prisoner file management"), and
+	// FieldNotes its footnotes as JSON: both stored for display, not
+	// searched. FieldCites holds the references only its notes make
+	// ("CAT 3"), apart from the article facet.
+	FieldSection = "section"
+	FieldNotes   = "notes"
+	FieldCites   = "cites"
 )
 
 // Analyzer names. Every text field of a passage is analysed by its
@@ -213,6 +221,15 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 	caseName := kw()
 	caseName.Index = false
 	caseName.DocValues = false
+	for _, f := range []string{FieldSection, FieldNotes} {
+		stored := kw()
+		stored.Index = false
+		stored.DocValues = false
+		dm.AddFieldMappingsAt(f, stored)
+	}
+	cites := kw()
+	cites.DocValues = false
+	dm.AddFieldMappingsAt(FieldCites, cites)
 	dm.AddFieldMappingsAt(FieldCaseName, caseName)
 	return dm
 }
