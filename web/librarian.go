@@ -177,6 +177,7 @@ func (s *server) registerLibrarianRoutes(r *mux.Router) {
 	r.Handle("/api/documents", s.adapt(kindJSON, s.apiAuth(s.handleAPIAdd))).Methods(http.MethodPost)
 	r.Handle("/api/documents/bulk", s.adapt(kindJSON, s.apiAuth(s.handleAPIBulk))).Methods(http.MethodPost)
 	r.Handle("/librarian/bulk", s.adapt(kindHTML, s.pageAuth(s.handleBulkPage))).Methods(http.MethodPost)
+	get(r, "/librarian/bulk", s.adapt(kindHTML, s.pageAuth(s.handleBulkForm)))
 	r.Handle("/api/documents/{id}", s.adapt(kindJSON, s.apiAuth(s.handleAPIUpdate))).Methods(http.MethodPut)
 	r.Handle("/api/documents/{id}", s.adapt(kindJSON, s.apiAuth(s.handleAPIDelete))).Methods(http.MethodDelete)
 	get(r, "/api/audit", s.adapt(kindJSON, s.apiAuth(s.handleAPIAudit)))

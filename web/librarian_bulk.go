@@ -206,21 +206,40 @@ func (s *server) handleAPIBulk(w http.ResponseWriter, r *http.Request, who strin
 
 type bulkPage struct {
 	librarianLayout
+	Form          formValues
+	Error         string
 	Added, Failed int
 	Results       []apiBulkResult
 }
 
+func (s *server) bulkPage(who string) bulkPage {
+	return bulkPage{librarianLayout: s.librarianLayout("Add several files", who), Form: s.formValues(nil)}
+}
+
+func (s *server) handleBulkForm(w http.ResponseWriter, r *http.Request, sess *session) error {
+	return s.render(w, http.StatusOK, "librarian-bulk", s.bulkPage(sess.name))
+}
+
 func (s *server) handleBulkPage(w http.ResponseWriter, r *http.Request, sess *session) error {
+	p := s.bulkPage(sess.name)
+	showErr := func(err error) error {
+		status, msg, ok := userError(err)
+		if !ok {
+			return err
+		}
+		p.Error = msg
+		return s.render(w, status, "librarian-bulk", p)
+	}
 	fields, files, err := s.readBulkForm(r)
 	if err != nil {
-		return s.homeError(w, r, sess, err, nil)
+		return showErr(err)
 	}
 	allowDup := len(fields["allow_duplicate"]) > 0 && fields["allow_duplicate"][0] == "1"
 	delete(fields, "allow_duplicate")
 	out, err := s.addBulk(r, sess.name, fields, files, allowDup)
 	if err != nil {
-		return s.homeError(w, r, sess, err, nil)
+		return showErr(err)
 	}
-	return s.render(w, http.StatusOK, "librarian-bulk", bulkPage{librarianLayout: s.librarianLayout("Added files", sess.name),
-		Added: out.Added, Failed: out.Failed, Results: out.Results})
+	p.Added, p.Failed, p.Results = out.Added, out.Failed, out.Results
+	return s.render(w, http.StatusOK, "librarian-bulk", p)
 }

@@ -158,6 +158,9 @@ func (s *server) renderHome(w http.ResponseWriter, r *http.Request, status int, 
 	q := r.URL.Query()
 	if id := q.Get("deleted"); id != "" && validDocumentID(id) {
 		page.Flash = "Deleted " + id + "."
+		if days := s.trashDays(); days > 0 {
+			page.Flash = fmt.Sprintf("Deleted %s: it is in the trash for %d days, where it can be restored.", id, days)
+		}
 	}
 	evs, _, err := s.lib.lib.Audit(r.Context(), 0, 10)
 	if err != nil {

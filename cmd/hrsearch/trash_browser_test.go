@@ -55,6 +55,9 @@ func TestBrowserTrashAndVersions(t *testing.T) {
 	if n, _ := ts.hits("q=quangleous"); n != 0 {
 		t.Fatal("deleted, still searchable")
 	}
+	if got := textOf(t, ctx, ".flash"); !strings.Contains(got, "Deleted br-note: it is in the trash for 30 days") {
+		t.Errorf("after deleting: %q", got)
+	}
 
 	// The trash lists it; restore it there.
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/librarian/trash")); err != nil {
