@@ -20,6 +20,8 @@ import (
 	"sync"
 	"time"
 
+	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
+
 	"github.com/klippa-app/go-pdfium"
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
@@ -195,7 +197,7 @@ func read(ctx context.Context, inst pdfium.Pdfium, raw []byte, log *slog.Logger)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("%w: %w", ErrNotPDF, err)
+		return nil, openError(err)
 	}
 	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: opened.Document})
 	count, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: opened.Document})
@@ -257,3 +259,19 @@ func pageText(inst pdfium.Pdfium, d references.FPDF_DOCUMENT, i int) (string, er
 var cleaner = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\x02", "-\n", "\uFFFE", "-\n", "\x00", "")
 
 func clean(s string) string { return cleaner.Replace(s) }
+
+// openError says in plain words why PDFium could not open a document (its
+// error codes, "3: incorrect format", mean nothing to a librarian).
+func openError(err error) error {
+	is := func(target error) bool { return errors.Is(err, target) || err.Error() == target.Error() }
+	var why string
+	switch {
+	case is(pdfiumerrors.ErrFormat), is(pdfiumerrors.ErrFile), is(pdfiumerrors.ErrUnknown):
+		why = "it is damaged, cut short, or not a PDF at all"
+	case is(pdfiumerrors.ErrPassword), is(pdfiumerrors.ErrSecurity):
+		why = "it is protected by a password or encrypted"
+	default:
+		return fmt.Errorf("%w: %w", ErrNotPDF, err)
+	}
+	return fmt.Errorf("%w: %s", ErrNotPDF, why)
+}

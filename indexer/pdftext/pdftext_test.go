@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -112,8 +113,13 @@ func TestReadErrors(t *testing.T) {
 		"garbage":   append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte{0xff, 0x00, '('}, 500)...),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := shared().Read(context.Background(), raw); !errors.Is(err, ErrNotPDF) {
+			_, err := shared().Read(context.Background(), raw)
+			if !errors.Is(err, ErrNotPDF) {
 				t.Errorf("error = %v, want ErrNotPDF", err)
+			}
+			// Said in words, never as PDFium's error code ("3: incorrect format").
+			if err != nil && regexp.MustCompile(`: \d+: `).MatchString(err.Error()) {
+				t.Errorf("error %q gives PDFium's code, not a reason", err)
 			}
 		})
 	}
