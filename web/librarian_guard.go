@@ -54,8 +54,11 @@ func checkIfMatch(r *http.Request, cur *LibraryDoc) error {
 	tag := docETag(cur)
 	for _, v := range h {
 		for part := range strings.SplitSeq(v, ",") {
-			part = strings.TrimSpace(part)
-			if part == "*" || part == tag { // strong comparison: a weak tag never matches
+			// The tag names the document's version, not the bytes of one
+			// answer: the compression layer marks it weak (W/) on the
+			// compressed answers it sends, and it still names that version.
+			part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
+			if part == "*" || part == tag {
 				return nil
 			}
 		}
