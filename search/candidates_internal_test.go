@@ -34,7 +34,7 @@ func leapDoc(id string, n int) *corpus.Document {
 		case i%30 == 7:
 			text = "A polygraph machine electroshock session followed."
 		case i%10 == 2:
-			text = "A polygraph and then electroshock were used."
+			text = "A polygraph and then electroshock was used."
 		case i%2 == 0:
 			text = "The polygraph was used on the complainant."
 		default:
@@ -91,7 +91,7 @@ func TestLeapingMatchesBleve(t *testing.T) {
 		return c != nil
 	}
 	for _, q := range []string{"polygraph AND electroshock", "+polygraph +electroshock -session", "polygraph AND electroshock kind:decision",
-		"polygraph AND electroshock session", `"electroshock were used" AND polygraph`, `+"electroshock were used" +polygraph -session`} {
+		"polygraph AND electroshock session", `"electroshock was used" AND polygraph`, `+"electroshock was used" +polygraph -session`} {
 		t.Run(q, func(t *testing.T) {
 			if !leaps(q) {
 				t.Errorf("not searched by leaping; the test needs it to be")
