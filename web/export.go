@@ -143,6 +143,11 @@ func exportRequest(r *http.Request) (search.Request, string, error) {
 	if st.empty() {
 		return search.Request{}, "", errBadRequest("Give a query (q) or at least one filter.")
 	}
+	if v.Get("collapse") != "" {
+		// One record per document is not built yet: say so rather than
+		// export passages to a client that asked for documents.
+		return search.Request{}, "", errBadRequest("An export has one record per passage: collapse is not supported by exports yet.")
+	}
 	format := v.Get("format")
 	if _, ok := exportContentType[format]; !ok {
 		return search.Request{}, "", errBadRequest("format must be csv, jsonl, ris, bibtex or csl-json.")
