@@ -114,34 +114,11 @@ func wouldBe(cur *LibraryDoc, o *corpus.Entry) corpus.Entry {
 	}
 	cleared := clearedOf(o)
 	clearField(&kept, cleared)
-	overlay(&e, &kept)
+	corpus.Overlay(&e, &kept)
 	if o != nil {
-		overlay(&e, o)
+		corpus.Overlay(&e, o)
 	}
 	return e
-}
-
-// overlay sets on e the correctable fields o gives (store.Overlay).
-func overlay(e, o *corpus.Entry) {
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	set(&e.Title, o.Title)
-	set(&e.Kind, o.Kind)
-	set(&e.Instrument, o.Instrument)
-	set(&e.Body, o.Body)
-	set(&e.Symbol, o.Symbol)
-	set(&e.Date, o.Date)
-	set(&e.Language, o.Language)
-	set(&e.Format, o.Format)
-	if o.Year != 0 {
-		e.Year = o.Year
-	}
-	if o.States != nil {
-		e.States = append([]string(nil), o.States...)
-	}
 }
 
 func clearField(o *corpus.Entry, fields []string) {

@@ -459,7 +459,7 @@ func mergeOverrides(old, o *corpus.Entry, clear []string) *corpus.Entry {
 		clearable[f](out)
 	}
 	if o != nil {
-		store.Overlay(out, o)
+		corpus.Overlay(out, o)
 	}
 	out.ID = ""
 	out.Extra = nil

@@ -65,33 +65,9 @@ type Provenance struct {
 func (r *Record) Effective() corpus.Entry {
 	e := r.Entry
 	if r.Overrides != nil {
-		Overlay(&e, r.Overrides)
+		corpus.Overlay(&e, r.Overrides)
 	}
 	return e
-}
-
-// Overlay sets on e the fields that o gives: the ones a librarian may
-// correct (not the id, url, file or note).
-func Overlay(e *corpus.Entry, o *corpus.Entry) {
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	set(&e.Title, o.Title)
-	set(&e.Kind, o.Kind)
-	set(&e.Instrument, o.Instrument)
-	set(&e.Body, o.Body)
-	set(&e.Symbol, o.Symbol)
-	set(&e.Date, o.Date)
-	set(&e.Language, o.Language)
-	set(&e.Format, o.Format)
-	if o.Year != 0 {
-		e.Year = o.Year
-	}
-	if o.States != nil {
-		e.States = append([]string(nil), o.States...)
-	}
 }
 
 // Store keeps raw documents and their records under dir:
