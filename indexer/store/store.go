@@ -188,12 +188,18 @@ func (s *Store) Raw(rec *Record) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return readRaw(dir, rec, "reading "+rec.Entry.ID)
+}
+
+// readRaw reads the bytes rec names in dir and checks them against its
+// SHA-256; errors start with what.
+func readRaw(dir string, rec *Record, what string) ([]byte, error) {
 	b, err := os.ReadFile(filepath.Join(dir, rawName(rec.SHA256)))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", rec.Entry.ID, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	if got := SHA256(b); got != rec.SHA256 {
-		return nil, fmt.Errorf("reading %s: checksum %s, record says %s", rec.Entry.ID, got[:12], rec.SHA256[:12])
+		return nil, fmt.Errorf("%s: checksum %s, record says %s", what, got[:12], rec.SHA256[:12])
 	}
 	return b, nil
 }

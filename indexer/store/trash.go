@@ -233,12 +233,5 @@ func (s *Store) TrashRaw(rec *Record) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(filepath.Join(dir, rawName(rec.SHA256)))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s in the trash: %w", rec.Entry.ID, err)
-	}
-	if got := SHA256(b); got != rec.SHA256 {
-		return nil, fmt.Errorf("reading %s in the trash: checksum %s, record says %s", rec.Entry.ID, got[:12], rec.SHA256[:12])
-	}
-	return b, nil
+	return readRaw(dir, rec, "reading "+rec.Entry.ID+" in the trash")
 }
