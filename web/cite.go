@@ -31,6 +31,7 @@ type citation struct {
 	Permalink string // the passage on this server, absolute
 	Pinpoint  string // "para. 8.2", "art. 3"
 	Text      string // the formatted citation
+	Note      string // more to say in the record's note: a document's matching passages
 	ID        string // the passage id
 	Document  string // the document id
 }
@@ -179,6 +180,7 @@ func writeRIS(w io.Writer, c citation) {
 	risLine(w, "LA", c.Language)
 	risLine(w, "UR", c.URL)
 	risLine(w, "N1", c.Text+". "+c.Permalink)
+	risLine(w, "N1", c.Note)
 	fmt.Fprint(w, "ER  - \r\n\r\n")
 }
 
@@ -245,7 +247,7 @@ func writeBibTeX(w io.Writer, c citation) {
 	if c.URL != "" { // verbatim in biblatex: only braces, backslashes and spaces are encoded
 		fmt.Fprintf(w, "  url = {%s},\n", strings.NewReplacer("{", "%7B", "}", "%7D", "\\", "%5C", " ", "%20").Replace(c.URL))
 	}
-	field("note", c.Text)
+	field("note", c.note())
 	fmt.Fprint(w, "}\n\n")
 }
 
@@ -275,7 +277,7 @@ type cslAgent struct {
 
 func toCSL(c citation) cslItem {
 	it := cslItem{ID: c.ID, Type: cslType(c.Kind), Title: c.Title, Authority: c.Body, Number: c.Symbol,
-		Language: c.Language, URL: c.URL, Section: c.Pinpoint, Note: c.Text}
+		Language: c.Language, URL: c.URL, Section: c.Pinpoint, Note: c.note()}
 	if it.Type == "report" || it.Type == "document" {
 		it.Publisher = c.Body
 	}
@@ -286,6 +288,14 @@ func toCSL(c citation) cslItem {
 		it.Issued = &cslDate{DateParts: [][]int{p}}
 	}
 	return it
+}
+
+// note is the formatted citation and, when there is more to say, that.
+func (c citation) note() string {
+	if c.Note == "" {
+		return c.Text
+	}
+	return c.Text + ". " + c.Note
 }
 
 // citationContentType is each format's media type.

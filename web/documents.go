@@ -235,6 +235,7 @@ type documentsPage struct {
 	Keep       []hidden // the filters the search box keeps
 	Prev, Next string
 	SearchURL  string // the same query and filters as passages
+	Exports    []link // the whole listing, one record per document, in each export format
 }
 
 func (s *server) handleDocumentsPage(w http.ResponseWriter, r *http.Request) error {
@@ -251,7 +252,7 @@ func (s *server) handleDocumentsPage(w http.ResponseWriter, r *http.Request) err
 
 func (s *server) buildDocumentsPage(st searchState, res *search.DocumentList) documentsPage {
 	p := documentsPage{Layout: Layout{Title: "Documents", Query: st.Q, JSONURL: st.url("/api/documents"), Nav: "documents"},
-		Q: st.Q, Total: res.Total, ClearURL: "/documents", SearchURL: st.url("/search")}
+		Q: st.Q, Total: res.Total, ClearURL: "/documents", SearchURL: st.url("/search"), Exports: documentExportLinks(st)}
 	if res.Total > 0 && len(res.Documents) > 0 {
 		p.From = (st.Page-1)*st.Size + 1
 		p.To = p.From + len(res.Documents) - 1

@@ -15,7 +15,8 @@ import (
 
 // Export of a whole result set: GET /api/export with the search's own
 // parameters and format=csv|jsonl|ris|bibtex|csl-json writes one record per
-// passage, every hit of the search in its order, streamed: the export
+// passage (or per document with collapse=document: export_documents.go),
+// every hit of the search in its order, streamed: the export
 // walks the search with its cursor a page at a time and flushes each page,
 // so memory does not grow with the result set.
 
@@ -128,37 +129,42 @@ func apiSearchErr(err error) error {
 	return err
 }
 
-// exportRequest reads the search and the format of an export.
-func exportRequest(r *http.Request) (search.Request, string, error) {
+// exportRequest reads the search and the format of an export, and
+// whether it is one record per document (collapse=document).
+func exportRequest(r *http.Request) (search.Request, string, bool, error) {
 	v, err := queryValues(r)
 	if err != nil {
-		return search.Request{}, "", err
+		return search.Request{}, "", false, err
 	}
 	v.Del("page")
 	v.Del("size")
 	st, err := parseSearchState(v)
 	if err != nil {
-		return search.Request{}, "", err
-	}
-	if st.empty() {
-		return search.Request{}, "", errBadRequest("Give a query (q) or at least one filter.")
-	}
-	if v.Get("collapse") != "" {
-		// One record per document is not built yet: say so rather than
-		// export passages to a client that asked for documents.
-		return search.Request{}, "", errBadRequest("An export has one record per passage: collapse is not supported by exports yet.")
+		return search.Request{}, "", false, err
 	}
 	format := v.Get("format")
 	if _, ok := exportContentType[format]; !ok {
-		return search.Request{}, "", errBadRequest("format must be csv, jsonl, ris, bibtex or csl-json.")
+		return search.Request{}, "", false, errBadRequest("format must be csv, jsonl, ris, bibtex or csl-json.")
+	}
+	switch v.Get("collapse") {
+	case "":
+	case "document":
+		// Without a query or filter it is the library's list of
+		// documents, as the /documents page shows it.
+		return collapsedExportRequest(st, v), format, true, nil
+	default:
+		return search.Request{}, "", false, errBadRequest("collapse must be document (one record per document) or absent (one per passage).")
+	}
+	if st.empty() {
+		return search.Request{}, "", false, errBadRequest("Give a query (q) or at least one filter.")
 	}
 	req := st.request()
 	req.Page, req.Size, req.NoSnippets, req.WithText, req.Facets = 1, exportPage, true, true, []string{}
-	return req, format, nil
+	return req, format, false, nil
 }
 
 func (s *server) handleAPIExport(w http.ResponseWriter, r *http.Request) error {
-	req, format, err := exportRequest(r)
+	req, format, byDocument, err := exportRequest(r)
 	if err != nil {
 		return err
 	}
@@ -168,6 +174,9 @@ func (s *server) handleAPIExport(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return &httpError{status: http.StatusServiceUnavailable, code: "unavailable",
 			msg: "Other exports are running. Please try again in a moment."}
+	}
+	if byDocument {
+		return s.exportDocuments(w, r, req, format)
 	}
 	ctx := r.Context()
 	// The first page is read before anything is written, so that a bad

@@ -425,13 +425,3 @@ func decoder(t *testing.T, enc string, b []byte) io.Reader {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
-
-// TestExportRefusesCollapse: an export asked for one record per document
-// says it cannot, rather than sending passages.
-func TestExportRefusesCollapse(t *testing.T) {
-	h, _ := newTestHandler(t, nil)
-	rec := do(h, "GET", "/api/export?kind=decision&format=csv&collapse=document")
-	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "collapse") {
-		t.Errorf("%d %s", rec.Code, rec.Body.String())
-	}
-}

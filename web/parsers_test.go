@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -286,6 +287,47 @@ func TestOpenSearchDescription(t *testing.T) {
 	for _, want := range []string{"text/html", atomType, "application/json"} {
 		if !types[want] {
 			t.Errorf("no Url of type %s", want)
+		}
+	}
+}
+
+// TestExportsByDocumentParse: an export by document in RIS, BibTeX and
+// CSL-JSON is read by citation-js, one item per document of the collapsed
+// search, each as its document's type with its count of matching
+// passages and best pinpoints in the note, and citeproc formats each.
+func TestExportsByDocumentParse(t *testing.T) {
+	node := needCitationJS(t)
+	l := newRealLibrary(t)
+	h := l.handler(t, nil)
+	const q = "q=polygraph"
+	total, want := allCollapsed(t, l, q)
+	if total != 5 {
+		t.Fatalf("collapsed total %d", total)
+	}
+	in := map[string]string{}
+	for _, f := range []string{formatRIS, formatBibTeX, formatCSLJSON} {
+		rec := do(h, "GET", "/api/export?"+q+"&collapse=document&format="+f)
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d", f, rec.Code)
+		}
+		in[f] = rec.Body.String()
+	}
+	types := map[string]string{"cat-c-38-d-300-2006": "legal_case", "cat-c-50-d-400-2010": "legal_case",
+		"fixture-treaty": "legislation", "fixture-report": "report", "fixture-blog": "webpage"}
+	for format, r := range citationJS(t, node, in) {
+		if len(r.Items) != total {
+			t.Fatalf("%s: citation-js read %d items, want %d", format, len(r.Items), total)
+		}
+		if n := strings.Count(r.Bibliography, "\n"); n != total {
+			t.Errorf("%s: citeproc wrote %d entries, want %d", format, n, total)
+		}
+		for i, it := range r.Items {
+			w := want[i]
+			all, _ := json.Marshal(it)
+			note := fmt.Sprintf("%d matching passage", w.Matches)
+			if str(it["type"]) != types[w.ID] || !strings.Contains(string(all), note) || !strings.Contains(string(all), "para. ") {
+				t.Errorf("%s item %d (%s): type %q, want %q and %q in\n%s", format, i, w.ID, it["type"], types[w.ID], note, all)
+			}
 		}
 	}
 }
