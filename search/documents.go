@@ -550,6 +550,12 @@ func (s *Searcher) Documents(ctx context.Context, req DocumentsRequest) (*Docume
 		sreq.Fields = []string{schema.FieldDocument}
 		if plan.text == nil {
 			sreq.SortBy([]string{schema.FieldDocument, schema.FieldOrder})
+		} else {
+			// Ties of score by document and position, not by the place in
+			// the index that background merges change: every page of a
+			// listing (and an export, which reads it page by page) sees
+			// the same order.
+			sreq.SortBy([]string{"-_score", schema.FieldDocument, schema.FieldOrder})
 		}
 		res, err := s.idx.SearchInContext(ctx, sreq)
 		if err != nil {

@@ -61,12 +61,6 @@ func manyDocuments(t *testing.T, l *realLibrary, n int, word string) {
 		l.add(t, corpus.Entry{ID: fmt.Sprintf("fixture-note-%03d", i), Kind: "report", Title: fmt.Sprintf("Fixture note %d", i),
 			Body: "Fixture body", Date: fmt.Sprintf("20%02d-01-01", i%25), Language: "en"}, 1+i%3, word, at)
 	}
-	// One segment: Bleve orders hits of equal score by their place in the
-	// index, which merges in the background would otherwise change
-	// between two reads of the same search.
-	if err := l.ix.Compact(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestExportByDocument: collapse=document exports one record per document
