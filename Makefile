@@ -28,7 +28,7 @@ test: build
 	cp -r .cache/test-demo .cache/test-serve
 	$(BIN) serve --data .cache/test-serve --addr $(TEST_ADDR) --rate-limit 0 2>.cache/test-serve.log & pid=$$!; \
 	trap "kill $$pid 2>/dev/null" EXIT; \
-	for i in $$(seq 50); do curl -fs http://$(TEST_ADDR)/healthz >/dev/null && break; sleep 0.2; done; \
+	for i in $$(seq 50); do curl -fs http://$(TEST_ADDR)/readyz >/dev/null && break; sleep 0.2; done; \
 	HRSEARCH_SHARED=$(SHARED) HRSEARCH_DEMO_DATA=$(abspath .cache/test-demo) HRSEARCH_BROWSER_URL=http://$(TEST_ADDR) \
 		go test -race -timeout 20m ./...
 	# D1 (kill -9 during ingest, 20 rounds) runs plain binaries: not under -race.

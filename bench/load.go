@@ -158,7 +158,7 @@ func loadTests(ctx context.Context, c *config, work string, rates []int, dur tim
 	base := "http://" + addr
 	up := false
 	for range 300 {
-		if resp, err := http.Get(base + "/healthz"); err == nil {
+		if resp, err := http.Get(base + "/readyz"); err == nil { // 503 until the index is open
 			resp.Body.Close()
 			up = resp.StatusCode == 200
 			if up {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -91,35 +92,60 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := statData(*data); err != nil { // a missing one is built
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(*data, "index", "index_meta.json")); err != nil {
-		if _, err := os.Stat(*catalog); err != nil {
-			return fmt.Errorf("the demo catalog is not at %s (the shared corpus lives in ../shared beside the repository; pass --catalog)", *catalog)
-		}
+	cfg := appConfig{data: *data, rate: *rate, maxUpload: web.DefaultMaxUpload, cache: search.DefaultWindowCache,
+		maxPassages: defaultMaxPassages}
+	if _, err := os.Stat(filepath.Join(*data, "index", "index_meta.json")); err == nil {
+		return serve(ctx, cfg, *addr, stderr)
+	}
+	if _, err := os.Stat(*catalog); err != nil {
+		return fmt.Errorf("the demo catalog is not at %s (the shared corpus lives in ../shared beside the repository; pass --catalog)", *catalog)
+	}
+	// The server listens while the index is built: /readyz says it is
+	// not ready until it can search.
+	return serveAfter(ctx, cfg, *addr, stderr, func(ctx context.Context, reason func(string)) error {
+		reason("building the demo index from " + *catalog)
 		fmt.Fprintf(stderr, "building the demo index from %s into %s …\n", *catalog, *data)
 		rep, cat, err := indexCatalog(ctx, *catalog, *data, stderr)
 		if err != nil {
 			return err
 		}
-		if err := printReport(stderr, stderr, cat, rep, false); err != nil {
-			return err
-		}
-	}
-	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: web.DefaultMaxUpload, cache: search.DefaultWindowCache,
-		maxPassages: defaultMaxPassages}, *addr, stderr)
+		return printReport(stderr, stderr, cat, rep, false)
+	})
 }
 
 func serve(ctx context.Context, cfg appConfig, addr string, stderr io.Writer) error {
+	return serveAfter(ctx, cfg, addr, stderr, nil)
+}
+
+// serveAfter serves the library of cfg on addr: it listens at once and
+// is ready (/readyz) once before (if any) has run and the index is open,
+// which rebuilds it from the store when it is missing, outdated or
+// damaged, and brings it up to date with the store.
+func serveAfter(ctx context.Context, cfg appConfig, addr string, stderr io.Writer, before func(ctx context.Context, reason func(string)) error) error {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	log.Info("starting", "data", cfg.data, "addr", addr, "rate_limit", cfg.rate, "max_upload", cfg.maxUpload, "cache", cfg.cache,
 		"fetch_allow_private", cfg.fetch.AllowPrivate, "cors_origins", cfg.cors)
 	cfg.fetch.Log = log
-	a, err := openApp(cfg, log)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	fmt.Fprintf(stderr, "hrsearch is serving on http://%s/\n", addr)
-	return web.ListenAndServe(ctx, addr, a.handler, log)
+	var a *app
+	defer func() {
+		if a != nil {
+			a.Close()
+		}
+	}()
+	return web.ListenAndServeWhenReady(ctx, addr, log, func(ctx context.Context, reason func(string)) (http.Handler, error) {
+		if before != nil {
+			if err := before(ctx, reason); err != nil {
+				return nil, err
+			}
+		}
+		reason("opening the index (rebuilt from the store when it is missing, outdated or damaged)")
+		var err error
+		if a, err = openApp(cfg, log); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(stderr, "hrsearch is serving on http://%s/\n", addr)
+		return a.handler, nil
+	})
 }
 
 // webConfig is the server's configuration over an opened library; openApp
@@ -136,9 +162,9 @@ func webConfig(lib *dataDir, data string, rate float64, log *slog.Logger) web.Co
 		Health: func(ctx context.Context) (web.Health, error) {
 			ids, passages := lib.index.Documents()
 			gen, _ := lib.searcher.Generation()
-			// The server opens the index before it listens, and a rebuild
-			// (hrsearch reindex) runs with the server stopped: an open
-			// index is ready.
+			// Until the index is open (built, rebuilt or brought up to
+			// date) the server answers as not ready (serveAfter); hrsearch
+			// reindex runs with the server stopped: an open index is ready.
 			return web.Health{Documents: len(ids), Passages: passages, Generation: gen, Ready: true}, nil
 		},
 		Provisions: func(article string) (string, string, bool) {
