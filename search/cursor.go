@@ -176,6 +176,44 @@ func (w *window) start() []string {
 	return []string{formatScore(w.floor + max(1e-9*w.floor, 1e-12)), "", ""}
 }
 
+// beyondWindow returns n hits of a relevance search past its window,
+// skipping the first skip of them, in the order a cursor walks them (by
+// score, document and position): what a numbered page beyond the window
+// shows, so that the cursor of its last hit goes on exactly from there.
+func (s *Searcher) beyondWindow(ctx context.Context, p *plan, w *window, skip, n int) ([]scored, error) {
+	if n <= 0 || w.total <= uint64(len(w.ranked)) {
+		return nil, nil
+	}
+	inWindow := make(map[string]bool, len(w.ranked))
+	for _, h := range w.ranked {
+		inWindow[h.id] = true
+	}
+	// The window's own hits may follow the start key too (those of its
+	// lowest score, and the candidates added to it): ask for as many more.
+	sreq := bleve.NewSearchRequestOptions(p.query, skip+n+len(w.ranked), 0, false)
+	sreq.SortBy(scoreSort)
+	sreq.SearchAfter = w.start()
+	res, err := s.idx.SearchInContext(ctx, sreq)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	var out []scored
+	k := 0
+	for _, h := range res.Hits {
+		if inWindow[h.ID] {
+			continue
+		}
+		if k >= skip {
+			out = append(out, scored{id: h.ID, score: h.Score})
+			if len(out) == n {
+				break
+			}
+		}
+		k++
+	}
+	return out, nil
+}
+
 // relevanceNext is the cursor after the page [from, from+n) of a
 // relevance search read by page number, or "" at the end.
 func (s *Searcher) relevanceNext(ctx context.Context, req Request, w *window, from int, page []scored) (string, error) {

@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -136,5 +137,69 @@ func TestCursorStale(t *testing.T) {
 		if _, err := s.Search(ctx, req); !errors.Is(err, search.ErrStaleCursor) {
 			t.Fatalf("after a change: err %v, want ErrStaleCursor", err)
 		}
+	}
+}
+
+// TestCursorFromNumberedPages: the next cursor of a numbered page, deep
+// ones included (beyond the reranked window, and the last page paging
+// allows), continues the results where that page ends: the numbered pages
+// and the walk from the last of them hold every hit exactly once.
+func TestCursorFromNumberedPages(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		req   search.Request
+		pages int
+	}{
+		{"relevance, beyond the window", search.Request{Query: "torture", Size: 100}, 12},
+		{"relevance, to the last numbered page", search.Request{Query: "torture", Size: 100}, search.MaxWindow / 100},
+		{"relevance, odd size", search.Request{Query: "deportation", Size: 33}, 20},
+		{"browse", search.Request{Size: 100, Filters: map[string][]string{search.FilterKind: {"decision"}}}, search.MaxWindow / 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seen := map[string]bool{}
+			var next string
+			var total uint64
+			add := func(where string, hits []search.Hit) {
+				for _, h := range hits {
+					if seen[h.ID] {
+						t.Fatalf("%s: %s again (after %d hits)", where, h.ID, len(seen))
+					}
+					seen[h.ID] = true
+				}
+			}
+			for page := 1; page <= tc.pages; page++ {
+				req := tc.req
+				req.Page, req.NoSnippets, req.Facets = page, true, []string{}
+				res, err := s.Search(ctx, req)
+				if err != nil {
+					t.Fatalf("page %d: %v", page, err)
+				}
+				total = res.Total
+				add("page "+strconv.Itoa(page), res.Hits)
+				if res.Next == "" && uint64(page*tc.req.Size) < res.Total {
+					t.Fatalf("page %d of %d hits has no next", page, res.Total)
+				}
+				next = res.Next
+			}
+			if total <= uint64(tc.pages*tc.req.Size) {
+				t.Fatalf("only %d hits: the case needs more than %d", total, tc.pages*tc.req.Size)
+			}
+			req := tc.req
+			req.NoSnippets, req.Facets = true, []string{}
+			for n := 0; next != ""; n++ {
+				req.Cursor = next
+				res, err := s.Search(ctx, req)
+				if err != nil {
+					t.Fatalf("cursor page %d: %v", n+1, err)
+				}
+				add("cursor page "+strconv.Itoa(n+1), res.Hits)
+				next = res.Next
+			}
+			if uint64(len(seen)) != total {
+				t.Errorf("numbered pages and the walk held %d hits, total %d", len(seen), total)
+			}
+		})
 	}
 }

@@ -227,7 +227,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		// Relevance ranking reorders a fixed window of Bleve's best hits,
 		// the same for every page, so that pages never overlap; deeper hits
 		// follow in Bleve's order.
-		w, err := s.rankedWindow(ctx, req, plan, facets, max(rescoreWindow, from+req.Size))
+		w, err := s.rankedWindow(ctx, req, plan, facets, rescoreWindow)
 		if err != nil {
 			return nil, err
 		}
@@ -240,14 +240,18 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 				return nil, err
 			}
 		} else {
-			page = slices.Clip(w.ranked) // appending must not write into the cached window
-			if from+req.Size > len(page) {
-				page, _ = appendNew(page, w.more[:min(len(w.more), from+req.Size-w.hits)])
+			// The window's part of the page, then the hits beyond it in
+			// the order a cursor walks them (cursor.go), so that a numbered
+			// page's next cursor goes on exactly where the page ends.
+			if from < len(w.ranked) {
+				page = slices.Clip(w.ranked[from:min(len(w.ranked), from+req.Size)]) // appending must not write into the cached window
 			}
-			if from >= len(page) {
-				page = nil
-			} else {
-				page = page[from:min(len(page), from+req.Size)]
+			if rest := req.Size - len(page); rest > 0 {
+				beyond, err := s.beyondWindow(ctx, plan, w, max(0, from-len(w.ranked)), rest)
+				if err != nil {
+					return nil, err
+				}
+				page = append(page, beyond...)
 			}
 			if out.Next, err = s.relevanceNext(ctx, req, w, from, page); err != nil {
 				return nil, err
