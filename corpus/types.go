@@ -1,5 +1,7 @@
 package corpus
 
+import "time"
+
 // Kinds of document, as the catalog names them.
 const (
 	KindTreaty         = "treaty"
@@ -24,6 +26,9 @@ const (
 type Document struct {
 	Entry
 	Passages []Passage `json:"passages,omitempty"`
+	// Entered is when the document's bytes entered the library (fetched
+	// or uploaded), zero when not known: feeds list documents by it.
+	Entered time.Time `json:"-"`
 }
 
 // Passage is the unit of search: a treaty article, a rule, a numbered

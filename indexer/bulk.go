@@ -154,7 +154,7 @@ func (bb *BulkBuilder) analyse() {
 		for i := range u.Doc.Passages {
 			p := &u.Doc.Passages[i]
 			d := document.NewDocument(p.ID)
-			if err := bb.mapping.MapDocument(d, schema.Document(&u.Doc.Entry, p)); err != nil {
+			if err := bb.mapping.MapDocument(d, schema.SetEntered(schema.Document(&u.Doc.Entry, p), u.Doc.Entered)); err != nil {
 				bb.fail(fmt.Errorf("mapping %s: %w", p.ID, err))
 				continue
 			}

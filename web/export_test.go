@@ -48,7 +48,7 @@ func (l *realLibrary) Document(ctx context.Context, id string) (*DocInfo, error)
 // add indexes a document of paras paragraphs that mention word.
 func (l *realLibrary) add(t testing.TB, e corpus.Entry, paras int, word string, fetched time.Time) {
 	t.Helper()
-	d := &corpus.Document{Entry: e}
+	d := &corpus.Document{Entry: e, Entered: fetched}
 	for i := range paras {
 		unit := fmt.Sprintf("para-%d", i+1)
 		d.Passages = append(d.Passages, corpus.Passage{ID: e.ID + "#" + unit, Document: e.ID, Unit: unit, Order: i, Language: "en",

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/xml"
 	"net/http"
 	"slices"
@@ -105,6 +106,73 @@ func enteredTime(info *DocInfo, date string) time.Time {
 	return time.Unix(0, 0).UTC()
 }
 
+// newestSearcher lists the documents matching a search that entered the
+// library last, sorted so by the index (search.Searcher).
+type newestSearcher interface {
+	Newest(ctx context.Context, req search.Request, n int) ([]search.NewDocument, error)
+}
+
+// feedDocuments are the feedEntries documents matching st that entered the
+// library last, newest first, and how many documents match (counted up
+// to search.MaxFacetSize).
+func (s *server) feedDocuments(r *http.Request, st searchState) ([]feedDoc, int, error) {
+	ctx := r.Context()
+	req := st.request()
+	req.Page, req.Size, req.NoSnippets = 1, 1, true
+	req.Facets, req.FacetSize = []string{search.FilterDocument}, search.MaxFacetSize
+	res, err := s.search.Search(ctx, req)
+	if err != nil {
+		return nil, 0, err
+	}
+	matching := len(res.Facets[search.FilterDocument])
+	describe := func(id string, passages int, entered time.Time) (feedDoc, error) {
+		d := feedDoc{id: id, title: id, passages: passages}
+		var info *DocInfo
+		if s.docs != nil {
+			if info, err = s.docs.Document(ctx, id); err != nil && !isNotFound(err) {
+				return d, err
+			}
+		}
+		if info != nil {
+			e := info.Entry
+			d.title, d.kind, d.symbol, d.date = cmp.Or(e.Title, d.title), e.Kind, e.Symbol, e.Date
+		}
+		d.entered = entered
+		if entered.IsZero() {
+			d.entered = enteredTime(info, d.date)
+		}
+		return d, nil
+	}
+	var docs []feedDoc
+	if ns, ok := s.search.(newestSearcher); ok {
+		newest, err := ns.Newest(ctx, st.request(), feedEntries)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, nd := range newest {
+			d, err := describe(nd.ID, nd.Matches, nd.Entered)
+			if err != nil {
+				return nil, 0, err
+			}
+			docs = append(docs, d)
+		}
+		return docs, matching, nil
+	}
+	// A searcher that cannot sort by entry: the documents of the facet,
+	// sorted here.
+	for _, fv := range res.Facets[search.FilterDocument] {
+		d, err := describe(fv.Value, fv.Count, time.Time{})
+		if err != nil {
+			return nil, 0, err
+		}
+		docs = append(docs, d)
+	}
+	slices.SortFunc(docs, func(a, b feedDoc) int {
+		return cmp.Or(b.entered.Compare(a.entered), strings.Compare(b.date, a.date), strings.Compare(a.id, b.id))
+	})
+	return docs[:min(len(docs), feedEntries)], matching, nil
+}
+
 // feedTitle names a search for a feed reader's list: its query and filters.
 func (s *server) feedTitle(st searchState) string {
 	var parts []string
@@ -134,34 +202,10 @@ func (s *server) handleFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st.Sort = ""
-	req := st.request()
-	req.Page, req.Size, req.NoSnippets = 1, 1, true
-	req.Facets, req.FacetSize = []string{search.FilterDocument}, search.MaxFacetSize
-	res, err := s.search.Search(r.Context(), req)
+	docs, matching, err := s.feedDocuments(r, st)
 	if err != nil {
 		return err
 	}
-	var docs []feedDoc
-	for _, fv := range res.Facets[search.FilterDocument] {
-		d := feedDoc{id: fv.Value, title: fv.Value, passages: fv.Count}
-		var info *DocInfo
-		if s.docs != nil {
-			if info, err = s.docs.Document(r.Context(), fv.Value); err != nil && !isNotFound(err) {
-				return err
-			}
-		}
-		if info != nil {
-			e := info.Entry
-			d.title, d.kind, d.symbol, d.date = cmp.Or(e.Title, d.title), e.Kind, e.Symbol, e.Date
-		}
-		d.entered = enteredTime(info, d.date)
-		docs = append(docs, d)
-	}
-	slices.SortFunc(docs, func(a, b feedDoc) int {
-		return cmp.Or(b.entered.Compare(a.entered), strings.Compare(b.date, a.date), strings.Compare(a.id, b.id))
-	})
-	matching := len(docs)
-	docs = docs[:min(len(docs), feedEntries)]
 
 	base := baseURL(r)
 	clean := st.clone()

@@ -38,7 +38,7 @@ func Derive(ctx context.Context, rec *store.Record, raw []byte, maxPassages int)
 		return nil, fmt.Errorf("reading %s as %s: %w", e.ID, format, err)
 	}
 	raw = nil // the blocks hold the text now
-	doc := &corpus.Document{Entry: e}
+	doc := &corpus.Document{Entry: e, Entered: rec.FetchedAt}
 	doc.Passages = corpus.Segment(&e, blocks)
 	if n := len(doc.Passages); maxPassages > 0 && n > maxPassages {
 		return nil, &TooManyPassagesError{ID: e.ID, Count: n, Limit: maxPassages}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hrsearch/hrsearch/corpus"
 )
@@ -167,4 +168,26 @@ func setCase(d map[string]interface{}, e *corpus.Entry, p *corpus.Passage) {
 	if keys := corpus.CaseKeys(c, e.Symbol); len(keys) > 0 {
 		d[FieldCaseKey] = keys
 	}
+}
+
+// enteredLayout writes an entry time at a fixed width, in UTC, so that
+// the keyword sorts as the time.
+const enteredLayout = "2006-01-02T15:04:05.000000000Z"
+
+// EnteredKey is the FieldEntered value of a time.
+func EnteredKey(t time.Time) string { return t.UTC().Format(enteredLayout) }
+
+// ParseEntered reads a FieldEntered value back (ok false for none).
+func ParseEntered(v string) (time.Time, bool) {
+	t, err := time.Parse(enteredLayout, v)
+	return t, err == nil
+}
+
+// SetEntered adds to a passage's Bleve document when its document
+// entered the library, when that is known, and returns it.
+func SetEntered(d map[string]interface{}, entered time.Time) map[string]interface{} {
+	if !entered.IsZero() {
+		d[FieldEntered] = EnteredKey(entered)
+	}
+	return d
 }

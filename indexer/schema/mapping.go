@@ -31,7 +31,10 @@ const (
 	FieldDate     = "date"
 	// FieldWhen sorts by time: the date, else the year alone ("2025"
 	// sorts after "1948-12-10", and before "2025-01-01"). Not stored.
-	FieldWhen    = "when"
+	FieldWhen = "when"
+	// FieldEntered is when the document entered the library (Entered),
+	// a keyword that sorts as the time; feeds sort by it. Not stored.
+	FieldEntered = "entered"
 	FieldSymbol  = "symbol"     // the document's UN symbol and symbols cited in the passage
 	FieldInstr   = "instrument" // facet: own instrument and instruments cited
 	FieldArticle = "article"    // facet: "CAT 3", "ACHR 22(8)"
@@ -210,6 +213,9 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 	when := kw()
 	when.Store = false
 	dm.AddFieldMappingsAt(FieldWhen, when)
+	entered := kw()
+	entered.Store = false
+	dm.AddFieldMappingsAt(FieldEntered, entered)
 	caseJSON := kw()
 	caseJSON.Index = false
 	caseJSON.DocValues = false
