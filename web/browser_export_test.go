@@ -80,3 +80,43 @@ func TestBrowserExportAndFeed(t *testing.T) {
 		t.Errorf("page problems: %v", p)
 	}
 }
+
+// TestBrowserExportDocuments: on the /documents page (the results grouped
+// by document), the Export menu exports what the page lists: one record
+// per document, every page of it.
+func TestBrowserExportDocuments(t *testing.T) {
+	ctx := newBrowser(t)
+	l := newRealLibrary(t)
+	srv := httptest.NewServer(l.handler(t, nil))
+	defer srv.Close()
+	probs := watchProblems(t, ctx)
+	// Two documents a page: the export holds all five.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/documents?q=polygraph&size=2")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Click(".export-menu summary", chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(`.export-menu a[href*="format=csv"]`)); err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		Status int    `json:"status"`
+		Type   string `json:"type"`
+		Body   string `json:"body"`
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[answer](`(async () => {
+		const r = await fetch(document.querySelector('.export-menu a[href*="format=csv"]').href);
+		return {status: r.status, type: r.headers.get('content-type'), body: await r.text()};
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(got.Body), "\n")
+	if got.Status != 200 || !strings.HasPrefix(got.Type, "text/csv") || len(lines) != 6 || !strings.HasPrefix(strings.TrimPrefix(lines[0], "\ufeff"), "document,") {
+		t.Errorf("CSV by document: %d %s, %d lines: %.300q", got.Status, got.Type, len(lines), got.Body)
+	}
+	if p := probs.list(); len(p) > 0 {
+		t.Errorf("page problems: %v", p)
+	}
+}
