@@ -337,6 +337,9 @@ type apiCollapsedResponse struct {
 	Documents []apiDocumentGroup         `json:"documents"`
 	Facets    map[string][]apiFacetValue `json:"facets"`
 	Truncated bool                       `json:"truncated,omitempty"`
+	// Next is the cursor of the next page (collapsed_cursor.go), null on
+	// the last.
+	Next *string `json:"next"`
 }
 
 type apiDocumentGroup struct {
@@ -352,14 +355,27 @@ func (s *server) handleAPISearchByDocument(w http.ResponseWriter, r *http.Reques
 		return errNotFound("This server does not group results by document.")
 	}
 	req := st.request()
-	if v, _ := queryValues(r); v.Get("sort") == "" && st.Q == "" {
+	v, _ := queryValues(r)
+	if v.Get("sort") == "" && st.Q == "" {
 		req.Sort = search.SortDate
+	}
+	var gen uint64
+	var known bool
+	var err error
+	if s.generation != nil {
+		gen, known = s.generation()
+	}
+	if cursor := v.Get("cursor"); cursor != "" {
+		if req.Page, err = readCollapsedCursor(cursor, st, req, gen, known); err != nil {
+			return err
+		}
 	}
 	res, err := ds.SearchByDocument(r.Context(), req)
 	if err != nil {
 		return err
 	}
 	out := apiCollapsedResponse{Total: res.Total, Page: res.Page, Size: res.Size, Collapse: "document", Truncated: res.Truncated,
+		Next:      nonEmpty(collapsedNext(st, req, res, gen)),
 		Documents: make([]apiDocumentGroup, 0, len(res.Groups)), Facets: s.toAPIFacets(res.Facets, search.DocumentFacetNames)}
 	for _, g := range res.Groups {
 		d := g.Document

@@ -47,6 +47,7 @@ func TestOpenAPIPrograms(t *testing.T) {
 		{"/api/export?q=polygraph&collapse=document&format=jsonl", 200},
 		{"/api/export?kind=decision&collapse=document&format=csl-json", 200},
 		{"/api/export?q=polygraph&collapse=passage&format=csv", 400},
+		{"/api/search?q=polygraph&collapse=document&size=2", 200},
 		{"/api/cite/cat-c-38-d-300-2006%23para-8?format=csl-json", 200},
 		{"/api/cite/cat-c-38-d-300-2006%23para-8?format=ris", 200},
 		{"/api/cite/cat-c-38-d-300-2006%23para-8?format=text", 200},
