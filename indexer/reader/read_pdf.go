@@ -97,7 +97,7 @@ func pdfToText(ctx context.Context, raw []byte, opt pdfOptions) (string, error) 
 
 var (
 	pdfRuleLine  = regexp.MustCompile(`^[_\-–—=.·•\s]{3,}$`)
-	pdfListStart = regexp.MustCompile(`^(?:\(?\d{1,3}[.)]|\(?[a-zA-Z]\)|[a-z]\.|\([ivxlc]+\)|[ivxlc]+\)|[•·▪–—-])\s`)
+	pdfListStart = regexp.MustCompile(`^(?:\(?\d{1,3}[.)]|\(?[a-zA-Z]\)|[a-z]\.|\([ivxlc]+\)|[ivxlc]+\)|[•·▪–—-])(?:\s|$)`)
 )
 
 // pdfText turns pdftotext output (pages separated by form feeds) into
@@ -117,18 +117,29 @@ func pdfText(text string) []corpus.Block {
 		pages = append(pages, lines)
 	}
 	pages = corpus.RemovePageFurniture(pages)
+	// Blank lines mark the wider spacing between paragraphs (pdftext
+	// leaves them where a line stands lower than the page's line pitch
+	// says): they are kept, one at most, within a page, and become gap
+	// flags once the lines are repaired.
 	var lines []string
 	for _, p := range pages {
+		start := len(lines)
 		for _, l := range p {
 			l = strings.TrimSpace(l)
 			if l == "" || pdfRuleLine.MatchString(l) {
+				if len(lines) > start && lines[len(lines)-1] != "" {
+					lines = append(lines, "")
+				}
 				continue
 			}
 			lines = append(lines, l)
 		}
+		for len(lines) > start && lines[len(lines)-1] == "" {
+			lines = lines[:len(lines)-1]
+		}
 	}
 	lines = corpus.RemoveMenuRuns(lines)
-	lines = strings.Split(corpus.Dehyphenate(strings.Join(lines, "\n")), "\n")
+	lines, gap := pdfGaps(strings.Split(corpus.Dehyphenate(strings.Join(lines, "\n")), "\n"))
 
 	full := fullLineLength(lines)
 	var blocks []corpus.Block
@@ -180,8 +191,10 @@ func pdfText(text string) []corpus.Block {
 			// A paragraph ends at a list marker, or after a short line
 			// that ends a sentence before a capital (the last line of an
 			// unnumbered paragraph).
+			// A wider space before a capital after a sentence's end also
+			// ends a paragraph, however long its last line.
 			if pdfListStart.MatchString(l) || len(para) > 0 && startsUpper(l) && endsSentence(para[len(para)-1]) &&
-				utf8.RuneCountInString(para[len(para)-1])*10 < full*7 {
+				(gap[i] || utf8.RuneCountInString(para[len(para)-1])*10 < full*7) {
 				flush()
 			}
 			para = append(para, l)
@@ -189,6 +202,24 @@ func pdfText(text string) []corpus.Block {
 	}
 	flush()
 	return blocks
+}
+
+// pdfGaps drops blank lines, marking the line after each as following a
+// paragraph gap.
+func pdfGaps(lines []string) ([]string, []bool) {
+	out := lines[:0:0]
+	var gap []bool
+	after := false
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			after = len(out) > 0
+			continue
+		}
+		out = append(out, l)
+		gap = append(gap, after)
+		after = false
+	}
+	return out, gap
 }
 
 // pdfTitleRest reports whether a line can continue a wrapped heading.

@@ -331,3 +331,37 @@ func TestPDFTextParagraphEnds(t *testing.T) {
 		t.Errorf("got:\n%+v\nwant:\n%+v", got, want)
 	}
 }
+
+// TestPDFTextParagraphGaps: a blank line (the wider space pdftext marks
+// between paragraphs) ends a paragraph after a sentence's end before a
+// capital, however long the line before it; within a sentence it does not.
+// A paragraph number alone on its line starts a paragraph.
+func TestPDFTextParagraphGaps(t *testing.T) {
+	long := "cada Estado parte tomara medidas efectivas para prevenir y sancionar los actos de"
+	text := strings.Join([]string{
+		"Artículo 13",
+		"Los Estados partes que no subordinen la extradición a la existencia de un tratado",
+		long + " tortura.",
+		"",
+		"No se concederá la extradición cuando haya presunción fundada de que corre peligro",
+		"",
+		"su vida en el Estado requirente.",
+		"Artículo 14",
+		"1. Toda persona privada de libertad será tratada humanamente y con el respeto debido.",
+		"2.",
+		"a) Los procesados estarán separados de los condenados;",
+	}, "\n")
+	got := view(pdfText(text))
+	want := []bt{
+		{"Artículo 13", true},
+		{"Los Estados partes que no subordinen la extradición a la existencia de un tratado " + long + " tortura.", false},
+		{"No se concederá la extradición cuando haya presunción fundada de que corre peligro su vida en el Estado requirente.", false},
+		{"Artículo 14", true},
+		{"1. Toda persona privada de libertad será tratada humanamente y con el respeto debido.", false},
+		{"2.", false},
+		{"a) Los procesados estarán separados de los condenados;", false},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got:\n%+v\nwant:\n%+v", got, want)
+	}
+}
