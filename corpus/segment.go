@@ -563,6 +563,9 @@ func (s *segmenter) articles(blocks []Block) {
 			unit = sec.prefix + "p-" + strconv.Itoa(len(s.out)+1)
 		}
 		text := strings.Join(cur.text, "\n")
+		if cur.kind == "unit" {
+			text = dropTrailingResidue(text)
+		}
 		if cur.kind == "unit" && strings.TrimSpace(text) == "" {
 			text = cur.heading
 		}
@@ -711,6 +714,29 @@ func (s *segmenter) articles(blocks []Block) {
 		}
 	}
 	flush()
+}
+
+// residueTailRe finds what follows a provision's last sentence: a capital
+// and then no sentence's end.
+var residueTailRe = regexp.MustCompile(`[.;:!?]["”’»)\]]*\s*(\p{Lu}[^.;:!?"”’»)\]\n]*)$`)
+
+// dropTrailingResidue removes from a provision's text a short tail after
+// its last sentence that ends no sentence itself: the label of a link the
+// web page printed after the article ("…tal suspensión. Observación general
+// sobre su aplicación"), not the instrument's text. A provision ends with
+// its sentence (or a list item's punctuation); a tail of at most eight words
+// without it is a site's link or menu.
+func dropTrailingResidue(text string) string {
+	t := strings.TrimRightFunc(text, unicode.IsSpace)
+	m := residueTailRe.FindStringSubmatchIndex(t)
+	if m == nil {
+		return text
+	}
+	tail := t[m[2]:m[3]]
+	if len(strings.Fields(tail)) > 8 || utf8.RuneCountInString(tail) > 80 {
+		return text
+	}
+	return strings.TrimRightFunc(t[:m[2]], unicode.IsSpace)
 }
 
 func opPrefix(n int) string {

@@ -305,3 +305,31 @@ func TestSegmentInnerParagraphs(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentDropsLinkResidue: a short tail after a provision's last
+// sentence that ends no sentence (a web page's link label printed after the
+// article) is not the provision's text; a list item or a title is kept.
+func TestSegmentDropsLinkResidue(t *testing.T) {
+	e := &Entry{ID: "t", Kind: KindTreaty, Language: "en"}
+	blocks := []Block{
+		{Text: "Article 1", Heading: true},
+		{Text: "Everyone has the right to a fair hearing. Read the commentary on this article"},
+		{Text: "Article 2", Heading: true},
+		{Text: "The States shall respect:\n(a) the right to life;\n(b) Freedom of movement"},
+		{Text: "Article 3", Heading: true},
+		{Text: "Right to a name"},
+		{Text: "Article 4", Heading: true},
+		{Text: "This Convention enters into force. Its Parties notify the depositary of every reservation, declaration, withdrawal and objection made under it"},
+	}
+	want := map[string]string{
+		"art-1": "Everyone has the right to a fair hearing.",
+		"art-2": "The States shall respect:\n(a) the right to life;\n(b) Freedom of movement",
+		"art-3": "Right to a name",
+		"art-4": "This Convention enters into force. Its Parties notify the depositary of every reservation, declaration, withdrawal and objection made under it",
+	}
+	for _, p := range Segment(e, blocks) {
+		if w, ok := want[p.Unit]; ok && p.Text != w {
+			t.Errorf("%s: %q, want %q", p.Unit, p.Text, w)
+		}
+	}
+}
