@@ -62,37 +62,38 @@ func readPDF(ctx context.Context, raw []byte, opt pdfOptions) ([]corpus.Block, e
 	if !bytes.Contains(head, []byte("%PDF-")) {
 		return nil, fmt.Errorf("pdf: %w: no %%PDF- header", corpus.ErrInvalid)
 	}
-	text, err := pdfToText(ctx, raw, opt)
+	text, _, err := pdfToText(ctx, raw, opt)
 	if err != nil {
 		return nil, err
 	}
 	return corpus.CleanParagraphs(pdfText(text)), nil
 }
 
-// pdfToText returns the text of raw's pages, separated by form feeds.
-func pdfToText(ctx context.Context, raw []byte, opt pdfOptions) (string, error) {
+// pdfToText returns the text of raw's pages, separated by form feeds, and
+// the title its metadata gives.
+func pdfToText(ctx context.Context, raw []byte, opt pdfOptions) (text, title string, err error) {
 	// The engine's start is not the document's time.
 	if err := pdfReader().Start(); err != nil {
-		return "", fmt.Errorf("pdf: %w: %w", corpus.ErrUnsupported, err)
+		return "", "", fmt.Errorf("pdf: %w: %w", corpus.ErrUnsupported, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
 	doc, err := pdfReader().Read(ctx, raw)
 	switch {
 	case ctx.Err() != nil:
-		return "", fmt.Errorf("pdf: %w: conversion stopped after %s: %w", corpus.ErrInvalid, opt.Timeout, ctx.Err())
+		return "", "", fmt.Errorf("pdf: %w: conversion stopped after %s: %w", corpus.ErrInvalid, opt.Timeout, ctx.Err())
 	case errors.Is(err, pdftext.ErrUnavailable):
-		return "", fmt.Errorf("pdf: %w: %w", corpus.ErrUnsupported, err)
+		return "", "", fmt.Errorf("pdf: %w: %w", corpus.ErrUnsupported, err)
 	case err != nil:
-		return "", fmt.Errorf("pdf: %w: %w", corpus.ErrInvalid, err)
+		return "", "", fmt.Errorf("pdf: %w: %w", corpus.ErrInvalid, err)
 	}
 	n := 0
 	for _, p := range doc.Pages {
 		if n += len(p) + 1; n > opt.MaxOutput {
-			return "", fmt.Errorf("pdf: %w: text exceeds %d bytes", corpus.ErrTooLarge, opt.MaxOutput)
+			return "", "", fmt.Errorf("pdf: %w: text exceeds %d bytes", corpus.ErrTooLarge, opt.MaxOutput)
 		}
 	}
-	return toText([]byte(doc.Text())), nil
+	return toText([]byte(doc.Text())), strings.TrimSpace(doc.Title), nil
 }
 
 var (

@@ -203,7 +203,11 @@ func TestPDFText(t *testing.T) {
 }
 
 // minimalPDF builds a one-page PDF showing lines of text.
-func minimalPDF(lines ...string) []byte {
+func minimalPDF(lines ...string) []byte { return titledPDF("", lines...) }
+
+// titledPDF builds a one-page PDF showing lines of text, with a Title in
+// its document information dictionary when title is not empty.
+func titledPDF(title string, lines ...string) []byte {
 	var content strings.Builder
 	content.WriteString("BT /F1 12 Tf 72 720 Td 14 TL\n")
 	for _, l := range lines {
@@ -217,6 +221,11 @@ func minimalPDF(lines ...string) []byte {
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.String()),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 	}
+	info := ""
+	if title != "" {
+		objs = append(objs, fmt.Sprintf("<< /Title (%s) >>", title))
+		info = fmt.Sprintf(" /Info %d 0 R", len(objs))
+	}
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n")
 	offsets := make([]int, len(objs))
@@ -229,7 +238,7 @@ func minimalPDF(lines ...string) []byte {
 	for _, off := range offsets {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, info, xref)
 	return b.Bytes()
 }
 
