@@ -407,7 +407,7 @@ func innerParagraphs(text, last string, taken map[string]bool) []innerPiece {
 	}
 	var out []innerPiece
 	cur, from, num := last, 0, ""
-	for {
+	for mayHoldNext(text[from:], cur) {
 		cut, next := -1, ""
 		for _, m := range innerStartRe.FindAllStringSubmatchIndex(text[from:], -1) {
 			n := text[from+m[2] : from+m[3]]
@@ -429,6 +429,28 @@ func innerParagraphs(text, last string, taken map[string]bool) []innerPiece {
 		from, cur, num = cut, next, next
 	}
 	return append(out, innerPiece{text: strings.TrimSpace(text[from:]), num: num})
+}
+
+// mayHoldNext reports, cheaply, whether text may hold a number that
+// follows cur after a space: the regular expression runs only then.
+func mayHoldNext(text, cur string) bool {
+	c := strings.Split(cur, ".")
+	top, err := strconv.Atoi(c[0])
+	if err != nil {
+		return false
+	}
+	cands := []string{" " + strconv.Itoa(top+1) + ".", " " + strconv.Itoa(top+1) + " ", " " + cur + ".1"}
+	if len(c) > 1 {
+		if n, err := strconv.Atoi(c[len(c)-1]); err == nil {
+			cands = append(cands, " "+strings.Join(c[:len(c)-1], ".")+"."+strconv.Itoa(n+1))
+		}
+	}
+	for _, x := range cands {
+		if strings.Contains(text, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // nextNumber reports whether n follows cur in a paragraph counter: "2.1" →
