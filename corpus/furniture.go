@@ -194,14 +194,14 @@ func RemoveMenuRuns(lines []string) []string {
 	for i := range keep {
 		keep[i] = true
 	}
-	start := -1
+	start, run := -1, 0
 	flush := func(end int) {
-		if start >= 0 && end-start >= minRun {
+		if start >= 0 && run >= minRun {
 			for j := start; j < end; j++ {
 				keep[j] = false
 			}
 		}
-		start = -1
+		start, run = -1, 0
 	}
 	for i, l := range lines {
 		if strings.TrimSpace(l) == "" {
@@ -211,6 +211,7 @@ func RemoveMenuRuns(lines []string) []string {
 			if start < 0 {
 				start = i
 			}
+			run++
 			continue
 		}
 		flush(i)

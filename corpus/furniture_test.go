@@ -108,3 +108,18 @@ func TestRemoveMenuRuns(t *testing.T) {
 		t.Errorf("RemoveMenuRuns:\n got %q\nwant %q", got, want)
 	}
 }
+
+// Blank lines (the gaps between paragraphs) do not count towards a run:
+// two short lines before a blank line are text.
+func TestRemoveMenuRunsBlankLines(t *testing.T) {
+	in := []string{
+		"The Convention against Torture and Other Cruel, Inhuman or Degrading Treatment or",
+		"Punishment3",
+		"and the Optional Protocol thereto,4",
+		"",
+		"Noting the standards and norms adopted by the General Assembly since 1955,",
+	}
+	if got := RemoveMenuRuns(in); !reflect.DeepEqual(got, in) {
+		t.Errorf("RemoveMenuRuns:\n got %q\nwant %q", got, in)
+	}
+}

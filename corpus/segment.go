@@ -342,8 +342,151 @@ func (s *segmenter) plain(blocks []Block) {
 	}
 }
 
-// paragraphs makes one passage per numbered paragraph.
+// paragraphs makes one passage per numbered paragraph. A block that holds
+// the next number of the document's paragraph counter at a sentence start
+// (decision 237/2003's "2.1 … 2.2. On 11 November 1989 …") is split there,
+// unless another block carries that number.
 func (s *segmenter) paragraphs(blocks []Block) {
+	taken := map[string]bool{}
+	for _, b := range blocks {
+		num := ParagraphNumber(b.Number)
+		if num == "" && !b.Heading {
+			num = LeadingNumber(strings.TrimSpace(b.Text))
+		}
+		if num != "" {
+			taken[num] = true
+		}
+	}
+	var split []Block
+	last := ""
+	for _, b := range blocks {
+		if b.Heading {
+			split = append(split, b)
+			continue
+		}
+		num := ParagraphNumber(b.Number)
+		if num == "" {
+			num = LeadingNumber(strings.TrimSpace(b.Text))
+		}
+		if num != "" {
+			last = num
+		}
+		pieces := innerParagraphs(b.Text, last, taken)
+		for i, p := range pieces {
+			nb := b
+			nb.Text = p.text
+			if i > 0 {
+				nb.Number, nb.Notes = "", nil
+				last = p.num
+			}
+			split = append(split, nb)
+		}
+	}
+	s.paragraphBlocks(split)
+}
+
+// cutMidSentence reports whether text stops where no sentence ends.
+func cutMidSentence(text string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(text))
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == ',' || r == '-'
+}
+
+type innerPiece struct{ text, num string }
+
+// innerStartRe finds a paragraph number opening a sentence inside a
+// paragraph: after a sentence's end, a number and a capital.
+var innerStartRe = regexp.MustCompile(`[.!?:;]["”’)\]]*\s+(\d{1,3}(?:\.\d{1,3}){0,3})\.?\s+["“‘(]?\p{Lu}`)
+
+// innerParagraphs cuts text where the paragraph counter's next number
+// (after last) opens a sentence and no other paragraph of the document
+// carries it; it returns the pieces, the first with last's number (or
+// none), the others each with the number it opens with.
+func innerParagraphs(text, last string, taken map[string]bool) []innerPiece {
+	if last == "" {
+		return []innerPiece{{text: text}}
+	}
+	var out []innerPiece
+	cur, from, num := last, 0, ""
+	for mayHoldNext(text[from:], cur) {
+		cut, next := -1, ""
+		for _, m := range innerStartRe.FindAllStringSubmatchIndex(text[from:], -1) {
+			n := text[from+m[2] : from+m[3]]
+			if taken[n] || !nextNumber(cur, n) {
+				continue
+			}
+			at := from + m[2]
+			if LeadingNumber(text[at:]) != n {
+				continue // "15 November"
+			}
+			cut, next = at, n
+			break
+		}
+		if cut < 0 {
+			break
+		}
+		out = append(out, innerPiece{text: strings.TrimSpace(text[from:cut]), num: num})
+		taken[next] = true
+		from, cur, num = cut, next, next
+	}
+	return append(out, innerPiece{text: strings.TrimSpace(text[from:]), num: num})
+}
+
+// mayHoldNext reports, cheaply, whether text may hold a number that
+// follows cur after a space: the regular expression runs only then.
+func mayHoldNext(text, cur string) bool {
+	c := strings.Split(cur, ".")
+	top, err := strconv.Atoi(c[0])
+	if err != nil {
+		return false
+	}
+	cands := []string{" " + strconv.Itoa(top+1) + ".", " " + strconv.Itoa(top+1) + " ", " " + cur + ".1"}
+	if len(c) > 1 {
+		if n, err := strconv.Atoi(c[len(c)-1]); err == nil {
+			cands = append(cands, " "+strings.Join(c[:len(c)-1], ".")+"."+strconv.Itoa(n+1))
+		}
+	}
+	for _, x := range cands {
+		if strings.Contains(text, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextNumber reports whether n follows cur in a paragraph counter: "2.1" →
+// "2.2", "3" or "3.1"; "5" → "6", "5.1" or "6.1".
+func nextNumber(cur, n string) bool {
+	c := strings.Split(cur, ".")
+	m := strings.Split(n, ".")
+	atoi := func(x string) int {
+		v, err := strconv.Atoi(x)
+		if err != nil {
+			return -1
+		}
+		return v
+	}
+	// The same depth, the last part one more.
+	if len(m) == len(c) && atoi(m[len(m)-1]) == atoi(c[len(c)-1])+1 && slices.Equal(m[:len(m)-1], c[:len(c)-1]) {
+		return true
+	}
+	// A first sub-paragraph: "5" → "5.1".
+	if len(m) == len(c)+1 && slices.Equal(m[:len(c)], c) && m[len(c)] == "1" {
+		return true
+	}
+	// The next top-level paragraph, alone or with its first sub-paragraph:
+	// "2.1" → "3", "3.1".
+	if atoi(m[0]) == atoi(c[0])+1 && atoi(m[0]) > 0 {
+		for _, x := range m[1:] {
+			if x != "1" {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func (s *segmenter) paragraphBlocks(blocks []Block) {
 	section := ""
 	recovered := "" // a heading recovered from the text: the passages' section
 	for _, b := range blocks {
@@ -371,11 +514,14 @@ func (s *segmenter) paragraphs(blocks []Block) {
 			num = LeadingNumber(text)
 		}
 		if num == "" && len(s.out) > 0 {
-			// A paragraph broken across pages continues in lower case:
-			// it belongs to the numbered paragraph before it.
+			// A paragraph broken across pages continues in lower case,
+			// or after a paragraph cut off mid-sentence (its last
+			// character a letter, a digit, a comma or a hyphen) unless it
+			// opens with a bracket ("[Done in English…]"): it belongs to
+			// the numbered paragraph before it.
 			prev := &s.out[len(s.out)-1]
 			r, _ := utf8.DecodeRuneInString(text)
-			if unicode.IsLower(r) && strings.HasPrefix(prev.Unit, "para-") && prev.Heading == h {
+			if (unicode.IsLower(r) || cutMidSentence(prev.Text) && !strings.ContainsRune("[{", r)) && strings.HasPrefix(prev.Unit, "para-") && prev.Heading == h {
 				prev.Text += "\n" + text
 				prev.Notes = append(prev.Notes, b.Notes...)
 				continue
@@ -439,6 +585,9 @@ func (s *segmenter) articles(blocks []Block) {
 			unit = sec.prefix + "p-" + strconv.Itoa(len(s.out)+1)
 		}
 		text := strings.Join(cur.text, "\n")
+		if cur.kind == "unit" {
+			text = dropTrailingResidue(text)
+		}
 		if cur.kind == "unit" && strings.TrimSpace(text) == "" {
 			text = cur.heading
 		}
@@ -587,6 +736,29 @@ func (s *segmenter) articles(blocks []Block) {
 		}
 	}
 	flush()
+}
+
+// residueTailRe finds what follows a provision's last sentence: a capital
+// and then no sentence's end.
+var residueTailRe = regexp.MustCompile(`[.;:!?]["”’»)\]]*\s*(\p{Lu}[^.;:!?"”’»)\]\n]*)$`)
+
+// dropTrailingResidue removes from a provision's text a short tail after
+// its last sentence that ends no sentence itself: the label of a link the
+// web page printed after the article ("…tal suspensión. Observación general
+// sobre su aplicación"), not the instrument's text. A provision ends with
+// its sentence (or a list item's punctuation); a tail of at most eight words
+// without it is a site's link or menu.
+func dropTrailingResidue(text string) string {
+	t := strings.TrimRightFunc(text, unicode.IsSpace)
+	m := residueTailRe.FindStringSubmatchIndex(t)
+	if m == nil {
+		return text
+	}
+	tail := t[m[2]:m[3]]
+	if len(strings.Fields(tail)) > 8 || utf8.RuneCountInString(tail) > 80 {
+		return text
+	}
+	return strings.TrimRightFunc(t[:m[2]], unicode.IsSpace)
 }
 
 func opPrefix(n int) string {

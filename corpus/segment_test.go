@@ -260,3 +260,76 @@ func FuzzParagraphNumber(f *testing.F) {
 		}
 	})
 }
+
+// TestSegmentInnerParagraphs: the next number of the paragraph counter at a
+// sentence start inside a paragraph begins a paragraph of its own, unless
+// another paragraph carries it or it is a date; a paragraph cut off
+// mid-sentence takes the unnumbered block that continues it.
+func TestSegmentInnerParagraphs(t *testing.T) {
+	e := &Entry{ID: "d", Kind: KindDecision, Language: "en"}
+	units := func(ps []Passage) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Unit+": "+p.Text)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name   string
+		blocks []Block
+		want   []string
+	}{
+		{"split", []Block{
+			{Text: "The petitioner left her country in 1990.", Number: "3.1"},
+			{Text: "She was questioned twice. 3.3. On 2 May 1991, she was detained. 4. The State party contests.", Number: "3.2."},
+		}, []string{"para-3.1: The petitioner left her country in 1990.", "para-3.2: She was questioned twice.",
+			"para-3.3: 3.3. On 2 May 1991, she was detained.", "para-4: 4. The State party contests."}},
+		{"taken elsewhere", []Block{
+			{Text: "As stated in paragraph 5. 6. The complainant says so.", Number: "5"},
+			{Text: "The complainant says so again.", Number: "6"},
+		}, []string{"para-5: As stated in paragraph 5. 6. The complainant says so.", "para-6: The complainant says so again."}},
+		{"date", []Block{
+			{Text: "She arrived. 8 March 1995 was the date of the hearing.", Number: "7"},
+		}, []string{"para-7: She arrived. 8 March 1995 was the date of the hearing."}},
+		{"not the next number", []Block{
+			{Text: "The author was heard. 9. The Committee notes.", Number: "2.1"},
+		}, []string{"para-2.1: The author was heard. 9. The Committee notes."}},
+		{"fragment", []Block{
+			{Text: "A letter from a doctor at the hospital", Number: "3.4"},
+			{Text: "Saint-Luc confirms the scars."},
+			{Text: "Observations of the State party:"},
+		}, []string{"para-3.4: A letter from a doctor at the hospital\nSaint-Luc confirms the scars.", "p-2: Observations of the State party:"}},
+	} {
+		if got := units(Segment(e, c.blocks)); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestSegmentDropsLinkResidue: a short tail after a provision's last
+// sentence that ends no sentence (a web page's link label printed after the
+// article) is not the provision's text; a list item or a title is kept.
+func TestSegmentDropsLinkResidue(t *testing.T) {
+	e := &Entry{ID: "t", Kind: KindTreaty, Language: "en"}
+	blocks := []Block{
+		{Text: "Article 1", Heading: true},
+		{Text: "Everyone has the right to a fair hearing. Read the commentary on this article"},
+		{Text: "Article 2", Heading: true},
+		{Text: "The States shall respect:\n(a) the right to life;\n(b) Freedom of movement"},
+		{Text: "Article 3", Heading: true},
+		{Text: "Right to a name"},
+		{Text: "Article 4", Heading: true},
+		{Text: "This Convention enters into force. Its Parties notify the depositary of every reservation, declaration, withdrawal and objection made under it"},
+	}
+	want := map[string]string{
+		"art-1": "Everyone has the right to a fair hearing.",
+		"art-2": "The States shall respect:\n(a) the right to life;\n(b) Freedom of movement",
+		"art-3": "Right to a name",
+		"art-4": "This Convention enters into force. Its Parties notify the depositary of every reservation, declaration, withdrawal and objection made under it",
+	}
+	for _, p := range Segment(e, blocks) {
+		if w, ok := want[p.Unit]; ok && p.Text != w {
+			t.Errorf("%s: %q, want %q", p.Unit, p.Text, w)
+		}
+	}
+}

@@ -188,6 +188,7 @@ func (s *server) registerLibrarianRoutes(r *mux.Router) {
 	r.Handle("/librarian/signout", s.adapt(kindHTML, s.handleSignOut)).Methods(http.MethodPost)
 	r.Handle("/librarian/preview", s.adapt(kindHTML, s.pageAuth(s.handlePreviewPage))).Methods(http.MethodPost)
 	r.Handle("/librarian/save", s.adapt(kindHTML, s.pageAuth(s.handleSavePage))).Methods(http.MethodPost)
+	r.Handle("/librarian/preview/again", s.adapt(kindHTML, s.pageAuth(s.handlePreviewAgain))).Methods(http.MethodPost)
 	get(r, "/librarian/edit", s.adapt(kindHTML, s.pageAuth(s.handleEditLookup)))
 	get(r, "/librarian/edit/{id}", s.adapt(kindHTML, s.pageAuth(s.handleEditPage)))
 	r.Handle("/librarian/edit/{id}", s.adapt(kindHTML, s.pageAuth(s.handleEditSave))).Methods(http.MethodPost)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -93,6 +94,9 @@ type apiPreview struct {
 	Passages   int            `json:"passages"`
 	Extracted  apiExtracted   `json:"extracted"`
 	Duplicates *apiDuplicates `json:"duplicates,omitempty"`
+	// Segmentation says how the text was cut into passages, and by what
+	// (the kind given, or the numbers or headings found).
+	Segmentation string `json:"segmentation"`
 }
 
 type apiAuditResponse struct {
@@ -295,7 +299,7 @@ func (s *server) handleAPIAdd(w http.ResponseWriter, r *http.Request, who string
 			return err
 		}
 		return writeJSON(w, http.StatusOK, apiPreview{ID: doc.ID, Metadata: *toAPIEntry(&doc.Entry),
-			Passages: len(doc.Passages), Extracted: extracted(doc, previewSample), Duplicates: dups})
+			Passages: len(doc.Passages), Extracted: extracted(doc, previewSample), Duplicates: dups, Segmentation: segmentationOf(doc)})
 	}
 	if err := s.checkDuplicate(r.Context(), e.ID, up, allowDup); err != nil {
 		return err
@@ -481,3 +485,43 @@ func auditPaging(v url.Values) (page, size int, err error) {
 }
 
 func slicesClone(s []string) []string { return append([]string(nil), s...) }
+
+// segmentationOf says how a document was cut into passages: at its unit
+// headings (articles, rules), at its numbered paragraphs, or block by
+// block, and why (the kind given, or what the text holds).
+func segmentationOf(doc *corpus.Document) string {
+	units := map[string]int{}
+	for _, p := range doc.Passages {
+		u := p.Unit
+		switch {
+		case strings.Contains(u, "art-"):
+			units["articles"]++
+		case strings.Contains(u, "rule-"):
+			units["rules"]++
+		case strings.HasPrefix(u, "para-"):
+			units["numbered paragraphs"]++
+		default:
+			units["other blocks"]++
+		}
+	}
+	kind := doc.Kind
+	if kind == "" {
+		kind = "none given"
+	}
+	var how string
+	switch {
+	case units["articles"]+units["rules"] > 0:
+		how = "at its unit headings"
+	case units["numbered paragraphs"] > 0:
+		how = "at its numbered paragraphs"
+	default:
+		how = "block by block (p-N)"
+	}
+	var parts []string
+	for _, k := range []string{"articles", "rules", "numbered paragraphs", "other blocks"} {
+		if n := units[k]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	return fmt.Sprintf("Cut %s (kind: %s): %s.", how, kind, strings.Join(parts, ", "))
+}

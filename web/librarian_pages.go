@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,6 +69,11 @@ type previewPage struct {
 	More        int        // passages not shown
 	Exact       []string   // stored documents with the same bytes
 	Near        []nearView // stored documents with a like text
+	// Segmentation says how the text was cut; Kinds offer another kind
+	// to preview the same file again with (the server keeps it under
+	// PendingID).
+	Segmentation string
+	Kinds        []option
 }
 
 type editPage struct {
@@ -228,12 +234,41 @@ func (s *server) handlePreviewPage(w http.ResponseWriter, r *http.Request, sess 
 	if err != nil {
 		return s.homeError(w, r, sess, err, form.fields)
 	}
+	return s.renderPreview(w, r, sess, e, up, doc)
+}
+
+// handlePreviewAgain previews the file of a pending preview again with
+// another kind, without the file being sent again.
+func (s *server) handlePreviewAgain(w http.ResponseWriter, r *http.Request, sess *session) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest("The form could not be read.")
+	}
+	kind := strings.TrimSpace(r.PostForm.Get(fieldKind))
+	if kind != "" && !slices.Contains(kinds, kind) {
+		return errBadRequest("Unknown kind %q.", kind)
+	}
+	pu, ok := s.lib.pending.take(r.PostForm.Get("pending"), sess.name, time.Now())
+	if !ok {
+		return &httpError{status: http.StatusGone, code: "gone", msg: "This preview has expired or was saved already: add the document again."}
+	}
+	e := pu.entry
+	e.Kind = kind
+	doc, err := s.lib.lib.Preview(r.Context(), e, pu.up)
+	if err != nil {
+		return s.homeError(w, r, sess, err, nil)
+	}
+	return s.renderPreview(w, r, sess, e, pu.up, doc)
+}
+
+// renderPreview keeps a previewed upload for saving and shows what it
+// would be.
+func (s *server) renderPreview(w http.ResponseWriter, r *http.Request, sess *session, e corpus.Entry, up *Upload, doc *corpus.Document) error {
 	pid, err := s.lib.pending.put(&pendingUpload{who: sess.name, entry: e, up: up}, time.Now())
 	if err != nil {
 		return err
 	}
 	page := previewPage{librarianLayout: s.librarianLayout("Preview "+e.ID, sess.name), PendingID: pid, ID: e.ID,
-		Passages: len(doc.Passages)}
+		Passages: len(doc.Passages), Segmentation: segmentationOf(doc), Kinds: s.formValues(map[string]string{fieldKind: e.Kind}).Kinds}
 	if _, err := s.lib.lib.Get(r.Context(), e.ID); err == nil {
 		page.Exists = true
 	} else if !errors.Is(err, corpus.ErrNotFound) {

@@ -62,8 +62,10 @@ type Config struct {
 	// IndexSize reports the size of the index for the metrics (optional).
 	IndexSize func() int64
 	// Provisions maps an article value ("CAT 3") to the passage that is that
-	// provision (document "cat", unit "art-3"), if the corpus holds it
-	// (optional: without it, article links go to a search).
+	// provision (document "cat", unit "art-3"), if the corpus holds it, or
+	// a value naming a paragraph ("ACHR 22(8)") to that paragraph's anchor
+	// in its article (unit "art-22-8") (optional: without it, article links
+	// go to a search).
 	Provisions func(article string) (docID, unit string, ok bool)
 	// Names gives the display name of a facet value: a state's or an
 	// instrument's full name for its code (optional: the code itself).

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"html"
 	"html/template"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/hrsearch/hrsearch/corpus"
 	"github.com/hrsearch/hrsearch/search"
 )
 
@@ -561,43 +561,15 @@ type paragraphView struct {
 	Segs []textSeg
 }
 
-var (
-	provisionUnitRe = regexp.MustCompile(`^(?:[a-z]{2}-)?(?:op\d-)?(?:art|rule)-\d+[a-z]*$`)
-	paraNumberRe    = regexp.MustCompile(`^(\d{1,2})[.)]\s`)
-	listItemRe      = regexp.MustCompile(`^(?:\(?[a-zA-Z]{1,4}\)|[a-z]\.|[•·▪–—-])\s`)
-)
-
 // anchorParagraphs gives the paragraphs of an article or rule anchors of
-// their own, unit-N (art-22-8): numbered paragraphs by their number
-// ("8. En ningún caso…"); in an article whose paragraphs carry no numbers,
-// the paragraphs that are not list items by their position.
+// their own, unit-N (art-22-8), as corpus.ParagraphAnchors says.
 func anchorParagraphs(unit string, ps []paragraphView) {
-	if !provisionUnitRe.MatchString(unit) {
-		return
-	}
-	seen := map[string]bool{}
-	numbered := false
+	texts := make([]string, len(ps))
 	for i, p := range ps {
-		if m := paraNumberRe.FindStringSubmatch(p.Text); m != nil && !seen[m[1]] {
-			seen[m[1]] = true
-			ps[i].Anchor = unit + "-" + m[1]
-			numbered = true
-		}
+		texts[i] = p.Text
 	}
-	if numbered {
-		return
-	}
-	var idx []int
-	for i, p := range ps {
-		if !listItemRe.MatchString(p.Text) {
-			idx = append(idx, i)
-		}
-	}
-	if len(idx) < 2 {
-		return
-	}
-	for n, i := range idx {
-		ps[i].Anchor = unit + "-" + strconv.Itoa(n+1)
+	for i, a := range corpus.ParagraphAnchors(unit, texts) {
+		ps[i].Anchor = a
 	}
 }
 

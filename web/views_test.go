@@ -389,6 +389,12 @@ func TestAnchorParagraphs(t *testing.T) {
 		{"art-13", "First paragraph.\nSecond paragraph.\nThird.\nFourth.", []string{"art-13-1", "art-13-2", "art-13-3", "art-13-4"}},
 		{"rule-7", "No person shall be received:\n(a) Identity;\n(b) Reasons.", []string{"", "", ""}},
 		{"para-12", "1. Not an article.\n2. Two.", []string{"", ""}},
+		// A number alone on its line, before the list it introduces.
+		{"art-10", "1. First.\n2.\na) Item;\nb) Item.\n3. Third.", []string{"art-10-1", "art-10-2", "", "", "art-10-3"}},
+		// The article's title is no paragraph: one paragraph after it has
+		// no anchor, two are 1 and 2.
+		{"art-18", "Right to a name\nEveryone has the right to a given name.", []string{"", ""}},
+		{"art-19", "Right to a name\nEveryone has the right to a given name.\nThe law shall regulate it.", []string{"", "art-19-1", "art-19-2"}},
 	} {
 		if got := anchors(c.unit, c.text); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: anchors %q, want %q", c.unit, got, c.want)

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -170,11 +171,7 @@ func webConfig(lib *dataDir, data string, rate float64, log *slog.Logger) web.Co
 		Provisions: func(article string) (string, string, bool) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
-			p, err := lib.searcher.Provision(ctx, article)
-			if err != nil {
-				return "", "", false
-			}
-			return p.Document, p.Unit, true
+			return provisionAnchor(ctx, lib.searcher.Provision, article)
 		},
 		Names: displayName,
 	}
@@ -227,3 +224,39 @@ func (f stateFile) Load() ([]byte, error) {
 }
 
 func (f stateFile) Save(b []byte) error { return store.WriteFileAtomic(string(f), b) }
+
+// provisionAnchor finds where an article value ("CAT 3", "ACHR 22(8)")
+// is in the document view: its provision's passage, or, for a value naming
+// a paragraph that is no passage of its own, the anchor of that paragraph
+// in its article ("art-22-8"), or the article where it has none.
+func provisionAnchor(ctx context.Context, find func(context.Context, string) (*search.Passage, error), article string) (doc, unit string, ok bool) {
+	p, err := find(ctx, article)
+	if err == nil {
+		return p.Document, p.Unit, true
+	}
+	base, para, ok := provisionParagraph(article)
+	if !ok {
+		return "", "", false
+	}
+	if p, err = find(ctx, base); err != nil {
+		return "", "", false
+	}
+	if a, ok := corpus.ParagraphAnchor(p.Unit, p.Text, para); ok {
+		return p.Document, a, true
+	}
+	return p.Document, p.Unit, true
+}
+
+// provisionParagraphRe reads an article value naming a paragraph: "ACHR
+// 22(8)", "IACPPT 13(4)".
+var provisionParagraphRe = regexp.MustCompile(`^(.+?\s\d+[a-z]*)\s*\((\d{1,2})\)$`)
+
+// provisionParagraph splits an article value naming a paragraph into the
+// article's value and the paragraph's number.
+func provisionParagraph(article string) (base, para string, ok bool) {
+	m := provisionParagraphRe.FindStringSubmatch(strings.TrimSpace(article))
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}

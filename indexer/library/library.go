@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -159,12 +158,15 @@ func (l *Library) Preview(ctx context.Context, e *corpus.Entry, up *Upload) (*co
 	if e.Format == "" {
 		e.Format = up.format()
 	}
-	if e.Format == corpus.FormatHTML && (e.Title == "" || e.Language == "") {
-		// An HTML page names itself: what the librarian left empty, the
-		// page says, as it does for a crawled page.
-		body, _ := reader.DecodeText(up.Raw, up.Provenance.ContentType, true)
-		page := reader.ParsePage(body, &url.URL{Scheme: "https", Host: "upload.invalid"}, "hrsearch")
-		title, lang := page.Name()
+	if e.Title == "" || e.Language == "" {
+		// A document names itself: what the librarian left empty, its
+		// bytes say (an HTML page's title and lang, a PDF's metadata
+		// title, a Markdown "# …" heading, the language of its words), as
+		// they do for a crawled page.
+		title, lang, err := reader.NameOf(ctx, e.Format, up.Raw, up.Provenance.ContentType)
+		if err != nil {
+			return l.derive(ctx, &store.Record{Entry: *e, Provenance: up.Provenance}, up.Raw) // says why it cannot be read
+		}
 		if e.Title == "" {
 			e.Title = title
 		}

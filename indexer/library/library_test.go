@@ -438,3 +438,19 @@ func TestPreviewNamesAnHTMLPage(t *testing.T) {
 		t.Errorf("given title and language replaced: %q %q", given.Title, given.Language)
 	}
 }
+
+// TestPreviewNamesAnUpload: an upload of any format left without a title or
+// language takes its own: a Markdown "#" heading, the language of its words.
+func TestPreviewNamesAnUpload(t *testing.T) {
+	md := []byte("# Quixotl briefing on detention\n\nThe delegation visited the detention centres and met the detainees held there. " +
+		"It found that the persons deprived of their liberty were not informed of their rights and that the conditions of detention were poor. " +
+		"The report of the delegation was sent to the authorities, who were asked to reply within six months and to say which of its recommendations they would follow.\n")
+	e := corpus.Entry{ID: "briefing"}
+	doc, err := (&Library{}).Preview(context.Background(), &e, &Upload{Raw: md, Filename: "briefing.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Title != "Quixotl briefing on detention" || e.Language != "en" || doc.Title != e.Title {
+		t.Errorf("title %q (document %q), language %q; want the heading and en", e.Title, doc.Title, e.Language)
+	}
+}

@@ -16,9 +16,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 
@@ -63,7 +65,9 @@ type Options struct {
 // Document is the text read from a PDF.
 type Document struct {
 	// Pages holds each page's text in order, lines separated by "\n"; a
-	// page that could not be read is empty.
+	// page that could not be read is empty. A blank line stands where a
+	// line is set further below the one before than the page's usual line
+	// pitch: the space between paragraphs.
 	Pages []string
 	// Title is the document information dictionary's title, if any.
 	Title string
@@ -251,14 +255,116 @@ func pageText(inst pdfium.Pdfium, d references.FPDF_DOCUMENT, i int) (string, er
 	if err != nil {
 		return "", err
 	}
-	return clean(t.Text), nil
+	lines := splitLines(t.Text)
+	ys := make([]float64, len(lines))
+	for i, l := range lines {
+		ys[i] = math.NaN()
+		if l.first < 0 || l.first >= n.Count {
+			continue
+		}
+		o, err := inst.FPDFText_GetCharOrigin(&requests.FPDFText_GetCharOrigin{TextPage: tp.TextPage, Index: l.first})
+		if err != nil {
+			continue
+		}
+		ys[i] = o.Y
+	}
+	gaps := paragraphGaps(ys)
+	var b strings.Builder
+	b.Grow(len(t.Text) + len(lines))
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+			if gaps[i] {
+				b.WriteByte('\n')
+			}
+		}
+		b.WriteString(l.text)
+	}
+	return b.String(), nil
 }
 
-// cleaner normalises PDFium's text: "\r\n" line ends, U+0002 and U+FFFE
-// for a hyphen PDFium judged to be a soft line-end hyphen, NUL padding.
-var cleaner = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\x02", "-\n", "\uFFFE", "-\n", "\x00", "")
+// line is a line of a page's text as PDFium gives it: its text (cleaned)
+// and the index of its first printed character (-1 for a blank line).
+type line struct {
+	text  string
+	first int
+}
 
-func clean(s string) string { return cleaner.Replace(s) }
+// splitLines cuts PDFium's text of a page into lines, keeping for each the
+// character index (PDFium counts UTF-16 code units, generated "\r\n"
+// included) of its first printed character. A soft-hyphen marker (U+0002,
+// U+FFFE) ends a line with a hyphen.
+func splitLines(s string) []line {
+	var out []line
+	var b strings.Builder
+	first := -1
+	idx := 0
+	end := func() {
+		out = append(out, line{text: strings.ReplaceAll(b.String(), "\x00", ""), first: first})
+		b.Reset()
+		first = -1
+	}
+	cr := false
+	for _, r := range s {
+		w := 1
+		if r > 0xFFFF {
+			w = 2
+		}
+		lf := r == '\n' && cr
+		cr = r == '\r'
+		switch {
+		case lf: // the "\n" of "\r\n"
+		case r == '\r' || r == '\n':
+			end()
+		case r == '\x02' || r == '\uFFFE':
+			b.WriteByte('-')
+			end()
+		default:
+			if first < 0 && !unicode.IsSpace(r) && r != 0 {
+				first = idx
+			}
+			b.WriteRune(r)
+		}
+		idx += w
+	}
+	if b.Len() > 0 || first >= 0 {
+		end()
+	}
+	return out
+}
+
+// paragraphGaps marks the lines that follow a paragraph break: a step down
+// the page from the line before larger than 1.15 times the page's line
+// pitch, its commonest step (to the half point). ys are the lines'
+// baselines (NaN where unknown); lines on the same baseline, or above the
+// one before (another column), are never marked.
+func paragraphGaps(ys []float64) []bool {
+	gaps := make([]bool, len(ys))
+	count := map[int]int{}
+	steps := 0
+	for i := 1; i < len(ys); i++ {
+		if d := ys[i-1] - ys[i]; d > 0.5 {
+			count[int(math.Round(d*2))]++
+			steps++
+		}
+	}
+	if steps < 3 {
+		return gaps
+	}
+	best, n := 0, 0
+	for k, c := range count {
+		if c > n || c == n && k < best {
+			best, n = k, c
+		}
+	}
+	pitch := float64(best) / 2
+	for i := 1; i < len(ys); i++ {
+		if d := ys[i-1] - ys[i]; d > pitch*1.15 {
+			gaps[i] = true
+		}
+	}
+	return gaps
+}
 
 // openError says in plain words why PDFium could not open a document (its
 // error codes, "3: incorrect format", mean nothing to a librarian).

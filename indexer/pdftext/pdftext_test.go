@@ -41,6 +41,10 @@ func buildPDF(title string, pages ...page) []byte {
 		var content strings.Builder
 		content.WriteString("BT /F1 12 Tf 72 720 Td 14 TL\n")
 		for _, l := range p.lines {
+			if l == "" { // a paragraph gap: one more line's space
+				content.WriteString("T*\n")
+				continue
+			}
 			fmt.Fprintf(&content, "(%s) Tj T*\n", l)
 		}
 		content.WriteString("ET")
@@ -103,6 +107,28 @@ func TestRead(t *testing.T) {
 	}
 	if strings.Count(doc.Text(), "\f") != 1 {
 		t.Errorf("Text() should separate the pages with one form feed: %q", doc.Text())
+	}
+}
+
+// TestParagraphGaps: a line set further below the one before than the
+// page's line pitch follows a paragraph gap, kept as a blank line, however
+// long the line before it is; lines at the usual pitch stay together.
+func TestParagraphGaps(t *testing.T) {
+	raw := buildPDF("",
+		page{lines: []string{"Article 13", "The first paragraph runs over two lines and its last line",
+			"is as long as any other line of this page, ending a sentence.", "",
+			"The second paragraph follows after a wider space than the lines.", "Its second line.",
+			"A third line that is no new paragraph."}})
+	doc, err := shared().Read(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Article 13\nThe first paragraph runs over two lines and its last line\n" +
+		"is as long as any other line of this page, ending a sentence.\n\n" +
+		"The second paragraph follows after a wider space than the lines.\nIts second line.\n" +
+		"A third line that is no new paragraph."
+	if got := strings.TrimSpace(doc.Pages[0]); got != want {
+		t.Errorf("page = %q,\nwant %q", got, want)
 	}
 }
 

@@ -175,6 +175,47 @@ func TestCorpusPassages(t *testing.T) {
 		}
 	})
 
+	t.Run("paragraph anchors", func(t *testing.T) {
+		// In the PDF-read instruments, a paragraph number never hides
+		// inside a paragraph ("… humano. 2." or ". 3. El …"): every
+		// numbered paragraph of an article opens a line and has its anchor.
+		inner := regexp.MustCompile(`[.;:]\s+(\d{1,2})[.)](?:\s+\p{Lu}|$)`)
+		bad := 0
+		for _, d := range []string{"achr", "iacppt", "iccpr-es", "nelson-mandela-rules"} {
+			for _, p := range docs[d] {
+				if !strings.HasPrefix(p.Unit, "art-") && !strings.HasPrefix(p.Unit, "rule-") {
+					continue // a preamble's numbered paragraphs are the resolution's
+				}
+				lines := strings.Split(p.Text, "\n")
+				anchors := corpus.ParagraphAnchors(p.Unit, lines)
+				has := map[string]bool{}
+				for _, a := range anchors {
+					has[a] = true
+				}
+				for _, l := range lines {
+					for _, m := range inner.FindAllStringSubmatch(l, -1) {
+						if !has[p.Unit+"-"+m[1]] {
+							bad++
+							t.Errorf("%s: paragraph %s inside a line: %.60q", p.ID, m[1], l)
+						}
+					}
+				}
+			}
+		}
+		t.Logf("numbered paragraphs inside a line, not anchored: %d", bad)
+		for id, n := range map[string]int{"iacppt#art-13": 4, "achr#art-22": 9} {
+			checkPassage(t, docs, id, func(p corpus.Passage) bool {
+				got := 0
+				for _, a := range corpus.ParagraphAnchors(p.Unit, strings.Split(p.Text, "\n")) {
+					if a != "" {
+						got++
+					}
+				}
+				return got == n
+			})
+		}
+	})
+
 	t.Run("no furniture", func(t *testing.T) {
 		bad := []struct {
 			docs []string

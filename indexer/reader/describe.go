@@ -2,6 +2,8 @@ package reader
 
 import (
 	"cmp"
+	"context"
+	"net/url"
 	"regexp"
 	"strings"
 	"unicode"
@@ -348,4 +350,53 @@ func detectLanguage(blocks []corpus.Block) string {
 // page is titled) and the primary subtag of its language, either "".
 func (p *Page) Name() (title, language string) {
 	return pageTitle(p, nil), primaryLanguage(pageLang(p))
+}
+
+// NameOf returns what a document's bytes say of themselves, for an upload
+// its librarian left without a title or a language: an HTML page's own
+// (Page.Name); a PDF's metadata title; else the first heading that is not
+// a unit's, a part's or a preamble's (a Markdown "# …" line), else the
+// first line of text, as a crawled document is titled; and the language of
+// an HTML page's lang, else the one its words show (corpus.GuessLanguage),
+// else "". contentType decodes text as Derive does.
+func NameOf(ctx context.Context, format string, raw []byte, contentType string) (title, language string, err error) {
+	var blocks []corpus.Block
+	switch format {
+	case corpus.FormatHTML:
+		body, _ := DecodeText(raw, contentType, true)
+		page := ParsePage(body, &url.URL{Scheme: "https", Host: "upload.invalid"}, "hrsearch")
+		title, language = page.Name()
+		if blocks, err = Read(ctx, format, body); err != nil {
+			return "", "", err
+		}
+	case corpus.FormatPDF:
+		text, meta, err := pdfToText(ctx, raw, defaultPDFOptions())
+		if err != nil {
+			return "", "", err
+		}
+		title = meta
+		blocks = corpus.CleanParagraphs(pdfText(text))
+		if title == "" {
+			// The first printed line, not the first paragraph (the reader
+			// joins a PDF's lines).
+			for _, l := range strings.Split(text, "\n") {
+				if l = strings.TrimSpace(l); l != "" && !corpus.IsFurnitureLine(l) {
+					title = truncateText(cleanSpace(l), 200)
+					break
+				}
+			}
+		}
+	default:
+		body, _ := DecodeText(raw, contentType, false)
+		if blocks, err = Read(ctx, format, body); err != nil {
+			return "", "", err
+		}
+	}
+	if title == "" {
+		title = pageTitle(nil, blocks)
+	}
+	if language == "" {
+		language = detectLanguage(blocks)
+	}
+	return title, language, nil
 }

@@ -62,42 +62,43 @@ func readPDF(ctx context.Context, raw []byte, opt pdfOptions) ([]corpus.Block, e
 	if !bytes.Contains(head, []byte("%PDF-")) {
 		return nil, fmt.Errorf("pdf: %w: no %%PDF- header", corpus.ErrInvalid)
 	}
-	text, err := pdfToText(ctx, raw, opt)
+	text, _, err := pdfToText(ctx, raw, opt)
 	if err != nil {
 		return nil, err
 	}
 	return corpus.CleanParagraphs(pdfText(text)), nil
 }
 
-// pdfToText returns the text of raw's pages, separated by form feeds.
-func pdfToText(ctx context.Context, raw []byte, opt pdfOptions) (string, error) {
+// pdfToText returns the text of raw's pages, separated by form feeds, and
+// the title its metadata gives.
+func pdfToText(ctx context.Context, raw []byte, opt pdfOptions) (text, title string, err error) {
 	// The engine's start is not the document's time.
 	if err := pdfReader().Start(); err != nil {
-		return "", fmt.Errorf("pdf: %w: %w", corpus.ErrUnsupported, err)
+		return "", "", fmt.Errorf("pdf: %w: %w", corpus.ErrUnsupported, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
 	doc, err := pdfReader().Read(ctx, raw)
 	switch {
 	case ctx.Err() != nil:
-		return "", fmt.Errorf("pdf: %w: conversion stopped after %s: %w", corpus.ErrInvalid, opt.Timeout, ctx.Err())
+		return "", "", fmt.Errorf("pdf: %w: conversion stopped after %s: %w", corpus.ErrInvalid, opt.Timeout, ctx.Err())
 	case errors.Is(err, pdftext.ErrUnavailable):
-		return "", fmt.Errorf("pdf: %w: %w", corpus.ErrUnsupported, err)
+		return "", "", fmt.Errorf("pdf: %w: %w", corpus.ErrUnsupported, err)
 	case err != nil:
-		return "", fmt.Errorf("pdf: %w: %w", corpus.ErrInvalid, err)
+		return "", "", fmt.Errorf("pdf: %w: %w", corpus.ErrInvalid, err)
 	}
 	n := 0
 	for _, p := range doc.Pages {
 		if n += len(p) + 1; n > opt.MaxOutput {
-			return "", fmt.Errorf("pdf: %w: text exceeds %d bytes", corpus.ErrTooLarge, opt.MaxOutput)
+			return "", "", fmt.Errorf("pdf: %w: text exceeds %d bytes", corpus.ErrTooLarge, opt.MaxOutput)
 		}
 	}
-	return toText([]byte(doc.Text())), nil
+	return toText([]byte(doc.Text())), strings.TrimSpace(doc.Title), nil
 }
 
 var (
 	pdfRuleLine  = regexp.MustCompile(`^[_\-–—=.·•\s]{3,}$`)
-	pdfListStart = regexp.MustCompile(`^(?:\(?\d{1,3}[.)]|\(?[a-zA-Z]\)|[a-z]\.|\([ivxlc]+\)|[ivxlc]+\)|[•·▪–—-])\s`)
+	pdfListStart = regexp.MustCompile(`^(?:\(?\d{1,3}[.)]|\(?[a-zA-Z]\)|[a-z]\.|\([ivxlc]+\)|[ivxlc]+\)|[•·▪–—-])(?:\s|$)`)
 )
 
 // pdfText turns pdftotext output (pages separated by form feeds) into
@@ -117,18 +118,29 @@ func pdfText(text string) []corpus.Block {
 		pages = append(pages, lines)
 	}
 	pages = corpus.RemovePageFurniture(pages)
+	// Blank lines mark the wider spacing between paragraphs (pdftext
+	// leaves them where a line stands lower than the page's line pitch
+	// says): they are kept, one at most, within a page, and become gap
+	// flags once the lines are repaired.
 	var lines []string
 	for _, p := range pages {
+		start := len(lines)
 		for _, l := range p {
 			l = strings.TrimSpace(l)
 			if l == "" || pdfRuleLine.MatchString(l) {
+				if len(lines) > start && lines[len(lines)-1] != "" {
+					lines = append(lines, "")
+				}
 				continue
 			}
 			lines = append(lines, l)
 		}
+		for len(lines) > start && lines[len(lines)-1] == "" {
+			lines = lines[:len(lines)-1]
+		}
 	}
 	lines = corpus.RemoveMenuRuns(lines)
-	lines = strings.Split(corpus.Dehyphenate(strings.Join(lines, "\n")), "\n")
+	lines, gap := pdfGaps(strings.Split(corpus.Dehyphenate(strings.Join(lines, "\n")), "\n"))
 
 	full := fullLineLength(lines)
 	var blocks []corpus.Block
@@ -180,8 +192,10 @@ func pdfText(text string) []corpus.Block {
 			// A paragraph ends at a list marker, or after a short line
 			// that ends a sentence before a capital (the last line of an
 			// unnumbered paragraph).
+			// A wider space before a capital after a sentence's end also
+			// ends a paragraph, however long its last line.
 			if pdfListStart.MatchString(l) || len(para) > 0 && startsUpper(l) && endsSentence(para[len(para)-1]) &&
-				utf8.RuneCountInString(para[len(para)-1])*10 < full*7 {
+				(gap[i] || utf8.RuneCountInString(para[len(para)-1])*10 < full*7) {
 				flush()
 			}
 			para = append(para, l)
@@ -189,6 +203,24 @@ func pdfText(text string) []corpus.Block {
 	}
 	flush()
 	return blocks
+}
+
+// pdfGaps drops blank lines, marking the line after each as following a
+// paragraph gap.
+func pdfGaps(lines []string) ([]string, []bool) {
+	out := lines[:0:0]
+	var gap []bool
+	after := false
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			after = len(out) > 0
+			continue
+		}
+		out = append(out, l)
+		gap = append(gap, after)
+		after = false
+	}
+	return out, gap
 }
 
 // pdfTitleRest reports whether a line can continue a wrapped heading.

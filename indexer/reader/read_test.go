@@ -203,7 +203,11 @@ func TestPDFText(t *testing.T) {
 }
 
 // minimalPDF builds a one-page PDF showing lines of text.
-func minimalPDF(lines ...string) []byte {
+func minimalPDF(lines ...string) []byte { return titledPDF("", lines...) }
+
+// titledPDF builds a one-page PDF showing lines of text, with a Title in
+// its document information dictionary when title is not empty.
+func titledPDF(title string, lines ...string) []byte {
 	var content strings.Builder
 	content.WriteString("BT /F1 12 Tf 72 720 Td 14 TL\n")
 	for _, l := range lines {
@@ -217,6 +221,11 @@ func minimalPDF(lines ...string) []byte {
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.String()),
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 	}
+	info := ""
+	if title != "" {
+		objs = append(objs, fmt.Sprintf("<< /Title (%s) >>", title))
+		info = fmt.Sprintf(" /Info %d 0 R", len(objs))
+	}
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n")
 	offsets := make([]int, len(objs))
@@ -229,7 +238,7 @@ func minimalPDF(lines ...string) []byte {
 	for _, off := range offsets {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, info, xref)
 	return b.Bytes()
 }
 
@@ -326,6 +335,40 @@ func TestPDFTextParagraphEnds(t *testing.T) {
 		{"Artículo 13", true},
 		{"El delito a que se hace referencia en el artículo dos se considerará incluido entre " + long + " futuro.", false},
 		{"Todo Estado parte que subordine la extradición a la existencia de un tratado podrá " + long + " final. Nada de lo dispuesto.", false},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got:\n%+v\nwant:\n%+v", got, want)
+	}
+}
+
+// TestPDFTextParagraphGaps: a blank line (the wider space pdftext marks
+// between paragraphs) ends a paragraph after a sentence's end before a
+// capital, however long the line before it; within a sentence it does not.
+// A paragraph number alone on its line starts a paragraph.
+func TestPDFTextParagraphGaps(t *testing.T) {
+	long := "cada Estado parte tomara medidas efectivas para prevenir y sancionar los actos de"
+	text := strings.Join([]string{
+		"Artículo 13",
+		"Los Estados partes que no subordinen la extradición a la existencia de un tratado",
+		long + " tortura.",
+		"",
+		"No se concederá la extradición cuando haya presunción fundada de que corre peligro",
+		"",
+		"su vida en el Estado requirente.",
+		"Artículo 14",
+		"1. Toda persona privada de libertad será tratada humanamente y con el respeto debido.",
+		"2.",
+		"a) Los procesados estarán separados de los condenados;",
+	}, "\n")
+	got := view(pdfText(text))
+	want := []bt{
+		{"Artículo 13", true},
+		{"Los Estados partes que no subordinen la extradición a la existencia de un tratado " + long + " tortura.", false},
+		{"No se concederá la extradición cuando haya presunción fundada de que corre peligro su vida en el Estado requirente.", false},
+		{"Artículo 14", true},
+		{"1. Toda persona privada de libertad será tratada humanamente y con el respeto debido.", false},
+		{"2.", false},
+		{"a) Los procesados estarán separados de los condenados;", false},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got:\n%+v\nwant:\n%+v", got, want)
