@@ -145,8 +145,9 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 		AnalyzerEnglish: {filterLongTokens, en.PossessiveName, lowercase.Name, foldName, en.StopName, en.SnowballStemmerName},
 		AnalyzerSpanish: {filterLongTokens, lowercase.Name, foldName, es.StopName, es.LightStemmerName},
 		AnalyzerFolded:  {filterLongTokens, lowercase.Name, foldName},
+		AnalyzerExact:   {filterLongTokens, lowercase.Name, foldName, positionsOnlyName},
 	}
-	for _, name := range []string{AnalyzerEnglish, AnalyzerSpanish, AnalyzerFolded} {
+	for _, name := range []string{AnalyzerEnglish, AnalyzerSpanish, AnalyzerFolded, AnalyzerExact} {
 		err := im.AddCustomAnalyzer(name, map[string]interface{}{
 			"type":          custom.Name,
 			"tokenizer":     unicode.Name,
@@ -190,7 +191,7 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 	// field keeps them; heading and title are short and searched by terms.
 	exact := text(true)
 	exact.Name = FieldExact
-	exact.Analyzer = AnalyzerFolded // in every language
+	exact.Analyzer = AnalyzerExact // in every language: positions, no offsets
 	exact.Store = false
 	dm.AddFieldMappingsAt(FieldText, text(true), exact)
 	dm.AddFieldMappingsAt(FieldHeading, text(true))
