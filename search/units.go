@@ -210,6 +210,9 @@ func (s *Searcher) unitNoExpand(t Term, exact bool) (query.Query, []query.Query)
 			seen[tok] = true
 			tq := termQ(schema.FieldText, tok, boostText)
 			qs = append(qs, tq, termQ(schema.FieldHeading, tok, boostHeading), termQ(schema.FieldTitle, tok, boostTitle))
+			if s.hasNotes {
+				qs = append(qs, termQ(schema.FieldNoteText, tok, boostNote))
+			}
 			hl = append(hl, termQ(schema.FieldText, tok, 1))
 		}
 	}

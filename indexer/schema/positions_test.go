@@ -33,9 +33,6 @@ func TestExactFieldPositionsOnly(t *testing.T) {
 			t.Errorf("token %q keeps offsets %d-%d", tok.Term, tok.Start, tok.End)
 		}
 	}
-	if m.AnalyzerNameForPath(FieldExact) != AnalyzerExact {
-		t.Errorf("FieldExact is analysed by %s, want %s", m.AnalyzerNameForPath(FieldExact), AnalyzerExact)
-	}
 
 	// Phrases still match by position on an index of this mapping.
 	idx, err := bleve.NewMemOnly(m)
