@@ -98,6 +98,16 @@ func TestNotesSearchedLow(t *testing.T) {
 	if want := []string{"rep#para-2", "rep#para-1"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("quixotl: hits %v, want %v (the body first, then the note)", got, want)
 	}
+	// Required words leap through the notes too.
+	for q, want := range map[string]string{"quixotl AND mandate": "rep#para-1", "+ministry +quixotl": "rep#para-2"} {
+		res, err := s.Search(context.Background(), search.Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != 1 || res.Hits[0].ID != want {
+			t.Errorf("%s: %d hits, want only %s", q, len(res.Hits), want)
+		}
+	}
 }
 
 // TestPhraseWithStopWordsMatchesHeading: a quoted phrase holding stop
