@@ -94,6 +94,9 @@ func indexCatalogWith(ctx context.Context, catalog, data string, stderr io.Write
 	if os.Getenv("GOGC") == "" { // a user's GOGC wins
 		ing.GCPercent = indexer.BulkGCPercent
 	}
+	if os.Getenv("GOMEMLIMIT") == "" { // and so does a user's GOMEMLIMIT
+		ing.MemoryLimit = indexer.BulkMemoryLimit
+	}
 	if isTerminal(stderr) {
 		start := time.Now()
 		last := time.Time{}
