@@ -29,9 +29,10 @@ type Data struct {
 // rebuilt, with a log line; one that disagrees with the store is brought up
 // to date. An index held by another process, or one that fails to open for
 // want of permission, file descriptors or disk space, is an error, never a
-// rebuild.
+// rebuild. PDFium's compiled code is kept in DATA/cache/pdfium unless the
+// process chose a cache directory (reader.SetPDFCacheDir) before.
 func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) {
-	reader.SetPDFCacheDir(filepath.Join(dir, "cache", "pdfium"))
+	reader.DefaultPDFCacheDir(filepath.Join(dir, "cache", "pdfium"))
 	st, err := store.OpenStore(filepath.Join(dir, "store"))
 	if err != nil {
 		return nil, err

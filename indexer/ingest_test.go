@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -254,5 +255,35 @@ func legacyOrigin(t *testing.T, data, origin string, ids ...string) {
 		if err := d.Index.Apply([]indexer.Update{{Doc: doc, Key: indexer.Key(rec), Origin: origin}}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestIngestMemoryLimit: an import with a MemoryLimit runs under that soft
+// limit and gives the process its own back when it ends.
+func TestIngestMemoryLimit(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	catalog := indexertest.WriteCatalog(t, src, map[string]string{"a": "Title of a\n\nA block about detention."})
+	d, err := indexer.OpenData(context.Background(), data, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	cat, err := corpus.ReadCatalogFile(catalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := debug.SetMemoryLimit(-1)
+	const limit = 3 << 30
+	var during int64
+	ing := &indexer.Ingester{Store: d.Store, Index: d.Index, MemoryLimit: limit,
+		Progress: func(done, total int) { during = debug.SetMemoryLimit(-1) }}
+	if _, err := ing.IngestCatalog(context.Background(), cat); err != nil {
+		t.Fatal(err)
+	}
+	if during != limit {
+		t.Errorf("memory limit during the import %d, want %d", during, limit)
+	}
+	if after := debug.SetMemoryLimit(-1); after != before {
+		t.Errorf("memory limit after the import %d, want the process's %d back", after, before)
 	}
 }

@@ -144,6 +144,16 @@ func superset(q query.Query, seg segment.Segment, dicts map[string]segment.TermD
 		return out, nil
 	case *query.ConjunctionQuery:
 		return intersect(seg, dicts, q.Conjuncts)
+	case *notedQuery:
+		out := roaring.New()
+		for _, part := range []query.Query{q.main, q.note} {
+			bm, err := superset(part, seg, dicts)
+			if bm == nil || err != nil {
+				return nil, err
+			}
+			out.Or(bm)
+		}
+		return out, nil
 	case *query.MultiPhraseQuery:
 		if q.Fuzziness != 0 {
 			return nil, nil // its terms are expanded (the plan makes none fuzzy)

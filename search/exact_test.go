@@ -14,28 +14,39 @@ import (
 	"github.com/hrsearch/hrsearch/search"
 )
 
-// passageTexts returns the stored text of the given passages, by id.
+// passageTexts returns the stored heading and text of the given passages,
+// by id, apart (headingSep between them).
 func passageTexts(t *testing.T, ids []string) map[string]string {
 	t.Helper()
 	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = []string{schema.FieldText}
+	req.Fields = []string{schema.FieldHeading, schema.FieldText}
 	res, err := indexertest.Demo(t).Index.Bleve().SearchInContext(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
 	for _, h := range res.Hits {
-		s, _ := h.Fields[schema.FieldText].(string)
-		out[h.ID] = s
+		heading, _ := h.Fields[schema.FieldHeading].(string)
+		text, _ := h.Fields[schema.FieldText].(string)
+		out[h.ID] = heading + headingSep + text
 	}
 	return out
 }
 
-// holds reports whether text holds phrase's words in order, case and
-// accents aside.
+// headingSep parts a passage's heading from its text in passageTexts: a
+// phrase is held by one or the other, never across.
+const headingSep = "\x1e"
+
+// holds reports whether text (or its heading) holds phrase's words in
+// order, case and accents aside.
 func holds(text, phrase string) bool {
-	return strings.Contains(" "+strings.Join(corpus.FoldedWords(text), " ")+" ",
-		" "+strings.Join(corpus.FoldedWords(phrase), " ")+" ")
+	for _, part := range strings.Split(text, headingSep) {
+		if strings.Contains(" "+strings.Join(corpus.FoldedWords(part), " ")+" ",
+			" "+strings.Join(corpus.FoldedWords(phrase), " ")+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // TestPhraseKeepsStopWords: a quoted phrase matches its words in order,

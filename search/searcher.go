@@ -63,6 +63,9 @@ type Searcher struct {
 	// hasExact says the index has FieldExact (an index built before it
 	// searches phrases and exact words as before).
 	hasExact bool
+	// hasNotes says the index has FieldNoteText: footnotes' words are
+	// searched at a low weight.
+	hasNotes bool
 	timeout  time.Duration
 	epoch    epochFunc    // the index's snapshot epoch: the caches' validity
 	gen      epochFunc    // the index's batches applied: what cursors and ETags follow (cursor.go)
@@ -130,6 +133,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 	}
 	s.folded = s.analyzers[len(s.analyzers)-1]
 	s.hasExact = hasField(idx.Mapping(), schema.FieldText, schema.FieldExact)
+	s.hasNotes = hasField(idx.Mapping(), schema.FieldNoteText, schema.FieldNoteText)
 	return s, nil
 }
 

@@ -200,7 +200,7 @@ func (s *Searcher) unitNoExpand(t Term, exact bool) (query.Query, []query.Query)
 		}
 		return query.NewDisjunctionQuery(qs), ph
 	}
-	var qs, hl []query.Query
+	var qs, hl, notes []query.Query
 	seen := map[string]bool{}
 	for _, pos := range s.analyze(t.Text) {
 		for _, tok := range flatten(pos) {
@@ -210,11 +210,19 @@ func (s *Searcher) unitNoExpand(t Term, exact bool) (query.Query, []query.Query)
 			seen[tok] = true
 			tq := termQ(schema.FieldText, tok, boostText)
 			qs = append(qs, tq, termQ(schema.FieldHeading, tok, boostHeading), termQ(schema.FieldTitle, tok, boostTitle))
+			if s.hasNotes {
+				notes = append(notes, termQ(schema.FieldNoteText, tok, boostNote))
+			}
 			hl = append(hl, termQ(schema.FieldText, tok, 1))
 		}
 	}
 	if len(qs) == 0 {
 		return nil, nil
+	}
+	if len(notes) > 0 {
+		// Footnotes find the passage too, at a low weight, without
+		// changing the scores of the passages the text matches.
+		return &notedQuery{main: query.NewDisjunctionQuery(qs), note: query.NewDisjunctionQuery(notes)}, hl
 	}
 	return query.NewDisjunctionQuery(qs), hl
 }

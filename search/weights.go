@@ -12,6 +12,10 @@ const (
 	boostText    = 1.0
 	boostHeading = 1.5
 	boostTitle   = 0.3
+	// boostNote weighs a word found in a passage's footnotes: enough to
+	// find the passage, little enough that passages saying the word
+	// themselves come first.
+	boostNote = 0.1
 	// boostExpansion weighs the lexicon's equivalents of what was typed
 	// below the typed words themselves.
 	boostExpansion = 0.45

@@ -23,10 +23,22 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	data := fs.String("data", defaultData, "data `DIR`")
 	jsonOut := fs.Bool("json", false, "print the report as JSON")
 	maxPassages := maxPassagesFlag(fs)
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the ingest to `FILE` (for developers)")
+	memProfile := fs.String("memprofile", "", "write an allocation profile of the ingest to `FILE` (for developers)")
 	var ff fetchFlags // for entries with a url and no file
 	ff.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	if *memProfile != "" {
+		defer writeMemProfile(*memProfile, stderr)
 	}
 	if err := ff.check("index", stderr); err != nil {
 		return err
@@ -81,6 +93,9 @@ func indexCatalogWith(ctx context.Context, catalog, data string, stderr io.Write
 	ing := &indexer.Ingester{Store: lib.store, Index: lib.index, Fetcher: fetcher, MaxPassages: maxPassages}
 	if os.Getenv("GOGC") == "" { // a user's GOGC wins
 		ing.GCPercent = indexer.BulkGCPercent
+	}
+	if os.Getenv("GOMEMLIMIT") == "" { // and so does a user's GOMEMLIMIT
+		ing.MemoryLimit = indexer.BulkMemoryLimit
 	}
 	if isTerminal(stderr) {
 		start := time.Now()

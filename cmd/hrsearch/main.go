@@ -22,7 +22,7 @@ Usage:
   hrsearch crawl    --seed URL [--seed URL]… [--scope PREFIX]… [--depth N] [--max-pages N] [--data DIR]
                     [--delay 1s] [--contact URL] [--allow-private] [--json]
                                                       crawl from the seeds within scope and index what is found
-  hrsearch search   [--data DIR] [--json] [--size N] [--instrument X]… [--article A]… [--state S]… [--kind K]… QUERY
+  hrsearch search   [--data DIR] [--json] [--size N] [--exact] [--instrument X]… [--article A]… [--state S]… [--kind K]… QUERY
   hrsearch passages --catalog FILE --document ID      a document's passages as JSON lines, without an index
   hrsearch extract  --catalog FILE --document ID      instruments, articles, states, symbols of stdin's text
   hrsearch stats    [--data DIR] [--json]
@@ -59,6 +59,7 @@ func commands() map[string]command {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	usePDFCache()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	switch {

@@ -348,3 +348,42 @@ func TestSessionsFile(t *testing.T) {
 		t.Errorf("the session on a server opened again: %d, want 200", rec.Code)
 	}
 }
+
+// TestSearchExactFlag: search --exact asks for the words as typed, as the
+// API's exact=1: without it a word finds its other forms.
+func TestSearchExactFlag(t *testing.T) {
+	src, data := t.TempDir(), t.TempDir()
+	text := "A title\n\nThe author was deported to his country of origin.\n\nThe deportation order was upheld on appeal.\n"
+	if err := os.WriteFile(filepath.Join(src, "a.txt"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	catalog := filepath.Join(src, "c.jsonl")
+	if err := os.WriteFile(catalog, []byte(`{"id":"a","kind":"article","language":"en","format":"text","file":"a.txt"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCLI(t, "index", "--catalog", catalog, "--data", data); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(args ...string) []string {
+		t.Helper()
+		out, _, err := runCLI(t, append([]string{"search", "--data", data, "--json"}, args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res struct{ Hits []struct{ ID string } }
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("%v: %.300s", err, out)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		return ids
+	}
+	if got := ids("deported"); len(got) != 2 {
+		t.Errorf("search deported = %v, want both forms (a#p-2, a#p-3)", got)
+	}
+	if got := ids("--exact", "deported"); len(got) != 1 || got[0] != "a#p-2" {
+		t.Errorf("search --exact deported = %v, want only a#p-2", got)
+	}
+}

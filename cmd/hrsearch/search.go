@@ -23,6 +23,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	size := fs.Int("size", 10, "hits per page (at most 100)")
 	page := fs.Int("page", 1, "page")
 	sortBy := fs.String("sort", "", "relevance | date | date-asc")
+	exact := fs.Bool("exact", false, "the words as typed: no stemming, no lexicon equivalents (the API's exact=1)")
 	filters := map[string]*multiFlag{}
 	for _, f := range search.FilterNames {
 		m := &multiFlag{}
@@ -33,7 +34,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	req := search.Request{Query: strings.Join(pos, " "), Size: *size, Page: *page, Sort: *sortBy, Filters: map[string][]string{}}
+	req := search.Request{Query: strings.Join(pos, " "), Size: *size, Page: *page, Sort: *sortBy, Exact: *exact, Filters: map[string][]string{}}
 	for f, m := range filters {
 		if len(*m) > 0 {
 			req.Filters[f] = *m

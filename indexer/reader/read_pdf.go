@@ -50,6 +50,12 @@ var (
 // only before the first PDF of the process is read.
 func SetPDFCacheDir(dir string) { pdfCache.Store(&dir) }
 
+// DefaultPDFCacheDir is SetPDFCacheDir unless a directory was set before:
+// a data directory offers its own cache, and the command line's choice
+// (the user's cache directory, shared by every data directory, so that a
+// fresh one does not compile PDFium again) wins over it.
+func DefaultPDFCacheDir(dir string) { pdfCache.CompareAndSwap(nil, &dir) }
+
 // readPDF reads a PDF's text in-process (indexer/pdftext: PDFium in
 // WebAssembly) and reads the text with pdfText. A malformed PDF, a
 // conversion that outlives opt.Timeout or text beyond opt.MaxOutput is an

@@ -64,6 +64,15 @@ func Document(e *corpus.Entry, p *corpus.Passage) map[string]interface{} {
 		if b, err := json.Marshal(p.Notes); err == nil {
 			d[FieldNotes] = string(b)
 		}
+		texts := make([]string, 0, len(p.Notes))
+		for _, n := range p.Notes {
+			if n.Text != "" {
+				texts = append(texts, n.Text)
+			}
+		}
+		if len(texts) > 0 {
+			d[FieldNoteText] = texts
+		}
 	}
 	set(FieldTitle, e.Title)
 	set(FieldKind, e.Kind)

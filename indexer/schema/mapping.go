@@ -71,12 +71,17 @@ const (
 	FieldCaseName = "case_name"
 	// FieldSection holds the titles of the parts a passage sits in
 	// ("Rules of general application › Prisoner file management"), and
-	// FieldNotes its footnotes as JSON: both stored for display, not
-	// searched. FieldCites holds the references only its notes make
-	// ("CAT 3"), apart from the article facet.
+	// FieldNotes its footnotes as JSON: both stored for display (the
+	// notes' words are searched through FieldNoteText). FieldCites holds
+	// the references only its notes make ("CAT 3"), apart from the article
+	// facet.
 	FieldSection = "section"
 	FieldNotes   = "notes"
 	FieldCites   = "cites"
+	// FieldNoteText holds the text of a passage's footnotes, analysed as
+	// its text, indexed without positions and not stored: a word found
+	// only in a note finds the passage, which the search ranks low.
+	FieldNoteText = "note_text"
 )
 
 // Analyzer names. Every text field of a passage is analysed by its
@@ -145,11 +150,13 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 		return nil, err
 	}
 	analyzers := map[string][]string{
-		AnalyzerEnglish: {filterLongTokens, en.PossessiveName, lowercase.Name, foldName, en.StopName, en.SnowballStemmerName},
-		AnalyzerSpanish: {filterLongTokens, lowercase.Name, foldName, es.StopName, es.LightStemmerName},
-		AnalyzerFolded:  {filterLongTokens, lowercase.Name, foldName},
+		AnalyzerEnglish:      {filterLongTokens, en.PossessiveName, lowercase.Name, foldName, en.StopName, en.SnowballStemmerName},
+		AnalyzerSpanish:      {filterLongTokens, lowercase.Name, foldName, es.StopName, es.LightStemmerName},
+		AnalyzerFolded:       {filterLongTokens, lowercase.Name, foldName},
+		AnalyzerExact:        {filterLongTokens, lowercase.Name, foldName, positionsOnlyName},
+		AnalyzerExactHeading: {filterLongTokens, lowercase.Name, foldName, positionsOnlyName, shiftPositionsName},
 	}
-	for _, name := range []string{AnalyzerEnglish, AnalyzerSpanish, AnalyzerFolded} {
+	for _, name := range []string{AnalyzerEnglish, AnalyzerSpanish, AnalyzerFolded, AnalyzerExact, AnalyzerExactHeading} {
 		err := im.AddCustomAnalyzer(name, map[string]interface{}{
 			"type":          custom.Name,
 			"tokenizer":     unicode.Name,
@@ -193,10 +200,23 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 	// field keeps them; heading and title are short and searched by terms.
 	exact := text(true)
 	exact.Name = FieldExact
-	exact.Analyzer = AnalyzerFolded // in every language
+	exact.Analyzer = AnalyzerExact // in every language: positions, no offsets
 	exact.Store = false
 	dm.AddFieldMappingsAt(FieldText, text(true), exact)
-	dm.AddFieldMappingsAt(FieldHeading, text(true))
+	// The heading goes to FieldExact too, at positions of its own, so that
+	// a quoted phrase holding stop words finds an article by its heading.
+	exactHeading := text(true)
+	exactHeading.Name = FieldExact
+	exactHeading.Analyzer = AnalyzerExactHeading
+	exactHeading.Store = false
+	dm.AddFieldMappingsAt(FieldHeading, text(true), exactHeading)
+	// Footnotes are searched by their words at a low weight: indexed by
+	// the passage's language, without positions or a stored copy (FieldNotes
+	// keeps them for display).
+	notes := text(false)
+	notes.Name = FieldNoteText
+	notes.Store = false
+	dm.AddFieldMappingsAt(FieldNoteText, notes)
 	dm.AddFieldMappingsAt(FieldTitle, text(false))
 	// The position is a keyword of fixed width (OrderKey), which sorts as
 	// the number: a numeric field would index 16 prefix terms per passage
