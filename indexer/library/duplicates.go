@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -184,4 +185,49 @@ func (l *Library) keepSignature(id string, doc *corpus.Document) {
 	if err := l.store.PutSignature(id, &sig); err != nil {
 		l.log.Warn("storing a document's signature", "id", id, "err", err)
 	}
+}
+
+// Signatures are the text signatures of a store's documents held in
+// memory, for a process that compares many new documents with the library
+// (a crawl). Safe for concurrent use.
+type Signatures struct {
+	mu   sync.Mutex
+	sigs map[string]*Signature
+}
+
+// LoadSignatures reads the signatures the store holds (documents without
+// one are not compared; serve's backfill gives them one).
+func LoadSignatures(st *store.Store) *Signatures {
+	s := &Signatures{sigs: make(map[string]*Signature)}
+	ids, _ := st.IDs()
+	for _, id := range ids {
+		var sig Signature
+		if ok, _ := st.Signature(id, &sig); ok && sig.Version == signatureVersion {
+			s.sigs[id] = &sig
+		}
+	}
+	return s
+}
+
+// Add stores the signature of the stored document id (doc, as derived)
+// and returns the other document most like it, if one is at least
+// NearThreshold alike.
+func (s *Signatures) Add(st *store.Store, id string, doc *corpus.Document) (near Near, ok bool) {
+	sig, sigOK := SignatureOf(doc)
+	if !sigOK {
+		return Near{}, false
+	}
+	_ = st.PutSignature(id, &sig) // derived data: a failure costs a comparison
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for other, o := range s.sigs {
+		if other == id {
+			continue
+		}
+		if sim := sig.Similarity(o); sim >= NearThreshold && (sim > near.Similarity || sim == near.Similarity && other < near.ID) {
+			near, ok = Near{ID: other, Similarity: sim}, true
+		}
+	}
+	s.sigs[id] = &sig
+	return near, ok
 }
