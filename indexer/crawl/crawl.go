@@ -184,7 +184,7 @@ type crawlResult struct {
 	id          string
 	update      *indexer.Update
 	links       []string
-	canonical   string // a canonical URL to fetch instead of this one
+	canonical   string        // a canonical URL to fetch instead of this one
 	near        *library.Near // the stored document most like this one
 	err         error
 }
