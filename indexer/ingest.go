@@ -96,14 +96,14 @@ type Report struct {
 	Kept int `json:"kept"`
 	// DeletedByLibrarian are listed documents a librarian deleted: they
 	// stay deleted.
-	DeletedByLibrarian int           `json:"deleted_by_librarian"`
-	Failed             int           `json:"failed"`
-	Passages           int           `json:"passages_written"`
-	Errors             []DocError    `json:"errors,omitempty"`
+	DeletedByLibrarian int        `json:"deleted_by_librarian"`
+	Failed             int        `json:"failed"`
+	Passages           int        `json:"passages_written"`
+	Errors             []DocError `json:"errors,omitempty"`
 	// Results, when the Ingester asks for them (PerDocument), say what
 	// became of each document, sorted by id.
-	Results []DocResult `json:"results,omitempty"`
-	Elapsed            time.Duration `json:"elapsed_ns"`
+	Results []DocResult   `json:"results,omitempty"`
+	Elapsed time.Duration `json:"elapsed_ns"`
 }
 
 // Key identifies what a document's passages derive from: the raw bytes,

@@ -289,4 +289,3 @@ func extractZipFile(f *zip.File, dst string, left int64) (int64, error) {
 	}
 	return n, nil
 }
-
