@@ -77,7 +77,7 @@ func isLibrarianPath(r *http.Request) bool {
 	switch {
 	case p == "/librarian" || strings.HasPrefix(p, "/librarian/"):
 		return true
-	case p == "/api/audit", p == "/api/documents", p == "/api/trash", p == "/api/tokens",
+	case p == "/api/audit", p == "/api/documents", p == "/api/trash", p == "/api/tokens", p == "/api/catalog",
 		strings.HasPrefix(p, "/api/trash/"), strings.HasPrefix(p, "/api/tokens/"):
 		return true
 	case strings.HasPrefix(p, "/api/documents/") && strings.Contains(strings.TrimPrefix(p, "/api/documents/"), "/"):

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -213,4 +215,22 @@ func (e *fetchError) UserReason() string {
 		msg = msg[:300] + "…"
 	}
 	return fmt.Sprintf("The URL could not be fetched: %s.", msg)
+}
+
+func (a libraryAdapter) ImportCatalog(ctx context.Context, who, name string, b []byte) (*web.ImportReport, error) {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, &library.DocumentError{Reason: "The file is not a zip that can be read.", Err: corpus.ErrInvalid}
+	}
+	rep, err := a.l.ImportZip(ctx, who, name, zr)
+	if err != nil {
+		return nil, err
+	}
+	out := &web.ImportReport{Documents: rep.Documents, Added: rep.Added, Updated: rep.Updated, Unchanged: rep.Unchanged,
+		Kept: rep.Kept, DeletedByLibrarian: rep.DeletedByLibrarian, Failed: rep.Failed, Passages: rep.Passages,
+		CatalogErrors: rep.CatalogErrors, Unlisted: rep.Unlisted}
+	for _, r := range rep.Results {
+		out.Results = append(out.Results, web.ImportResult{ID: r.ID, Outcome: r.Outcome, Error: r.Err})
+	}
+	return out, nil
 }

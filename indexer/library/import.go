@@ -57,7 +57,7 @@ type ImportReport struct {
 // that fails is in the report.
 func (l *Library) ImportZip(ctx context.Context, who, name string, zr *zip.Reader) (*ImportReport, error) {
 	if who == "" {
-		return nil, fmt.Errorf("%w: no librarian named", corpus.ErrInvalid)
+		return nil, importErr(corpus.ErrInvalid, "no librarian named")
 	}
 	catFile, files, err := zipContents(zr)
 	if err != nil {
@@ -74,7 +74,7 @@ func (l *Library) ImportZip(ctx context.Context, who, name string, zr *zip.Reade
 	defer os.RemoveAll(dir)
 	cat, err := corpus.ReadCatalog(bytes.NewReader(catBytes), dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: the catalog %s: %v", corpus.ErrInvalid, catFile.Name, err)
+		return nil, importErr(corpus.ErrInvalid, "the catalog %s: %v", catFile.Name, err)
 	}
 	rep := &ImportReport{}
 	for _, le := range cat.Errors {
@@ -185,24 +185,24 @@ func (l *Library) auditImport(who string, rep *ImportReport) {
 // .jsonl file) and its other files by cleaned name.
 func zipContents(zr *zip.Reader) (catalog *zip.File, files map[string]*zip.File, err error) {
 	if len(zr.File) > MaxImportEntries {
-		return nil, nil, fmt.Errorf("%w: the zip has %d entries, over the limit of %d", corpus.ErrTooLarge, len(zr.File), MaxImportEntries)
+		return nil, nil, importErr(corpus.ErrTooLarge, "the zip has %d entries, over the limit of %d", len(zr.File), MaxImportEntries)
 	}
 	files = map[string]*zip.File{}
 	var catalogs []*zip.File
 	for _, f := range zr.File {
 		name := f.Name
 		if strings.Contains(name, `\`) || !filepath.IsLocal(filepath.FromSlash(name)) || path.IsAbs(name) {
-			return nil, nil, fmt.Errorf("%w: the zip entry %q leaves the archive", corpus.ErrInvalid, truncateName(name))
+			return nil, nil, importErr(corpus.ErrInvalid, "the zip entry %q leaves the archive", truncateName(name))
 		}
 		if f.FileInfo().IsDir() || strings.HasSuffix(name, "/") {
 			continue
 		}
 		if !f.Mode().IsRegular() {
-			return nil, nil, fmt.Errorf("%w: the zip entry %q is not a plain file", corpus.ErrInvalid, truncateName(name))
+			return nil, nil, importErr(corpus.ErrInvalid, "the zip entry %q is not a plain file", truncateName(name))
 		}
 		clean := path.Clean(name)
 		if _, dup := files[clean]; dup {
-			return nil, nil, fmt.Errorf("%w: the zip holds %q twice", corpus.ErrInvalid, truncateName(name))
+			return nil, nil, importErr(corpus.ErrInvalid, "the zip holds %q twice", truncateName(name))
 		}
 		if strings.EqualFold(path.Ext(clean), ".jsonl") {
 			catalogs = append(catalogs, f)
@@ -212,10 +212,10 @@ func zipContents(zr *zip.Reader) (catalog *zip.File, files map[string]*zip.File,
 	}
 	switch len(catalogs) {
 	case 0:
-		return nil, nil, fmt.Errorf("%w: the zip holds no catalog (a JSON Lines file ending in .jsonl)", corpus.ErrInvalid)
+		return nil, nil, importErr(corpus.ErrInvalid, "the zip holds no catalog (a JSON Lines file ending in .jsonl)")
 	case 1:
 	default:
-		return nil, nil, fmt.Errorf("%w: the zip holds %d catalogs (.jsonl files): send one", corpus.ErrInvalid, len(catalogs))
+		return nil, nil, importErr(corpus.ErrInvalid, "the zip holds %d catalogs (.jsonl files): send one", len(catalogs))
 	}
 	if dir := path.Dir(path.Clean(catalogs[0].Name)); dir != "." {
 		// Files are named relative to the catalog, as on disk.
@@ -243,15 +243,15 @@ func truncateName(s string) string {
 func readZipFile(f *zip.File, limit int64) ([]byte, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("%w: the zip entry %q cannot be read: %v", corpus.ErrInvalid, truncateName(f.Name), err)
+		return nil, importErr(corpus.ErrInvalid, "the zip entry %q cannot be read: %v", truncateName(f.Name), err)
 	}
 	defer rc.Close()
 	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: the zip entry %q cannot be read: %v", corpus.ErrInvalid, truncateName(f.Name), err)
+		return nil, importErr(corpus.ErrInvalid, "the zip entry %q cannot be read: %v", truncateName(f.Name), err)
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%w: the zip entry %q is larger than the limit of %d MB", corpus.ErrTooLarge, truncateName(f.Name), limit>>20)
+		return nil, importErr(corpus.ErrTooLarge, "the zip entry %q is larger than the limit of %d MB", truncateName(f.Name), limit>>20)
 	}
 	return b, nil
 }
@@ -263,7 +263,7 @@ func extractZipFile(f *zip.File, dst string, left int64) (int64, error) {
 	limit := min(int64(MaxImportFileBytes), left)
 	rc, err := f.Open()
 	if err != nil {
-		return 0, fmt.Errorf("%w: the zip entry %q cannot be read: %v", corpus.ErrInvalid, truncateName(f.Name), err)
+		return 0, importErr(corpus.ErrInvalid, "the zip entry %q cannot be read: %v", truncateName(f.Name), err)
 	}
 	defer rc.Close()
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
@@ -279,13 +279,20 @@ func extractZipFile(f *zip.File, dst string, left int64) (int64, error) {
 	}
 	switch {
 	case err != nil && errors.Is(err, zip.ErrChecksum), err != nil && errors.Is(err, zip.ErrFormat):
-		return n, fmt.Errorf("%w: the zip entry %q is damaged: %v", corpus.ErrInvalid, truncateName(f.Name), err)
+		return n, importErr(corpus.ErrInvalid, "the zip entry %q is damaged: %v", truncateName(f.Name), err)
 	case err != nil:
 		return n, err
 	case n > limit && limit < MaxImportFileBytes:
-		return n, fmt.Errorf("%w: the zip's files are larger than the limit of %d MB together", corpus.ErrTooLarge, MaxImportTotalBytes>>20)
+		return n, importErr(corpus.ErrTooLarge, "the zip's files are larger than the limit of %d MB together", MaxImportTotalBytes>>20)
 	case n > limit:
-		return n, fmt.Errorf("%w: the zip entry %q is larger than the limit of %d MB", corpus.ErrTooLarge, truncateName(f.Name), limit>>20)
+		return n, importErr(corpus.ErrTooLarge, "the zip entry %q is larger than the limit of %d MB", truncateName(f.Name), limit>>20)
 	}
 	return n, nil
+}
+
+// importErr is a zip that cannot be imported, said in words for the
+// librarian who sent it.
+func importErr(kind error, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	return &DocumentError{Reason: strings.ToUpper(msg[:1]) + msg[1:] + ".", Err: kind}
 }
