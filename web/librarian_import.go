@@ -30,9 +30,9 @@ type CatalogImporter interface {
 // ImportReport is what a catalog import did.
 type ImportReport struct {
 	Documents, Added, Updated, Unchanged, Kept, DeletedByLibrarian, Failed, Passages int
-	Results                                                                        []ImportResult
-	CatalogErrors                                                                  []string // catalog lines skipped, with their numbers
-	Unlisted                                                                       []string // files of the zip the catalog does not name
+	Results                                                                          []ImportResult
+	CatalogErrors                                                                    []string // catalog lines skipped, with their numbers
+	Unlisted                                                                         []string // files of the zip the catalog does not name
 }
 
 // ImportResult is one document's outcome.
