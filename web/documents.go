@@ -246,7 +246,9 @@ func (s *server) handleDocumentsPage(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "documents", s.buildDocumentsPage(st, res))
+	page := s.buildDocumentsPage(st, res)
+	page.Librarian = s.signedIn(r)
+	return s.render(w, http.StatusOK, "documents", page)
 }
 
 func (s *server) buildDocumentsPage(st searchState, res *search.DocumentList) documentsPage {

@@ -15,8 +15,9 @@ import (
 // address: a change to the library changes every ETag, a repeated request
 // with If-None-Match is answered 304 without running the search, and
 // Cache-Control tells caches to revalidate each time ("public, no-cache").
-// The librarians' pages and endpoints, and the health and metrics
-// endpoints, are "no-store".
+// The librarians' pages and endpoints, the health and metrics endpoints,
+// and every page asked for with a librarian's session cookie are
+// "no-store".
 
 // publicCacheControl lets any cache keep a public answer but revalidate it
 // on every use: the 304 costs nothing, and a change is seen at once.
@@ -49,6 +50,11 @@ const (
 func policyFor(r *http.Request) cachePolicy {
 	p := r.URL.Path
 	if isLibrarianPath(r) {
+		return cacheNoStore
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		// A signed-in librarian's pages carry Edit links and their name:
+		// never stored, never answered 304 from a signed-out copy.
 		return cacheNoStore
 	}
 	switch p {

@@ -122,6 +122,15 @@ type server struct {
 // NewServer builds the handler for the UI and the API. Templates and static
 // files are parsed and loaded once, here.
 func NewServer(cfg Config) (http.Handler, error) {
+	s, err := newServer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s.handler(cfg), nil
+}
+
+// newServer is the server's state: templates, assets, the librarians'.
+func newServer(cfg Config) (*server, error) {
 	if cfg.Searcher == nil {
 		return nil, errors.New("web: Config.Searcher is required")
 	}
@@ -166,7 +175,11 @@ func NewServer(cfg Config) (http.Handler, error) {
 		s.registry = prometheus.NewRegistry()
 		s.metrics = newMetrics(s.registry, cfg.IndexSize, s.health)
 	}
+	return s, nil
+}
 
+// handler is the server's routes behind its middleware.
+func (s *server) handler(cfg Config) http.Handler {
 	r := mux.NewRouter()
 	r.UseEncodedPath() // ids are unescaped and validated by the handlers
 	r.NotFoundHandler = s.adapt(kindAuto, func(w http.ResponseWriter, r *http.Request) error {
@@ -199,7 +212,7 @@ func NewServer(cfg Config) (http.Handler, error) {
 	h = s.accessLog(h)
 	h = s.recoverPanics(h)
 	h = securityHeaders(h)
-	return h, nil
+	return h
 }
 
 // methodOrder is the order in which Allow lists methods.

@@ -23,6 +23,9 @@ type Layout struct {
 	JSONURL string   // the page's JSON twin, if any
 	Nav     string   // the active navigation item: "search", "help"
 	FeedURL string   // the page's Atom feed, if any
+	// Librarian is the signed-in librarian's name (the footer offers
+	// their desk and signing out instead of signing in).
+	Librarian string
 }
 
 type hidden struct{ Name, Value string }
@@ -48,6 +51,8 @@ type hitView struct {
 	// Snippet is the highlighter's HTML; see safeSnippet.
 	Snippet template.HTML
 	Tags    []tag
+	// EditURL is the document's edit page, for a signed-in librarian.
+	EditURL string
 }
 
 type facetItem struct {
