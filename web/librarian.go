@@ -498,7 +498,8 @@ func (st *sessionStore) delete(id string) error {
 func setSessionCookie(w http.ResponseWriter, r *http.Request, id string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: id, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || forwardedHTTPS(r),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: r.TLS != nil || forwardedHTTPS(r) || strings.HasPrefix(publicURLOf(r), "https://"),
 	})
 }
 

@@ -85,6 +85,13 @@ type Config struct {
 	// CORSOrigins are the origins whose browser applications may read the
 	// public API ("*": any); none by default (cors.go).
 	CORSOrigins []string
+	// PublicURL is the address the public reaches this server at, behind
+	// a proxy ("https://hrsearch.example.org", no trailing slash; see
+	// CheckPublicURL): absolute links (citations' permalinks, feeds,
+	// OpenSearch, exports) are made from it instead of the request's Host,
+	// and the session cookie is Secure when it is https. Empty: the
+	// request's own address.
+	PublicURL string
 	// Health reports the index's counts, generation and readiness for
 	// /healthz, /readyz and the metrics (optional).
 	Health func(ctx context.Context) (Health, error)
@@ -115,6 +122,7 @@ type server struct {
 	bootID      string                // this process, in ETags
 	generation  func() (uint64, bool) // the index generation, if the Searcher says
 	corsOrigins []string              // origins allowed to read the API
+	publicURL   string                // Config.PublicURL, without a trailing slash
 	healthFn    func(context.Context) (Health, error)
 	exports     chan struct{} // exports streaming at once (export.go)
 }
@@ -147,6 +155,7 @@ func newServer(cfg Config) (*server, error) {
 
 		bootID:      newBootID(),
 		corsOrigins: cfg.CORSOrigins,
+		publicURL:   strings.TrimRight(cfg.PublicURL, "/"),
 		healthFn:    cfg.Health,
 		exports:     make(chan struct{}, maxExports),
 	}
@@ -212,6 +221,7 @@ func (s *server) handler(cfg Config) http.Handler {
 	h = s.accessLog(h)
 	h = s.recoverPanics(h)
 	h = securityHeaders(h)
+	h = s.withPublicURL(h)
 	return h
 }
 

@@ -42,7 +42,8 @@ type appConfig struct {
 	cors      []string
 	// maxPassages refuses a document of more passages.
 	maxPassages int
-	trashDays   int // how long the trash keeps a document (0: the default)
+	trashDays   int    // how long the trash keeps a document (0: the default)
+	publicURL   string // the address readers reach the server at (web.Config.PublicURL)
 }
 
 // openApp opens the data directory and builds the handler.
@@ -73,6 +74,7 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 	wc.Fetcher = urlFetcher{a.fetcher}
 	wc.MaxUpload = cfg.maxUpload
 	wc.CORSOrigins = cfg.cors
+	wc.PublicURL = cfg.publicURL
 	if a.handler, err = web.NewServer(wc); err != nil {
 		a.Close()
 		return nil, err
