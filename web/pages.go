@@ -78,7 +78,28 @@ func (s *server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	all := res.Hits
+	var folded map[int][]apiSimilar
+	if st.FoldSimilar {
+		shown := *res
+		shown.Hits, folded = s.foldHits(r.Context(), res.Hits)
+		res = &shown
+	}
 	page := s.buildSearchPage(st, res)
+	if st.FoldSimilar {
+		unfold := st.clone()
+		unfold.FoldSimilar = false
+		page.Folded, page.UnfoldURL = len(all)-len(res.Hits), unfold.url("/search")
+		for i := range page.Hits {
+			for _, f := range folded[i] {
+				page.Hits[i].Similar = append(page.Hits[i].Similar, similarView{Title: f.Title, URL: f.URL, Percent: int(f.Similarity*100 + 0.5)})
+			}
+		}
+	} else if n := s.countFoldable(r.Context(), res.Hits); n > 0 {
+		fold := st.clone()
+		fold.FoldSimilar = true
+		page.Foldable, page.FoldURL = n, fold.url("/search")
+	}
 	if page.Librarian = s.signedIn(r); page.Librarian != "" {
 		// Hits are built one per result, in order.
 		for i := range page.Hits {

@@ -109,6 +109,12 @@ func TestOpenAPILibrarianDesk(t *testing.T) {
 	check("POST", "/api/documents", ed, read(body), ct, 409)
 	body, ct = multi(map[string]string{"id": "oa-3", "kind": "article", "language": "en"}, map[string]string{"oa3.txt": dupReworded})
 	check("POST", "/api/documents", ed, read(body), ct, 201)
+	check("GET", "/api/search?q=interpreter&similar=collapse", ed, nil, "", 200)
+	check("GET", "/api/search?q=interpreter&collapse=document&similar=collapse", ed, nil, "", 200)
+	check("GET", "/api/search?q=interpreter&similar=maybe", ed, nil, "", 400)
+	if _, b, _ := ts.request("GET", "/api/search?q=interpreter&similar=collapse", nil); !strings.Contains(string(b), `"similar":[{`) {
+		t.Errorf("the folded search has no similar versions to check against the spec: %s", b)
+	}
 	body, ct = multi(map[string]string{"kind": "article"}, map[string]string{"b1.txt": "B one\n\nText one.", "b2.pdf": "%PDF-1.7 no"})
 	check("POST", "/api/documents/bulk", ed, read(body), ct, 200)
 	z := zipBytes(t, "catalog.jsonl", `{"id":"oa-imp","kind":"article","language":"en","file":"a.txt"}

@@ -41,6 +41,7 @@ func (l *Library) BackfillSignatures(ctx context.Context) (int, error) {
 			if s, ok := SignatureOf(doc); ok {
 				if err := l.store.PutSignature(id, &s); err == nil {
 					made++
+					l.signatures().put(id, &s)
 				}
 			}
 		}

@@ -146,30 +146,26 @@ func (l *Library) Duplicates(self string, raw []byte, doc *corpus.Document) (exa
 	return exact, near, nil
 }
 
-// NearDuplicates finds the stored documents like the stored document id.
+// NearDuplicates finds the stored documents like the stored document id,
+// most similar first. It compares signatures held in memory (read from
+// the store on first use, kept up to date by the library's changes and
+// the backfill), so that a search page can ask it for each of its
+// documents.
 func (l *Library) NearDuplicates(id string) ([]Near, error) {
-	var sig Signature
-	if ok, err := l.store.Signature(id, &sig); err != nil || !ok {
-		return nil, err
-	}
-	ids, err := l.store.IDs()
-	if err != nil {
-		return nil, err
-	}
+	sigs := l.signatures()
 	var near []Near
-	for _, other := range ids {
-		if other == id {
-			continue
-		}
-		var o Signature
-		if ok, _ := l.store.Signature(other, &o); ok {
-			if s := sig.Similarity(&o); s >= NearThreshold {
-				near = append(near, Near{ID: other, Similarity: s})
-			}
+	for _, n := range sigs.like(id) {
+		if _, err := l.store.Get(n.ID); err == nil { // not trashed or purged since
+			near = append(near, n)
 		}
 	}
-	sort.SliceStable(near, func(i, j int) bool { return near[i].Similarity > near[j].Similarity })
 	return near, nil
+}
+
+// signatures are the library's signatures in memory, loaded on first use.
+func (l *Library) signatures() *Signatures {
+	l.sigsOnce.Do(func() { l.sigs = LoadSignatures(l.store) })
+	return l.sigs
 }
 
 // keepSignature stores a document's signature after a change; a failure
@@ -185,6 +181,7 @@ func (l *Library) keepSignature(id string, doc *corpus.Document) {
 	if err := l.store.PutSignature(id, &sig); err != nil {
 		l.log.Warn("storing a document's signature", "id", id, "err", err)
 	}
+	l.signatures().put(id, &sig)
 }
 
 // Signatures are the text signatures of a store's documents held in
@@ -230,4 +227,37 @@ func (s *Signatures) Add(st *store.Store, id string, doc *corpus.Document) (near
 	}
 	s.sigs[id] = &sig
 	return near, ok
+}
+
+func (s *Signatures) put(id string, sig *Signature) {
+	s.mu.Lock()
+	s.sigs[id] = sig
+	s.mu.Unlock()
+}
+
+// like is the documents like id (by its signature here), most similar
+// first, then by id.
+func (s *Signatures) like(id string) []Near {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sig, ok := s.sigs[id]
+	if !ok {
+		return nil
+	}
+	var near []Near
+	for other, o := range s.sigs {
+		if other == id {
+			continue
+		}
+		if sim := sig.Similarity(o); sim >= NearThreshold {
+			near = append(near, Near{ID: other, Similarity: sim})
+		}
+	}
+	sort.Slice(near, func(i, j int) bool {
+		if near[i].Similarity != near[j].Similarity {
+			return near[i].Similarity > near[j].Similarity
+		}
+		return near[i].ID < near[j].ID
+	})
+	return near
 }

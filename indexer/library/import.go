@@ -156,6 +156,7 @@ func (l *Library) ImportZip(ctx context.Context, who, name string, zr *zip.Reade
 		return rep, err
 	}
 	l.auditImport(who, rep)
+	l.signImported(ctx, rep)
 	return rep, nil
 }
 
@@ -177,6 +178,19 @@ func (l *Library) auditImport(who string, rep *ImportReport) {
 		}
 		if err := l.audit.Append(ev); err != nil {
 			l.log.Warn("recording an import in the audit log", "id", r.ID, "err", err)
+		}
+	}
+}
+
+// signImported gives a signature to each document the import added or
+// changed, read from the index, so that near-duplicates are found.
+func (l *Library) signImported(ctx context.Context, rep *ImportReport) {
+	for _, r := range rep.Results {
+		if r.Outcome != indexer.OutcomeAdded && r.Outcome != indexer.OutcomeUpdated {
+			continue
+		}
+		if doc, err := l.indexedText(ctx, r.ID); err == nil {
+			l.keepSignature(r.ID, doc)
 		}
 	}
 }
