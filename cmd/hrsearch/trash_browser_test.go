@@ -14,7 +14,7 @@ import (
 // searchable again; then restore its version 1 from the edit page's
 // history. No CSP violation or console error on the way.
 func TestBrowserTrashAndVersions(t *testing.T) {
-	ctx := newBrowser(t)
+	skipWithoutBrowser(t)
 	data, _ := newDataDir(t)
 	tok := newToken(t, data, "alice")
 	ts := startServer(t, data, 0, nil)
@@ -27,6 +27,7 @@ func TestBrowserTrashAndVersions(t *testing.T) {
 	if code, b := ts.upload("PUT", "/api/documents/br-note", tok, nil, "br.txt", []byte("Browser note\n\nThe quangleous rule instead.")); code != 200 {
 		t.Fatalf("replace: %d %s", code, b)
 	}
+	ctx := newBrowser(t) // its time budget starts once the server is up
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/librarian")); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
