@@ -237,6 +237,13 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 		return rep, err
 	}
 	rep.Seeds = len(seeds)
+	// Documents an import brought have no signature yet: made once, from
+	// the index, so that a republication of one of them is recognised.
+	if n, err := library.SignStored(ctx, c.Store, c.Index); err != nil {
+		c.Log.Warn("crawl: signing the library's documents for near-duplicates", "err", err)
+	} else if n > 0 {
+		c.Log.Info("crawl: signed the library's documents for near-duplicates", "documents", n)
+	}
 	cr, err := c.newCrawl(cfg, seeds)
 	if err != nil {
 		return rep, err

@@ -2,9 +2,16 @@ package crawl
 
 import (
 	"context"
+	"encoding/json"
+	"html"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/corpus/corpustest"
+	"github.com/hrsearch/hrsearch/indexer/indexertest"
 	"github.com/hrsearch/hrsearch/indexer/library"
 )
 
@@ -106,4 +113,74 @@ func TestCrawlKeepsTrashedOut(t *testing.T) {
 	if rep = crawlOnce(t, d, testFetchConfig(), cfg); rep.DeletedByLibrarian != 0 || len(rep.Documents) != 1 {
 		t.Errorf("crawl after the restore: %+v", rep)
 	}
+}
+
+// reword is a machine rewording of a text: every third occurrence of a
+// common word swapped for another, and the words paginated anew (blocks
+// of 40 words), as a content farm republishes an article.
+func reword(text string) string {
+	swap := map[string]string{"the": "this", "and": "as well as", "of": "from", "to": "towards", "in": "within",
+		"is": "was", "are": "were", "that": "which", "for": "regarding", "with": "alongside", "a": "one"}
+	seen := map[string]int{}
+	var out []string
+	for _, w := range strings.Fields(text) {
+		lw := strings.ToLower(w)
+		if s, ok := swap[lw]; ok {
+			if seen[lw]++; seen[lw]%3 == 0 {
+				w = s
+			}
+		}
+		out = append(out, w)
+	}
+	var b strings.Builder
+	for i := 0; i < len(out); i += 40 {
+		b.WriteString("<p>" + html.EscapeString(strings.Join(out[i:min(i+40, len(out))], " ")) + "</p>\n")
+	}
+	return b.String()
+}
+
+// The seed article of this project, imported from the catalog, and a
+// reworded republication a crawl meets: the crawl reports the copy as a
+// near-duplicate of the article, with its similarity.
+func TestCrawlFlagsRewordedSeedArticle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the shared corpus; not in -short mode")
+	}
+	cat, err := corpus.ReadCatalogFile(corpustest.CatalogPath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, ok := cat.Lookup("people-as-products-2025")
+	if !ok {
+		t.Fatal("the seed article is not in the catalog")
+	}
+	raw, err := os.ReadFile(e.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, data := t.TempDir(), t.TempDir()
+	line, _ := json.Marshal(map[string]any{"id": e.ID, "kind": e.Kind, "title": e.Title, "language": e.Language, "format": e.Format, "file": e.Path})
+	catalog := filepath.Join(src, "catalog.jsonl")
+	if err := os.WriteFile(catalog, append(line, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if rep := indexertest.Ingest(t, data, catalog); rep.Added != 1 {
+		t.Fatalf("import of the seed article: %+v", rep)
+	}
+	site := newTestSite(t, map[string]testPage{
+		"/robots.txt": {contentType: "text/plain", body: []byte("User-agent: *\nAllow: /\n")},
+		"/repost.html": {contentType: "text/html", body: []byte("<h1>" + html.EscapeString(e.Title) + " (republished)</h1>\n" +
+			reword(string(raw)))},
+	})
+	d := openTestData(t, data)
+	defer d.Close()
+	rep := crawlOnce(t, d, testFetchConfig(), CrawlConfig{Seeds: []string{site.URL + "/repost.html"}})
+	if rep.Indexed != 1 || len(rep.NearDuplicates) != 1 {
+		t.Fatalf("crawl of the republication: %+v", rep)
+	}
+	nd := rep.NearDuplicates[0]
+	if nd.Of != e.ID || nd.Similarity < library.NearThreshold || nd.Similarity >= 1 {
+		t.Errorf("near-duplicate %+v: want the seed article %s with a similarity in [%.2f, 1)", nd, e.ID, library.NearThreshold)
+	}
+	t.Logf("RESULT reworded seed article flagged: %s is like %s, similarity %.2f", nd.ID, nd.Of, nd.Similarity)
 }
