@@ -79,7 +79,7 @@ func TestCatalogImportEndToEnd(t *testing.T) {
 		outcomes[r.ID] = r.Outcome
 	}
 	if rep.Documents != 4 || rep.Added != 2 || rep.Failed != 1 || rep.DeletedByLibrarian != 1 || outcomes["imp-bad"] != "failed" ||
-		outcomes["doc-1"] != "deleted-by-librarian" || len(rep.Unlisted) != 1 || rep.Unlisted[0] != "notes/readme.txt" {
+		outcomes["doc-1"] != "deleted-by-librarian" || len(rep.Unlisted) != 1 || rep.Unlisted[0] != "import/notes/readme.txt" {
 		t.Fatalf("import report: %s", b)
 	}
 	if len(rep.Errors) != 1 || strings.Contains(rep.Errors[0].Error, "exit status") || strings.Contains(rep.Errors[0].Error, data) {

@@ -48,7 +48,7 @@ const ActionImport = "import"
 type ImportReport struct {
 	indexer.Report
 	CatalogErrors []string `json:"catalog_errors,omitempty"`
-	Unlisted      []string `json:"unlisted_files,omitempty"`
+	Unlisted      []string `json:"unlisted_files,omitempty"` // as the zip names them
 }
 
 // ImportZip imports the catalog a librarian uploaded as a zip (name is
@@ -107,9 +107,9 @@ func (l *Library) ImportZip(ctx context.Context, who, name string, zr *zip.Reade
 		entries = append(entries, e)
 	}
 	cat.Entries = entries
-	for f := range files {
+	for f, zf := range files {
 		if !named[f] {
-			rep.Unlisted = append(rep.Unlisted, f)
+			rep.Unlisted = append(rep.Unlisted, zf.Name) // as the zip names it
 		}
 	}
 	slices.Sort(rep.Unlisted)
