@@ -114,10 +114,15 @@ func submit(ctx context.Context, sel string) error {
 // submitUntil clicks sel and waits until the page the click leads to is
 // loaded and its element until holds the text want: a condition only the
 // next page meets, so that a slow machine waits for it instead of
-// reading the page it left or a half-loaded one.
+// reading the page it left or a half-loaded one. The click is the
+// element's own click() (a form's button submits its form, a link is
+// followed), not a mouse event at coordinates a page still laying itself
+// out can move under load.
 func submitUntil(ctx context.Context, sel, until, want string) error {
-	if _, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)); err != nil {
-		return fmt.Errorf("clicking %s: %w", sel, err)
+	sj, _ := json.Marshal(sel)
+	click := fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (!e || document.readyState !== "complete") return false; e.click(); return true; })()`, sj)
+	if err := poll(ctx, click, "clicking "+sel); err != nil {
+		return err
 	}
 	return waitText(ctx, until, want)
 }
@@ -127,21 +132,27 @@ func waitText(ctx context.Context, sel, want string) error {
 	sj, _ := json.Marshal(sel)
 	wj, _ := json.Marshal(want)
 	expr := fmt.Sprintf(`document.readyState === "complete" && !!document.querySelector(%s) && document.querySelector(%s).textContent.includes(%s)`, sj, sj, wj)
-	// Evaluated again and again: while the page navigates, an evaluation
-	// fails ("target navigated"), and a later one reads the new page.
+	return poll(ctx, expr, fmt.Sprintf("waiting for %q in %s", want, sel))
+}
+
+// poll evaluates expr until it is true. While the page navigates an
+// evaluation fails ("target navigated"), and a later one reads the new
+// page. On failure it says where the browser was and what it showed.
+func poll(ctx context.Context, expr, what string) error {
 	var lastErr error
+	var seen string
 	for {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
 		if err == nil && ok {
 			return nil
 		}
 		lastErr = err
+		if s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.location.pathname + " (" + document.readyState + "): " + (document.body ? document.body.innerText.slice(0, 300) : "")`)); err == nil {
+			seen = s
+		}
 		select {
 		case <-ctx.Done():
-			tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-			defer cancel()
-			got, _ := chromedp.Run(tctx, chromedp.Evaluate[string](`document.location.pathname + ": " + document.body.innerText.slice(0, 300)`))
-			return fmt.Errorf("waiting for %q in %s: %w (last evaluation: %v; the page: %q)", want, sel, ctx.Err(), lastErr, got)
+			return fmt.Errorf("%s: %w (last evaluation: %v; the page last seen: %q)", what, ctx.Err(), lastErr, seen)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -333,6 +344,20 @@ func TestBrowserLibrarianFlow(t *testing.T) {
 		if !strings.Contains(audit, want) {
 			t.Errorf("audit page lacks %q", want)
 		}
+	}
+
+	// 10. Signing out from a public page's footer.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=wombatine")); err != nil {
+		t.Fatal(err)
+	}
+	if err := submitUntil(ctx, "#footer-librarian button", "main", "Sign in"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=wombatine")); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitText(ctx, ".site-footer", "Librarians: sign in"); err != nil {
+		t.Errorf("after signing out: %v", err)
 	}
 	if ps := probs.list(); len(ps) > 0 {
 		t.Errorf("page problems (CSP, console errors):\n%s", strings.Join(ps, "\n"))
