@@ -19,7 +19,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -103,12 +102,6 @@ func (p *browserProblems) list() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.msgs...)
-}
-
-// submit clicks sel and waits for the page it loads.
-func submit(ctx context.Context, sel string) error {
-	_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)))
-	return err
 }
 
 // submitUntil clicks sel and waits until the page the click leads to is
