@@ -3,7 +3,9 @@ package web
 // Near-duplicates in search results: with similar=collapse, a result
 // whose document is a near-duplicate of the document of a result above
 // it on the page (a republication, reworded or paginated differently;
-// see the library's signatures) is folded into that result, which lists
+// see the library's signatures) is folded into that result — unless both
+// bear their own, different UN symbols (two decisions discontinuing two
+// cases read alike and are two documents), which lists
 // it as one of its similar versions with the share of text in common.
 // Without it, the search page offers the fold when the page has such
 // results. Folding works on the page's results: totals and paging stay
@@ -53,6 +55,9 @@ func (s *server) similarFolds(ctx context.Context, docs []string) (into []int, s
 			continue // unfolded: the results stand as they are
 		}
 		for _, n := range near {
+			if n.Distinct {
+				continue // two documents with their own symbols: both stand
+			}
 			if k, ok := first[n.ID]; ok && n.ID != d {
 				if into[k] >= 0 {
 					k = into[k]

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -89,6 +90,19 @@ func TestSearchFoldsNearDuplicates(t *testing.T) {
 	if err := json.Unmarshal(b, &byDoc); err != nil || code != 200 || len(byDoc.Documents) != 2 || byDoc.Folded != 1 {
 		t.Errorf("collapse=document&similar=collapse: %d %s", code, b)
 	}
+	// Two decisions discontinuing two cases read alike, but each bears its
+	// own symbol: two documents, never folded.
+	for i, sym := range []string{"CAT/C/99/D/101/2020", "CAT/C/99/D/102/2020"} {
+		text := fmt.Sprintf("Decision on communication %d\n\nThe complainant informed the secretariat that he no longer wished to pursue the complaint and asked the Committee to close it. The State party did not object. The Committee therefore decided to discontinue the consideration of the communication and to record the zorbulent request in its annual report to the General Assembly.", 101+i)
+		f := map[string]string{"id": fmt.Sprintf("decision-%d", i), "kind": "decision", "language": "en", "symbol": sym}
+		if code, b := ts.upload("POST", "/api/documents?allow_duplicate=1", tok, f, "d.txt", []byte(text)); code != 201 || !strings.Contains(string(b), `"near_duplicates"`) && i == 1 {
+			t.Fatalf("add decision %d: %d %s (the second is to be flagged as a near-duplicate of the first)", i, code, b)
+		}
+	}
+	if hits, folded := search("q=zorbulent&similar=collapse"); folded != 0 || len(docsOf(hits)) != 2 {
+		t.Errorf("two decisions with their own symbols were folded: %+v (folded %d)", hits, folded)
+	}
+
 	if code, b, _ := ts.request("GET", "/api/search?q=interpreter&similar=yes", nil); code != 400 || !strings.Contains(string(b), "similar") {
 		t.Errorf("similar=yes: %d %s, want a 400 naming it", code, b)
 	}

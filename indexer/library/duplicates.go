@@ -105,6 +105,11 @@ func (a *Signature) Similarity(b *Signature) float64 {
 type Near struct {
 	ID         string
 	Similarity float64
+	// Distinct: both documents bear their own UN symbols, and they
+	// differ. They are two documents however alike their texts (two
+	// decisions of one committee discontinuing a case read the same), so
+	// search does not fold one into the other.
+	Distinct bool
 }
 
 // Duplicates finds the stored documents (other than self) whose bytes
@@ -154,8 +159,14 @@ func (l *Library) Duplicates(self string, raw []byte, doc *corpus.Document) (exa
 func (l *Library) NearDuplicates(id string) ([]Near, error) {
 	sigs := l.signatures()
 	var near []Near
+	var symbol string
+	if rec, err := l.store.Get(id); err == nil {
+		symbol = corpus.NormalizeSymbol(rec.Effective().Symbol)
+	}
 	for _, n := range sigs.like(id) {
-		if _, err := l.store.Get(n.ID); err == nil { // not trashed or purged since
+		if rec, err := l.store.Get(n.ID); err == nil { // not trashed or purged since
+			other := corpus.NormalizeSymbol(rec.Effective().Symbol)
+			n.Distinct = symbol != "" && other != "" && symbol != other
 			near = append(near, n)
 		}
 	}
