@@ -54,6 +54,32 @@ type Ingester struct {
 	// MaxPassages, if positive, refuses a document of more passages
 	// (reported as a failed document, nothing of it written).
 	MaxPassages int
+	// Origin, if set, is the origin of the documents imported, instead of
+	// "catalog:" and the catalog's path (a catalog a librarian uploaded).
+	Origin string
+	// KeepUnlisted leaves in place the documents an earlier import of the
+	// same origin had and this catalog does not list (an uploaded catalog
+	// adds and updates; it never removes).
+	KeepUnlisted bool
+	// PerDocument fills Report.Results with each document's outcome.
+	PerDocument bool
+}
+
+// Outcomes of one document in Report.Results.
+const (
+	OutcomeAdded              = "added"
+	OutcomeUpdated            = "updated"
+	OutcomeUnchanged          = "unchanged"
+	OutcomeKept               = "kept"
+	OutcomeDeletedByLibrarian = "deleted-by-librarian"
+	OutcomeFailed             = "failed"
+)
+
+// DocResult is one document's outcome of an import.
+type DocResult struct {
+	ID      string `json:"id"`
+	Outcome string `json:"outcome"` // added, updated, unchanged, kept, deleted-by-librarian, failed
+	Err     string `json:"error,omitempty"`
 }
 
 // DocError is one document that could not be ingested.
@@ -74,11 +100,14 @@ type Report struct {
 	Kept int `json:"kept"`
 	// DeletedByLibrarian are listed documents a librarian deleted: they
 	// stay deleted.
-	DeletedByLibrarian int           `json:"deleted_by_librarian"`
-	Failed             int           `json:"failed"`
-	Passages           int           `json:"passages_written"`
-	Errors             []DocError    `json:"errors,omitempty"`
-	Elapsed            time.Duration `json:"elapsed_ns"`
+	DeletedByLibrarian int        `json:"deleted_by_librarian"`
+	Failed             int        `json:"failed"`
+	Passages           int        `json:"passages_written"`
+	Errors             []DocError `json:"errors,omitempty"`
+	// Results, when the Ingester asks for them (PerDocument), say what
+	// became of each document, sorted by id.
+	Results []DocResult   `json:"results,omitempty"`
+	Elapsed time.Duration `json:"elapsed_ns"`
 }
 
 // Key identifies what a document's passages derive from: the raw bytes,
@@ -118,7 +147,19 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(ing.MemoryLimit))
 	}
 	origin := catalogOrigin(cat.Path)
+	if ing.Origin != "" {
+		origin = ing.Origin
+	}
 	rep := &Report{Documents: len(cat.Entries)}
+	outcome := func(id, o string, err error) {
+		if ing.PerDocument {
+			r := DocResult{ID: id, Outcome: o}
+			if err != nil {
+				r.Err = err.Error()
+			}
+			rep.Results = append(rep.Results, r)
+		}
+	}
 
 	// Reading, segmenting and storing (whose fsyncs wait on the disk) go on
 	// while a batch is being indexed: the workers outnumber the cores, and
@@ -167,10 +208,13 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 		case r.err != nil:
 			rep.Failed++
 			rep.Errors = append(rep.Errors, DocError{r.id, r.err.Error()})
+			outcome(r.id, OutcomeFailed, r.err)
 		case r.deleted:
 			rep.DeletedByLibrarian++
+			outcome(r.id, OutcomeDeletedByLibrarian, nil)
 		case r.kept:
 			rep.Kept++
+			outcome(r.id, OutcomeKept, nil)
 			if r.update != nil { // the index lacked the librarian's version
 				rep.Passages += len(r.update.Doc.Passages)
 				if err := w.Add(*r.update); err != nil {
@@ -180,8 +224,10 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 			}
 		case r.update == nil:
 			rep.Unchanged++
+			outcome(r.id, OutcomeUnchanged, nil)
 		case r.relabel: // unchanged, written again for its new origin
 			rep.Unchanged++
+			outcome(r.id, OutcomeUnchanged, nil)
 			rep.Passages += len(r.update.Doc.Passages)
 			if err := w.Add(*r.update); err != nil {
 				drain(results)
@@ -190,8 +236,10 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 		default:
 			if _, ok := ing.Index.State(r.id); ok {
 				rep.Updated++
+				outcome(r.id, OutcomeUpdated, nil)
 			} else {
 				rep.Added++
+				outcome(r.id, OutcomeAdded, nil)
 			}
 			rep.Passages += len(r.update.Doc.Passages)
 			if err := w.Add(*r.update); err != nil {
@@ -209,6 +257,13 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 		return rep, err
 	}
 
+	if ing.KeepUnlisted {
+		if err := w.Flush(); err != nil {
+			return rep, err
+		}
+		ing.finishReport(rep, start)
+		return rep, nil
+	}
 	// Remove what this catalog no longer lists.
 	listed := make(map[string]bool, len(cat.Entries))
 	for _, e := range cat.Entries {
@@ -241,9 +296,14 @@ func (ing *Ingester) IngestCatalog(ctx context.Context, cat *corpus.Catalog) (*R
 	if err := w.Flush(); err != nil {
 		return rep, err
 	}
-	sort.Slice(rep.Errors, func(i, j int) bool { return rep.Errors[i].ID < rep.Errors[j].ID })
-	rep.Elapsed = time.Since(start)
+	ing.finishReport(rep, start)
 	return rep, nil
+}
+
+func (ing *Ingester) finishReport(rep *Report, start time.Time) {
+	sort.Slice(rep.Errors, func(i, j int) bool { return rep.Errors[i].ID < rep.Errors[j].ID })
+	sort.Slice(rep.Results, func(i, j int) bool { return rep.Results[i].ID < rep.Results[j].ID })
+	rep.Elapsed = time.Since(start)
 }
 
 func drain(ch <-chan result) {

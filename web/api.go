@@ -20,6 +20,9 @@ type apiSearchResponse struct {
 	Size   int                        `json:"size"`
 	Hits   []apiHit                   `json:"hits"`
 	Facets map[string][]apiFacetValue `json:"facets"`
+	// Folded, with similar=collapse, counts the results of this page
+	// folded into others (their near-duplicates' results).
+	Folded int `json:"folded,omitempty"`
 	// QueryArticles are the provisions the query named ("CAT 3"), as the
 	// search page lists them; omitted when it named none.
 	QueryArticles []string `json:"query_articles,omitempty"`
@@ -56,6 +59,9 @@ type apiHit struct {
 	URL        string   `json:"url"`
 	Citation   string   `json:"citation"`
 	Case       *apiCase `json:"case,omitempty"`
+	// Similar, with similar=collapse, are the results folded into this
+	// one: passages of near-duplicates of its document.
+	Similar []apiSimilar `json:"similar,omitempty"`
 }
 
 type apiFacetValue struct {
@@ -274,8 +280,15 @@ func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) error {
 	if res.Next != "" {
 		out.Next = &res.Next
 	}
-	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, toAPIHit(h))
+	hits, folded := res.Hits, map[int][]apiSimilar(nil)
+	if st.FoldSimilar {
+		hits, folded = s.foldHits(r.Context(), res.Hits)
+		out.Folded = len(res.Hits) - len(hits)
+	}
+	for i, h := range hits {
+		ah := toAPIHit(h)
+		ah.Similar = folded[i]
+		out.Hits = append(out.Hits, ah)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -119,8 +119,12 @@ func newCitation(base string, id, doc, unit, title, kind, date, lang string, sym
 	return c
 }
 
-// baseURL is this server's address as the request reached it.
+// baseURL is this server's address: the public URL it was given
+// (Config.PublicURL), else as the request reached it.
 func baseURL(r *http.Request) string {
+	if p := publicURLOf(r); p != "" {
+		return p
+	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"

@@ -247,7 +247,9 @@ func (s *server) handleDocumentsPage(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "documents", s.buildDocumentsPage(st, res))
+	page := s.buildDocumentsPage(st, res)
+	page.Librarian = s.signedIn(r)
+	return s.render(w, http.StatusOK, "documents", page)
 }
 
 func (s *server) buildDocumentsPage(st searchState, res *search.DocumentList) documentsPage {
@@ -340,11 +342,17 @@ type apiCollapsedResponse struct {
 	// Next is the cursor of the next page (collapsed_cursor.go), null on
 	// the last.
 	Next *string `json:"next"`
+	// Folded, with similar=collapse, counts the documents of this page
+	// folded into others.
+	Folded int `json:"folded,omitempty"`
 }
 
 type apiDocumentGroup struct {
 	apiListedDocument
 	Hits []apiHit `json:"hits"`
+	// Similar, with similar=collapse, are the documents of this page
+	// folded into this one: its near-duplicates.
+	Similar []apiSimilar `json:"similar,omitempty"`
 }
 
 // handleAPISearchByDocument is /api/search?collapse=document: one row per
@@ -377,14 +385,34 @@ func (s *server) handleAPISearchByDocument(w http.ResponseWriter, r *http.Reques
 	out := apiCollapsedResponse{Total: res.Total, Page: res.Page, Size: res.Size, Collapse: "document", Truncated: res.Truncated,
 		Next:      nonEmpty(collapsedNext(st, req, res, gen)),
 		Documents: make([]apiDocumentGroup, 0, len(res.Groups)), Facets: s.toAPIFacets(res.Facets, search.DocumentFacetNames)}
-	for _, g := range res.Groups {
+	into := make([]int, len(res.Groups))
+	sim := make([]float64, len(res.Groups))
+	for i := range into {
+		into[i] = -1
+	}
+	if st.FoldSimilar {
+		docs := make([]string, len(res.Groups))
+		for i, g := range res.Groups {
+			docs[i] = g.Document.ID
+		}
+		into, sim = s.similarFolds(r.Context(), docs)
+	}
+	at := make([]int, len(res.Groups))
+	for i, g := range res.Groups {
 		d := g.Document
+		if k := into[i]; k >= 0 {
+			out.Folded++
+			kept := &out.Documents[at[k]]
+			kept.Similar = append(kept.Similar, apiSimilar{ID: d.ID, Document: d.ID, Title: d.Title, URL: docURL(d.ID, ""), Similarity: sim[i]})
+			continue
+		}
 		ag := apiDocumentGroup{apiListedDocument: apiListedDocument{ID: d.ID, Title: d.Title, Kind: d.Kind, Symbol: d.Symbol,
 			Date: d.Date, Year: d.Year, Case: toAPICase(d.Case), Matches: d.Matches, Passages: d.Passages, URL: docURL(d.ID, "")},
 			Hits: make([]apiHit, 0, len(g.Hits))}
 		for _, h := range g.Hits {
 			ag.Hits = append(ag.Hits, toAPIHit(h))
 		}
+		at[i] = len(out.Documents)
 		out.Documents = append(out.Documents, ag)
 	}
 	return writeJSON(w, http.StatusOK, out)

@@ -127,7 +127,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, kind respons
 		return
 	}
 	if rerr := s.render(w, status, "error", errorPage{
-		Layout:  Layout{Title: http.StatusText(status), Query: queryOf(r)},
+		Layout:  Layout{Title: http.StatusText(status), Query: queryOf(r), Librarian: s.signedIn(r)},
 		Status:  status,
 		Heading: http.StatusText(status),
 		Message: msg,

@@ -15,8 +15,9 @@ import (
 // address: a change to the library changes every ETag, a repeated request
 // with If-None-Match is answered 304 without running the search, and
 // Cache-Control tells caches to revalidate each time ("public, no-cache").
-// The librarians' pages and endpoints, and the health and metrics
-// endpoints, are "no-store".
+// The librarians' pages and endpoints, the health and metrics endpoints,
+// and every page asked for with a librarian's session cookie are
+// "no-store".
 
 // publicCacheControl lets any cache keep a public answer but revalidate it
 // on every use: the 304 costs nothing, and a change is seen at once.
@@ -51,6 +52,11 @@ func policyFor(r *http.Request) cachePolicy {
 	if isLibrarianPath(r) {
 		return cacheNoStore
 	}
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		// A signed-in librarian's pages carry Edit links and their name:
+		// never stored, never answered 304 from a signed-out copy.
+		return cacheNoStore
+	}
 	switch p {
 	case "/healthz", "/readyz", "/metrics":
 		return cacheNoStore
@@ -77,7 +83,7 @@ func isLibrarianPath(r *http.Request) bool {
 	switch {
 	case p == "/librarian" || strings.HasPrefix(p, "/librarian/"):
 		return true
-	case p == "/api/audit", p == "/api/documents", p == "/api/trash", p == "/api/tokens",
+	case p == "/api/audit", p == "/api/documents", p == "/api/trash", p == "/api/tokens", p == "/api/catalog",
 		strings.HasPrefix(p, "/api/trash/"), strings.HasPrefix(p, "/api/tokens/"):
 		return true
 	case strings.HasPrefix(p, "/api/documents/") && strings.Contains(strings.TrimPrefix(p, "/api/documents/"), "/"):

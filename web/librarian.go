@@ -155,7 +155,7 @@ func newLibrarian(cfg Config) (*librarian, error) {
 
 // librarianPages are the librarian templates, each parsed with base.html.
 var librarianPages = []string{"librarian-signin", "librarian", "librarian-preview", "librarian-edit", "librarian-delete", "librarian-audit",
-	"librarian-trash", "librarian-tokens", "librarian-bulk", "librarian-documents"}
+	"librarian-trash", "librarian-tokens", "librarian-bulk", "librarian-documents", "librarian-import"}
 
 func (s *server) parseLibrarianTemplates() error {
 	funcs := template.FuncMap{"static": s.staticURL}
@@ -198,6 +198,7 @@ func (s *server) registerLibrarianRoutes(r *mux.Router) {
 	get(r, "/librarian/documents", s.adapt(kindHTML, s.pageAuth(s.handleLibraryPage)))
 	s.registerHistoryRoutes(r)
 	s.registerTokenRoutes(r)
+	s.registerImportRoutes(r)
 }
 
 // isUploadRoute reports whether r may carry a file.
@@ -206,6 +207,7 @@ func isUploadRoute(r *http.Request) bool {
 	switch r.Method {
 	case http.MethodPost:
 		return p == "/api/documents" || p == "/api/documents/bulk" || p == "/librarian/preview" || p == "/librarian/bulk" ||
+			p == "/api/catalog" || p == "/librarian/import" ||
 			strings.HasPrefix(p, "/librarian/edit/")
 	case http.MethodPut:
 		return strings.HasPrefix(p, "/api/documents/")
@@ -497,7 +499,8 @@ func (st *sessionStore) delete(id string) error {
 func setSessionCookie(w http.ResponseWriter, r *http.Request, id string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: id, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || forwardedHTTPS(r),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: r.TLS != nil || forwardedHTTPS(r) || strings.HasPrefix(publicURLOf(r), "https://"),
 	})
 }
 

@@ -37,7 +37,7 @@ type AuditMatcher interface {
 }
 
 // auditActions are the actions the log records.
-var auditActions = []string{"add", "replace", "edit", "delete", "restore", "restore-version", "purge", "expire"}
+var auditActions = []string{"add", "import", "replace", "edit", "delete", "restore", "restore-version", "purge", "expire"}
 
 // maxAuditExport bounds one export.
 const maxAuditExport = 1_000_000

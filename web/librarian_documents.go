@@ -129,6 +129,17 @@ func (s *server) handleLibraryPage(w http.ResponseWriter, r *http.Request, sess 
 	return s.render(w, http.StatusOK, "librarian-documents", p)
 }
 
+// signedIn is the name of the librarian signed in on r, or "".
+func (s *server) signedIn(r *http.Request) string {
+	if s.lib == nil {
+		return ""
+	}
+	if sess, ok := s.session(r); ok {
+		return sess.name
+	}
+	return ""
+}
+
 // librarianEditURL is a document's edit page for a signed-in librarian,
 // "" for anyone else.
 func (s *server) librarianEditURL(r *http.Request, id string) string {

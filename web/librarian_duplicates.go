@@ -30,6 +30,9 @@ type DuplicateFinder interface {
 type NearDuplicate struct {
 	ID         string
 	Similarity float64
+	// Distinct: both documents bear their own, different UN symbols:
+	// two documents, never folded into one search result.
+	Distinct bool
 }
 
 type apiNearDuplicate struct {

@@ -114,7 +114,7 @@ type auditPage struct {
 }
 
 func (s *server) librarianLayout(title, who string) librarianLayout {
-	return librarianLayout{Layout: Layout{Title: title, Nav: "librarian"}, Who: who, Admin: s.isAdmin(who)}
+	return librarianLayout{Layout: Layout{Title: title, Nav: "librarian", Librarian: who}, Who: who, Admin: s.isAdmin(who)}
 }
 
 func (s *server) formValues(values map[string]string) formValues {

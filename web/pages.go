@@ -68,7 +68,9 @@ func (s *server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if st.empty() {
-		return s.render(w, http.StatusOK, "search", s.buildSearchPage(st, nil))
+		page := s.buildSearchPage(st, nil)
+		page.Librarian = s.signedIn(r)
+		return s.render(w, http.StatusOK, "search", page)
 	}
 	req := st.request()
 	req.FacetSize = facetTop + 1 // one more than shown tells whether there are more
@@ -76,7 +78,37 @@ func (s *server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "search", s.buildSearchPage(st, res))
+	all := res.Hits
+	var folded map[int][]apiSimilar
+	if st.FoldSimilar {
+		shown := *res
+		shown.Hits, folded = s.foldHits(r.Context(), res.Hits)
+		res = &shown
+	}
+	page := s.buildSearchPage(st, res)
+	if st.FoldSimilar {
+		unfold := st.clone()
+		unfold.FoldSimilar = false
+		page.Folded, page.UnfoldURL = len(all)-len(res.Hits), unfold.url("/search")
+		for i := range page.Hits {
+			for _, f := range folded[i] {
+				page.Hits[i].Similar = append(page.Hits[i].Similar, similarView{Title: f.Title, URL: f.URL, Percent: int(f.Similarity*100 + 0.5)})
+			}
+		}
+	} else if n := s.countFoldable(r.Context(), res.Hits); n > 0 {
+		fold := st.clone()
+		fold.FoldSimilar = true
+		page.Foldable, page.FoldURL = n, fold.url("/search")
+	}
+	if page.Librarian = s.signedIn(r); page.Librarian != "" {
+		// Hits are built one per result, in order.
+		for i := range page.Hits {
+			if i < len(res.Hits) {
+				page.Hits[i].EditURL = s.librarianEditURL(r, res.Hits[i].Document)
+			}
+		}
+	}
+	return s.render(w, http.StatusOK, "search", page)
 }
 
 func (s *server) handleDocPage(w http.ResponseWriter, r *http.Request) error {
@@ -103,6 +135,7 @@ func (s *server) handleDocPage(w http.ResponseWriter, r *http.Request) error {
 	s.caseMeta(r.Context(), &page)
 	s.linkCitations(r.Context(), &page)
 	page.EditURL = s.librarianEditURL(r, info.Entry.ID)
+	page.Librarian = s.signedIn(r)
 	return s.render(w, http.StatusOK, "doc", page)
 }
 
@@ -152,11 +185,13 @@ func (s *server) handleFacetsPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "facets", s.buildFacetsPage(field, st, res))
+	page := s.buildFacetsPage(field, st, res)
+	page.Librarian = s.signedIn(r)
+	return s.render(w, http.StatusOK, "facets", page)
 }
 
 func (s *server) handleHelpPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "help", helpPage{Layout: Layout{Title: "Query syntax", Nav: "help"}})
+	return s.render(w, http.StatusOK, "help", helpPage{Layout: Layout{Title: "Query syntax", Nav: "help", Librarian: s.signedIn(r)}})
 }
 
 // Static files, embedded and served with a content hash in their URLs.

@@ -32,6 +32,9 @@ type searchState struct {
 	// Exact searches the words as typed: no stemming, no lexicon
 	// equivalents (exact=1).
 	Exact bool
+	// FoldSimilar folds near-duplicate documents' results into the first
+	// result of the document they are like (similar=collapse).
+	FoldSimilar bool
 }
 
 // queryValues parses the request's query string. r.URL.Query() silently
@@ -74,7 +77,7 @@ func queryStringError(raw string) error {
 // may be named in an error message.
 func knownParam(name string) bool {
 	switch name {
-	case "q", "page", "size", "sort", "dry_run", "exact":
+	case "q", "page", "size", "sort", "dry_run", "exact", "similar":
 		return true
 	}
 	return slices.Contains(search.FilterNames, name)
@@ -100,6 +103,13 @@ func parseSearchState(v url.Values) (searchState, error) {
 		st.Exact = true
 	default:
 		return st, errBadRequest("exact must be 1 (the words as typed) or 0.")
+	}
+	switch v.Get("similar") {
+	case "", "show":
+	case "collapse":
+		st.FoldSimilar = true
+	default:
+		return st, errBadRequest("similar must be collapse (near-duplicates folded into one result) or show.")
 	}
 	for _, f := range search.FilterNames {
 		var vals []string
@@ -199,6 +209,9 @@ func (st searchState) values() url.Values {
 	}
 	if st.Exact {
 		v.Set("exact", "1")
+	}
+	if st.FoldSimilar {
+		v.Set("similar", "collapse")
 	}
 	if st.Size != 0 && st.Size != defaultSize {
 		v.Set("size", strconv.Itoa(st.Size))

@@ -87,6 +87,13 @@ type Config struct {
 	// CORSOrigins are the origins whose browser applications may read the
 	// public API ("*": any); none by default (cors.go).
 	CORSOrigins []string
+	// PublicURL is the address the public reaches this server at, behind
+	// a proxy ("https://hrsearch.example.org", no trailing slash; see
+	// CheckPublicURL): absolute links (citations' permalinks, feeds,
+	// OpenSearch, exports) are made from it instead of the request's Host,
+	// and the session cookie is Secure when it is https. Empty: the
+	// request's own address.
+	PublicURL string
 	// Health reports the index's counts, generation and readiness for
 	// /healthz, /readyz and the metrics (optional).
 	Health func(ctx context.Context) (Health, error)
@@ -117,6 +124,7 @@ type server struct {
 	bootID      string                // this process, in ETags
 	generation  func() (uint64, bool) // the index generation, if the Searcher says
 	corsOrigins []string              // origins allowed to read the API
+	publicURL   string                // Config.PublicURL, without a trailing slash
 	healthFn    func(context.Context) (Health, error)
 	exports     chan struct{} // exports streaming at once (export.go)
 }
@@ -124,6 +132,15 @@ type server struct {
 // NewServer builds the handler for the UI and the API. Templates and static
 // files are parsed and loaded once, here.
 func NewServer(cfg Config) (http.Handler, error) {
+	s, err := newServer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s.handler(cfg), nil
+}
+
+// newServer is the server's state: templates, assets, the librarians'.
+func newServer(cfg Config) (*server, error) {
 	if cfg.Searcher == nil {
 		return nil, errors.New("web: Config.Searcher is required")
 	}
@@ -140,6 +157,7 @@ func NewServer(cfg Config) (http.Handler, error) {
 
 		bootID:      newBootID(),
 		corsOrigins: cfg.CORSOrigins,
+		publicURL:   strings.TrimRight(cfg.PublicURL, "/"),
 		healthFn:    cfg.Health,
 		exports:     make(chan struct{}, maxExports),
 	}
@@ -168,7 +186,11 @@ func NewServer(cfg Config) (http.Handler, error) {
 		s.registry = prometheus.NewRegistry()
 		s.metrics = newMetrics(s.registry, cfg.IndexSize, s.health)
 	}
+	return s, nil
+}
 
+// handler is the server's routes behind its middleware.
+func (s *server) handler(cfg Config) http.Handler {
 	r := mux.NewRouter()
 	r.UseEncodedPath() // ids are unescaped and validated by the handlers
 	r.NotFoundHandler = s.adapt(kindAuto, func(w http.ResponseWriter, r *http.Request) error {
@@ -201,7 +223,8 @@ func NewServer(cfg Config) (http.Handler, error) {
 	h = s.accessLog(h)
 	h = s.recoverPanics(h)
 	h = securityHeaders(h)
-	return h, nil
+	h = s.withPublicURL(h)
+	return h
 }
 
 // methodOrder is the order in which Allow lists methods.

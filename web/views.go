@@ -23,6 +23,9 @@ type Layout struct {
 	JSONURL string   // the page's JSON twin, if any
 	Nav     string   // the active navigation item: "search", "help"
 	FeedURL string   // the page's Atom feed, if any
+	// Librarian is the signed-in librarian's name (the footer offers
+	// their desk and signing out instead of signing in).
+	Librarian string
 }
 
 type hidden struct{ Name, Value string }
@@ -48,6 +51,17 @@ type hitView struct {
 	// Snippet is the highlighter's HTML; see safeSnippet.
 	Snippet template.HTML
 	Tags    []tag
+	// EditURL is the document's edit page, for a signed-in librarian.
+	EditURL string
+	// Similar are the results folded into this one (similar=collapse):
+	// passages of near-duplicates of its document.
+	Similar []similarView
+}
+
+// similarView is a folded result: a passage of a near-duplicate.
+type similarView struct {
+	Title, URL string
+	Percent    int // the share of text in common
 }
 
 type facetItem struct {
@@ -104,6 +118,11 @@ type searchPage struct {
 	LastPage int
 	LastURL  string
 	FirstURL string
+	// FoldURL, when near-duplicates' results on this page could be
+	// folded, is the same search with similar=collapse (Foldable of them);
+	// UnfoldURL, when they are, shows them again (Folded of them).
+	FoldURL, UnfoldURL string
+	Foldable, Folded   int
 	// Exact: the words were searched as typed (the checkbox is ticked).
 	Exact bool
 	// WordCounts says how many passages hold all the plain words typed
@@ -179,7 +198,9 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		p.Title = st.Q + " – Search"
 	}
 	p.JSONURL = st.url("/api/search")
-	p.FeedURL, p.Exports = searchFeedURL(st), exportLinks(st)
+	plain := st.clone()
+	plain.FoldSimilar = false // feeds and exports list every record
+	p.FeedURL, p.Exports = searchFeedURL(plain), exportLinks(plain)
 	for _, f := range search.FilterNames {
 		if f == "q" {
 			continue
@@ -198,6 +219,9 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 	}
 	if st.Size != defaultSize {
 		p.Hidden = append(p.Hidden, hidden{"size", strconv.Itoa(st.Size)})
+	}
+	if st.FoldSimilar {
+		p.Hidden = append(p.Hidden, hidden{"similar", "collapse"})
 	}
 	if len(p.Chips) > 0 {
 		p.ClearURL = searchState{Q: st.Q, Sort: st.Sort, Size: st.Size}.url("/search")
@@ -247,7 +271,7 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		}
 	}
 	p.Pager = buildPager(st, res.Total)
-	p.ByDocumentURL = st.withPage(1).url("/documents")
+	p.ByDocumentURL = plain.withPage(1).url("/documents")
 	if last := lastPage(st, res.Total); len(res.Hits) == 0 && last > 0 && st.Page > last {
 		p.PastEnd, p.Page, p.LastPage = true, st.Page, last
 		p.LastURL, p.FirstURL = st.withPage(last).url("/search"), st.withPage(1).url("/search")

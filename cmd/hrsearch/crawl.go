@@ -135,6 +135,12 @@ func printCrawlReport(stdout, stderr io.Writer, rep *crawl.CrawlReport, asJSON b
 	if len(rep.RemovedDocuments) > 0 {
 		fmt.Fprintf(stdout, "removed (page gone): %s\n", strings.Join(rep.RemovedDocuments, " "))
 	}
+	if rep.DeletedByLibrarian > 0 {
+		fmt.Fprintf(stdout, "%d deleted by a librarian (kept out; restore them from the trash)\n", rep.DeletedByLibrarian)
+	}
+	for _, n := range rep.NearDuplicates {
+		fmt.Fprintf(stdout, "near-duplicate: %s (%s) is like %s, similarity %.2f\n", n.ID, n.URL, n.Of, n.Similarity)
+	}
 	for _, e := range rep.Errors {
 		fmt.Fprintf(stderr, "%s: %s: %s\n", e.Reason, e.URL, e.Err)
 	}

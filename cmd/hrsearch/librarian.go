@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -40,7 +42,8 @@ type appConfig struct {
 	cors      []string
 	// maxPassages refuses a document of more passages.
 	maxPassages int
-	trashDays   int // how long the trash keeps a document (0: the default)
+	trashDays   int    // how long the trash keeps a document (0: the default)
+	publicURL   string // the address readers reach the server at (web.Config.PublicURL)
 }
 
 // openApp opens the data directory and builds the handler.
@@ -71,6 +74,7 @@ func openApp(cfg appConfig, log *slog.Logger) (*app, error) {
 	wc.Fetcher = urlFetcher{a.fetcher}
 	wc.MaxUpload = cfg.maxUpload
 	wc.CORSOrigins = cfg.cors
+	wc.PublicURL = cfg.publicURL
 	if a.handler, err = web.NewServer(wc); err != nil {
 		a.Close()
 		return nil, err
@@ -213,4 +217,22 @@ func (e *fetchError) UserReason() string {
 		msg = msg[:300] + "…"
 	}
 	return fmt.Sprintf("The URL could not be fetched: %s.", msg)
+}
+
+func (a libraryAdapter) ImportCatalog(ctx context.Context, who, name string, b []byte) (*web.ImportReport, error) {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, &library.DocumentError{Reason: "The file is not a zip that can be read.", Err: corpus.ErrInvalid}
+	}
+	rep, err := a.l.ImportZip(ctx, who, name, zr)
+	if err != nil {
+		return nil, err
+	}
+	out := &web.ImportReport{Documents: rep.Documents, Added: rep.Added, Updated: rep.Updated, Unchanged: rep.Unchanged,
+		Kept: rep.Kept, DeletedByLibrarian: rep.DeletedByLibrarian, Failed: rep.Failed, Passages: rep.Passages,
+		CatalogErrors: rep.CatalogErrors, Unlisted: rep.Unlisted}
+	for _, r := range rep.Results {
+		out.Results = append(out.Results, web.ImportResult{ID: r.ID, Outcome: r.Outcome, Error: r.Err})
+	}
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,14 +19,15 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
 const chromiumPath = "/usr/bin/chromium"
 
-func newBrowser(t *testing.T) context.Context {
+// skipWithoutBrowser skips a browser test with -short or without chromium,
+// before the test builds anything.
+func skipWithoutBrowser(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test skipped with -short")
@@ -33,6 +35,13 @@ func newBrowser(t *testing.T) context.Context {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("browser test skipped: %s not found (apt-get install chromium)", chromiumPath)
 	}
+}
+
+// newBrowser starts chromium; its 90 s budget starts here, so a test
+// builds its data and server first.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	skipWithoutBrowser(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
 		chromedp.Headless,
@@ -95,10 +104,51 @@ func (p *browserProblems) list() []string {
 	return append([]string(nil), p.msgs...)
 }
 
-// submit clicks sel and waits for the page it loads.
-func submit(ctx context.Context, sel string) error {
-	_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)))
-	return err
+// submitUntil clicks sel and waits until the page the click leads to is
+// loaded and its element until holds the text want: a condition only the
+// next page meets, so that a slow machine waits for it instead of
+// reading the page it left or a half-loaded one. The click is the
+// element's own click() (a form's button submits its form, a link is
+// followed), not a mouse event at coordinates a page still laying itself
+// out can move under load.
+func submitUntil(ctx context.Context, sel, until, want string) error {
+	sj, _ := json.Marshal(sel)
+	click := fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (!e || document.readyState !== "complete") return false; e.click(); return true; })()`, sj)
+	if err := poll(ctx, click, "clicking "+sel); err != nil {
+		return err
+	}
+	return waitText(ctx, until, want)
+}
+
+// waitText waits until the page is loaded and the element sel holds want.
+func waitText(ctx context.Context, sel, want string) error {
+	sj, _ := json.Marshal(sel)
+	wj, _ := json.Marshal(want)
+	expr := fmt.Sprintf(`document.readyState === "complete" && !!document.querySelector(%s) && document.querySelector(%s).textContent.includes(%s)`, sj, sj, wj)
+	return poll(ctx, expr, fmt.Sprintf("waiting for %q in %s", want, sel))
+}
+
+// poll evaluates expr until it is true. While the page navigates an
+// evaluation fails ("target navigated"), and a later one reads the new
+// page. On failure it says where the browser was and what it showed.
+func poll(ctx context.Context, expr, what string) error {
+	var lastErr error
+	var seen string
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		if err == nil && ok {
+			return nil
+		}
+		lastErr = err
+		if s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.location.pathname + " (" + document.readyState + "): " + (document.body ? document.body.innerText.slice(0, 300) : "")`)); err == nil {
+			seen = s
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %w (last evaluation: %v; the page last seen: %q)", what, ctx.Err(), lastErr, seen)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 func textOf(t *testing.T, ctx context.Context, sel string) string {
@@ -128,11 +178,18 @@ func shot(t *testing.T, ctx context.Context, name string) {
 }
 
 func TestBrowserLibrarianFlow(t *testing.T) {
-	ctx := newBrowser(t)
+	skipWithoutBrowser(t)
 	data, _ := newDataDir(t)
 	tok := newToken(t, data, "alice")
 	ts := startServer(t, data, 0, nil)
 	base := ts.srv.URL
+	zipFile := filepath.Join(t.TempDir(), "batch.zip")
+	if err := os.WriteFile(zipFile, zipBytes(t, "catalog.jsonl", `{"id":"browser-imported","kind":"report","language":"en","title":"An imported report","file":"files/report.txt"}
+{"id":"browser-missing","kind":"report","file":"files/missing.txt"}
+`, "files/report.txt", "An imported report\n\nThe wombatine procedure was reviewed by the committee."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := newBrowser(t) // its time budget starts once the server is up
 
 	file := filepath.Join(t.TempDir(), "decision.txt")
 	text := "Decision on a complaint\n\nThe author claims that his return to El Salvador would violate article 3 of the Convention against Torture.\n\nThe Committee finds a violation of article 3 of the Convention.\n\nThe kookaburrine remedy is ordered."
@@ -152,7 +209,7 @@ func TestBrowserLibrarianFlow(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#token"), tok)); err != nil {
 		t.Fatal(err)
 	}
-	if err := submit(ctx, `#signin-form button[type="submit"]`); err != nil {
+	if err := submitUntil(ctx, `#signin-form button[type="submit"]`, ".lib-who", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	if got := textOf(t, ctx, ".lib-who"); !strings.Contains(got, "alice") {
@@ -171,7 +228,7 @@ func TestBrowserLibrarianFlow(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if err := submit(ctx, `#add-form button[type="submit"]`); err != nil {
+	if err := submitUntil(ctx, `#add-form button[type="submit"]`, "#passage-count", "4"); err != nil {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "librarian-preview")
@@ -189,7 +246,7 @@ func TestBrowserLibrarianFlow(t *testing.T) {
 	}
 
 	// 4. Save: searchable at once.
-	if err := submit(ctx, `#save-form button[type="submit"]`); err != nil {
+	if err := submitUntil(ctx, `#save-form button[type="submit"]`, ".flash", "Saved"); err != nil {
 		t.Fatal(err)
 	}
 	if got := textOf(t, ctx, ".flash"); !strings.Contains(got, "Saved") {
@@ -203,7 +260,7 @@ func TestBrowserLibrarianFlow(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#f-states"), "GT")); err != nil {
 		t.Fatal(err)
 	}
-	if err := submit(ctx, `#edit-form button[type="submit"]`); err != nil {
+	if err := submitUntil(ctx, `#edit-form button[type="submit"]`, "#overrides", "GT"); err != nil {
 		t.Fatal(err)
 	}
 	shot(t, ctx, "librarian-edit")
@@ -221,13 +278,13 @@ func TestBrowserLibrarianFlow(t *testing.T) {
 	}
 
 	// 6. Delete, with confirmation.
-	if err := submit(ctx, "#delete-link"); err != nil {
+	if err := submitUntil(ctx, "#delete-link", "h1", "Delete browser-decision"); err != nil {
 		t.Fatal(err)
 	}
 	if got := textOf(t, ctx, "h1"); !strings.Contains(got, "Delete browser-decision") {
 		t.Errorf("confirmation page: %q", got)
 	}
-	if err := submit(ctx, `#delete-form button[type="submit"]`); err != nil {
+	if err := submitUntil(ctx, `#delete-form button[type="submit"]`, ".flash", "Deleted browser-decision"); err != nil {
 		t.Fatal(err)
 	}
 	if got := textOf(t, ctx, ".flash"); !strings.Contains(got, "Deleted browser-decision") {
@@ -237,16 +294,63 @@ func TestBrowserLibrarianFlow(t *testing.T) {
 		t.Errorf("deleted document: %d", code)
 	}
 
-	// 7. The audit log names alice for all three changes.
+	// 7. Import a catalog (a zip of the catalog and its files): the page
+	// reports each document, the good one is searchable at once.
+	if err := submitUntil(ctx, "#import-link", "h1", "Import a catalog"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{zipFile})); err != nil {
+		t.Fatal(err)
+	}
+	if err := submitUntil(ctx, `#import-form button[type="submit"]`, "#import-summary", "1 added"); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "librarian-import")
+	summary, results := textOf(t, ctx, "#import-summary"), textOf(t, ctx, "#import-results")
+	if !strings.Contains(summary, "2 documents") || !strings.Contains(summary, "1 failed") ||
+		!strings.Contains(results, "browser-imported") || !strings.Contains(results, "the zip holds no file") {
+		t.Errorf("import report: %q / %q", summary, results)
+	}
+	if n, _ := ts.hits("q=wombatine"); n == 0 {
+		t.Error("the imported document is not found")
+	}
+
+	// 8. Signed in, a search result has an Edit link and the footer names
+	// alice with a way to sign out.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=wombatine")); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitText(ctx, "#footer-librarian", "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(".edit-link"), "href", chromedp.NodeVisible)); err != nil || !strings.HasSuffix(href.Value, "/librarian/edit/browser-imported") {
+		t.Errorf("the result's Edit link: %q, %v", href.Value, err)
+	}
+
+	// 9. The audit log names alice for all the changes.
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/librarian/audit")); err != nil {
 		t.Fatal(err)
 	}
 	audit := textOf(t, ctx, "table.audit")
 	shot(t, ctx, "librarian-audit")
-	for _, want := range []string{"add", "edit", "delete", "alice", "GT"} {
+	for _, want := range []string{"add", "edit", "delete", "import", "alice", "GT"} {
 		if !strings.Contains(audit, want) {
 			t.Errorf("audit page lacks %q", want)
 		}
+	}
+
+	// 10. Signing out from a public page's footer.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=wombatine")); err != nil {
+		t.Fatal(err)
+	}
+	if err := submitUntil(ctx, "#footer-librarian button", "main", "Sign in"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/search?q=wombatine")); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitText(ctx, ".site-footer", "Librarians: sign in"); err != nil {
+		t.Errorf("after signing out: %v", err)
 	}
 	if ps := probs.list(); len(ps) > 0 {
 		t.Errorf("page problems (CSP, console errors):\n%s", strings.Join(ps, "\n"))

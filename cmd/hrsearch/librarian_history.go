@@ -113,7 +113,7 @@ func (a libraryAdapter) NearDuplicates(ctx context.Context, id string) ([]web.Ne
 func toWebNear(near []library.Near) []web.NearDuplicate {
 	out := make([]web.NearDuplicate, 0, len(near))
 	for _, n := range near {
-		out = append(out, web.NearDuplicate{ID: n.ID, Similarity: n.Similarity})
+		out = append(out, web.NearDuplicate{ID: n.ID, Similarity: n.Similarity, Distinct: n.Distinct})
 	}
 	return out
 }

@@ -109,8 +109,23 @@ func TestOpenAPILibrarianDesk(t *testing.T) {
 	check("POST", "/api/documents", ed, read(body), ct, 409)
 	body, ct = multi(map[string]string{"id": "oa-3", "kind": "article", "language": "en"}, map[string]string{"oa3.txt": dupReworded})
 	check("POST", "/api/documents", ed, read(body), ct, 201)
+	check("GET", "/api/search?q=interpreter&similar=collapse", ed, nil, "", 200)
+	check("GET", "/api/search?q=interpreter&collapse=document&similar=collapse", ed, nil, "", 200)
+	check("GET", "/api/search?q=interpreter&similar=maybe", ed, nil, "", 400)
+	if _, b, _ := ts.request("GET", "/api/search?q=interpreter&similar=collapse", nil); !strings.Contains(string(b), `"similar":[{`) {
+		t.Errorf("the folded search has no similar versions to check against the spec: %s", b)
+	}
 	body, ct = multi(map[string]string{"kind": "article"}, map[string]string{"b1.txt": "B one\n\nText one.", "b2.pdf": "%PDF-1.7 no"})
 	check("POST", "/api/documents/bulk", ed, read(body), ct, 200)
+	z := zipBytes(t, "catalog.jsonl", `{"id":"oa-imp","kind":"article","language":"en","file":"a.txt"}
+{"id":"oa-imp-bad","kind":"report","file":"bad.pdf"}
+`, "a.txt", "Imported\n\nAn imported note.", "bad.pdf", "%PDF-1.7 no", "extra.txt", "x")
+	check("POST", "/api/catalog", ed, z, "application/zip", 200)
+	body, ct = multi(nil, map[string]string{"catalog.zip": string(z)})
+	check("POST", "/api/catalog", ed, read(body), ct, 200)
+	check("POST", "/api/catalog", ed, zipBytes(t, "a.txt", "x"), "application/zip", 422)
+	check("POST", "/api/catalog", ed, []byte("no zip"), "text/plain", 415)
+	check("POST", "/api/catalog?dry_run=true", ed, z, "application/zip", 400)
 
 	etag := check("GET", "/api/documents/oa-1", ed, nil, "", 200).Get("ETag")
 	body, ct = multi(map[string]string{"title": "New"}, nil)

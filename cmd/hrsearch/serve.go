@@ -30,6 +30,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxUpload := fs.Int64("max-upload", web.DefaultMaxUpload, "largest document librarians may upload, in `BYTES`")
 	trashDays := fs.Int("trash-days", library.DefaultTrashDays, "days the trash keeps a deleted document before it is purged")
 	cache := fs.Int("cache", search.DefaultWindowCache, "ranked result windows kept for repeated searches and paging, until the index changes (0: off)")
+	publicURL := fs.String("public-url", "", "the `URL` readers reach this server at, behind a proxy (https://search.example.org): absolute links use it, and the session cookie is Secure when it is https")
 	var cors originList
 	fs.Var(&cors, "cors-origin", "an `ORIGIN` (https://app.example.org, or * for any) whose browser applications may read the public API; repeatable")
 	maxPassages := maxPassagesFlag(fs)
@@ -57,10 +58,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "hrsearch serve: --max-passages must be positive")
 		return errUsage
 	}
+	if *publicURL != "" {
+		p, err := web.CheckPublicURL(*publicURL)
+		if err != nil {
+			fmt.Fprintf(stderr, "hrsearch serve: --public-url %q: %v\n", *publicURL, err)
+			return errUsage
+		}
+		*publicURL = p
+	}
 	if err := needLibrary(*data); err != nil {
 		return err
 	}
-	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache, cors: cors, maxPassages: *maxPassages, trashDays: *trashDays}, *addr, stderr)
+	return serve(ctx, appConfig{data: *data, rate: *rate, maxUpload: *maxUpload, fetch: ff.config(nil), cache: *cache, cors: cors, maxPassages: *maxPassages, trashDays: *trashDays,
+		publicURL: *publicURL}, *addr, stderr)
 }
 
 // originList is a repeatable flag of CORS origins.
@@ -125,7 +135,7 @@ func serve(ctx context.Context, cfg appConfig, addr string, stderr io.Writer) er
 func serveAfter(ctx context.Context, cfg appConfig, addr string, stderr io.Writer, before func(ctx context.Context, reason func(string)) error) error {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	log.Info("starting", "data", cfg.data, "addr", addr, "rate_limit", cfg.rate, "max_upload", cfg.maxUpload, "cache", cfg.cache,
-		"fetch_allow_private", cfg.fetch.AllowPrivate, "cors_origins", cfg.cors)
+		"fetch_allow_private", cfg.fetch.AllowPrivate, "cors_origins", cfg.cors, "public_url", cfg.publicURL)
 	cfg.fetch.Log = log
 	var a *app
 	defer func() {

@@ -14,7 +14,7 @@ import (
 // searchable again; then restore its version 1 from the edit page's
 // history. No CSP violation or console error on the way.
 func TestBrowserTrashAndVersions(t *testing.T) {
-	ctx := newBrowser(t)
+	skipWithoutBrowser(t)
 	data, _ := newDataDir(t)
 	tok := newToken(t, data, "alice")
 	ts := startServer(t, data, 0, nil)
@@ -27,6 +27,7 @@ func TestBrowserTrashAndVersions(t *testing.T) {
 	if code, b := ts.upload("PUT", "/api/documents/br-note", tok, nil, "br.txt", []byte("Browser note\n\nThe quangleous rule instead.")); code != 200 {
 		t.Fatalf("replace: %d %s", code, b)
 	}
+	ctx := newBrowser(t) // its time budget starts once the server is up
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/librarian")); err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -38,7 +39,7 @@ func TestBrowserTrashAndVersions(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#token"), tok)); err != nil {
 		t.Fatal(err)
 	}
-	if err := submit(ctx, `#signin-form button[type="submit"]`); err != nil {
+	if err := submitUntil(ctx, `#signin-form button[type="submit"]`, ".lib-who", "alice"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -49,7 +50,7 @@ func TestBrowserTrashAndVersions(t *testing.T) {
 	if got := textOf(t, ctx, "main"); !strings.Contains(got, "trash") {
 		t.Errorf("the delete page does not say the document goes to the trash: %q", got)
 	}
-	if err := submit(ctx, `#delete-form button[type="submit"]`); err != nil {
+	if err := submitUntil(ctx, `#delete-form button[type="submit"]`, ".flash", "Deleted br-note"); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := ts.hits("q=quangleous"); n != 0 {
@@ -67,7 +68,7 @@ func TestBrowserTrashAndVersions(t *testing.T) {
 	if got := textOf(t, ctx, "#trash"); !strings.Contains(got, "br-note") || !strings.Contains(got, "alice") {
 		t.Fatalf("trash page: %q", got)
 	}
-	if err := submit(ctx, "#restore-br-note"); err != nil {
+	if err := submitUntil(ctx, "#restore-br-note", ".flash", "Restored br-note"); err != nil {
 		t.Fatal(err)
 	}
 	if got := textOf(t, ctx, ".flash"); !strings.Contains(got, "Restored br-note") {
@@ -85,7 +86,7 @@ func TestBrowserTrashAndVersions(t *testing.T) {
 	if got := textOf(t, ctx, "#history"); !strings.Contains(got, "replace") || !strings.Contains(got, "(current)") {
 		t.Errorf("history: %q", got)
 	}
-	if err := submit(ctx, "#restore-version-1"); err != nil {
+	if err := submitUntil(ctx, "#restore-version-1", "#history", "restore-version"); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := ts.hits("q=flibbertine"); n == 0 {

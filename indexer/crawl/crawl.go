@@ -130,12 +130,31 @@ type CrawlReport struct {
 	// lists their ids, sorted).
 	Removed          int      `json:"removed"`
 	RemovedDocuments []string `json:"removed_documents,omitempty"`
+	// DeletedByLibrarian are pages whose document a librarian deleted
+	// (its tombstone stands, the document may be in the trash): not
+	// stored again, as a catalog import does not bring it back; their
+	// links are followed. Restoring the document, or adding its id again,
+	// clears the tombstone.
+	DeletedByLibrarian int `json:"deleted_by_librarian"`
+	// NearDuplicates are the documents this crawl indexed whose text is
+	// like a document the library holds (or this crawl indexed before):
+	// a republication, reworded or paginated differently. Both are kept;
+	// the figure is their estimated similarity (0–1).
+	NearDuplicates []NearDuplicate `json:"near_duplicates,omitempty"`
 	// NotVisited are links left when MaxPages was reached.
 	NotVisited int           `json:"not_visited"`
 	Passages   int           `json:"passages_written"`
 	Documents  []string      `json:"documents,omitempty"` // ids indexed or unchanged, sorted
 	Errors     []CrawlError  `json:"errors,omitempty"`
 	Elapsed    time.Duration `json:"elapsed_ns"`
+}
+
+// NearDuplicate is a crawled document whose text is like another's.
+type NearDuplicate struct {
+	ID         string  `json:"id"`
+	URL        string  `json:"url"`
+	Of         string  `json:"of"` // the document it is like (the most similar)
+	Similarity float64 `json:"similarity"`
 }
 
 // outcome of one URL.
@@ -150,6 +169,7 @@ const (
 	outNoIndex
 	outFailed
 	outRemoved
+	outTrashed
 )
 
 type crawlJob struct {
@@ -164,7 +184,8 @@ type crawlResult struct {
 	id          string
 	update      *indexer.Update
 	links       []string
-	canonical   string // a canonical URL to fetch instead of this one
+	canonical   string        // a canonical URL to fetch instead of this one
+	near        *library.Near // the stored document most like this one
 	err         error
 }
 
@@ -187,6 +208,9 @@ type crawl struct {
 	// (URL → miss), read from and written back to StateDir.
 	missing      map[string]crawlMiss
 	missingDirty bool
+	// sigs are the text signatures of the stored documents, for
+	// near-duplicates (those this crawl indexes are added).
+	sigs *library.Signatures
 }
 
 // Crawl runs a crawl to its end (or ctx's). Errors of single URLs are
@@ -213,6 +237,13 @@ func (c *Crawler) Crawl(ctx context.Context, cfg CrawlConfig) (*CrawlReport, err
 		return rep, err
 	}
 	rep.Seeds = len(seeds)
+	// Documents an import brought have no signature yet: made once, from
+	// the index, so that a republication of one of them is recognised.
+	if n, err := library.SignStored(ctx, c.Store, c.Index); err != nil {
+		c.Log.Warn("crawl: signing the library's documents for near-duplicates", "err", err)
+	} else if n > 0 {
+		c.Log.Info("crawl: signed the library's documents for near-duplicates", "documents", n)
+	}
 	cr, err := c.newCrawl(cfg, seeds)
 	if err != nil {
 		return rep, err
@@ -283,6 +314,7 @@ func (c *Crawler) newCrawl(cfg CrawlConfig, seeds []string) (*crawl, error) {
 		return nil, err
 	}
 	cr.missing, cr.missingDirty = c.readMissing(cr.known)
+	cr.sigs = library.LoadSignatures(c.Store)
 	return cr, nil
 }
 
@@ -389,6 +421,7 @@ func (c *Crawler) finish(rep *CrawlReport, docs map[string]bool, start time.Time
 	}
 	sort.Strings(rep.Documents)
 	sort.Strings(rep.RemovedDocuments)
+	sort.Slice(rep.NearDuplicates, func(i, j int) bool { return rep.NearDuplicates[i].ID < rep.NearDuplicates[j].ID })
 	sort.Slice(rep.Errors, func(i, j int) bool { return rep.Errors[i].URL < rep.Errors[j].URL })
 	rep.Elapsed = time.Since(start)
 	return rep
@@ -401,6 +434,14 @@ func (cr *crawl) account(rep *CrawlReport, r *crawlResult, docs map[string]bool)
 		rep.Fetched++
 		rep.Indexed++
 		docs[r.id] = true
+		if r.near != nil {
+			rep.NearDuplicates = append(rep.NearDuplicates, NearDuplicate{ID: r.id, URL: r.job.url, Of: r.near.ID,
+				Similarity: float64(int(r.near.Similarity*100+0.5)) / 100})
+			cr.Log.Info("crawl: near-duplicate", "url", r.job.url, "id", r.id, "of", r.near.ID, "similarity", r.near.Similarity)
+		}
+	case outTrashed:
+		rep.Fetched++
+		rep.DeletedByLibrarian++
 	case outUnchanged:
 		rep.Fetched++
 		rep.Unchanged++
@@ -653,6 +694,14 @@ func (cr *crawl) store(ctx context.Context, r *crawlResult, f *fetch.Fetched, pa
 	}
 	rec.SHA256 = store.SHA256(f.Raw)
 	r.id = entry.ID
+	// A document a librarian deleted stays deleted (in the trash, until
+	// restored or purged): the crawl stores nothing over it.
+	if ts, err := cr.Store.Tombstone(entry.ID); err != nil {
+		return r.fail(err)
+	} else if ts != nil && ts.By != AuditWho {
+		r.out = outTrashed
+		return r
+	}
 	key := indexer.Key(rec)
 	if st, ok := cr.Index.State(entry.ID); ok && st.Key == key {
 		changed, err := cr.Store.Put(rec, f.Raw) // repairs a store that lost it
@@ -681,6 +730,9 @@ func (cr *crawl) store(ctx context.Context, r *crawlResult, f *fetch.Fetched, pa
 	cr.mu.Lock()
 	cr.known[r.job.url] = entry.ID
 	cr.mu.Unlock()
+	if near, ok := cr.sigs.Add(cr.Store, entry.ID, doc); ok {
+		r.near = &near
+	}
 	r.out = outIndexed
 	r.update = &indexer.Update{Doc: doc, Key: key, Origin: OriginCrawl}
 	return r

@@ -6,7 +6,9 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/hrsearch/hrsearch/corpus"
+	"github.com/hrsearch/hrsearch/indexer"
 	"github.com/hrsearch/hrsearch/indexer/schema"
+	"github.com/hrsearch/hrsearch/indexer/store"
 )
 
 // maxBackfillPassages bounds the passages one document's signature is
@@ -19,45 +21,61 @@ const maxBackfillPassages = 50_000
 // near-duplicates are found across the whole library. It stops when ctx
 // is done and returns how many it made.
 func (l *Library) BackfillSignatures(ctx context.Context) (int, error) {
-	ids, err := l.store.IDs()
+	return backfill(ctx, l.store, l.index, l.locks.lock, func(id string, s *Signature) { l.signatures().put(id, s) })
+}
+
+// SignStored is BackfillSignatures for a process that owns the data
+// directory without a Library (a crawl, which compares what it finds with
+// the library's signatures).
+func SignStored(ctx context.Context, st *store.Store, ix *indexer.Index) (int, error) {
+	return backfill(ctx, st, ix, func(string) func() { return func() {} }, func(string, *Signature) {})
+}
+
+func backfill(ctx context.Context, st *store.Store, ix *indexer.Index, lock func(string) func(), made func(string, *Signature)) (int, error) {
+	ids, err := st.IDs()
 	if err != nil {
 		return 0, err
 	}
-	made := 0
+	n := 0
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
-			return made, err
+			return n, err
 		}
 		var sig Signature
-		if ok, _ := l.store.Signature(id, &sig); ok && sig.Version == signatureVersion {
+		if ok, _ := st.Signature(id, &sig); ok && sig.Version == signatureVersion {
 			continue
 		}
-		doc, err := l.indexedText(ctx, id)
+		doc, err := indexedText(ctx, ix, id)
 		if err != nil {
-			return made, err
+			return n, err
 		}
-		unlock := l.locks.lock(id)
-		if _, err := l.store.Get(id); err == nil {
+		unlock := lock(id)
+		if _, err := st.Get(id); err == nil {
 			if s, ok := SignatureOf(doc); ok {
-				if err := l.store.PutSignature(id, &s); err == nil {
-					made++
+				if err := st.PutSignature(id, &s); err == nil {
+					n++
+					made(id, &s)
 				}
 			}
 		}
 		unlock()
 	}
-	return made, nil
+	return n, nil
 }
 
 // indexedText is a document's passages as the index stores them, in
 // document order (text only).
 func (l *Library) indexedText(ctx context.Context, id string) (*corpus.Document, error) {
+	return indexedText(ctx, l.index, id)
+}
+
+func indexedText(ctx context.Context, ix *indexer.Index, id string) (*corpus.Document, error) {
 	q := bleve.NewTermQuery(id)
 	q.SetField(schema.FieldDocument)
 	req := bleve.NewSearchRequestOptions(q, maxBackfillPassages, 0, false)
 	req.Fields = []string{schema.FieldText}
 	req.SortBy([]string{schema.FieldOrder})
-	res, err := l.index.Bleve().SearchInContext(ctx, req)
+	res, err := ix.Bleve().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -104,6 +105,11 @@ func (a *Signature) Similarity(b *Signature) float64 {
 type Near struct {
 	ID         string
 	Similarity float64
+	// Distinct: both documents bear their own UN symbols, and they
+	// differ. They are two documents however alike their texts (two
+	// decisions of one committee discontinuing a case read the same), so
+	// search does not fold one into the other.
+	Distinct bool
 }
 
 // Duplicates finds the stored documents (other than self) whose bytes
@@ -145,30 +151,32 @@ func (l *Library) Duplicates(self string, raw []byte, doc *corpus.Document) (exa
 	return exact, near, nil
 }
 
-// NearDuplicates finds the stored documents like the stored document id.
+// NearDuplicates finds the stored documents like the stored document id,
+// most similar first. It compares signatures held in memory (read from
+// the store on first use, kept up to date by the library's changes and
+// the backfill), so that a search page can ask it for each of its
+// documents.
 func (l *Library) NearDuplicates(id string) ([]Near, error) {
-	var sig Signature
-	if ok, err := l.store.Signature(id, &sig); err != nil || !ok {
-		return nil, err
-	}
-	ids, err := l.store.IDs()
-	if err != nil {
-		return nil, err
-	}
+	sigs := l.signatures()
 	var near []Near
-	for _, other := range ids {
-		if other == id {
-			continue
-		}
-		var o Signature
-		if ok, _ := l.store.Signature(other, &o); ok {
-			if s := sig.Similarity(&o); s >= NearThreshold {
-				near = append(near, Near{ID: other, Similarity: s})
-			}
+	var symbol string
+	if rec, err := l.store.Get(id); err == nil {
+		symbol = corpus.NormalizeSymbol(rec.Effective().Symbol)
+	}
+	for _, n := range sigs.like(id) {
+		if rec, err := l.store.Get(n.ID); err == nil { // not trashed or purged since
+			other := corpus.NormalizeSymbol(rec.Effective().Symbol)
+			n.Distinct = symbol != "" && other != "" && symbol != other
+			near = append(near, n)
 		}
 	}
-	sort.SliceStable(near, func(i, j int) bool { return near[i].Similarity > near[j].Similarity })
 	return near, nil
+}
+
+// signatures are the library's signatures in memory, loaded on first use.
+func (l *Library) signatures() *Signatures {
+	l.sigsOnce.Do(func() { l.sigs = LoadSignatures(l.store) })
+	return l.sigs
 }
 
 // keepSignature stores a document's signature after a change; a failure
@@ -184,4 +192,83 @@ func (l *Library) keepSignature(id string, doc *corpus.Document) {
 	if err := l.store.PutSignature(id, &sig); err != nil {
 		l.log.Warn("storing a document's signature", "id", id, "err", err)
 	}
+	l.signatures().put(id, &sig)
+}
+
+// Signatures are the text signatures of a store's documents held in
+// memory, for a process that compares many new documents with the library
+// (a crawl). Safe for concurrent use.
+type Signatures struct {
+	mu   sync.Mutex
+	sigs map[string]*Signature
+}
+
+// LoadSignatures reads the signatures the store holds (documents without
+// one are not compared; serve's backfill gives them one).
+func LoadSignatures(st *store.Store) *Signatures {
+	s := &Signatures{sigs: make(map[string]*Signature)}
+	ids, _ := st.IDs()
+	for _, id := range ids {
+		var sig Signature
+		if ok, _ := st.Signature(id, &sig); ok && sig.Version == signatureVersion {
+			s.sigs[id] = &sig
+		}
+	}
+	return s
+}
+
+// Add stores the signature of the stored document id (doc, as derived)
+// and returns the other document most like it, if one is at least
+// NearThreshold alike.
+func (s *Signatures) Add(st *store.Store, id string, doc *corpus.Document) (near Near, ok bool) {
+	sig, sigOK := SignatureOf(doc)
+	if !sigOK {
+		return Near{}, false
+	}
+	_ = st.PutSignature(id, &sig) // derived data: a failure costs a comparison
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for other, o := range s.sigs {
+		if other == id {
+			continue
+		}
+		if sim := sig.Similarity(o); sim >= NearThreshold && (sim > near.Similarity || sim == near.Similarity && other < near.ID) {
+			near, ok = Near{ID: other, Similarity: sim}, true
+		}
+	}
+	s.sigs[id] = &sig
+	return near, ok
+}
+
+func (s *Signatures) put(id string, sig *Signature) {
+	s.mu.Lock()
+	s.sigs[id] = sig
+	s.mu.Unlock()
+}
+
+// like is the documents like id (by its signature here), most similar
+// first, then by id.
+func (s *Signatures) like(id string) []Near {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sig, ok := s.sigs[id]
+	if !ok {
+		return nil
+	}
+	var near []Near
+	for other, o := range s.sigs {
+		if other == id {
+			continue
+		}
+		if sim := sig.Similarity(o); sim >= NearThreshold {
+			near = append(near, Near{ID: other, Similarity: sim})
+		}
+	}
+	sort.Slice(near, func(i, j int) bool {
+		if near[i].Similarity != near[j].Similarity {
+			return near[i].Similarity > near[j].Similarity
+		}
+		return near[i].ID < near[j].ID
+	})
+	return near
 }

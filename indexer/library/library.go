@@ -41,6 +41,9 @@ type Library struct {
 	MaxPassages int
 	// trashTTL is how long the trash keeps a document (SetTrashDays).
 	trashTTL atomic.Int64
+	// sigs are the documents' text signatures in memory (signatures()).
+	sigsOnce sync.Once
+	sigs     *Signatures
 }
 
 // OpenLibrary returns the library of an opened data directory, with its
