@@ -1,10 +1,7 @@
 package web
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -194,20 +191,9 @@ func (s *server) handleAPIExport(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	rc := http.NewResponseController(w)
-	bw := bufio.NewWriterSize(w, 32<<10)
 	base := baseURL(r)
 	infos := &docInfos{docs: s.docs, m: map[string]*DocInfo{}}
-	var cw *csv.Writer
-	enc := json.NewEncoder(bw)
-	switch format {
-	case formatCSV:
-		bw.WriteString("\ufeff") // spreadsheets read UTF-8 by it
-		cw = csv.NewWriter(bw)
-		_ = cw.Write(csvHeader)
-	case formatCSLJSON:
-		bw.WriteString("[\n")
-	}
-	first := true
+	out := newExportWriter(w, format, csvHeader)
 	for {
 		_ = rc.SetWriteDeadline(time.Now().Add(exportPageTimeout))
 		for _, hit := range res.Hits {
@@ -216,34 +202,12 @@ func (s *server) handleAPIExport(w http.ResponseWriter, r *http.Request) error {
 				return s.abortExport(r, err)
 			}
 			c := hitCitation(base, hit, info)
-			switch format {
-			case formatCSV, formatJSONL:
-				rec := exportRecord{ID: hit.ID, Document: hit.Document, Unit: hit.Unit, Label: unitLabel(hit.Unit), Title: c.Title,
-					Kind: c.Kind, Symbol: c.Symbol, Body: c.Body, Date: c.Date, Year: hit.Year, Language: hit.Language,
-					Instrument: nonNil(hit.Instrument), Article: nonNil(hit.Article), State: nonNil(hit.State),
-					Citation: c.Text, Permalink: c.Permalink, URL: c.URL, Text: hit.Text}
-				if format == formatCSV {
-					_ = cw.Write(rec.row())
-				} else {
-					_ = enc.Encode(rec)
-				}
-			case formatRIS:
-				writeRIS(bw, c)
-			case formatBibTeX:
-				writeBibTeX(bw, c)
-			case formatCSLJSON:
-				if !first {
-					bw.WriteString(",\n")
-				}
-				b, _ := json.Marshal(toCSL(c)) // plain strings and numbers: cannot fail
-				bw.Write(b)
-			}
-			first = false
+			out.write(exportRecord{ID: hit.ID, Document: hit.Document, Unit: hit.Unit, Label: unitLabel(hit.Unit), Title: c.Title,
+				Kind: c.Kind, Symbol: c.Symbol, Body: c.Body, Date: c.Date, Year: hit.Year, Language: hit.Language,
+				Instrument: nonNil(hit.Instrument), Article: nonNil(hit.Article), State: nonNil(hit.State),
+				Citation: c.Text, Permalink: c.Permalink, URL: c.URL, Text: hit.Text}, c)
 		}
-		if cw != nil {
-			cw.Flush()
-		}
-		if err := bw.Flush(); err != nil {
+		if err := out.flush(); err != nil {
 			return nil // the client went away
 		}
 		_ = rc.Flush()
@@ -255,10 +219,7 @@ func (s *server) handleAPIExport(w http.ResponseWriter, r *http.Request) error {
 			return s.abortExport(r, apiSearchErr(err))
 		}
 	}
-	if format == formatCSLJSON {
-		bw.WriteString("\n]\n")
-	}
-	_ = bw.Flush()
+	_ = out.close()
 	return nil
 }
 

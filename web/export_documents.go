@@ -1,9 +1,6 @@
 package web
 
 import (
-	"bufio"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -140,20 +137,9 @@ func (s *server) exportDocuments(w http.ResponseWriter, r *http.Request, req sea
 		return nil
 	}
 	rc := http.NewResponseController(w)
-	bw := bufio.NewWriterSize(w, 32<<10)
 	base := baseURL(r)
 	infos := &docInfos{docs: s.docs, m: map[string]*DocInfo{}}
-	var cw *csv.Writer
-	enc := json.NewEncoder(bw)
-	switch format {
-	case formatCSV:
-		bw.WriteString("\ufeff")
-		cw = csv.NewWriter(bw)
-		_ = cw.Write(csvDocumentHeader)
-	case formatCSLJSON:
-		bw.WriteString("[\n")
-	}
-	first := true
+	out := newExportWriter(w, format, csvDocumentHeader)
 	for {
 		_ = rc.SetWriteDeadline(time.Now().Add(exportPageTimeout))
 		for _, g := range res.Groups {
@@ -177,28 +163,9 @@ func (s *server) exportDocuments(w http.ResponseWriter, r *http.Request, req sea
 				rec.Instrument, rec.Article, rec.State = union(rec.Instrument, hit.Instrument), union(rec.Article, hit.Article), union(rec.State, hit.State)
 			}
 			c.Note = matchNote(d.Matches, pins)
-			switch format {
-			case formatCSV:
-				_ = cw.Write(rec.row())
-			case formatJSONL:
-				_ = enc.Encode(rec)
-			case formatRIS:
-				writeRIS(bw, c)
-			case formatBibTeX:
-				writeBibTeX(bw, c)
-			case formatCSLJSON:
-				if !first {
-					bw.WriteString(",\n")
-				}
-				b, _ := json.Marshal(toCSL(c)) // plain strings and numbers: cannot fail
-				bw.Write(b)
-			}
-			first = false
+			out.write(rec, c)
 		}
-		if cw != nil {
-			cw.Flush()
-		}
-		if err := bw.Flush(); err != nil {
+		if err := out.flush(); err != nil {
 			return nil // the client went away
 		}
 		_ = rc.Flush()
@@ -216,10 +183,7 @@ func (s *server) exportDocuments(w http.ResponseWriter, r *http.Request, req sea
 			return s.abortExport(r, err)
 		}
 	}
-	if format == formatCSLJSON {
-		bw.WriteString("\n]\n")
-	}
-	_ = bw.Flush()
+	_ = out.close()
 	return nil
 }
 
