@@ -198,9 +198,7 @@ func ExtractCase(paras []string, c Context) *Case {
 	cs := &Case{}
 	if sym, err := ParseSymbol(c.Symbol); err == nil {
 		cs.Session = sym.Session
-		if nums := communicationsOf(sym); len(nums) > 0 {
-			cs.Communication = nums[0]
-		}
+		cs.Communication = JoinCommunications(communicationsOf(sym))
 	}
 	clean := make([]string, len(paras))
 	for i, p := range paras {
@@ -246,29 +244,10 @@ func ExtractCase(paras []string, c Context) *Case {
 // "CAT/C/34/D/233/2003" → 233/2003; a joint decision's
 // "CAT/C/24/D/130/131/1999" → 130/1999, 131/1999.
 func communicationsOf(sym Symbol) []string {
-	c := sym.Communication
-	if c == "" {
-		return nil
-	}
-	if _, year, ok := strings.Cut(c, "/"); ok && len(year) == 4 {
-		return []string{c}
-	}
-	i := strings.Index(sym.Normalized, "/D/")
-	if i < 0 {
-		return nil
-	}
-	parts := strings.Split(sym.Normalized[i+3:], "/")
-	n := len(parts)
-	for n > 0 && !(len(parts[n-1]) == 4 && allDigits(parts[n-1])) {
-		n-- // a trailing Corr.1, Rev.1
-	}
-	if n < 2 {
-		return nil
-	}
 	var out []string
-	for _, p := range parts[:n-1] {
-		if allDigits(p) {
-			out = append(out, p+"/"+parts[n-1])
+	for _, n := range SplitCommunications(sym.Communication) {
+		if _, year, ok := strings.Cut(n, "/"); ok && len(year) == 4 {
+			out = append(out, n)
 		}
 	}
 	return out

@@ -18,8 +18,8 @@ func CaseKeys(c *Case, symbol string) []string {
 		return nil
 	}
 	var keys []string
-	if c.Communication != "" {
-		keys = append(keys, "no:"+c.Communication)
+	for _, n := range SplitCommunications(c.Communication) {
+		keys = append(keys, "no:"+n) // each of a joint decision's numbers
 	}
 	if sym, err := ParseSymbol(symbol); err == nil && sym.Communication != "" {
 		keys = append(keys, "sym:"+sym.Normalized)

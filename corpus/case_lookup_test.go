@@ -61,8 +61,8 @@ func TestLookupKeysMeetCaseKeys(t *testing.T) {
 func TestJointDecisionKeys(t *testing.T) {
 	c := corpus.ExtractCase([]string{"The authors of the communications are Mr. V.X.N. and Mr. H.N., nationals of Viet Nam."},
 		corpus.Context{Symbol: "CAT/C/24/D/130/131/1999", Instrument: "CAT"})
-	if c.Communication != "130/1999" {
-		t.Errorf("communication %q, want 130/1999", c.Communication)
+	if c.Communication != "130/1999 and 131/1999" {
+		t.Errorf("communication %q, want 130/1999 and 131/1999", c.Communication)
 	}
 	keys := corpus.CaseKeys(c, "CAT/C/24/D/130/131/1999")
 	for _, q := range []string{"130/1999", "131/1999", "CAT/C/24/D/130/131/1999"} {
