@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -446,6 +447,72 @@ func TestCitedByNoFalseSelfCitation(t *testing.T) {
 					t.Errorf("%s: %s is listed as citing it but names no article %s", a, id, n)
 				}
 			}
+		}
+	}
+}
+
+// TestDocumentsByRelevance: with a query, GET /api/documents ranks
+// documents as the search ranks their best passage: a decision named by its
+// case name, complainant or number first, and the documents of the
+// search's first page in the order they first appear there.
+func TestDocumentsByRelevance(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	decisions, err := s.DocumentsOfKind(ctx, corpus.KindDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	looked := 0
+	for i, d := range decisions {
+		if d.Case == nil || d.Case.Name == "" || i%40 != 7 {
+			continue
+		}
+		for _, q := range []string{d.Case.Name, "No. " + d.Case.Communication} {
+			list, err := s.Documents(ctx, search.DocumentsRequest{Query: q, Sort: search.SortRelevance, Size: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			looked++
+			var top []string
+			for _, x := range list.Documents {
+				if x.Case != nil && (x.Case.Name == d.Case.Name || x.Case.Communication == d.Case.Communication) {
+					top = append(top, x.ID)
+					continue
+				}
+				break
+			}
+			if !slices.Contains(top, d.ID) {
+				first := ""
+				if len(list.Documents) > 0 {
+					first = list.Documents[0].ID
+				}
+				t.Errorf("documents for %q open on %s, not %s", q, first, d.ID)
+			}
+		}
+	}
+	if looked < 20 {
+		t.Fatalf("only %d lookups", looked)
+	}
+	for _, q := range []string{"solitary confinement", "diplomatic assurances Egypt", "expulsion to Sri Lanka"} {
+		hits := run(t, s, search.Request{Query: q, Size: 30, NoSnippets: true})
+		var order []string
+		seen := map[string]bool{}
+		for _, h := range hits.Hits {
+			if !seen[h.Document] {
+				seen[h.Document] = true
+				order = append(order, h.Document)
+			}
+		}
+		list, err := s.Documents(ctx, search.DocumentsRequest{Query: q, Sort: search.SortRelevance, Size: len(order)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, x := range list.Documents {
+			got = append(got, x.ID)
+		}
+		if !slices.Equal(got, order) {
+			t.Errorf("documents for %q: %v\nthe search's first page, by document: %v", q, got, order)
 		}
 	}
 }

@@ -683,6 +683,11 @@ func (s *Searcher) Documents(ctx context.Context, req DocumentsRequest) (*Docume
 				best[d] = append(best[d], h.ID)
 			}
 		}
+		if req.Sort == SortRelevance && plan.text != nil {
+			if rank, err = s.rankDocuments(ctx, Request{Query: req.Query, Filters: passageReq}, plan, rank); err != nil {
+				return nil, err
+			}
+		}
 		if len(rank) == 0 {
 			out.Facets = emptyFacets(DocumentFacetNames)
 			return out, nil
@@ -753,6 +758,45 @@ func (s *Searcher) Documents(ctx context.Context, req DocumentsRequest) (*Docume
 		out.Documents = docs[from:min(len(docs), from+req.Size)]
 	}
 	return out, nil
+}
+
+// rankDocuments orders documents as a relevance search ranks their best
+// passage: the decisions a lookup names (case name, number, symbol) first,
+// as /api/search opens on them, then the documents of the search's ranked
+// window in the order of their best passage there, then the others in
+// Bleve's order (matched, the order they had).
+func (s *Searcher) rankDocuments(ctx context.Context, req Request, p *plan, matched map[string]int) (map[string]int, error) {
+	w, err := s.rankedWindow(ctx, req, p, []string{}, rescoreWindow)
+	if err != nil {
+		return nil, err
+	}
+	found, err := s.lookup(ctx, req.Query, p.filter)
+	if err != nil {
+		return nil, err
+	}
+	rank := make(map[string]int, len(matched)+len(found))
+	add := func(doc string) {
+		if _, ok := rank[doc]; !ok && doc != "" {
+			rank[doc] = len(rank)
+		}
+	}
+	for _, id := range found {
+		doc, _, _ := strings.Cut(id, "#")
+		add(doc)
+	}
+	for _, h := range w.ranked {
+		doc, _, _ := strings.Cut(h.id, "#")
+		add(doc)
+	}
+	rest := make([]string, 0, len(matched))
+	for d := range matched {
+		rest = append(rest, d)
+	}
+	sort.Slice(rest, func(i, j int) bool { return matched[rest[i]] < matched[rest[j]] })
+	for _, d := range rest {
+		add(d)
+	}
+	return rank, nil
 }
 
 func emptyFacets(names []string) map[string][]FacetValue {
