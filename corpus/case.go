@@ -340,30 +340,67 @@ func titleCase(w string) string {
 // complainantRe finds how a decision introduces its complainant: "The
 // complainant is Mr. X", "The author of the communication is X", "The
 // complainant, A.M., is", "The complainants are X and …", "Submitted by: X".
-var complainantRe = regexp.MustCompile(`(?:^|[.;:]\s+|\s)(?:The|the)\s+(complainant|author|petitioner|applicant|victim|complaint)(s)?(?:\s+of\s+the\s+(?:communications?|complaints?|petitions?))?(?:\s*\([^)]{0,120}\))?(?:,\s+(?:dated|submitted|of)\s[^,]{0,60},)?(?:\s+(?:is|are)\s+|,\s+)`)
+var complainantRe = regexp.MustCompile(`(?:^|[.;:]\s+|\s)(?:The|the)\s+(complainant|claimant|author|petitioner|applicant|victim|complaint)(s)?(?:\s+of\s+the\s+(?:communications?|complaints?|petitions?))?(?:\s*\([^)]{0,120}\))?(?:,\s+(?:dated|submitted|of)\s[^,]{0,60},)?(?:\s+(?:is|are)\s+|,\s+)`)
 
-var submittedByRe = regexp.MustCompile(`Submitted\s+by:\s+|\bsubmitted\s+to\s+the\s+Committee(?:\s+against\s+Torture)?\s+by\s+`)
+// complainantApposedRe: "The complainant Mükerrem Güclü, a Turkish
+// national, …" names them without a verb, the name set off by a comma.
+var complainantApposedRe = regexp.MustCompile(`(?:^|[.;:]\s+|\s)The\s+complainant(s)?\s+([^,.;:()\[\]]{2,60}),`)
+
+// submittedByRe: "Submitted by: X", "submitted to the Committee by X", "The
+// communication was submitted by (counsel on behalf of) X".
+var submittedByRe = regexp.MustCompile(`Submitted\s+by:\s+|\bsubmitted\s+to\s+the\s+Committee(?:\s+against\s+Torture)?\s+by\s+|\b(?:communication|complaint|petition)\s+(?:was|is|has\s+been)\s+submitted\s+by\s+(?:(?:counsel|a\s+lawyer|an?\s+organi[sz]ation)\s+on\s+behalf\s+of\s+)?`)
 
 var honorificRe = regexp.MustCompile(`^(?:(?:Mr|Mrs|Ms|Miss|Messrs|Mmes|Dr|Prof)\.?\s+)+`)
 
 // complainantOf finds the complainant's name in the opening paragraphs and
 // whether the decision speaks of several complainants.
+//
+// The opening is the first four paragraphs of some length: the lines of a
+// scanned header ("Distr.", "Communication No. 41/1996") before "Submitted
+// by: …" do not count.
 func complainantOf(paras []string) (string, bool) {
-	for i := range min(4, len(paras)) {
+	read := 0
+	for i := 0; i < len(paras) && i < caseHeadParas && read < 4; i++ {
 		p := paras[i]
-		for _, loc := range complainantRe.FindAllStringSubmatchIndex(p, -1) {
-			plural := loc[4] >= 0
-			if n := nameAt(p[loc[1]:]); n != "" {
-				return n, plural
+		if len(p) >= shortHeaderLine {
+			read++
+		}
+		if i < 4 {
+			for _, loc := range complainantRe.FindAllStringSubmatchIndex(p, -1) {
+				plural := loc[4] >= 0
+				if n := nameAt(p[loc[1]:]); n != "" {
+					return n, plural || othersAfter(p[loc[1]:], n)
+				}
+			}
+			// The whole apposition is a name (every word capitalised), or
+			// it is no name ("The complainant State party, …").
+			if m := complainantApposedRe.FindStringSubmatch(p); m != nil && nameAt(m[2]+",") == strings.TrimSpace(m[2]) {
+				return strings.TrimSpace(m[2]), m[1] != ""
 			}
 		}
 		if loc := submittedByRe.FindStringIndex(p); loc != nil {
 			if n := nameAt(p[loc[1]:]); n != "" {
-				return n, false
+				return n, othersAfter(p[loc[1]:], n)
 			}
 		}
 	}
 	return "", false
+}
+
+// shortHeaderLine is the length under which an opening paragraph is a line
+// of a document's header rather than text.
+const shortHeaderLine = 120
+
+// othersAfter reports whether the name at the start of s is followed by
+// another complainant's: "A.L. and S.K., nationals of …".
+func othersAfter(s, name string) bool {
+	i := strings.Index(s, name)
+	if i < 0 {
+		return false
+	}
+	rest := strings.TrimLeft(s[i+len(name):], ".")
+	rest, ok := strings.CutPrefix(rest, " and ")
+	return ok && nameAt(rest) != ""
 }
 
 // nameAt reads a person's name at the start of s: it ends at a comma, a
@@ -683,6 +720,11 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 		}
 	}
 	switch {
+	case violated && len(arts) == 0:
+		// "The State party has an obligation to refrain from forcibly
+		// returning the author": the articles are those of the question
+		// the Committee put itself on the merits.
+		return OutcomeViolation, sortedSet(questionArticles(paras, c))
 	case violated:
 		return OutcomeViolation, sortedSet(arts)
 	case notViolated:
@@ -704,6 +746,32 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 		}
 	}
 	return "", nil
+}
+
+// questionRe is how a decision states the question of its merits: "The
+// issue before the Committee is whether the forced return of the author to
+// Turkey would violate … article 3", "The Committee must decide, pursuant
+// to paragraph 1 of article 3, whether …".
+var questionRe = regexp.MustCompile(`(?i)\b(?:issue|question)\s+before\s+the\s+Committee\s+is\s+whether\b|\bCommittee\s+(?:must|has\s+to|is\s+called\s+upon\s+to)\s+(?:decide|determine|consider)\b[^.]{0,80}?\bwhether\b`)
+
+// questionArticles returns the articles of the first sentence that states
+// the question on the merits (not the one on admissibility).
+func questionArticles(paras []string, c Context) []string {
+	for _, p := range paras {
+		if !strings.Contains(p, "hether") {
+			continue
+		}
+		for _, sent := range sentences(p) {
+			loc := questionRe.FindStringIndex(sent)
+			if loc == nil || strings.Contains(strings.ToLower(sent), "admissib") {
+				continue
+			}
+			if arts := articlesIn(sent, c); len(arts) > 0 {
+				return arts
+			}
+		}
+	}
+	return nil
 }
 
 // negatedBefore catches "does not, in the Committee's view, constitute".
