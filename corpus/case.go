@@ -57,6 +57,17 @@ func (c *Case) IsCase() bool {
 	return c != nil && (c.Communication != "" || c.Party != "" || c.Outcome != "" || c.Name != "")
 }
 
+// IsCorrection reports whether c sets any of the fields a librarian may
+// correct: name, communication, complainant, party, adoption date,
+// outcome, violations or destination.
+func (c *Case) IsCorrection() bool {
+	return c != nil && (c.Name != "" || c.Communication != "" || c.Complainant != "" || c.Party != "" ||
+		c.Adopted != "" || c.Outcome != "" || c.Violations != nil || c.Destination != nil)
+}
+
+// Outcomes lists the values of Case.Outcome.
+var Outcomes = []string{OutcomeViolation, OutcomeNoViolation, OutcomeInadmissible, OutcomeDiscontinued}
+
 // MarshalJSON writes an unstated adoption date as null, as the API shows it.
 func (c Case) MarshalJSON() ([]byte, error) {
 	type plain Case
@@ -151,6 +162,15 @@ func overlayCase(derived, given *Case) *Case {
 			*dst = v
 		}
 	}
+	if given.Name == "" && (given.Complainant != "" || given.Party != "") {
+		// A corrected complainant or State party renames the case.
+		complainant, party := out.Complainant, out.Party
+		set(&complainant, given.Complainant)
+		set(&party, given.Party)
+		if n := caseName(complainant, strings.Contains(out.Name, " et al. v. "), party); n != "" {
+			out.Name = n
+		}
+	}
 	set(&out.Name, given.Name)
 	set(&out.Communication, given.Communication)
 	set(&out.Complainant, given.Complainant)
@@ -158,10 +178,13 @@ func overlayCase(derived, given *Case) *Case {
 	set(&out.Adopted, given.Adopted)
 	set(&out.Outcome, given.Outcome)
 	if given.Violations != nil {
-		out.Violations = given.Violations
+		out.Violations = slices.Clone(given.Violations)
 	}
 	if given.Destination != nil {
-		out.Destination = given.Destination
+		out.Destination = slices.Clone(given.Destination)
+	}
+	if given.Outcome != "" && given.Outcome != OutcomeViolation && given.Violations == nil {
+		out.Violations = nil // no violation found, none violated
 	}
 	return &out
 }
