@@ -71,3 +71,25 @@ func TestJointDecisionKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestFindCaseMentions(t *testing.T) {
+	text := "As it held in Okafor v. Norway and in S.T.K. et al. v. Republic of Moldova, and unlike Reyes v. Annex, the Committee recalls"
+	ms := corpus.FindCaseMentions(text)
+	if len(ms) != 2 {
+		t.Fatalf("%d mentions: %+v", len(ms), ms)
+	}
+	if ms[0].Party != "NO" || !slices.ContainsFunc(ms[0].Names, func(n corpus.CaseName) bool {
+		return n.Name == "Okafor v. Norway" && text[n.Start:ms[0].End] == "Okafor v. Norway"
+	}) {
+		t.Errorf("first mention %+v", ms[0])
+	}
+	if ms[1].Party != "MD" || ms[1].Names[0].Name != "S.T.K. et al. v. Republic of Moldova" || ms[1].Names[len(ms[1].Names)-1].Name != "S.T.K. et al. v. Republic of Moldova" {
+		t.Errorf("second mention %+v", ms[1])
+	}
+	if ms[0].Names[0].Name != "As it held in Okafor v. Norway" && ms[0].Names[0].Name != "As v. Norway" {
+		// the longest reading comes first
+		if len(ms[0].Names[0].Name) < len(ms[0].Names[len(ms[0].Names)-1].Name) {
+			t.Errorf("readings not longest first: %+v", ms[0].Names)
+		}
+	}
+}

@@ -516,3 +516,64 @@ func TestDocumentsByRelevance(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveCaseNames: a decision's case name, as another text cites it,
+// resolves to that decision when no other decision of the library bears
+// it, and only against its own State party.
+func TestResolveCaseNames(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	decisions, err := s.DocumentsOfKind(ctx, corpus.KindDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Names as a reader spells them: "S.S." and "S. S." are one name.
+	key := func(name string) string { return strings.Join(corpus.LookupKeys(name), " ") }
+	byName := map[string]int{}
+	for _, d := range decisions {
+		if d.Case != nil && d.Case.Party != "" {
+			for _, k := range corpus.CaseKeys(d.Case, "") {
+				byName[k]++
+			}
+		}
+	}
+	checked := 0
+	for i, d := range decisions {
+		if d.Case == nil || d.Case.Name == "" || byName[key(d.Case.Name)] != 1 || i%25 != 3 {
+			continue
+		}
+		text := "As the Committee held in " + d.Case.Name + ", the risk must be personal."
+		ms := corpus.FindCaseMentions(text)
+		if len(ms) != 1 {
+			t.Errorf("%q: %d mentions", text, len(ms))
+			continue
+		}
+		var names []string
+		party := map[string]string{}
+		for _, n := range ms[0].Names {
+			names = append(names, n.Name)
+			party[n.Name] = ms[0].Party
+		}
+		got, err := s.ResolveCaseNames(ctx, names, party)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[d.Case.Name] != d.ID {
+			t.Errorf("%q resolves to %v, want %s", d.Case.Name, got, d.ID)
+		}
+		for n, doc := range got {
+			if doc != d.ID {
+				t.Errorf("%q also resolves %q to %s", text, n, doc)
+			}
+		}
+		// The same complainant against another State names no decision of theirs.
+		other := map[string]string{d.Case.Name: "ZZ"}
+		if got, _ := s.ResolveCaseNames(ctx, []string{d.Case.Name}, other); got[d.Case.Name] != "" {
+			t.Errorf("%q resolves against another State party: %v", d.Case.Name, got)
+		}
+		checked++
+	}
+	if checked < 10 {
+		t.Fatalf("only %d names checked", checked)
+	}
+}

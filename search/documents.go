@@ -895,6 +895,61 @@ func (s *Searcher) ResolveSymbols(ctx context.Context, symbols []string) (map[st
 	return out, nil
 }
 
+// ResolveCaseNames maps the case names a text cites ("Tebourski v.
+// France", corpus.FindCaseMentions) to the decision of the library each
+// names: one decision only, whose State party is the one the name gives
+// (party, ISO alpha-2, by name); names that match none or several decisions
+// are left out.
+func (s *Searcher) ResolveCaseNames(ctx context.Context, names []string, party map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	byKey := map[string][]string{} // lookup key → names
+	var terms []query.Query
+	for _, n := range names {
+		for _, k := range corpus.LookupKeys(n) {
+			if !strings.HasPrefix(k, "name:") || !strings.Contains(k, " v ") {
+				continue // a surname alone is no citation
+			}
+			if byKey[k] == nil {
+				terms = append(terms, termQ(schema.FieldCaseKey, k, 1))
+			}
+			byKey[k] = append(byKey[k], n)
+		}
+	}
+	if len(terms) == 0 {
+		return out, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(terms), 1000, 0, false)
+	req.Fields = []string{schema.FieldDocument, schema.FieldCase}
+	req.SortBy([]string{schema.FieldDocument})
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	found := map[string][]string{} // name → decisions
+	for _, h := range res.Hits {
+		c := caseFrom(h.Fields[schema.FieldCase])
+		if c == nil {
+			continue
+		}
+		doc := str(h.Fields[schema.FieldDocument])
+		for _, k := range corpus.CaseKeys(c, "") {
+			for _, n := range byKey[k] {
+				if c.Party == party[n] && !slices.Contains(found[n], doc) {
+					found[n] = append(found[n], doc)
+				}
+			}
+		}
+	}
+	for n, docs := range found {
+		if len(docs) == 1 {
+			out[n] = docs[0]
+		}
+	}
+	return out, nil
+}
+
 // caseTitle names a decision the catalog gives no title by its case:
 // "Pelit v. Azerbaijan (CAT/C/38/D/281/2005)" rather than "Committee
 // against Torture, communication No. 281/2005 (CAT/C/38/D/281/2005)".
