@@ -57,6 +57,17 @@ func (c *Case) IsCase() bool {
 	return c != nil && (c.Communication != "" || c.Party != "" || c.Outcome != "" || c.Name != "")
 }
 
+// IsCorrection reports whether c sets any of the fields a librarian may
+// correct: name, communication, complainant, party, adoption date,
+// outcome, violations or destination.
+func (c *Case) IsCorrection() bool {
+	return c != nil && (c.Name != "" || c.Communication != "" || c.Complainant != "" || c.Party != "" ||
+		c.Adopted != "" || c.Outcome != "" || c.Violations != nil || c.Destination != nil)
+}
+
+// Outcomes lists the values of Case.Outcome.
+var Outcomes = []string{OutcomeViolation, OutcomeNoViolation, OutcomeInadmissible, OutcomeDiscontinued}
+
 // MarshalJSON writes an unstated adoption date as null, as the API shows it.
 func (c Case) MarshalJSON() ([]byte, error) {
 	type plain Case
@@ -151,6 +162,15 @@ func overlayCase(derived, given *Case) *Case {
 			*dst = v
 		}
 	}
+	if given.Name == "" && (given.Complainant != "" || given.Party != "") {
+		// A corrected complainant or State party renames the case.
+		complainant, party := out.Complainant, out.Party
+		set(&complainant, given.Complainant)
+		set(&party, given.Party)
+		if n := caseName(complainant, strings.Contains(out.Name, " et al. v. "), party); n != "" {
+			out.Name = n
+		}
+	}
 	set(&out.Name, given.Name)
 	set(&out.Communication, given.Communication)
 	set(&out.Complainant, given.Complainant)
@@ -158,10 +178,13 @@ func overlayCase(derived, given *Case) *Case {
 	set(&out.Adopted, given.Adopted)
 	set(&out.Outcome, given.Outcome)
 	if given.Violations != nil {
-		out.Violations = given.Violations
+		out.Violations = slices.Clone(given.Violations)
 	}
 	if given.Destination != nil {
-		out.Destination = given.Destination
+		out.Destination = slices.Clone(given.Destination)
+	}
+	if given.Outcome != "" && given.Outcome != OutcomeViolation && given.Violations == nil {
+		out.Violations = nil // no violation found, none violated
 	}
 	return &out
 }
@@ -198,9 +221,7 @@ func ExtractCase(paras []string, c Context) *Case {
 	cs := &Case{}
 	if sym, err := ParseSymbol(c.Symbol); err == nil {
 		cs.Session = sym.Session
-		if nums := communicationsOf(sym); len(nums) > 0 {
-			cs.Communication = nums[0]
-		}
+		cs.Communication = JoinCommunications(communicationsOf(sym))
 	}
 	clean := make([]string, len(paras))
 	for i, p := range paras {
@@ -246,29 +267,10 @@ func ExtractCase(paras []string, c Context) *Case {
 // "CAT/C/34/D/233/2003" → 233/2003; a joint decision's
 // "CAT/C/24/D/130/131/1999" → 130/1999, 131/1999.
 func communicationsOf(sym Symbol) []string {
-	c := sym.Communication
-	if c == "" {
-		return nil
-	}
-	if _, year, ok := strings.Cut(c, "/"); ok && len(year) == 4 {
-		return []string{c}
-	}
-	i := strings.Index(sym.Normalized, "/D/")
-	if i < 0 {
-		return nil
-	}
-	parts := strings.Split(sym.Normalized[i+3:], "/")
-	n := len(parts)
-	for n > 0 && !(len(parts[n-1]) == 4 && allDigits(parts[n-1])) {
-		n-- // a trailing Corr.1, Rev.1
-	}
-	if n < 2 {
-		return nil
-	}
 	var out []string
-	for _, p := range parts[:n-1] {
-		if allDigits(p) {
-			out = append(out, p+"/"+parts[n-1])
+	for _, n := range SplitCommunications(sym.Communication) {
+		if _, year, ok := strings.Cut(n, "/"); ok && len(year) == 4 {
+			out = append(out, n)
 		}
 	}
 	return out
@@ -361,30 +363,67 @@ func titleCase(w string) string {
 // complainantRe finds how a decision introduces its complainant: "The
 // complainant is Mr. X", "The author of the communication is X", "The
 // complainant, A.M., is", "The complainants are X and …", "Submitted by: X".
-var complainantRe = regexp.MustCompile(`(?:^|[.;:]\s+|\s)(?:The|the)\s+(complainant|author|petitioner|applicant|victim|complaint)(s)?(?:\s+of\s+the\s+(?:communications?|complaints?|petitions?))?(?:\s*\([^)]{0,120}\))?(?:,\s+(?:dated|submitted|of)\s[^,]{0,60},)?(?:\s+(?:is|are)\s+|,\s+)`)
+var complainantRe = regexp.MustCompile(`(?:^|[.;:]\s+|\s)(?:The|the)\s+(complainant|claimant|author|petitioner|applicant|victim|complaint)(s)?(?:\s+of\s+the\s+(?:communications?|complaints?|petitions?))?(?:\s*\([^)]{0,120}\))?(?:,\s+(?:dated|submitted|of)\s[^,]{0,60},)?(?:\s+(?:is|are)\s+|,\s+)`)
 
-var submittedByRe = regexp.MustCompile(`Submitted\s+by:\s+|\bsubmitted\s+to\s+the\s+Committee(?:\s+against\s+Torture)?\s+by\s+`)
+// complainantApposedRe: "The complainant Mükerrem Güclü, a Turkish
+// national, …" names them without a verb, the name set off by a comma.
+var complainantApposedRe = regexp.MustCompile(`(?:^|[.;:]\s+|\s)The\s+complainant(s)?\s+([^,.;:()\[\]]{2,60}),`)
+
+// submittedByRe: "Submitted by: X", "submitted to the Committee by X", "The
+// communication was submitted by (counsel on behalf of) X".
+var submittedByRe = regexp.MustCompile(`Submitted\s+by:\s+|\bsubmitted\s+to\s+the\s+Committee(?:\s+against\s+Torture)?\s+by\s+|\b(?:communication|complaint|petition)\s+(?:was|is|has\s+been)\s+submitted\s+by\s+(?:(?:counsel|a\s+lawyer|an?\s+organi[sz]ation)\s+on\s+behalf\s+of\s+)?`)
 
 var honorificRe = regexp.MustCompile(`^(?:(?:Mr|Mrs|Ms|Miss|Messrs|Mmes|Dr|Prof)\.?\s+)+`)
 
 // complainantOf finds the complainant's name in the opening paragraphs and
 // whether the decision speaks of several complainants.
+//
+// The opening is the first four paragraphs of some length: the lines of a
+// scanned header ("Distr.", "Communication No. 41/1996") before "Submitted
+// by: …" do not count.
 func complainantOf(paras []string) (string, bool) {
-	for i := range min(4, len(paras)) {
+	read := 0
+	for i := 0; i < len(paras) && i < caseHeadParas && read < 4; i++ {
 		p := paras[i]
-		for _, loc := range complainantRe.FindAllStringSubmatchIndex(p, -1) {
-			plural := loc[4] >= 0
-			if n := nameAt(p[loc[1]:]); n != "" {
-				return n, plural
+		if len(p) >= shortHeaderLine {
+			read++
+		}
+		if i < 4 {
+			for _, loc := range complainantRe.FindAllStringSubmatchIndex(p, -1) {
+				plural := loc[4] >= 0
+				if n := nameAt(p[loc[1]:]); n != "" {
+					return n, plural || othersAfter(p[loc[1]:], n)
+				}
+			}
+			// The whole apposition is a name (every word capitalised), or
+			// it is no name ("The complainant State party, …").
+			if m := complainantApposedRe.FindStringSubmatch(p); m != nil && nameAt(m[2]+",") == strings.TrimSpace(m[2]) {
+				return strings.TrimSpace(m[2]), m[1] != ""
 			}
 		}
 		if loc := submittedByRe.FindStringIndex(p); loc != nil {
 			if n := nameAt(p[loc[1]:]); n != "" {
-				return n, false
+				return n, othersAfter(p[loc[1]:], n)
 			}
 		}
 	}
 	return "", false
+}
+
+// shortHeaderLine is the length under which an opening paragraph is a line
+// of a document's header rather than text.
+const shortHeaderLine = 120
+
+// othersAfter reports whether the name at the start of s is followed by
+// another complainant's: "A.L. and S.K., nationals of …".
+func othersAfter(s, name string) bool {
+	i := strings.Index(s, name)
+	if i < 0 {
+		return false
+	}
+	rest := strings.TrimLeft(s[i+len(name):], ".")
+	rest, ok := strings.CutPrefix(rest, " and ")
+	return ok && nameAt(rest) != ""
 }
 
 // nameAt reads a person's name at the start of s: it ends at a comma, a
@@ -704,6 +743,11 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 		}
 	}
 	switch {
+	case violated && len(arts) == 0:
+		// "The State party has an obligation to refrain from forcibly
+		// returning the author": the articles are those of the question
+		// the Committee put itself on the merits.
+		return OutcomeViolation, sortedSet(questionArticles(paras, c))
 	case violated:
 		return OutcomeViolation, sortedSet(arts)
 	case notViolated:
@@ -725,6 +769,32 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 		}
 	}
 	return "", nil
+}
+
+// questionRe is how a decision states the question of its merits: "The
+// issue before the Committee is whether the forced return of the author to
+// Turkey would violate … article 3", "The Committee must decide, pursuant
+// to paragraph 1 of article 3, whether …".
+var questionRe = regexp.MustCompile(`(?i)\b(?:issue|question)\s+before\s+the\s+Committee\s+is\s+whether\b|\bCommittee\s+(?:must|has\s+to|is\s+called\s+upon\s+to)\s+(?:decide|determine|consider)\b[^.]{0,80}?\bwhether\b`)
+
+// questionArticles returns the articles of the first sentence that states
+// the question on the merits (not the one on admissibility).
+func questionArticles(paras []string, c Context) []string {
+	for _, p := range paras {
+		if !strings.Contains(p, "hether") {
+			continue
+		}
+		for _, sent := range sentences(p) {
+			loc := questionRe.FindStringIndex(sent)
+			if loc == nil || strings.Contains(strings.ToLower(sent), "admissib") {
+				continue
+			}
+			if arts := articlesIn(sent, c); len(arts) > 0 {
+				return arts
+			}
+		}
+	}
+	return nil
 }
 
 // negatedBefore catches "does not, in the Committee's view, constitute".

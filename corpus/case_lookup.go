@@ -3,6 +3,8 @@ package corpus
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Lookup keys name a decision the way a researcher types it: its
@@ -18,8 +20,8 @@ func CaseKeys(c *Case, symbol string) []string {
 		return nil
 	}
 	var keys []string
-	if c.Communication != "" {
-		keys = append(keys, "no:"+c.Communication)
+	for _, n := range SplitCommunications(c.Communication) {
+		keys = append(keys, "no:"+n) // each of a joint decision's numbers
 	}
 	if sym, err := ParseSymbol(symbol); err == nil && sym.Communication != "" {
 		keys = append(keys, "sym:"+sym.Normalized)
@@ -118,4 +120,66 @@ func nameKey(s string) string {
 		return ""
 	}
 	return k
+}
+
+// CaseMention is a decision cited by its name in a text ("Tebourski v.
+// France"): where it ends, the State it names as party, and the names it
+// may stand for, longest first ("In Tebourski v. France" may be "Tebourski
+// v. France"), each with where it starts.
+type CaseMention struct {
+	End   int
+	Party string // ISO alpha-2 of the State after "v."
+	Names []CaseName
+}
+
+// CaseName is one reading of a CaseMention.
+type CaseName struct {
+	Name  string
+	Start int
+}
+
+// caseCiteRe finds "Name v. State": up to five capitalised words (or
+// initials) before "v." and up to five after it.
+var caseCiteRe = regexp.MustCompile(`((?:[\p{Lu}][\p{L}'’.\-]*\s+){0,4}[\p{Lu}][\p{L}'’.\-]*(?:\s+et\s+al\.)?)\s+v\.?\s+([\p{Lu}][\p{L}\-]*(?:\s+(?:of\s+|and\s+)?[\p{Lu}][\p{L}\-]*){0,4})`)
+
+// FindCaseMentions returns the decisions a text cites by name, in order:
+// a name "v." a State the registry knows (the longest run of words after
+// "v." that names one).
+func FindCaseMentions(text string) []CaseMention {
+	if !strings.Contains(text, " v") {
+		return nil
+	}
+	var out []CaseMention
+	for _, m := range caseCiteRe.FindAllStringSubmatchIndex(text, -1) {
+		state := text[m[4]:m[5]]
+		cm := CaseMention{}
+		words := strings.Fields(state)
+		for n := len(words); n > 0 && cm.Party == ""; n-- {
+			if code, ok := StateByName(strings.Join(words[:n], " ")); ok {
+				cm.Party = code
+				last := strings.Index(text[m[4]:m[5]], strings.Join(words[:n], " "))
+				cm.End = m[4] + last + len(strings.Join(words[:n], " "))
+			}
+		}
+		if cm.Party == "" || cm.End <= m[4] {
+			continue // "v. Annex", or words spread over lines
+		}
+		// Each name that ends at the name's last word: drop leading words.
+		at := m[2]
+		for at < m[3] {
+			if r, _ := utf8.DecodeRuneInString(text[at:]); unicode.IsUpper(r) { // not "et al. v. …"
+				cm.Names = append(cm.Names, CaseName{Name: text[at:m[3]] + " v. " + text[m[4]:cm.End], Start: at})
+			}
+			sp := strings.IndexAny(text[at:m[3]], " \t\n")
+			if sp < 0 {
+				break
+			}
+			at += sp
+			for at < m[3] && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n') {
+				at++
+			}
+		}
+		out = append(out, cm)
+	}
+	return out
 }

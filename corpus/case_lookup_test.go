@@ -61,13 +61,35 @@ func TestLookupKeysMeetCaseKeys(t *testing.T) {
 func TestJointDecisionKeys(t *testing.T) {
 	c := corpus.ExtractCase([]string{"The authors of the communications are Mr. V.X.N. and Mr. H.N., nationals of Viet Nam."},
 		corpus.Context{Symbol: "CAT/C/24/D/130/131/1999", Instrument: "CAT"})
-	if c.Communication != "130/1999" {
-		t.Errorf("communication %q, want 130/1999", c.Communication)
+	if c.Communication != "130/1999 and 131/1999" {
+		t.Errorf("communication %q, want 130/1999 and 131/1999", c.Communication)
 	}
 	keys := corpus.CaseKeys(c, "CAT/C/24/D/130/131/1999")
 	for _, q := range []string{"130/1999", "131/1999", "CAT/C/24/D/130/131/1999"} {
 		if k := corpus.LookupKeys(q); len(k) != 1 || !slices.Contains(keys, k[0]) {
 			t.Errorf("%q (keys %v) does not open the joint decision (keys %v)", q, k, keys)
+		}
+	}
+}
+
+func TestFindCaseMentions(t *testing.T) {
+	text := "As it held in Okafor v. Norway and in S.T.K. et al. v. Republic of Moldova, and unlike Reyes v. Annex, the Committee recalls"
+	ms := corpus.FindCaseMentions(text)
+	if len(ms) != 2 {
+		t.Fatalf("%d mentions: %+v", len(ms), ms)
+	}
+	if ms[0].Party != "NO" || !slices.ContainsFunc(ms[0].Names, func(n corpus.CaseName) bool {
+		return n.Name == "Okafor v. Norway" && text[n.Start:ms[0].End] == "Okafor v. Norway"
+	}) {
+		t.Errorf("first mention %+v", ms[0])
+	}
+	if ms[1].Party != "MD" || ms[1].Names[0].Name != "S.T.K. et al. v. Republic of Moldova" || ms[1].Names[len(ms[1].Names)-1].Name != "S.T.K. et al. v. Republic of Moldova" {
+		t.Errorf("second mention %+v", ms[1])
+	}
+	if ms[0].Names[0].Name != "As it held in Okafor v. Norway" && ms[0].Names[0].Name != "As v. Norway" {
+		// the longest reading comes first
+		if len(ms[0].Names[0].Name) < len(ms[0].Names[len(ms[0].Names)-1].Name) {
+			t.Errorf("readings not longest first: %+v", ms[0].Names)
 		}
 	}
 }

@@ -191,3 +191,56 @@ func TestComplainantForms(t *testing.T) {
 		}
 	}
 }
+
+// TestComplainantStatedOtherwise: the ways a decision names its
+// complainant beyond "The complainant is …": a name right after the noun,
+// "The claimant is …", "The communication was submitted by …" (by counsel
+// on someone's behalf; two people), and a "Submitted by:" line after the
+// short lines of a scanned header.
+func TestComplainantStatedOtherwise(t *testing.T) {
+	c := corpus.Context{Instrument: "CAT", Body: "CAT", Kind: corpus.KindDecision, Symbol: "CAT/C/70/D/901/2018"}
+	for _, tt := range []struct {
+		paras  []string
+		want   string
+		plural bool
+	}{
+		{[]string{"1.1 The complainant Oksana Melnyk, a national of Ukraine born in 1980, is subject to removal to Ukraine."}, "Oksana Melnyk", false},
+		{[]string{"The claimant is P.T.R., a national of Nepal born in 1990. He faces removal to Nepal."}, "P.T.R.", false},
+		{[]string{"The communication was submitted by D.F., a national of Peru, on behalf of his brother, G.F. He alleges a breach of article 16."}, "D.F.", false},
+		{[]string{"The communication is submitted by counsel on behalf of Ivana Horvat, a national of Croatia born in 1975."}, "Ivana Horvat", false},
+		{[]string{"The complaint was submitted by B.N. and K.W., nationals of Ghana. They allege that they were ill-treated."}, "B.N.", true},
+		{[]string{"Convention against Torture Distr.", "GENERAL", "COMMITTEE AGAINST TORTURE Twentieth session", "Communication No. 901/2018",
+			"Submitted by: Mr. Arman Petrosyan [represented by counsel]", "State party: Norway"}, "Arman Petrosyan", false},
+		{[]string{"The complainant claims that his return would expose him to torture."}, "", false},
+	} {
+		got := corpus.ExtractCase(append(tt.paras, "State party: Norway"), c)
+		if got.Complainant != tt.want {
+			t.Errorf("%q: complainant %q, want %q", tt.paras, got.Complainant, tt.want)
+		}
+		if (got.Name != "") != (tt.want != "") || tt.want != "" && (len(got.Name) > len(" et al. v. Norway") && got.Name[len(got.Name)-len(" et al. v. Norway"):] == " et al. v. Norway") != tt.plural {
+			t.Errorf("%q: name %q, several complainants %v", tt.paras, got.Name, tt.plural)
+		}
+	}
+}
+
+// TestViolationsOfTheQuestion: a finding that the State party "has an
+// obligation to refrain from" returning someone names no article; the
+// violation is of the article the Committee put itself as the question on
+// the merits (not the admissibility one).
+func TestViolationsOfTheQuestion(t *testing.T) {
+	c := corpus.Context{Instrument: "CAT", Body: "CAT", Kind: corpus.KindDecision, Symbol: "CAT/C/20/D/77/1997"}
+	paras := []string{
+		"1. The author of the communication is Mr. Omar Jalloh, a citizen of Guinea, residing in Norway.",
+		"6.1 Before considering any claims contained in a communication, the Committee must decide whether or not it is admissible under article 22 of the Convention.",
+		"7.1 The question before the Committee is whether the forced return of the author to Guinea would violate the obligation of Norway under article 3 of the Convention.",
+		"7.5 In the light of the above, the Committee is of the view that the State party has an obligation to refrain from forcibly returning the author to Guinea.",
+	}
+	got := corpus.ExtractCase(paras, c)
+	if got.Outcome != corpus.OutcomeViolation || !slices.Equal(got.Violations, []string{"CAT 3"}) {
+		t.Errorf("outcome %q, violations %q; want violation of CAT 3", got.Outcome, got.Violations)
+	}
+	paras[2] = "7.1 The Committee has to determine, pursuant to paragraph 1 of article 3, whether there are substantial grounds for believing that the author would be in danger."
+	if got := corpus.ExtractCase(paras, c); !slices.Equal(got.Violations, []string{"CAT 3"}) {
+		t.Errorf("violations %q; want CAT 3", got.Violations)
+	}
+}

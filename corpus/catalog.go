@@ -257,4 +257,7 @@ func Overlay(e, o *Entry) {
 	if o.States != nil {
 		e.States = append([]string(nil), o.States...)
 	}
+	if o.Case.IsCorrection() {
+		e.Case = overlayCase(e.Case, o.Case)
+	}
 }

@@ -113,12 +113,18 @@ func (s *scan) findArticles() {
 }
 
 // afterKeyword returns where the number after the keyword at word i may
-// start: past an abbreviation's dot and at least one space.
+// start: past an abbreviation's dot and at least one space. A dot after a
+// word written out ("… under this article.\n3. The …") ends its sentence:
+// the number after it opens the next paragraph, and "this article" is the
+// containing one, no reference of its own.
 func (s *scan) afterKeyword(i int) (int, bool) {
 	text := s.m.s
 	p := s.m.toks[i].end
 	moved := false
 	if p < len(text) && text[p] == '.' {
+		if !abbreviations[string(s.m.folded(s.m.word(i)))] {
+			return 0, false
+		}
 		p++
 		moved = true
 	}

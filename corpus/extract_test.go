@@ -73,6 +73,11 @@ func TestExtractArticles(t *testing.T) {
 		{"ordinal is no article", catDecision, "the art 2nd edition", nil},
 		{"abbreviation after", srReport, "torture is prohibited (article 7 ICCPR)", []string{"ICCPR 7"}},
 		{"Optional Protocol to CAT", srReport, "article 17 of the Optional Protocol to the Convention against Torture", []string{"OPCAT 17"}},
+		{"sentence end is no reference", catDecision, "the offences referred to in this article.\n2. Each State Party shall", nil},
+		{"sentence end then reference", catDecision, "as provided in the present article.\n4. Nothing in article 16 of the Convention", []string{"CAT 16"}},
+		{"Dutch sentence end", corpus.Context{DocumentID: "cat", Kind: corpus.KindTreaty, Instrument: "CAT", Language: "nl"}, "bedoeld in dit artikel.\n2. Iedere Staat", nil},
+		{"Spanish sentence end", iccprES, "lo dispuesto en el presente artículo. 5. Toda persona", nil},
+		{"abbreviation keeps its dot", catDecision, "as required by art.\n14 of the Convention", []string{"CAT 14"}},
 		{"nearest preceding mention", article, "Article 5(6) of the American Convention on Human Rights declares it.", []string{"ACHR 5", "ACHR 5(6)"}},
 	}
 	for _, tt := range tests {

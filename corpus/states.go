@@ -188,3 +188,22 @@ func LookupState(code string) (*State, bool) {
 	s, ok := statesOnce().byCode[strings.ToUpper(strings.TrimSpace(code))]
 	return s, ok
 }
+
+// StateByName returns the alpha-2 code of the state a name stands for, in
+// any language the extractor reads ("Sweden", "Suecia", "Republic of
+// Moldova"), folded.
+func StateByName(name string) (string, bool) {
+	code, ok := stateNameIndex()[Fold(name)]
+	return code, ok
+}
+
+var stateNameIndex = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, st := range States() {
+		for _, name := range StateNames(st.Alpha2) {
+			m[Fold(name)] = st.Alpha2
+		}
+		m[Fold(st.Name("en"))] = st.Alpha2
+	}
+	return m
+})

@@ -247,13 +247,8 @@ func (sym *Symbol) parseTreatyBody(rest []string) {
 		sym.Session, _ = strconv.Atoi(rest[0])
 		if len(rest) >= 3 && rest[1] == "D" {
 			sym.Type = SymbolDecision
-			sym.Communication = rest[2]
-			if len(rest) >= 4 {
-				sym.Communication += "/" + rest[3]
-				if len(rest[3]) == 4 {
-					sym.Year, _ = strconv.Atoi(rest[3])
-				}
-			}
+			nums, year := communicationNumbers(rest[2:])
+			sym.Communication, sym.Year = JoinCommunications(nums), year
 		} else if len(rest) >= 2 {
 			sym.Number = rest[1]
 		}
@@ -394,4 +389,73 @@ func trimSymbol(text string, a, b int) (int, int) {
 		break
 	}
 	return a, b
+}
+
+// communicationNumbers reads the communications a decision's symbol names
+// after its "D": "233/2003"; a joint decision's "130/131/1999" (numbers
+// sharing one year) or "1017/2001/1066/2002" (each with its own), and a
+// symbol written twice ("2108/2011/CCPR/C/117/D/2109/2011"). A
+// registration year is four digits from 1977 on and never earlier than a
+// year before it (communication numbers grow with time, so "1936" after
+// 2009 is a number); a number counts only once a year follows it, and only
+// after a "D"; a suffix (Rev, Corr) ends the list. The first year is
+// returned with them.
+func communicationNumbers(parts []string) ([]string, int) {
+	var out, pending []string
+	year, last := 0, 0
+	inD := true
+	for _, p := range parts {
+		switch {
+		case !allDigits(p):
+			if p == "D" {
+				inD, pending = true, nil
+			} else if p != "R" { // "CRC/C/86/D/R/77/2019": a registry mark
+				inD, pending = false, nil
+			}
+		case !inD || len(p) > 4:
+			pending = nil
+		case len(p) == 4 && p >= "1977" && p <= "2099" && len(pending) > 0 && atoi(p) >= last:
+			last = atoi(p)
+			if year == 0 {
+				year = last
+			}
+			for _, n := range pending {
+				out = append(out, strings.TrimLeft(n, "0")+"/"+p)
+			}
+			pending = nil
+		default:
+			pending = append(pending, p)
+		}
+	}
+	return out, year
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// JoinCommunications writes the communications of one decision as the
+// decisions write them: "130/1999", "130/1999 and 131/1999",
+// "1914/2009, 1915/2009 and 1916/2009".
+func JoinCommunications(nums []string) string {
+	switch len(nums) {
+	case 0:
+		return ""
+	case 1:
+		return nums[0]
+	}
+	return strings.Join(nums[:len(nums)-1], ", ") + " and " + nums[len(nums)-1]
+}
+
+// SplitCommunications is the inverse of JoinCommunications: the numbers
+// ("NNN/YYYY") a case's communication holds.
+func SplitCommunications(s string) []string {
+	var out []string
+	for _, f := range strings.Split(strings.ReplaceAll(s, " and ", ", "), ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

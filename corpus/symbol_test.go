@@ -15,6 +15,12 @@ func TestParseSymbol(t *testing.T) {
 	}{
 		{"CAT/C/SLV/CO/3", corpus.Symbol{Normalized: "CAT/C/SLV/CO/3", Series: "CAT/C", Committee: "CAT", Type: corpus.SymbolConcludingObservations, State: "SV", Cycle: "3"}},
 		{"CAT/C/34/D/233/2003", corpus.Symbol{Normalized: "CAT/C/34/D/233/2003", Series: "CAT/C", Committee: "CAT", Type: corpus.SymbolDecision, Session: 34, Communication: "233/2003", Year: 2003}},
+		{"CAT/C/24/D/130/131/1999", corpus.Symbol{Normalized: "CAT/C/24/D/130/131/1999", Series: "CAT/C", Committee: "CAT", Type: corpus.SymbolDecision, Session: 24, Communication: "130/1999 and 131/1999", Year: 1999}},
+		{"CAT/C/41/D/270/271/272/2005", corpus.Symbol{Normalized: "CAT/C/41/D/270/271/272/2005", Series: "CAT/C", Committee: "CAT", Type: corpus.SymbolDecision, Session: 41, Communication: "270/2005, 271/2005 and 272/2005", Year: 2005}},
+		{"CCPR/C/90/D/1017/2001/1066/2002", corpus.Symbol{Normalized: "CCPR/C/90/D/1017/2001/1066/2002", Series: "CCPR/C", Committee: "CCPR", Type: corpus.SymbolDecision, Session: 90, Communication: "1017/2001 and 1066/2002", Year: 2001}},
+		{"CCPR/C/101/D/1867/2009/1936/1981/2010", corpus.Symbol{Normalized: "CCPR/C/101/D/1867/2009/1936/1981/2010", Series: "CCPR/C", Committee: "CCPR", Type: corpus.SymbolDecision, Session: 101, Communication: "1867/2009, 1936/2010 and 1981/2010", Year: 2009}},
+		{"CRC/C/80/D/12/2017/CRC/C/80/D/13/2017", corpus.Symbol{Normalized: "CRC/C/80/D/12/2017/CRC/C/80/D/13/2017", Series: "CRC/C", Committee: "CRC", Type: corpus.SymbolDecision, Session: 80, Communication: "12/2017 and 13/2017", Year: 2017}},
+		{"CRC/C/81/D/R/75/2019", corpus.Symbol{Normalized: "CRC/C/81/D/R/75/2019", Series: "CRC/C", Committee: "CRC", Type: corpus.SymbolDecision, Session: 81, Communication: "75/2019", Year: 2019}},
 		{"CAT/C/GC/4", corpus.Symbol{Normalized: "CAT/C/GC/4", Series: "CAT/C", Committee: "CAT", Type: corpus.SymbolGeneralComment, Number: "4"}},
 		{"CCPR/C/21/Rev.1/Add.13", corpus.Symbol{Normalized: "CCPR/C/21/Rev.1/Add.13", Series: "CCPR/C", Committee: "CCPR", Type: corpus.SymbolDocument, Session: 21, Rev: "1", Add: "13"}},
 		{"CCPR/C/21/Rev.1/Add. 13", corpus.Symbol{Normalized: "CCPR/C/21/Rev.1/Add.13", Series: "CCPR/C", Committee: "CCPR", Type: corpus.SymbolDocument, Session: 21, Rev: "1", Add: "13"}},

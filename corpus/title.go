@@ -32,6 +32,8 @@ func DisplayTitle(e *Entry) string {
 		name = body
 	}
 	switch {
+	case err == nil && len(communicationsOf(sym)) > 1 && name != "":
+		return fmt.Sprintf("%s, communications Nos. %s (%s)", name, sym.Communication, sym.Normalized)
 	case err == nil && sym.Communication != "" && name != "":
 		return fmt.Sprintf("%s, communication No. %s (%s)", name, sym.Communication, sym.Normalized)
 	case e.Symbol != "" && name != "":

@@ -3,6 +3,9 @@ package search_test
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -250,7 +253,7 @@ func TestSearchByDocument(t *testing.T) {
 func TestCitedByDocumentsNewestFirst(t *testing.T) {
 	s := demo(t)
 	ctx := context.Background()
-	cb, err := s.CitedBy(ctx, "CAT 3", 0)
+	cb, err := s.CitedBy(ctx, "CAT 3", 0, search.CitedByDate)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,5 +322,258 @@ func TestHitsCarryTheirCase(t *testing.T) {
 	}
 	if later == 0 {
 		t.Errorf("no hit beyond the first paragraph: %v", ids(res.Hits))
+	}
+}
+
+// TestCitedByComplete: a provision's citing passages are read however many
+// there are, a batch after another, and come out the same as in one read.
+func TestCitedByComplete(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	whole, err := s.CitedBy(ctx, "CAT 3", 0, search.CitedByDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore := search.SetCitedByBatch(97)
+	defer restore()
+	paged, err := s.CitedBy(ctx, "CAT 3", 0, search.CitedByDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(cb *search.CitedBy) (n int) {
+		for _, d := range cb.Documents {
+			n += len(d.Passages)
+			for _, tr := range d.Translations {
+				n += len(tr.Passages)
+			}
+		}
+		return n
+	}
+	if paged.Truncated || paged.Total != whole.Total || !reflect.DeepEqual(paged.Documents, whole.Documents) {
+		t.Errorf("read 97 at a time: %d documents, %d passages of %d (truncated %v); at once: %d documents, %d passages",
+			paged.TotalDocuments, count(paged), paged.Total, paged.Truncated, whole.TotalDocuments, count(whole))
+	}
+	if count(paged) < int(paged.Total)*9/10 {
+		t.Errorf("%d passages listed of %d", count(paged), paged.Total)
+	}
+	// A limit still bounds what is read, and says so.
+	cut, err := s.CitedBy(ctx, "CAT 3", 150, search.CitedByDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cut.Truncated || count(cut) > 150 {
+		t.Errorf("limit 150: %d passages listed, truncated %v", count(cut), cut.Truncated)
+	}
+}
+
+// TestCitedByTranslationsUnderOriginal: a citing document in another
+// language with the same symbol as a citing original is listed under it,
+// and a relevance order puts the documents with most citing paragraphs
+// first.
+func TestCitedByTranslationsUnderOriginal(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	grouped := 0
+	for _, a := range []string{"ICCPR 2", "ICCPR 6", "ICCPR 14", "UDHR 2"} {
+		cb, err := s.CitedBy(ctx, a, 0, search.CitedByRelevance)
+		if err != nil {
+			t.Fatal(err)
+		}
+		top := map[string]bool{}
+		for _, d := range cb.Documents {
+			top[d.Document] = true
+		}
+		prev := 1 << 30
+		for _, d := range cb.Documents {
+			n := len(d.Passages)
+			for _, tr := range d.Translations {
+				n += len(tr.Passages)
+				grouped++
+				if tr.Document == d.Document || top[tr.Document] {
+					t.Errorf("%s: translation %s also listed on its own", a, tr.Document)
+				}
+				di, err := s.DocumentInfo(ctx, d.Document)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ti, err := s.DocumentInfo(ctx, tr.Document)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if di.Symbol == "" || di.Symbol != ti.Symbol || di.Language == ti.Language || di.Language != "en" {
+					t.Errorf("%s: %s (%s, %s) listed under %s (%s, %s)", a, tr.Document, ti.Symbol, ti.Language,
+						d.Document, di.Symbol, di.Language)
+				}
+			}
+			if n > prev {
+				t.Errorf("%s by relevance: %s with %d citing paragraphs after a document with %d", a, d.Document, n, prev)
+			}
+			prev = n
+		}
+	}
+	if grouped == 0 {
+		t.Error("no translation of the ICCPR or the UDHR listed under its original")
+	}
+}
+
+// TestCitedByNoFalseSelfCitation: a treaty's article that ends "… this
+// article." before its next numbered paragraph does not cite the article of
+// that number: every passage of the treaty listed as citing one of its own
+// articles names that article.
+func TestCitedByNoFalseSelfCitation(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	for _, a := range []string{"CAT 2", "CAT 3", "CAT 4", "ICCPR 2", "ICCPR 3", "ICCPR 4"} {
+		cb, err := s.CitedBy(ctx, a, 0, search.CitedByDate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		own, err := s.Provision(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, n, _ := strings.Cut(a, " ")
+		names := regexp.MustCompile(`(?i)\b(?:articles?|artikel(?:en)?|art[ií]culos?|arts?\.)\s+(?:[\d\s,()a-z]|and|en|y|to)*?\b` + n + `\b`)
+		for _, d := range cb.Documents {
+			if d.Document != own.Document {
+				continue
+			}
+			for _, id := range d.Passages {
+				p, err := s.Passage(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !names.MatchString(p.Text) {
+					t.Errorf("%s: %s is listed as citing it but names no article %s", a, id, n)
+				}
+			}
+		}
+	}
+}
+
+// TestDocumentsByRelevance: with a query, GET /api/documents ranks
+// documents as the search ranks their best passage: a decision named by its
+// case name, complainant or number first, and the documents of the
+// search's first page in the order they first appear there.
+func TestDocumentsByRelevance(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	decisions, err := s.DocumentsOfKind(ctx, corpus.KindDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	looked := 0
+	for i, d := range decisions {
+		if d.Case == nil || d.Case.Name == "" || i%40 != 7 {
+			continue
+		}
+		for _, q := range []string{d.Case.Name, "No. " + d.Case.Communication} {
+			list, err := s.Documents(ctx, search.DocumentsRequest{Query: q, Sort: search.SortRelevance, Size: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			looked++
+			var top []string
+			for _, x := range list.Documents {
+				if x.Case != nil && (x.Case.Name == d.Case.Name || x.Case.Communication == d.Case.Communication) {
+					top = append(top, x.ID)
+					continue
+				}
+				break
+			}
+			if !slices.Contains(top, d.ID) {
+				first := ""
+				if len(list.Documents) > 0 {
+					first = list.Documents[0].ID
+				}
+				t.Errorf("documents for %q open on %s, not %s", q, first, d.ID)
+			}
+		}
+	}
+	if looked < 20 {
+		t.Fatalf("only %d lookups", looked)
+	}
+	for _, q := range []string{"solitary confinement", "diplomatic assurances Egypt", "expulsion to Sri Lanka"} {
+		hits := run(t, s, search.Request{Query: q, Size: 30, NoSnippets: true})
+		var order []string
+		seen := map[string]bool{}
+		for _, h := range hits.Hits {
+			if !seen[h.Document] {
+				seen[h.Document] = true
+				order = append(order, h.Document)
+			}
+		}
+		list, err := s.Documents(ctx, search.DocumentsRequest{Query: q, Sort: search.SortRelevance, Size: len(order)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, x := range list.Documents {
+			got = append(got, x.ID)
+		}
+		if !slices.Equal(got, order) {
+			t.Errorf("documents for %q: %v\nthe search's first page, by document: %v", q, got, order)
+		}
+	}
+}
+
+// TestResolveCaseNames: a decision's case name, as another text cites it,
+// resolves to that decision when no other decision of the library bears
+// it, and only against its own State party.
+func TestResolveCaseNames(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	decisions, err := s.DocumentsOfKind(ctx, corpus.KindDecision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Names as a reader spells them: "S.S." and "S. S." are one name.
+	key := func(name string) string { return strings.Join(corpus.LookupKeys(name), " ") }
+	byName := map[string]int{}
+	for _, d := range decisions {
+		if d.Case != nil && d.Case.Party != "" {
+			for _, k := range corpus.CaseKeys(d.Case, "") {
+				byName[k]++
+			}
+		}
+	}
+	checked := 0
+	for i, d := range decisions {
+		if d.Case == nil || d.Case.Name == "" || byName[key(d.Case.Name)] != 1 || i%25 != 3 {
+			continue
+		}
+		text := "As the Committee held in " + d.Case.Name + ", the risk must be personal."
+		ms := corpus.FindCaseMentions(text)
+		if len(ms) != 1 {
+			t.Errorf("%q: %d mentions", text, len(ms))
+			continue
+		}
+		var names []string
+		party := map[string]string{}
+		for _, n := range ms[0].Names {
+			names = append(names, n.Name)
+			party[n.Name] = ms[0].Party
+		}
+		got, err := s.ResolveCaseNames(ctx, names, party)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[d.Case.Name] != d.ID {
+			t.Errorf("%q resolves to %v, want %s", d.Case.Name, got, d.ID)
+		}
+		for n, doc := range got {
+			if doc != d.ID {
+				t.Errorf("%q also resolves %q to %s", text, n, doc)
+			}
+		}
+		// The same complainant against another State names no decision of theirs.
+		other := map[string]string{d.Case.Name: "ZZ"}
+		if got, _ := s.ResolveCaseNames(ctx, []string{d.Case.Name}, other); got[d.Case.Name] != "" {
+			t.Errorf("%q resolves against another State party: %v", d.Case.Name, got)
+		}
+		checked++
+	}
+	if checked < 10 {
+		t.Fatalf("only %d names checked", checked)
 	}
 }

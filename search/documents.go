@@ -1,9 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -142,77 +144,186 @@ func provisionPreference(p *Passage) int {
 	return score
 }
 
+// Orders of a cited-by list.
+const (
+	CitedByDate      = "date"      // newest document first
+	CitedByRelevance = "relevance" // most citing paragraphs first
+)
+
+// citedByBatch is how many citing passages one request reads; the list
+// pages on (search after the last) until every one is read (a variable for
+// a test of that paging).
+var citedByBatch = 5000
+
 // CitedBy lists the passages whose article facet includes article, other
-// than the provision itself, grouped by document, newest document first
-// (by date, else year; then by tier and id). Total counts the passages,
-// TotalDocuments the documents; limit bounds the passages read
-// (Truncated says when more cite it).
-func (s *Searcher) CitedBy(ctx context.Context, article string, limit int) (*CitedBy, error) {
+// than the provision itself and its translations, grouped by document.
+// Total counts the passages, TotalDocuments the documents listed; limit
+// bounds the passages read (0: every one; Truncated says when more cite
+// it). A translation of a citing passage in the same document
+// ("nl-art-30" beside "art-30") is not listed again, and a citing document
+// in another language with the same symbol as a citing original (udhr-es
+// beside udhr) is listed under it, in Translations. order is CitedByDate
+// (newest first, by date, else year; then the more authoritative) or
+// CitedByRelevance (the documents with most citing paragraphs first, then
+// the more authoritative, then the newest).
+func (s *Searcher) CitedBy(ctx context.Context, article string, limit int, order string) (*CitedBy, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	article = NormalizeFilter(FilterArticle, article)
-	if limit <= 0 || limit > MaxWindow {
-		limit = MaxWindow
-	}
 	bq := query.NewBooleanQuery(nil, nil, nil)
 	bq.AddMust(termQ(schema.FieldArticle, article, 1))
 	bq.AddMustNot(termQ(schema.FieldOwnArticle, article, 1))
-	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
-	// The passages' document and unit, and what orders documents; titles
-	// are read once per document below.
-	req.Fields = []string{schema.FieldDocument, schema.FieldTier, schema.FieldUnit, schema.FieldDate, schema.FieldYear}
-	req.SortBy([]string{schema.FieldDocument, schema.FieldOrder})
-	res, err := s.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, searchError(err)
+	out := &CitedBy{Article: article, Documents: []CitingSource{}}
+	type citing struct{ id, doc, unit, tier, when string }
+	var hits []citing
+	var after []string
+	for limit <= 0 || len(hits) < limit {
+		size := citedByBatch
+		if limit > 0 {
+			size = min(size, limit-len(hits))
+		}
+		req := bleve.NewSearchRequestOptions(bq, size, 0, false)
+		// The passages' document and unit, and what orders documents; titles
+		// are read once per document below.
+		req.Fields = []string{schema.FieldDocument, schema.FieldTier, schema.FieldUnit, schema.FieldDate, schema.FieldYear}
+		req.SortBy([]string{schema.FieldDocument, schema.FieldOrder, "_id"})
+		req.SearchAfter = after
+		res, err := s.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, searchError(err)
+		}
+		if after == nil {
+			out.Total = res.Total
+		}
+		for _, h := range res.Hits {
+			when := str(h.Fields[schema.FieldDate])
+			if when == "" {
+				when = str(h.Fields[schema.FieldYear])
+			}
+			hits = append(hits, citing{h.ID, str(h.Fields[schema.FieldDocument]), str(h.Fields[schema.FieldUnit]),
+				str(h.Fields[schema.FieldTier]), when})
+		}
+		if len(res.Hits) < size {
+			break
+		}
+		after = res.Hits[len(res.Hits)-1].Sort
 	}
-	out := &CitedBy{Article: article, Total: res.Total, Documents: []CitingSource{}}
-	// A translation of a citing passage ("nl-art-30" beside "art-30" in
-	// one document) is not listed again: the original stands for both.
-	// Total still counts every passage, as the article filter does.
+	out.Truncated = out.Total > uint64(len(hits))
 	cites := map[string]bool{} // document and unit of each citing passage
-	for _, h := range res.Hits {
-		cites[str(h.Fields[schema.FieldDocument])+"#"+str(h.Fields[schema.FieldUnit])] = true
+	for _, h := range hits {
+		cites[h.doc+"#"+h.unit] = true
 	}
 	byDoc := map[string]int{}
 	tiers := map[string]string{}
 	when := map[string]string{}
-	for _, h := range res.Hits {
-		doc, unit := str(h.Fields[schema.FieldDocument]), str(h.Fields[schema.FieldUnit])
-		if isTranslation(unit) && cites[doc+"#"+unit[3:]] {
+	var docs []CitingSource
+	for _, h := range hits {
+		if isTranslation(h.unit) && cites[h.doc+"#"+h.unit[3:]] {
 			continue
 		}
-		i, ok := byDoc[doc]
+		i, ok := byDoc[h.doc]
 		if !ok {
-			i = len(out.Documents)
-			byDoc[doc] = i
-			tiers[doc] = str(h.Fields[schema.FieldTier])
-			when[doc] = str(h.Fields[schema.FieldDate])
-			if when[doc] == "" {
-				when[doc] = str(h.Fields[schema.FieldYear])
-			}
-			out.Documents = append(out.Documents, CitingSource{Document: doc})
+			i = len(docs)
+			byDoc[h.doc] = i
+			tiers[h.doc], when[h.doc] = h.tier, h.when
+			docs = append(docs, CitingSource{Document: h.doc})
 		}
-		out.Documents[i].Passages = append(out.Documents[i].Passages, h.ID)
+		docs[i].Passages = append(docs[i].Passages, h.id)
 	}
-	// Newest first; among documents of one date, the more authoritative.
-	sort.SliceStable(out.Documents, func(i, j int) bool {
-		a, b := out.Documents[i].Document, out.Documents[j].Document
-		if when[a] != when[b] {
-			return when[a] > when[b]
-		}
-		return tierRank[tiers[a]] < tierRank[tiers[b]]
-	})
-	out.TotalDocuments = len(out.Documents)
-	out.Truncated = res.Total > uint64(len(res.Hits))
-	if err := s.nameCitingDocuments(ctx, out.Documents); err != nil {
+	if err := s.nameCitingDocuments(ctx, docs); err != nil {
 		return nil, err
 	}
+	docs = groupTranslations(docs)
+	newer := func(a, b string) int { return strings.Compare(when[b], when[a]) }
+	slices.SortStableFunc(docs, func(x, y CitingSource) int {
+		a, b := x.Document, y.Document
+		if order == CitedByRelevance {
+			if c := cmp.Compare(y.paragraphs(), x.paragraphs()); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(tierRank[tiers[a]], tierRank[tiers[b]]); c != 0 {
+				return c
+			}
+			return newer(a, b)
+		}
+		// Newest first; among documents of one date, the more authoritative.
+		if c := newer(a, b); c != 0 {
+			return c
+		}
+		return cmp.Compare(tierRank[tiers[a]], tierRank[tiers[b]])
+	})
+	out.Documents = docs
+	out.TotalDocuments = len(docs)
 	return out, nil
 }
 
-// nameCitingDocuments fills the title and kind of each document, from its
-// first passage.
+// paragraphs counts a citing document's citing paragraphs, its
+// translations' included.
+func (c CitingSource) paragraphs() int {
+	n := len(c.Passages)
+	for _, t := range c.Translations {
+		n += len(t.Passages)
+	}
+	return n
+}
+
+// groupTranslations lists each citing document that is a language version
+// of another citing document (the same kind and symbol, another language:
+// udhr-es of udhr, iccpr-es of iccpr) under that one, the original: the
+// English version where there is one, else the shortest id. Documents that
+// share a symbol in one language (general recommendations published
+// together) stay apart.
+func groupTranslations(docs []CitingSource) []CitingSource {
+	groups := map[string][]int{}
+	for i, d := range docs {
+		if d.symbol != "" {
+			k := d.Kind + "\x00" + d.symbol
+			groups[k] = append(groups[k], i)
+		}
+	}
+	under := map[int]int{} // translation → original
+	for _, g := range groups {
+		if len(g) < 2 {
+			continue
+		}
+		orig := g[0]
+		for _, i := range g[1:] {
+			a, b := docs[i], docs[orig]
+			if (a.Language == "en") != (b.Language == "en") {
+				if a.Language == "en" {
+					orig = i
+				}
+			} else if len(a.Document) < len(b.Document) || len(a.Document) == len(b.Document) && a.Document < b.Document {
+				orig = i
+			}
+		}
+		for _, i := range g {
+			if i != orig && docs[i].Language != docs[orig].Language {
+				under[i] = orig
+			}
+		}
+	}
+	if len(under) == 0 {
+		return docs
+	}
+	out := make([]CitingSource, 0, len(docs)-len(under))
+	at := map[int]int{}
+	for i, d := range docs {
+		if _, ok := under[i]; !ok {
+			at[i] = len(out)
+			out = append(out, d)
+		}
+	}
+	for i, d := range docs {
+		if o, ok := under[i]; ok {
+			out[at[o]].Translations = append(out[at[o]].Translations, d)
+		}
+	}
+	return out
+}
+
+// nameCitingDocuments fills the title and kind of each document (and what
+// groups translations: its symbol and language), from its first passage.
 func (s *Searcher) nameCitingDocuments(ctx context.Context, docs []CitingSource) error {
 	if len(docs) == 0 {
 		return nil
@@ -223,7 +334,8 @@ func (s *Searcher) nameCitingDocuments(ctx context.Context, docs []CitingSource)
 	}
 	q := query.NewConjunctionQuery([]query.Query{termQ(schema.FieldOrder, schema.OrderKey(0), 1), query.NewDisjunctionQuery(ids)})
 	req := bleve.NewSearchRequestOptions(q, len(docs), 0, false)
-	req.Fields = []string{schema.FieldDocument, schema.FieldTitle, schema.FieldKind, schema.FieldBody, schema.FieldSymbol, schema.FieldCase}
+	req.Fields = []string{schema.FieldDocument, schema.FieldTitle, schema.FieldKind, schema.FieldBody, schema.FieldSymbol,
+		schema.FieldCase, schema.FieldLanguage}
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return searchError(err)
@@ -247,6 +359,10 @@ func (s *Searcher) nameCitingDocuments(ctx context.Context, docs []CitingSource)
 			title = displayTitle(doc, str(h.Fields[schema.FieldBody]), syms)
 		}
 		docs[i].Title, docs[i].Kind = title, str(h.Fields[schema.FieldKind])
+		docs[i].Language = str(h.Fields[schema.FieldLanguage])
+		if len(syms) > 0 && docs[i].Kind != corpus.KindArticle {
+			docs[i].symbol = corpus.NormalizeSymbol(syms[0])
+		}
 	}
 	return nil
 }
@@ -573,6 +689,11 @@ func (s *Searcher) Documents(ctx context.Context, req DocumentsRequest) (*Docume
 				best[d] = append(best[d], h.ID)
 			}
 		}
+		if req.Sort == SortRelevance && plan.text != nil {
+			if rank, err = s.rankDocuments(ctx, Request{Query: req.Query, Filters: passageReq}, plan, rank); err != nil {
+				return nil, err
+			}
+		}
 		if len(rank) == 0 {
 			out.Facets = emptyFacets(DocumentFacetNames)
 			return out, nil
@@ -643,6 +764,45 @@ func (s *Searcher) Documents(ctx context.Context, req DocumentsRequest) (*Docume
 		out.Documents = docs[from:min(len(docs), from+req.Size)]
 	}
 	return out, nil
+}
+
+// rankDocuments orders documents as a relevance search ranks their best
+// passage: the decisions a lookup names (case name, number, symbol) first,
+// as /api/search opens on them, then the documents of the search's ranked
+// window in the order of their best passage there, then the others in
+// Bleve's order (matched, the order they had).
+func (s *Searcher) rankDocuments(ctx context.Context, req Request, p *plan, matched map[string]int) (map[string]int, error) {
+	w, err := s.rankedWindow(ctx, req, p, []string{}, rescoreWindow)
+	if err != nil {
+		return nil, err
+	}
+	found, err := s.lookup(ctx, req.Query, p.filter)
+	if err != nil {
+		return nil, err
+	}
+	rank := make(map[string]int, len(matched)+len(found))
+	add := func(doc string) {
+		if _, ok := rank[doc]; !ok && doc != "" {
+			rank[doc] = len(rank)
+		}
+	}
+	for _, id := range found {
+		doc, _, _ := strings.Cut(id, "#")
+		add(doc)
+	}
+	for _, h := range w.ranked {
+		doc, _, _ := strings.Cut(h.id, "#")
+		add(doc)
+	}
+	rest := make([]string, 0, len(matched))
+	for d := range matched {
+		rest = append(rest, d)
+	}
+	sort.Slice(rest, func(i, j int) bool { return matched[rest[i]] < matched[rest[j]] })
+	for _, d := range rest {
+		add(d)
+	}
+	return rank, nil
 }
 
 func emptyFacets(names []string) map[string][]FacetValue {
@@ -736,6 +896,61 @@ func (s *Searcher) ResolveSymbols(ctx context.Context, symbols []string) (map[st
 			if _, taken := out[syms[0]]; !taken {
 				out[syms[0]] = str(h.Fields[schema.FieldDocument])
 			}
+		}
+	}
+	return out, nil
+}
+
+// ResolveCaseNames maps the case names a text cites ("Tebourski v.
+// France", corpus.FindCaseMentions) to the decision of the library each
+// names: one decision only, whose State party is the one the name gives
+// (party, ISO alpha-2, by name); names that match none or several decisions
+// are left out.
+func (s *Searcher) ResolveCaseNames(ctx context.Context, names []string, party map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	byKey := map[string][]string{} // lookup key → names
+	var terms []query.Query
+	for _, n := range names {
+		for _, k := range corpus.LookupKeys(n) {
+			if !strings.HasPrefix(k, "name:") || !strings.Contains(k, " v ") {
+				continue // a surname alone is no citation
+			}
+			if byKey[k] == nil {
+				terms = append(terms, termQ(schema.FieldCaseKey, k, 1))
+			}
+			byKey[k] = append(byKey[k], n)
+		}
+	}
+	if len(terms) == 0 {
+		return out, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(terms), 1000, 0, false)
+	req.Fields = []string{schema.FieldDocument, schema.FieldCase}
+	req.SortBy([]string{schema.FieldDocument})
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	found := map[string][]string{} // name → decisions
+	for _, h := range res.Hits {
+		c := caseFrom(h.Fields[schema.FieldCase])
+		if c == nil {
+			continue
+		}
+		doc := str(h.Fields[schema.FieldDocument])
+		for _, k := range corpus.CaseKeys(c, "") {
+			for _, n := range byKey[k] {
+				if c.Party == party[n] && !slices.Contains(found[n], doc) {
+					found[n] = append(found[n], doc)
+				}
+			}
+		}
+	}
+	for n, docs := range found {
+		if len(docs) == 1 {
+			out[n] = docs[0]
 		}
 	}
 	return out, nil

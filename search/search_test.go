@@ -725,7 +725,7 @@ func TestPassages(t *testing.T) {
 
 func TestCitedBy(t *testing.T) {
 	s := demo(t)
-	cb, err := s.CitedBy(context.Background(), "CAT 3", 0)
+	cb, err := s.CitedBy(context.Background(), "CAT 3", 0, search.CitedByDate)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -754,7 +754,7 @@ func TestCitedBy(t *testing.T) {
 	}
 	// No translation of a citing passage stands beside its original (the
 	// Convention's articles 5 to 9 cite article 4, in English and Dutch).
-	cb4, err := s.CitedBy(context.Background(), "CAT 4", 0)
+	cb4, err := s.CitedBy(context.Background(), "CAT 4", 0, search.CitedByDate)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -803,7 +803,7 @@ func TestNotFound(t *testing.T) {
 			t.Errorf("Provision(%q) = %v, want ErrNotFound", a, err)
 		}
 	}
-	cb, err := s.CitedBy(ctx, "CAT 999", 0)
+	cb, err := s.CitedBy(ctx, "CAT 999", 0, search.CitedByDate)
 	if err != nil && !errors.Is(err, corpus.ErrNotFound) {
 		t.Errorf("CitedBy(CAT 999) = %v", err)
 	}

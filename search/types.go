@@ -171,7 +171,8 @@ type Note = corpus.Note
 type CitedBy struct {
 	Article string `json:"article"`
 	Total   uint64 `json:"total"` // citing passages
-	// TotalDocuments counts the citing documents listed.
+	// TotalDocuments counts the citing documents listed (translations
+	// listed under their original are not counted again).
 	TotalDocuments int            `json:"total_documents"`
 	Documents      []CitingSource `json:"documents"`
 	// Truncated says that more passages cite the article than were read.
@@ -184,4 +185,10 @@ type CitingSource struct {
 	Title    string   `json:"title"`
 	Kind     string   `json:"kind"`
 	Passages []string `json:"passages"` // passage ids, in document order
+	// Translations are the citing language versions of this document
+	// (udhr-es under udhr), each with its own citing passages.
+	Translations []CitingSource `json:"translations,omitempty"`
+	Language     string         `json:"language,omitempty"`
+
+	symbol string // what, with the kind and language, groups translations
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -113,18 +115,26 @@ type apiNote struct {
 type apiCitedBy struct {
 	Article string `json:"article"`
 	Total   uint64 `json:"total"`
-	// Documents counts the citing documents, all listed unless Truncated.
+	// TotalDocuments counts the citing documents (a translation listed
+	// under its original is not counted again); Documents is one page of
+	// them, in Sort's order; Next links the page after, null on the last.
 	TotalDocuments int            `json:"total_documents"`
 	Truncated      bool           `json:"truncated,omitempty"`
 	Documents      []apiCitingDoc `json:"documents"`
+	Sort           string         `json:"sort"`
+	Page           int            `json:"page"`
+	Size           int            `json:"size"`
+	Next           *string        `json:"next"`
 	SearchURL      string         `json:"search_url"`
 }
 
 type apiCitingDoc struct {
-	Document string   `json:"document"`
-	Title    string   `json:"title"`
-	Kind     string   `json:"kind"`
-	Passages []string `json:"passages"`
+	Document     string         `json:"document"`
+	Title        string         `json:"title"`
+	Kind         string         `json:"kind"`
+	Passages     []string       `json:"passages"`
+	Translations []apiCitingDoc `json:"translations,omitempty"`
+	Language     string         `json:"language,omitempty"`
 }
 
 type apiDocument struct {
@@ -215,12 +225,29 @@ func toAPIPassage(p search.Passage) apiPassage {
 	return out
 }
 
-func toAPICitedBy(c *search.CitedBy) *apiCitedBy {
+// toAPICitedBy is one page of a provision's citing documents: page (from
+// 1) of size documents, with a link to the next page while there is one.
+func toAPICitedBy(c *search.CitedBy, order string, page, size int, passageID string) *apiCitedBy {
 	out := &apiCitedBy{Article: c.Article, Total: c.Total, TotalDocuments: c.TotalDocuments, Truncated: c.Truncated,
-		Documents: make([]apiCitingDoc, 0, len(c.Documents)),
+		Documents: []apiCitingDoc{}, Sort: order, Page: page, Size: size,
 		SearchURL: citedBySearchURL(c.Article)}
-	for _, d := range c.Documents {
-		out.Documents = append(out.Documents, apiCitingDoc{Document: d.Document, Title: d.Title, Kind: d.Kind, Passages: nonNil(d.Passages)})
+	from := min((page-1)*size, len(c.Documents))
+	to := min(from+size, len(c.Documents))
+	for _, d := range c.Documents[from:to] {
+		out.Documents = append(out.Documents, toAPICitingDoc(d))
+	}
+	if to < len(c.Documents) {
+		v := url.Values{"cited_page": {strconv.Itoa(page + 1)}, "cited_size": {strconv.Itoa(size)}, "cited_sort": {order}}
+		next := "/api/passages/" + url.PathEscape(passageID) + "?" + v.Encode()
+		out.Next = &next
+	}
+	return out
+}
+
+func toAPICitingDoc(d search.CitingSource) apiCitingDoc {
+	out := apiCitingDoc{Document: d.Document, Title: d.Title, Kind: d.Kind, Passages: nonNil(d.Passages), Language: d.Language}
+	for _, t := range d.Translations {
+		out.Translations = append(out.Translations, toAPICitingDoc(t))
 	}
 	return out
 }
@@ -404,13 +431,33 @@ func (s *server) handleAPIPassage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
+	order := q.Get("cited_sort")
+	switch order {
+	case "":
+		order = search.CitedByDate
+	case search.CitedByDate, search.CitedByRelevance:
+	default:
+		return errBadRequest("cited_sort must be date or relevance.")
+	}
+	page, err := intParam(q, "cited_page", 1)
+	if err != nil {
+		return err
+	}
+	size, err := intParam(q, "cited_size", apiCitedByPageSize)
+	if err != nil {
+		return err
+	}
+	if page < 1 || size < 1 || size > apiCitedByMaxPage {
+		return errBadRequest("cited_page must be 1 or more and cited_size 1 to %d.", apiCitedByMaxPage)
+	}
 	out := toAPIPassage(*p)
 	if p.OwnArticle != "" {
-		c, err := s.search.CitedBy(r.Context(), p.OwnArticle, apiCitedByLimit)
+		c, err := s.search.CitedBy(r.Context(), p.OwnArticle, 0, order)
 		if err != nil {
 			return err
 		}
-		out.CitedBy = toAPICitedBy(c)
+		out.CitedBy = toAPICitedBy(c, order, page, size, id)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -453,3 +453,49 @@ func TestAPISearchExactNoticesCounts(t *testing.T) {
 		t.Errorf("1,800-character query: status %d", rec.Code)
 	}
 }
+
+// TestAPIPassageCitedByPages: cited_by lists the citing documents a page at
+// a time, with the page's place and a link to the next page, in the order
+// asked for; the pages together hold every citing document once.
+func TestAPIPassageCitedByPages(t *testing.T) {
+	h, _ := newTestHandler(t, nil)
+	target := "/api/passages/cat%23art-3?cited_size=1&cited_sort=relevance"
+	seen := map[string]bool{}
+	total := -1
+	for pages := 0; target != ""; pages++ {
+		if pages > 20 {
+			t.Fatal("the next links never end")
+		}
+		rec := do(h, "GET", target)
+		if rec.Code != 200 {
+			t.Fatalf("%s: status %d: %s", target, rec.Code, rec.Body)
+		}
+		var p apiPassage
+		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+			t.Fatal(err)
+		}
+		c := p.CitedBy
+		if c == nil || c.Size != 1 || c.Page != pages+1 || c.Sort != "relevance" || len(c.Documents) > 1 {
+			t.Fatalf("%s: cited_by = %+v", target, c)
+		}
+		total = c.TotalDocuments
+		for _, d := range c.Documents {
+			if seen[d.Document] {
+				t.Errorf("%s listed on two pages", d.Document)
+			}
+			seen[d.Document] = true
+		}
+		target = ""
+		if c.Next != nil {
+			target = *c.Next
+		}
+	}
+	if total < 2 || len(seen) != total {
+		t.Errorf("%d documents over the pages, total_documents %d", len(seen), total)
+	}
+	for _, bad := range []string{"cited_sort=oldest", "cited_size=0", "cited_size=100000", "cited_page=0", "cited_page=x"} {
+		if rec := do(h, "GET", "/api/passages/cat%23art-3?"+bad); rec.Code != 400 {
+			t.Errorf("%s: status %d, want 400", bad, rec.Code)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -424,6 +425,12 @@ type symbolResolver interface {
 	ResolveSymbols(ctx context.Context, symbols []string) (map[string]string, error)
 }
 
+// caseNameResolver maps case names cited in a text to the decisions they
+// name (search.Searcher.ResolveCaseNames).
+type caseNameResolver interface {
+	ResolveCaseNames(ctx context.Context, names []string, party map[string]string) (map[string]string, error)
+}
+
 // textSeg is a stretch of a paragraph: plain text, or a citation linked
 // to the document (and paragraph) it names.
 type textSeg struct{ Text, URL string }
@@ -436,31 +443,45 @@ var pinpointRe = regexp.MustCompile(`^\)?,?\s*paras?\.\s*(\d+(?:\.\d+)*)`)
 // document of the library into links to it, at the paragraph the citation
 // names when it names one. The page's own symbol stays text.
 func (s *server) linkCitations(ctx context.Context, p *docPage) {
-	r, ok := s.search.(symbolResolver)
-	if !ok {
-		return
-	}
-	var syms []string
+	var syms, names []string
+	party := map[string]string{}
 	for _, pv := range p.Passages {
 		for _, para := range pv.Paragraphs {
 			for _, m := range corpus.FindSymbols(para.Text) {
 				syms = append(syms, m.Symbol.Normalized)
 			}
+			for _, m := range corpus.FindCaseMentions(para.Text) {
+				for _, n := range m.Names {
+					names = append(names, n.Name)
+					party[n.Name] = m.Party
+				}
+			}
 		}
 	}
-	if len(syms) == 0 {
-		return
+	docs := map[string]string{}
+	if r, ok := s.search.(symbolResolver); ok && len(syms) > 0 {
+		if d, err := r.ResolveSymbols(ctx, syms); err == nil {
+			docs = d
+		}
 	}
-	docs, err := r.ResolveSymbols(ctx, syms)
-	if err != nil || len(docs) == 0 {
+	cases := map[string]string{}
+	if r, ok := s.search.(caseNameResolver); ok && len(names) > 0 {
+		if d, err := r.ResolveCaseNames(ctx, names, party); err == nil {
+			cases = d
+		}
+	}
+	if len(docs) == 0 && len(cases) == 0 {
 		return // the page reads as text
+	}
+	type span struct {
+		start, end int
+		url        string
 	}
 	for i := range p.Passages {
 		pv := &p.Passages[i]
 		for j := range pv.Paragraphs {
 			para := pv.Paragraphs[j].Text
-			var segs []textSeg
-			at, linked := 0, false
+			var spans []span
 			for _, m := range corpus.FindSymbols(para) {
 				doc, ok := docs[m.Symbol.Normalized]
 				if !ok || doc == p.ID {
@@ -471,14 +492,44 @@ func (s *server) linkCitations(ctx context.Context, p *docPage) {
 					unit = "para-" + para[m.End+pm[2]:m.End+pm[3]]
 					end = m.End + pm[1]
 				}
-				if m.Start > at {
-					segs = append(segs, textSeg{Text: para[at:m.Start]})
-				}
-				segs = append(segs, textSeg{Text: para[m.Start:end], URL: docURL(doc, unit)})
-				at, linked = end, true
+				spans = append(spans, span{m.Start, end, docURL(doc, unit)})
 			}
-			if !linked {
+			// A decision cited by its name: the longest reading that names
+			// one decision of the library, against the State it names.
+			for _, m := range corpus.FindCaseMentions(para) {
+				for _, n := range m.Names {
+					doc, ok := cases[n.Name]
+					if !ok {
+						continue
+					}
+					if doc == p.ID {
+						break // the decision names itself
+					}
+					overlaps := false
+					for _, sp := range spans {
+						overlaps = overlaps || n.Start < sp.end && sp.start < m.End
+					}
+					if !overlaps {
+						spans = append(spans, span{n.Start, m.End, docURL(doc, "")})
+					}
+					break
+				}
+			}
+			if len(spans) == 0 {
 				continue
+			}
+			slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+			var segs []textSeg
+			at := 0
+			for _, sp := range spans {
+				if sp.start < at {
+					continue
+				}
+				if sp.start > at {
+					segs = append(segs, textSeg{Text: para[at:sp.start]})
+				}
+				segs = append(segs, textSeg{Text: para[sp.start:sp.end], URL: sp.url})
+				at = sp.end
 			}
 			if at < len(para) {
 				segs = append(segs, textSeg{Text: para[at:]})

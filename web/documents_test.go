@@ -327,3 +327,38 @@ func TestCitationsInTextBecomeLinks(t *testing.T) {
 		t.Errorf("a decision links its own symbol: %v", self.Passages[0].Paragraphs[0].Segs)
 	}
 }
+
+// caseNameIndex also resolves case names: those of the fake decisions, for
+// their own State party.
+type caseNameIndex struct{ caseIndex }
+
+func (c caseNameIndex) ResolveCaseNames(ctx context.Context, names []string, party map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, n := range names {
+		if n == "J.K. v. Canada" && party[n] == "CA" {
+			out[n] = "cat-c-70-d-1111-2021"
+		}
+	}
+	return out, nil
+}
+
+// TestCaseNamesInTextBecomeLinks: a decision cited by its name alone links
+// to it (the longest reading that names a decision: not "Recalls J.K."),
+// beside a symbol's link; a name no decision holds stays text.
+func TestCaseNamesInTextBecomeLinks(t *testing.T) {
+	s := testServer(t)
+	s.search = caseNameIndex{caseIndex{newFakeIndex(), &listLog{}}}
+	p := docPage{ID: "a-hrc-1-1", Passages: []passageView{{Anchor: "para-3", Paragraphs: []paragraphView{
+		{Text: "The Committee Recalls J.K. v. Canada and Q.Z. v. Canada, and CAT/C/60/D/1000/2020, para. 9.2."}}}}}
+	s.linkCitations(context.Background(), &p)
+	want := []textSeg{{Text: "The Committee Recalls "}, {Text: "J.K. v. Canada", URL: "/doc/cat-c-70-d-1111-2021"},
+		{Text: " and Q.Z. v. Canada, and "}, {Text: "CAT/C/60/D/1000/2020, para. 9.2", URL: "/doc/" + fakeCaseDoc + "#para-9.2"}, {Text: "."}}
+	if got := p.Passages[0].Paragraphs[0].Segs; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("segments\n got %v\nwant %v", got, want)
+	}
+	self := docPage{ID: "cat-c-70-d-1111-2021", Passages: []passageView{{Paragraphs: []paragraphView{{Text: "In J.K. v. Canada the risk was personal."}}}}}
+	s.linkCitations(context.Background(), &self)
+	if self.Passages[0].Paragraphs[0].Segs != nil {
+		t.Errorf("a decision links its own name: %v", self.Passages[0].Paragraphs[0].Segs)
+	}
+}

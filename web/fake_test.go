@@ -279,7 +279,7 @@ func (f *fakeIndex) Passage(ctx context.Context, id string) (*search.Passage, er
 	return nil, fmt.Errorf("passage %s: %w", id, corpus.ErrNotFound)
 }
 
-func (f *fakeIndex) CitedBy(ctx context.Context, article string, limit int) (*search.CitedBy, error) {
+func (f *fakeIndex) CitedBy(ctx context.Context, article string, limit int, order string) (*search.CitedBy, error) {
 	c := &search.CitedBy{Article: article, Documents: []search.CitingSource{}}
 	for _, p := range f.passages {
 		if p.OwnArticle == article || !slices.Contains(p.Article, article) {
@@ -292,6 +292,7 @@ func (f *fakeIndex) CitedBy(ctx context.Context, article string, limit int) (*se
 		}
 		c.Documents = append(c.Documents, search.CitingSource{Document: p.Document, Title: p.Title, Kind: p.Kind, Passages: []string{p.ID}})
 	}
+	c.TotalDocuments = len(c.Documents)
 	return c, nil
 }
 

@@ -36,15 +36,29 @@ const (
 	fieldFormat     = "format"
 	fieldNote       = "note"
 	fieldFile       = "file"
+
+	// A decision's case (corpus.Case), field by field.
+	fieldCaseName          = "case.name"
+	fieldCaseCommunication = "case.communication"
+	fieldCaseComplainant   = "case.complainant"
+	fieldCaseParty         = "case.party"
+	fieldCaseAdopted       = "case.adopted"
+	fieldCaseOutcome       = "case.outcome"
+	fieldCaseViolations    = "case.violations"
+	fieldCaseDestination   = "case.destination"
 )
 
+// caseFields are a decision's case fields, in form order.
+var caseFields = []string{fieldCaseName, fieldCaseCommunication, fieldCaseComplainant, fieldCaseParty, fieldCaseAdopted,
+	fieldCaseOutcome, fieldCaseViolations, fieldCaseDestination}
+
 // catalogFields are the metadata fields of an upload, in form order.
-var catalogFields = []string{fieldID, fieldTitle, fieldKind, fieldInstrument, fieldBody, fieldSymbol, fieldDate,
-	fieldYear, fieldLanguage, fieldStates, fieldURL, fieldFormat, fieldNote}
+var catalogFields = append([]string{fieldID, fieldTitle, fieldKind, fieldInstrument, fieldBody, fieldSymbol, fieldDate,
+	fieldYear, fieldLanguage, fieldStates, fieldURL, fieldFormat, fieldNote}, caseFields...)
 
 // correctableFields are those a correction (an override) may set.
-var correctableFields = []string{fieldTitle, fieldKind, fieldInstrument, fieldBody, fieldSymbol, fieldDate,
-	fieldYear, fieldLanguage, fieldStates, fieldFormat}
+var correctableFields = append([]string{fieldTitle, fieldKind, fieldInstrument, fieldBody, fieldSymbol, fieldDate,
+	fieldYear, fieldLanguage, fieldStates, fieldFormat}, caseFields...)
 
 var (
 	kinds = []string{corpus.KindTreaty, corpus.KindRules, corpus.KindDeclaration, corpus.KindGeneralComment,
@@ -65,6 +79,8 @@ const (
 	maxNoteRunes   = 2000
 	maxSymbolRunes = 100
 	maxURLBytes    = 2048
+	// a case's name or complainant
+	maxCaseNameRunes = 300
 )
 
 // uploadForm is a parsed upload request: catalog fields, maybe a file, and
@@ -308,7 +324,96 @@ func entryFromFields(v url.Values) (corpus.Entry, error) {
 	if utf8.RuneCountInString(e.Note) > maxNoteRunes {
 		return e, errBadRequest("The note is longer than %d characters.", maxNoteRunes)
 	}
+	c, err := caseFromFields(v, get)
+	if err != nil {
+		return e, err
+	}
+	if c.IsCorrection() {
+		e.Case = c
+	}
 	return e, nil
+}
+
+var (
+	communicationPattern = regexp.MustCompile(`^\d{1,5}/\d{4}$`)
+	violationPattern     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,15} \d{1,3}[A-Za-z]?$`)
+)
+
+// caseFromFields reads a decision's case fields, validating each: the
+// communication as "300/2006" (a joint decision's numbers separated by
+// commas or "and"), the State party and the countries of return by code or
+// name, the adoption date as YYYY-MM-DD, the outcome as one of its values,
+// the violated articles as "CAT 3, CAT 22".
+func caseFromFields(v url.Values, get func(string) (string, error)) (*corpus.Case, error) {
+	c := &corpus.Case{}
+	var err error
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{fieldCaseName, &c.Name}, {fieldCaseComplainant, &c.Complainant}} {
+		if *f.dst, err = get(f.name); err != nil {
+			return nil, err
+		}
+		if utf8.RuneCountInString(*f.dst) > maxCaseNameRunes {
+			return nil, errBadRequest("The field %q is longer than %d characters.", f.name, maxCaseNameRunes)
+		}
+	}
+	comm, err := get(fieldCaseCommunication)
+	if err != nil {
+		return nil, err
+	}
+	if comm != "" {
+		nums := corpus.SplitCommunications(comm)
+		for _, n := range nums {
+			if !communicationPattern.MatchString(n) {
+				return nil, errBadRequest("The communication must be its number and year, such as 300/2006 (a joint decision's: 130/1999 and 131/1999).")
+			}
+		}
+		c.Communication = corpus.JoinCommunications(nums)
+	}
+	party, err := statesFromFields(v[fieldCaseParty])
+	if err != nil {
+		return nil, err
+	}
+	if len(party) > 1 {
+		return nil, errBadRequest("A decision has one State party.")
+	}
+	if len(party) == 1 {
+		c.Party = party[0]
+	}
+	if c.Adopted, err = get(fieldCaseAdopted); err != nil {
+		return nil, err
+	}
+	if c.Adopted != "" && (len(c.Adopted) != len("2006-11-01") || !validDate(c.Adopted)) {
+		return nil, errBadRequest("The adoption date must be YYYY-MM-DD.")
+	}
+	if c.Outcome, err = get(fieldCaseOutcome); err != nil {
+		return nil, err
+	}
+	if c.Outcome != "" && !slices.Contains(corpus.Outcomes, c.Outcome) {
+		return nil, errBadRequest("The outcome must be one of: %s.", strings.Join(corpus.Outcomes, ", "))
+	}
+	violations, err := get(fieldCaseViolations)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range strings.Split(violations, ",") {
+		if a = strings.Join(strings.Fields(a), " "); a == "" {
+			continue
+		}
+		if !violationPattern.MatchString(a) {
+			return nil, errBadRequest("Give the violated articles as the instrument and the article, such as \"CAT 3, CAT 22\".")
+		}
+		inst, num, _ := strings.Cut(a, " ")
+		if in, ok := corpus.LookupInstrument(inst); ok {
+			inst = in.Short
+		}
+		c.Violations = append(c.Violations, strings.ToUpper(inst)+" "+num)
+	}
+	if c.Destination, err = statesFromFields(v[fieldCaseDestination]); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // The years a date or a year may be in.
@@ -370,7 +475,7 @@ func onlyFields(v url.Values, allowed []string) error {
 func isEmptyEntry(e *corpus.Entry) bool {
 	return e.Title == "" && e.Kind == "" && e.Instrument == "" && e.Body == "" && e.Symbol == "" &&
 		e.Date == "" && e.Year == 0 && e.Language == "" && e.States == nil && e.URL == "" &&
-		e.Format == "" && e.Note == ""
+		e.Format == "" && e.Note == "" && !e.Case.IsCorrection()
 }
 
 // fieldsOf lists an entry's fields as form values.
@@ -385,6 +490,13 @@ func fieldsOf(e *corpus.Entry) map[string]string {
 	} else {
 		m[fieldYear] = ""
 	}
+	c := e.Case
+	if c == nil {
+		c = &corpus.Case{}
+	}
+	m[fieldCaseName], m[fieldCaseCommunication], m[fieldCaseComplainant] = c.Name, c.Communication, c.Complainant
+	m[fieldCaseParty], m[fieldCaseAdopted], m[fieldCaseOutcome] = c.Party, c.Adopted, c.Outcome
+	m[fieldCaseViolations], m[fieldCaseDestination] = strings.Join(c.Violations, ", "), strings.Join(c.Destination, ", ")
 	return m
 }
 

@@ -145,6 +145,28 @@ func clearField(o *corpus.Entry, fields []string) {
 		case fieldFormat:
 			o.Format = ""
 		}
+		if o.Case != nil {
+			cs := *o.Case // o may share its case with a stored record
+			o.Case = &cs
+			switch f {
+			case fieldCaseName:
+				o.Case.Name = ""
+			case fieldCaseCommunication:
+				o.Case.Communication = ""
+			case fieldCaseComplainant:
+				o.Case.Complainant = ""
+			case fieldCaseParty:
+				o.Case.Party = ""
+			case fieldCaseAdopted:
+				o.Case.Adopted = ""
+			case fieldCaseOutcome:
+				o.Case.Outcome = ""
+			case fieldCaseViolations:
+				o.Case.Violations = nil
+			case fieldCaseDestination:
+				o.Case.Destination = nil
+			}
+		}
 	}
 }
 

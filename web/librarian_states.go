@@ -3,7 +3,6 @@ package web
 import (
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hrsearch/hrsearch/corpus"
 )
@@ -64,19 +63,5 @@ func stateCode(s string) (string, bool) {
 			return st.Alpha2, true
 		}
 	}
-	code, ok := stateNames()[corpus.Fold(s)]
-	return code, ok
+	return corpus.StateByName(s)
 }
-
-// stateNames maps the folded names of the states (in the languages the
-// extractor reads) to their alpha-2 codes.
-var stateNames = sync.OnceValue(func() map[string]string {
-	m := map[string]string{}
-	for _, st := range corpus.States() {
-		for _, name := range corpus.StateNames(st.Alpha2) {
-			m[corpus.Fold(name)] = st.Alpha2
-		}
-		m[corpus.Fold(st.Name("en"))] = st.Alpha2
-	}
-	return m
-})

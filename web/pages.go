@@ -164,7 +164,7 @@ func (s *server) citedBy(r *http.Request, passages []search.Passage) (map[string
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			c, err := s.search.CitedBy(r.Context(), a, citedByLimit)
+			c, err := s.search.CitedBy(r.Context(), a, citedByLimit, search.CitedByDate)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

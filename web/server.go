@@ -28,8 +28,9 @@ type Searcher interface {
 	// Document returns a document's passages in order (corpus.ErrNotFound if none).
 	Passages(ctx context.Context, documentID string) ([]search.Passage, error)
 	Passage(ctx context.Context, id string) (*search.Passage, error)
-	// CitedBy lists passages whose article facet includes article ("CAT 3"), excluding the provision itself, grouped by document.
-	CitedBy(ctx context.Context, article string, limit int) (*search.CitedBy, error)
+	// CitedBy lists passages whose article facet includes article ("CAT 3"), excluding the provision itself, grouped by
+	// document, in order (search.CitedByDate or search.CitedByRelevance); limit bounds the passages read (0: all).
+	CitedBy(ctx context.Context, article string, limit int, order string) (*search.CitedBy, error)
 }
 
 // Documents is what the server needs from the document store.

@@ -389,6 +389,8 @@ type citingDocView struct {
 	Title, Kind, URL string
 	Passages         []link
 	MorePassages     int
+	Translations     []citingDocView // language versions citing it too (udhr-es under udhr)
+	Language         string          // a translation's language
 }
 
 type citedByView struct {
@@ -399,6 +401,7 @@ type citedByView struct {
 	Documents []citingDocView
 	MoreDocs  int
 	SearchURL string
+	ListURL   string // the documents page listing every citing document
 }
 
 type passageView struct {
@@ -427,8 +430,9 @@ type docPage struct {
 }
 
 const (
-	citedByLimit       = 2000  // citing passages asked for per provision on a document page
-	apiCitedByLimit    = 10000 // and for /api/passages/{id}: every citing passage the index can return
+	citedByLimit       = 0   // citing passages asked for per provision on a document page: all, so the counts are whole
+	apiCitedByPageSize = 100 // citing documents on a page of /api/passages/{id}'s cited_by
+	apiCitedByMaxPage  = 1000
 	citedByDocsShown   = 10
 	citedByPassagesDoc = 12
 )
@@ -530,35 +534,48 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 }
 
 func (s *server) buildCitedBy(c *search.CitedBy) *citedByView {
-	v := &citedByView{Article: c.Article, Total: c.Total, Docs: c.TotalDocuments, Truncated: c.Truncated, SearchURL: citedBySearchURL(c.Article)}
+	v := &citedByView{Article: c.Article, Total: c.Total, Docs: c.TotalDocuments, Truncated: c.Truncated, SearchURL: citedBySearchURL(c.Article),
+		ListURL: searchState{Filters: map[string][]string{search.FilterArticle: {c.Article}}}.url("/documents")}
 	for i, d := range c.Documents {
 		if i == citedByDocsShown {
 			v.MoreDocs = len(c.Documents) - i
 			break
 		}
-		title := d.Title
-		if title == "" {
-			title = d.Document
-		}
-		dv := citingDocView{Title: title, Kind: s.name(search.FilterKind, d.Kind), URL: docURL(d.Document, "")}
-		for j, id := range d.Passages {
-			if j == citedByPassagesDoc {
-				dv.MorePassages = len(d.Passages) - j
-				break
-			}
-			doc, unit, ok := strings.Cut(id, "#")
-			if !ok {
-				doc, unit = d.Document, ""
-			}
-			label := unitLabel(unit)
-			if label == "" {
-				label = id
-			}
-			dv.Passages = append(dv.Passages, link{label, docURL(doc, unit)})
+		dv := s.citingDoc(d)
+		for _, tr := range d.Translations {
+			tv := s.citingDoc(tr)
+			tv.Language = s.name(search.FilterLanguage, tr.Language)
+			dv.Translations = append(dv.Translations, tv)
 		}
 		v.Documents = append(v.Documents, dv)
 	}
 	return v
+}
+
+// citingDoc is one citing document with links to its first citing
+// paragraphs.
+func (s *server) citingDoc(d search.CitingSource) citingDocView {
+	title := d.Title
+	if title == "" {
+		title = d.Document
+	}
+	dv := citingDocView{Title: title, Kind: s.name(search.FilterKind, d.Kind), URL: docURL(d.Document, "")}
+	for j, id := range d.Passages {
+		if j == citedByPassagesDoc {
+			dv.MorePassages = len(d.Passages) - j
+			break
+		}
+		doc, unit, ok := strings.Cut(id, "#")
+		if !ok {
+			doc, unit = d.Document, ""
+		}
+		label := unitLabel(unit)
+		if label == "" {
+			label = id
+		}
+		dv.Passages = append(dv.Passages, link{label, docURL(doc, unit)})
+	}
+	return dv
 }
 
 // paragraphs splits a passage's text at blank lines (or line breaks) so

@@ -59,6 +59,32 @@ func evalCases(ctx context.Context, idx caseIndex, path string, verbose bool, w 
 	}
 	fmt.Fprintf(w, "decision years: %d from the text, %d from the session, %d from the catalog, %d without a year (%d decisions)\n",
 		sources[corpus.YearFromText], sources[corpus.YearFromSession], sources["catalog"], sources["none"], len(docs))
+	// What the decisions of the index do not state, field by field (a
+	// one-paragraph discontinuance names neither complainant nor party).
+	var noName, noComplainant, noParty, noOutcome, noViolations, violations, short int
+	for _, d := range docs {
+		c := d.Case
+		if c == nil {
+			c = &corpus.Case{}
+		}
+		count := func(n *int, missing bool) {
+			if missing {
+				*n++
+			}
+		}
+		count(&noName, c.Name == "")
+		count(&noComplainant, c.Complainant == "")
+		count(&noParty, c.Party == "")
+		count(&noOutcome, c.Outcome == "")
+		if c.Outcome == corpus.OutcomeViolation {
+			violations++
+			count(&noViolations, len(c.Violations) == 0)
+		}
+		count(&short, c.Outcome == corpus.OutcomeDiscontinued && c.Complainant == "" && c.Party == "")
+	}
+	fmt.Fprintf(w, "decisions without a name: %d, complainant: %d, State party: %d, outcome: %d; violations without articles: %d of %d "+
+		"(%d discontinuances name neither complainant nor State party)\n",
+		noName, noComplainant, noParty, noOutcome, noViolations, violations, short)
 	return nil
 }
 

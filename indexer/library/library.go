@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -116,6 +117,29 @@ var clearable = map[string]func(e *corpus.Entry){
 	"language":   func(e *corpus.Entry) { e.Language = "" },
 	"states":     func(e *corpus.Entry) { e.States = nil },
 	"format":     func(e *corpus.Entry) { e.Format = "" },
+	// A decision's case fields (corpus.Case), named as the API names them.
+	"case.name":          clearCase(func(c *corpus.Case) { c.Name = "" }),
+	"case.communication": clearCase(func(c *corpus.Case) { c.Communication = "" }),
+	"case.complainant":   clearCase(func(c *corpus.Case) { c.Complainant = "" }),
+	"case.party":         clearCase(func(c *corpus.Case) { c.Party = "" }),
+	"case.adopted":       clearCase(func(c *corpus.Case) { c.Adopted = "" }),
+	"case.outcome":       clearCase(func(c *corpus.Case) { c.Outcome = "" }),
+	"case.violations":    clearCase(func(c *corpus.Case) { c.Violations = nil }),
+	"case.destination":   clearCase(func(c *corpus.Case) { c.Destination = nil }),
+}
+
+// clearCase clears one field of an entry's case correction, and the case
+// when no field of it is left.
+func clearCase(f func(c *corpus.Case)) func(e *corpus.Entry) {
+	return func(e *corpus.Entry) {
+		if e.Case == nil {
+			return
+		}
+		f(e.Case)
+		if !e.Case.IsCorrection() {
+			e.Case = nil
+		}
+	}
 }
 
 // clearedFields is the change's list of fields to clear, checked.
@@ -477,7 +501,7 @@ func mergeOverrides(old, o *corpus.Entry, clear []string) *corpus.Entry {
 // noOverrides reports whether o corrects none of the fields overlay applies.
 func noOverrides(o *corpus.Entry) bool {
 	return o.Title == "" && o.Kind == "" && o.Instrument == "" && o.Body == "" && o.Symbol == "" &&
-		o.Date == "" && o.Year == 0 && o.Language == "" && o.Format == "" && o.States == nil
+		o.Date == "" && o.Year == 0 && o.Language == "" && o.Format == "" && o.States == nil && !o.Case.IsCorrection()
 }
 
 func cloneEntry(e *corpus.Entry) *corpus.Entry {
@@ -488,6 +512,11 @@ func cloneEntry(e *corpus.Entry) *corpus.Entry {
 	c.States = append([]string(nil), e.States...)
 	if e.States == nil {
 		c.States = nil
+	}
+	if e.Case != nil {
+		cs := *e.Case
+		cs.Violations, cs.Destination = slices.Clone(e.Case.Violations), slices.Clone(e.Case.Destination)
+		c.Case = &cs
 	}
 	return &c
 }
