@@ -174,6 +174,14 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int, order
 	bq.AddMust(termQ(schema.FieldArticle, article, 1))
 	bq.AddMustNot(termQ(schema.FieldOwnArticle, article, 1))
 	out := &CitedBy{Article: article, Documents: []CitingSource{}}
+	return out, s.citingDocuments(ctx, bq, limit, order, out)
+}
+
+// citingDocuments fills out with the passages matching q, grouped by
+// document, their translations under their originals, in order: the one
+// path of every cited-by list (CitedBy, DocumentCitedBy). limit bounds the
+// passages read (0: every one).
+func (s *Searcher) citingDocuments(ctx context.Context, q query.Query, limit int, order string, out *CitedBy) error {
 	type citing struct{ id, doc, unit, tier, when string }
 	var hits []citing
 	var after []string
@@ -182,7 +190,7 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int, order
 		if limit > 0 {
 			size = min(size, limit-len(hits))
 		}
-		req := bleve.NewSearchRequestOptions(bq, size, 0, false)
+		req := bleve.NewSearchRequestOptions(q, size, 0, false)
 		// The passages' document and unit, and what orders documents; titles
 		// are read once per document below.
 		req.Fields = []string{schema.FieldDocument, schema.FieldTier, schema.FieldUnit, schema.FieldDate, schema.FieldYear}
@@ -190,7 +198,7 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int, order
 		req.SearchAfter = after
 		res, err := s.idx.SearchInContext(ctx, req)
 		if err != nil {
-			return nil, searchError(err)
+			return searchError(err)
 		}
 		if after == nil {
 			out.Total = res.Total
@@ -231,7 +239,7 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int, order
 		docs[i].Passages = append(docs[i].Passages, h.id)
 	}
 	if err := s.nameCitingDocuments(ctx, docs); err != nil {
-		return nil, err
+		return err
 	}
 	docs = groupTranslations(docs)
 	newer := func(a, b string) int { return strings.Compare(when[b], when[a]) }
@@ -254,7 +262,7 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int, order
 	})
 	out.Documents = docs
 	out.TotalDocuments = len(docs)
-	return out, nil
+	return nil
 }
 
 // paragraphs counts a citing document's citing paragraphs, its
