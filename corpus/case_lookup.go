@@ -189,9 +189,10 @@ func FindCaseMentions(text string) []CaseMention {
 	return out
 }
 
-// complainantsRe finds a name joined to what follows it by "and" or a
-// comma, at the end of a text: "X, Y and " before "Z v. Sweden".
-var complainantsRe = regexp.MustCompile(`([\p{Lu}][\p{L}'’.\-]*)(?:\s*,\s*|,?\s+(?:and|y|et|&)\s+)$`)
+// complainantsRe finds a name joined to what follows it by "and", at the
+// end of a text: "X, Y and " before "Z v. Sweden". A comma alone joins
+// too much else ("Committee against Torture, Arana v. France").
+var complainantsRe = regexp.MustCompile(`([\p{Lu}][\p{L}'’.\-]*),?\s+(?:and|y|et|&)\s+$`)
 
 // joinsComplainants reports whether before (the text before a name cited
 // as "Name v. State") ends with another name joined to it: the name is the

@@ -103,7 +103,8 @@ func TestFindCaseMentionsJoinedComplainants(t *testing.T) {
 		want []string // the shortest reading of each mention
 	}{
 		{"the Committee's views in X, Y and Z v. Sweden, adopted in 1998", nil},
-		{"as in Alpha, Beta v. Norway", nil},
+		{"as in Alpha and Beta v. Norway", nil},
+		{"Committee against Torture, Arana v. France", []string{"Arana v. France"}},
 		{"as in Agiza v. Sweden, Tebourski v. France", []string{"Agiza v. Sweden", "Tebourski v. France"}},
 		{"communications I.A.O. v. Sweden (65/1997) and X, Y and Z v. Sweden", []string{"I.A.O. v. Sweden"}},
 	} {
