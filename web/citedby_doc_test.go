@@ -16,15 +16,13 @@ import (
 // citeDecision makes two documents of the fixture cite M.R. v.
 // Switzerland by its symbol, in passages that hold it.
 func citeDecision(f *fakeIndex) {
-	for _, p := range []search.Passage{
+	f.passages = append(f.passages, []search.Passage{
 		{ID: "cat-c-70-d-1111-2021#para-7.4", Document: "cat-c-70-d-1111-2021", Unit: "para-7.4", Order: 1, Title: "J.K. v. Canada",
 			Kind: "decision", Language: "en", Text: "7.4 Fixture text citing CAT/C/60/D/1000/2020, para. 9.2.",
 			Symbol: []string{"CAT/C/70/D/1111/2021", "CAT/C/60/D/1000/2020"}},
 		{ID: "cat#art-99", Document: "cat", Unit: "art-99", Order: 9, Title: "Convention against Torture", Kind: "treaty",
 			Language: "en", Text: "Fixture text citing CAT/C/60/D/1000/2020.", Symbol: []string{"CAT/C/60/D/1000/2020"}},
-	} {
-		f.passages = append(f.passages, p)
-	}
+	}...)
 }
 
 // TestAPIDocumentCitedByPages: GET /api/documents/{id} of a document with
