@@ -205,4 +205,22 @@ func TestDocumentCitedByName(t *testing.T) {
 	if _, got := cited("cat-c-4-d-104-2004"); !reflect.DeepEqual(got, map[string][]string{"cat-c-5-d-105-2005": {"cat-c-5-d-105-2005#para-1"}}) {
 		t.Errorf("Gamma v. Canada cited by %v", got)
 	}
+	// A report without a symbol of its own, whose first passage cites a
+	// decision's: the documents citing that decision do not cite the report.
+	report := &corpus.Entry{ID: "report-1", Kind: corpus.KindReport, Language: "en", Year: 2010}
+	for i, text := range []string{"See CAT/C/1/D/101/2001.", "A paragraph citing nothing."} {
+		p := &corpus.Passage{ID: "report-1#p-" + string(rune('1'+i)), Document: "report-1", Unit: "p-" + string(rune('1'+i)), Order: i, Text: text}
+		if i == 0 {
+			p.Symbols = []string{"CAT/C/1/D/101/2001"}
+		}
+		if err := idx.Index(p.ID, schema.Document(report, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cb, got := cited("report-1"); len(got) != 0 || cb.Symbol != "" {
+		t.Errorf("report-1, without a symbol, cited by %v (symbol %q)", got, cb.Symbol)
+	}
+	if _, got := cited("cat-c-1-d-101-2001"); got["report-1"] == nil {
+		t.Errorf("Alpha v. Norway: report-1 cites its symbol and is not listed: %v", got)
+	}
 }

@@ -285,7 +285,17 @@ func (s *Searcher) DocumentCitedBy(ctx context.Context, documentID string, limit
 	out := &CitedBy{Document: documentID, Documents: []CitingSource{}}
 	self := []string{documentID}
 	var cites []query.Query
-	if sym := corpus.NormalizeSymbol(info.Symbol); sym != "" {
+	sym := corpus.NormalizeSymbol(info.Symbol)
+	if sym != "" {
+		own, err := s.ownSymbol(ctx, documentID, info.Symbol)
+		if err != nil {
+			return nil, err
+		}
+		if !own {
+			sym = ""
+		}
+	}
+	if sym != "" {
 		out.Symbol = sym
 		cites = append(cites, termQ(schema.FieldSymbol, sym, 1))
 		versions, err := s.bearers(ctx, sym)
@@ -319,8 +329,28 @@ func (s *Searcher) DocumentCitedBy(ctx context.Context, documentID string, limit
 	return out, s.citingDocuments(ctx, bq, limit, order, out)
 }
 
+// ownSymbol reports whether sym, the first symbol of a document's first
+// passage, is the document's own, which every passage of it bears, rather
+// than one that a document without a symbol of its own cites there.
+func (s *Searcher) ownSymbol(ctx context.Context, doc, sym string) (bool, error) {
+	count := func(q query.Query) (uint64, error) {
+		res, err := s.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
+		if err != nil {
+			return 0, searchError(err)
+		}
+		return res.Total, nil
+	}
+	all, err := count(termQ(schema.FieldDocument, doc, 1))
+	if err != nil {
+		return false, err
+	}
+	with, err := count(query.NewConjunctionQuery([]query.Query{termQ(schema.FieldDocument, doc, 1), termQ(schema.FieldSymbol, sym, 1)}))
+	return err == nil && all > 0 && with == all, err
+}
+
 // bearers returns the documents whose own symbol (the first of their
-// symbols) is sym: a document and its language versions.
+// symbols, borne by all their passages) is sym: a document and its
+// language versions.
 func (s *Searcher) bearers(ctx context.Context, sym string) ([]string, error) {
 	q := query.NewConjunctionQuery([]query.Query{termQ(schema.FieldOrder, schema.OrderKey(0), 1), termQ(schema.FieldSymbol, sym, 1)})
 	var out []string
@@ -335,8 +365,17 @@ func (s *Searcher) bearers(ctx context.Context, sym string) ([]string, error) {
 			return nil, searchError(err)
 		}
 		for _, h := range res.Hits {
-			if syms := strs(h.Fields[schema.FieldSymbol]); len(syms) > 0 && corpus.NormalizeSymbol(syms[0]) == sym {
-				out = append(out, str(h.Fields[schema.FieldDocument]))
+			syms := strs(h.Fields[schema.FieldSymbol])
+			if len(syms) == 0 || corpus.NormalizeSymbol(syms[0]) != sym {
+				continue
+			}
+			doc := str(h.Fields[schema.FieldDocument])
+			own, err := s.ownSymbol(ctx, doc, syms[0])
+			if err != nil {
+				return nil, err
+			}
+			if own {
+				out = append(out, doc)
 			}
 		}
 		if len(res.Hits) < citedByBatch {
