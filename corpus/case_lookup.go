@@ -150,7 +150,11 @@ func FindCaseMentions(text string) []CaseMention {
 		return nil
 	}
 	var out []CaseMention
+	prevEnd := -1 // where the last mention's State ends
 	for _, m := range caseCiteRe.FindAllStringSubmatchIndex(text, -1) {
+		if joinsComplainants(text[:m[2]], prevEnd) {
+			continue // "X, Y and Z v. Sweden" is not "Z v. Sweden"
+		}
 		state := text[m[4]:m[5]]
 		cm := CaseMention{}
 		words := strings.Fields(state)
@@ -180,6 +184,23 @@ func FindCaseMentions(text string) []CaseMention {
 			}
 		}
 		out = append(out, cm)
+		prevEnd = cm.End
 	}
 	return out
+}
+
+// complainantsRe finds a name joined to what follows it by "and", at the
+// end of a text: "X, Y and " before "Z v. Sweden". A comma alone joins
+// too much else ("Committee against Torture, Arana v. France").
+var complainantsRe = regexp.MustCompile(`([\p{Lu}][\p{L}'’.\-]*),?\s+(?:and|y|et|&)\s+$`)
+
+// joinsComplainants reports whether before (the text before a name cited
+// as "Name v. State") ends with another name joined to it: the name is the
+// last of several complainants, and only their whole list names the case.
+// A State that ends the mention before ("Agiza v. Sweden and Tebourski v.
+// France", its end at prevEnd) joins two cases, not two complainants.
+func joinsComplainants(before string, prevEnd int) bool {
+	from := max(0, len(before)-80)
+	m := complainantsRe.FindStringSubmatchIndex(before[from:])
+	return m != nil && from+m[3] != prevEnd
 }

@@ -93,3 +93,27 @@ func TestFindCaseMentions(t *testing.T) {
 		}
 	}
 }
+
+// TestFindCaseMentionsJoinedComplainants: the last of several complainants
+// ("X, Y and Z v. Sweden") is no case name of its own, while two cases
+// in a list are two mentions.
+func TestFindCaseMentionsJoinedComplainants(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want []string // the shortest reading of each mention
+	}{
+		{"the Committee's views in X, Y and Z v. Sweden, adopted in 1998", nil},
+		{"as in Alpha and Beta v. Norway", nil},
+		{"Committee against Torture, Arana v. France", []string{"Arana v. France"}},
+		{"as in Agiza v. Sweden, Tebourski v. France", []string{"Agiza v. Sweden", "Tebourski v. France"}},
+		{"communications I.A.O. v. Sweden (65/1997) and X, Y and Z v. Sweden", []string{"I.A.O. v. Sweden"}},
+	} {
+		var got []string
+		for _, m := range corpus.FindCaseMentions(tc.text) {
+			got = append(got, m.Names[len(m.Names)-1].Name)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: mentions %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}

@@ -174,6 +174,14 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int, order
 	bq.AddMust(termQ(schema.FieldArticle, article, 1))
 	bq.AddMustNot(termQ(schema.FieldOwnArticle, article, 1))
 	out := &CitedBy{Article: article, Documents: []CitingSource{}}
+	return out, s.citingDocuments(ctx, bq, limit, order, out)
+}
+
+// citingDocuments fills out with the passages matching q, grouped by
+// document, their translations under their originals, in order: the one
+// path of every cited-by list (CitedBy, DocumentCitedBy). limit bounds the
+// passages read (0: every one).
+func (s *Searcher) citingDocuments(ctx context.Context, q query.Query, limit int, order string, out *CitedBy) error {
 	type citing struct{ id, doc, unit, tier, when string }
 	var hits []citing
 	var after []string
@@ -182,7 +190,7 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int, order
 		if limit > 0 {
 			size = min(size, limit-len(hits))
 		}
-		req := bleve.NewSearchRequestOptions(bq, size, 0, false)
+		req := bleve.NewSearchRequestOptions(q, size, 0, false)
 		// The passages' document and unit, and what orders documents; titles
 		// are read once per document below.
 		req.Fields = []string{schema.FieldDocument, schema.FieldTier, schema.FieldUnit, schema.FieldDate, schema.FieldYear}
@@ -190,7 +198,7 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int, order
 		req.SearchAfter = after
 		res, err := s.idx.SearchInContext(ctx, req)
 		if err != nil {
-			return nil, searchError(err)
+			return searchError(err)
 		}
 		if after == nil {
 			out.Total = res.Total
@@ -231,7 +239,7 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int, order
 		docs[i].Passages = append(docs[i].Passages, h.id)
 	}
 	if err := s.nameCitingDocuments(ctx, docs); err != nil {
-		return nil, err
+		return err
 	}
 	docs = groupTranslations(docs)
 	newer := func(a, b string) int { return strings.Compare(when[b], when[a]) }
@@ -254,7 +262,203 @@ func (s *Searcher) CitedBy(ctx context.Context, article string, limit int, order
 	})
 	out.Documents = docs
 	out.TotalDocuments = len(docs)
-	return out, nil
+	return nil
+}
+
+// DocumentCitedBy lists the passages of other documents that cite a
+// document, grouped as CitedBy groups them (translations under their
+// original, order CitedByDate or CitedByRelevance, limit as in CitedBy):
+// the passages whose symbol field holds the document's UN symbol, and, for
+// a decision whose case name names it alone among the decisions against
+// its State party (ResolveCaseNames), the passages whose text cites it by
+// that name, as a phrase, and resolves to it as a link of the document view
+// would. The document and its language versions (the documents bearing
+// its symbol as their own) never cite it. corpus.ErrNotFound if the
+// document has no passages.
+func (s *Searcher) DocumentCitedBy(ctx context.Context, documentID string, limit int, order string) (*CitedBy, error) {
+	info, err := s.DocumentInfo(ctx, documentID)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	out := &CitedBy{Document: documentID, Documents: []CitingSource{}}
+	self := []string{documentID}
+	var cites []query.Query
+	sym := corpus.NormalizeSymbol(info.Symbol)
+	if sym != "" {
+		own, err := s.ownSymbol(ctx, documentID, info.Symbol)
+		if err != nil {
+			return nil, err
+		}
+		if !own {
+			sym = ""
+		}
+	}
+	if sym != "" {
+		out.Symbol = sym
+		cites = append(cites, termQ(schema.FieldSymbol, sym, 1))
+		versions, err := s.bearers(ctx, sym)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range versions {
+			if d != documentID {
+				self = append(self, d)
+			}
+		}
+	}
+	if c := info.Case; c != nil && c.Name != "" && c.Party != "" {
+		ids, err := s.namedBy(ctx, documentID, c, self)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) > 0 {
+			out.CaseName = c.Name
+			cites = append(cites, query.NewDocIDQuery(ids))
+		}
+	}
+	if len(cites) == 0 {
+		return out, nil
+	}
+	bq := query.NewBooleanQuery(nil, nil, nil)
+	bq.AddMust(query.NewDisjunctionQuery(cites))
+	for _, d := range self {
+		bq.AddMustNot(termQ(schema.FieldDocument, d, 1))
+	}
+	return out, s.citingDocuments(ctx, bq, limit, order, out)
+}
+
+// ownSymbol reports whether sym, the first symbol of a document's first
+// passage, is the document's own, which every passage of it bears, rather
+// than one that a document without a symbol of its own cites there.
+func (s *Searcher) ownSymbol(ctx context.Context, doc, sym string) (bool, error) {
+	count := func(q query.Query) (uint64, error) {
+		res, err := s.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
+		if err != nil {
+			return 0, searchError(err)
+		}
+		return res.Total, nil
+	}
+	all, err := count(termQ(schema.FieldDocument, doc, 1))
+	if err != nil {
+		return false, err
+	}
+	with, err := count(query.NewConjunctionQuery([]query.Query{termQ(schema.FieldDocument, doc, 1), termQ(schema.FieldSymbol, sym, 1)}))
+	return err == nil && all > 0 && with == all, err
+}
+
+// bearers returns the documents whose own symbol (the first of their
+// symbols, borne by all their passages) is sym: a document and its
+// language versions.
+func (s *Searcher) bearers(ctx context.Context, sym string) ([]string, error) {
+	q := query.NewConjunctionQuery([]query.Query{termQ(schema.FieldOrder, schema.OrderKey(0), 1), termQ(schema.FieldSymbol, sym, 1)})
+	var out []string
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(q, citedByBatch, 0, false)
+		req.Fields = []string{schema.FieldDocument, schema.FieldSymbol}
+		req.SortBy([]string{schema.FieldDocument, "_id"})
+		req.SearchAfter = after
+		res, err := s.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, searchError(err)
+		}
+		for _, h := range res.Hits {
+			syms := strs(h.Fields[schema.FieldSymbol])
+			if len(syms) == 0 || corpus.NormalizeSymbol(syms[0]) != sym {
+				continue
+			}
+			doc := str(h.Fields[schema.FieldDocument])
+			own, err := s.ownSymbol(ctx, doc, syms[0])
+			if err != nil {
+				return nil, err
+			}
+			if own {
+				out = append(out, doc)
+			}
+		}
+		if len(res.Hits) < citedByBatch {
+			return out, nil
+		}
+		after = res.Hits[len(res.Hits)-1].Sort
+	}
+}
+
+// namedBy returns the passages of documents other than self that cite the
+// decision doc by its case name: the name as a phrase of their text
+// (FieldExact keeps every word in order), read as a citation
+// (corpus.FindCaseMentions, the longest reading that names a decision) that
+// ResolveCaseNames resolves to doc. None when the name does not name doc
+// alone among the decisions against its party.
+func (s *Searcher) namedBy(ctx context.Context, doc string, c *corpus.Case, self []string) ([]string, error) {
+	if got, err := s.ResolveCaseNames(ctx, []string{c.Name}, map[string]string{c.Name: c.Party}); err != nil || got[c.Name] != doc {
+		return nil, err
+	}
+	phrase := query.NewMatchPhraseQuery(c.Name)
+	phrase.SetField(schema.FieldExact)
+	bq := query.NewBooleanQuery(nil, nil, nil)
+	bq.AddMust(phrase)
+	for _, d := range self {
+		bq.AddMustNot(termQ(schema.FieldDocument, d, 1))
+	}
+	type candidate struct {
+		id       string
+		mentions []corpus.CaseMention
+	}
+	var found []candidate
+	var names []string
+	party := map[string]string{}
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(bq, citedByBatch, 0, false)
+		req.Fields = []string{schema.FieldText}
+		req.SortBy([]string{"_id"})
+		req.SearchAfter = after
+		res, err := s.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, searchError(err)
+		}
+		for _, h := range res.Hits {
+			ms := corpus.FindCaseMentions(str(h.Fields[schema.FieldText]))
+			for _, m := range ms {
+				for _, n := range m.Names {
+					names = append(names, n.Name)
+					party[n.Name] = m.Party
+				}
+			}
+			if len(ms) > 0 {
+				found = append(found, candidate{h.ID, ms})
+			}
+		}
+		if len(res.Hits) < citedByBatch {
+			break
+		}
+		after = res.Hits[len(res.Hits)-1].Sort
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	resolved, err := s.ResolveCaseNames(ctx, names, party)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, f := range found {
+	mentions:
+		for _, m := range f.mentions {
+			for _, n := range m.Names {
+				if d, ok := resolved[n.Name]; ok {
+					if d == doc {
+						ids = append(ids, f.id)
+						break mentions
+					}
+					break // the longest reading names another decision
+				}
+			}
+		}
+	}
+	return ids, nil
 }
 
 // paragraphs counts a citing document's citing paragraphs, its

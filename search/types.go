@@ -167,10 +167,16 @@ type Passage struct {
 // Note is one footnote of a passage: its number as printed and its text.
 type Note = corpus.Note
 
-// CitedBy groups the passages that cite one provision by document.
+// CitedBy groups the passages that cite one provision (Article), or one
+// document (Document, by its Symbol or its CaseName), by document.
 type CitedBy struct {
 	Article string `json:"article"`
-	Total   uint64 `json:"total"` // citing passages
+	// Document is the cited document; Symbol the UN symbol its citations
+	// bear; CaseName the case name they cite it by, when a passage does.
+	Document string `json:"document,omitempty"`
+	Symbol   string `json:"symbol,omitempty"`
+	CaseName string `json:"case_name,omitempty"`
+	Total    uint64 `json:"total"` // citing passages
 	// TotalDocuments counts the citing documents listed (translations
 	// listed under their original are not counted again).
 	TotalDocuments int            `json:"total_documents"`

@@ -114,7 +114,13 @@ type apiNote struct {
 
 type apiCitedBy struct {
 	Article string `json:"article"`
-	Total   uint64 `json:"total"`
+	// Document is the cited document (a document's cited_by; Article is
+	// then empty), Symbol the UN symbol its citations bear and CaseName the
+	// case name they cite it by, when one does.
+	Document string `json:"document,omitempty"`
+	Symbol   string `json:"symbol,omitempty"`
+	CaseName string `json:"case_name,omitempty"`
+	Total    uint64 `json:"total"`
 	// TotalDocuments counts the citing documents (a translation listed
 	// under its original is not counted again); Documents is one page of
 	// them, in Sort's order; Next links the page after, null on the last.
@@ -153,6 +159,9 @@ type apiDocument struct {
 	Provenance *apiProvenance `json:"provenance,omitempty"`
 	Case       *apiCase       `json:"case,omitempty"`
 	Passages   []apiPassage   `json:"passages"`
+	// CitedBy lists the documents citing this one (by its symbol, or a
+	// decision by its case name), a page at a time.
+	CitedBy *apiCitedBy `json:"cited_by,omitempty"`
 }
 
 type apiProvenance struct {
@@ -225,12 +234,14 @@ func toAPIPassage(p search.Passage) apiPassage {
 	return out
 }
 
-// toAPICitedBy is one page of a provision's citing documents: page (from
-// 1) of size documents, with a link to the next page while there is one.
-func toAPICitedBy(c *search.CitedBy, order string, page, size int, passageID string) *apiCitedBy {
-	out := &apiCitedBy{Article: c.Article, Total: c.Total, TotalDocuments: c.TotalDocuments, Truncated: c.Truncated,
+// toAPICitedBy is one page of a provision's or a document's citing
+// documents: page (from 1) of size documents, with a link to the next page
+// (of the resource at path) while there is one.
+func toAPICitedBy(c *search.CitedBy, order string, page, size int, path string) *apiCitedBy {
+	out := &apiCitedBy{Article: c.Article, Document: c.Document, Symbol: c.Symbol, CaseName: c.CaseName,
+		Total: c.Total, TotalDocuments: c.TotalDocuments, Truncated: c.Truncated,
 		Documents: []apiCitingDoc{}, Sort: order, Page: page, Size: size,
-		SearchURL: citedBySearchURL(c.Article)}
+		SearchURL: citedBySearchURL(c)}
 	from := min((page-1)*size, len(c.Documents))
 	to := min(from+size, len(c.Documents))
 	for _, d := range c.Documents[from:to] {
@@ -238,7 +249,7 @@ func toAPICitedBy(c *search.CitedBy, order string, page, size int, passageID str
 	}
 	if to < len(c.Documents) {
 		v := url.Values{"cited_page": {strconv.Itoa(page + 1)}, "cited_size": {strconv.Itoa(size)}, "cited_sort": {order}}
-		next := "/api/passages/" + url.PathEscape(passageID) + "?" + v.Encode()
+		next := path + "?" + v.Encode()
 		out.Next = &next
 	}
 	return out
@@ -252,7 +263,22 @@ func toAPICitingDoc(d search.CitingSource) apiCitingDoc {
 	return out
 }
 
-func citedBySearchURL(article string) string {
+// citedBySearchURL searches every passage of a cited-by list and the
+// cited text's own: those citing the article, or bearing the document's
+// symbol, or naming its case.
+func citedBySearchURL(c *search.CitedBy) string {
+	switch {
+	case c.Article != "":
+		return articleSearchURL(c.Article)
+	case c.Symbol != "":
+		return searchState{Filters: map[string][]string{search.FilterSymbol: {c.Symbol}}}.url("/search")
+	case c.CaseName != "":
+		return searchState{Q: `"` + c.CaseName + `"`}.url("/search")
+	}
+	return ""
+}
+
+func articleSearchURL(article string) string {
 	return searchState{Filters: map[string][]string{search.FilterArticle: {article}}}.url("/search")
 }
 
@@ -360,6 +386,10 @@ func (s *server) handleAPIDocument(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	order, page, size, err := citedParams(r.URL.Query())
+	if err != nil {
+		return err
+	}
 	info, passages, err := s.document(r, id)
 	if err != nil {
 		return err
@@ -375,6 +405,13 @@ func (s *server) handleAPIDocument(w http.ResponseWriter, r *http.Request) error
 		out.Passages = append(out.Passages, toAPIPassage(p))
 	}
 	s.withIndexedDocument(r.Context(), &out)
+	c, err := s.documentCitedBy(r.Context(), id, order)
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		out.CitedBy = toAPICitedBy(c, order, page, size, "/api/documents/"+url.PathEscape(id))
+	}
 	s.setDocumentETag(w, r, id) // the version a librarian's If-Match names
 	return writeJSON(w, http.StatusOK, out)
 }
@@ -431,25 +468,9 @@ func (s *server) handleAPIPassage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	order := q.Get("cited_sort")
-	switch order {
-	case "":
-		order = search.CitedByDate
-	case search.CitedByDate, search.CitedByRelevance:
-	default:
-		return errBadRequest("cited_sort must be date or relevance.")
-	}
-	page, err := intParam(q, "cited_page", 1)
+	order, page, size, err := citedParams(r.URL.Query())
 	if err != nil {
 		return err
-	}
-	size, err := intParam(q, "cited_size", apiCitedByPageSize)
-	if err != nil {
-		return err
-	}
-	if page < 1 || size < 1 || size > apiCitedByMaxPage {
-		return errBadRequest("cited_page must be 1 or more and cited_size 1 to %d.", apiCitedByMaxPage)
 	}
 	out := toAPIPassage(*p)
 	if p.OwnArticle != "" {
@@ -457,9 +478,32 @@ func (s *server) handleAPIPassage(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return err
 		}
-		out.CitedBy = toAPICitedBy(c, order, page, size, id)
+		out.CitedBy = toAPICitedBy(c, order, page, size, "/api/passages/"+url.PathEscape(id))
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// citedParams reads the paging of a cited_by list: cited_sort,
+// cited_page, cited_size.
+func citedParams(q url.Values) (order string, page, size int, err error) {
+	order = q.Get("cited_sort")
+	switch order {
+	case "":
+		order = search.CitedByDate
+	case search.CitedByDate, search.CitedByRelevance:
+	default:
+		return "", 0, 0, errBadRequest("cited_sort must be date or relevance.")
+	}
+	if page, err = intParam(q, "cited_page", 1); err != nil {
+		return "", 0, 0, err
+	}
+	if size, err = intParam(q, "cited_size", apiCitedByPageSize); err != nil {
+		return "", 0, 0, err
+	}
+	if page < 1 || size < 1 || size > apiCitedByMaxPage {
+		return "", 0, 0, errBadRequest("cited_page must be 1 or more and cited_size 1 to %d.", apiCitedByMaxPage)
+	}
+	return order, page, size, nil
 }
 
 func (s *server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {

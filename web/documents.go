@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -44,6 +46,29 @@ func toAPICase(c *corpus.Case) *apiCase {
 // has it; a Searcher without it serves documents without a case.
 type documentIndex interface {
 	DocumentInfo(ctx context.Context, documentID string) (*search.DocumentInfo, error)
+}
+
+// documentCiter lists the documents citing a document
+// (search.Searcher.DocumentCitedBy).
+type documentCiter interface {
+	DocumentCitedBy(ctx context.Context, documentID string, limit int, order string) (*search.CitedBy, error)
+}
+
+// documentCitedBy is every document citing a document, in order, or nil
+// when the index cannot tell or has no passage of it.
+func (s *server) documentCitedBy(ctx context.Context, id, order string) (*search.CitedBy, error) {
+	dc, ok := s.search.(documentCiter)
+	if !ok {
+		return nil, nil
+	}
+	c, err := dc.DocumentCitedBy(ctx, id, 0, order)
+	if errors.Is(err, corpus.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cited by of %s: %w", id, err)
+	}
+	return c, nil
 }
 
 // indexedDocument is what the index holds about a document, or nil.

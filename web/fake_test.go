@@ -296,6 +296,29 @@ func (f *fakeIndex) CitedBy(ctx context.Context, article string, limit int, orde
 	return c, nil
 }
 
+// DocumentCitedBy lists the passages of other documents that hold the
+// document's symbol, in the order of the fixture.
+func (f *fakeIndex) DocumentCitedBy(ctx context.Context, id string, limit int, order string) (*search.CitedBy, error) {
+	d, ok := f.docs[id]
+	if !ok {
+		return nil, fmt.Errorf("document %s: %w", id, corpus.ErrNotFound)
+	}
+	c := &search.CitedBy{Document: id, Symbol: d.Entry.Symbol, Documents: []search.CitingSource{}}
+	for _, p := range f.passages {
+		if p.Document == id || d.Entry.Symbol == "" || !slices.Contains(p.Symbol, d.Entry.Symbol) {
+			continue
+		}
+		c.Total++
+		if n := len(c.Documents); n > 0 && c.Documents[n-1].Document == p.Document {
+			c.Documents[n-1].Passages = append(c.Documents[n-1].Passages, p.ID)
+			continue
+		}
+		c.Documents = append(c.Documents, search.CitingSource{Document: p.Document, Title: p.Title, Kind: p.Kind, Passages: []string{p.ID}})
+	}
+	c.TotalDocuments = len(c.Documents)
+	return c, nil
+}
+
 func (f *fakeIndex) Document(ctx context.Context, id string) (*DocInfo, error) {
 	d, ok := f.docs[id]
 	if !ok {

@@ -120,6 +120,7 @@ func TestOpenAPIRealServer(t *testing.T) {
 		"/api/documents/cat",
 		"/api/passages/cat%23art-3",
 		"/api/passages/cat-c-12-d-13-1993%23para-9.2",
+		"/api/documents/cat-c-12-d-13-1993?cited_size=5&cited_page=2",
 		"/api/documents/nope",
 	} {
 		resp, err := http.Get(base + target)

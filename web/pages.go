@@ -132,6 +132,13 @@ func (s *server) handleDocPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page := s.buildDocPage(info, passages, cited)
+	c, err := s.documentCitedBy(r.Context(), id, search.CitedByDate)
+	if err != nil {
+		return err
+	}
+	if c != nil && c.Total > 0 {
+		page.CitedBy = s.buildCitedBy(c)
+	}
 	s.caseMeta(r.Context(), &page)
 	s.linkCitations(r.Context(), &page)
 	page.EditURL = s.librarianEditURL(r, info.Entry.ID)

@@ -376,7 +376,7 @@ func (s *server) articleURL(article string) string {
 			}
 		}
 	}
-	return citedBySearchURL(article)
+	return articleSearchURL(article)
 }
 
 // Document page.
@@ -395,6 +395,8 @@ type citingDocView struct {
 
 type citedByView struct {
 	Article   string
+	Symbol    string // a document's: the symbol its citations bear
+	JSONURL   string // a document's: the API's list of every citing document
 	Total     uint64 // passages
 	Docs      int    // documents
 	Truncated bool   // more passages cite it than were read
@@ -427,6 +429,9 @@ type docPage struct {
 	Meta       []kv
 	Provenance []kv
 	Passages   []passageView
+	// CitedBy lists the documents citing this one (by its symbol, or a
+	// decision by its case name).
+	CitedBy *citedByView
 }
 
 const (
@@ -534,8 +539,13 @@ func (s *server) buildDocPage(info *DocInfo, passages []search.Passage, cited ma
 }
 
 func (s *server) buildCitedBy(c *search.CitedBy) *citedByView {
-	v := &citedByView{Article: c.Article, Total: c.Total, Docs: c.TotalDocuments, Truncated: c.Truncated, SearchURL: citedBySearchURL(c.Article),
-		ListURL: searchState{Filters: map[string][]string{search.FilterArticle: {c.Article}}}.url("/documents")}
+	v := &citedByView{Article: c.Article, Symbol: c.Symbol, Total: c.Total, Docs: c.TotalDocuments, Truncated: c.Truncated,
+		SearchURL: citedBySearchURL(c)}
+	if c.Article != "" {
+		v.ListURL = searchState{Filters: map[string][]string{search.FilterArticle: {c.Article}}}.url("/documents")
+	} else {
+		v.JSONURL = "/api/documents/" + escapePath(c.Document) + "?cited_size=" + strconv.Itoa(apiCitedByMaxPage)
+	}
 	for i, d := range c.Documents {
 		if i == citedByDocsShown {
 			v.MoreDocs = len(c.Documents) - i
