@@ -23,8 +23,11 @@ import (
 const sigSize = 128
 
 // NearThreshold is the estimated similarity from which two documents are
-// flagged as near-duplicates. Different decisions of one committee share
-// boilerplate but, measured over their word pairs, stay well below it.
+// flagged as near-duplicates. Short decisions of one committee that share
+// its boilerplate (discontinuances, above all) reach it too: on the demo
+// library 2,540 pairs of its 923 documents do, 30 of them 0.9. Such
+// documents bear their own, different UN symbols (Near.Distinct), and
+// search never folds them; a librarian's page still lists them.
 const NearThreshold = 0.3
 
 // minWords is the least text a signature is made of: below it, any two
