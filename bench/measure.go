@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -87,6 +88,12 @@ func median(v []float64) float64 {
 // done perClient queries or the budget is spent; it returns the
 // latencies, QPS over the wall time, and the errors.
 func runClients(ctx context.Context, e engine, qs []benchQuery, clients, perClient int, budget time.Duration) (lat, error) {
+	if len(qs) == 0 {
+		// An engine whose every query failed (a missing python3-xapian)
+		// leaves none to run: an error, not a division by zero that ends
+		// the whole report.
+		return lat{}, errors.New("no queries to run")
+	}
 	var mu sync.Mutex
 	var all []time.Duration
 	var firstErr error
