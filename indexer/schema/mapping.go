@@ -226,37 +226,22 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 		FieldParty, FieldOutcome, FieldGroup, FieldDocGroup} {
 		dm.AddFieldMappingsAt(f, kw())
 	}
-	defines := kw()
-	defines.Store = false
-	defines.DocValues = false
-	dm.AddFieldMappingsAt(FieldDefines, defines)
-	when := kw()
-	when.Store = false
-	dm.AddFieldMappingsAt(FieldWhen, when)
-	entered := kw()
-	entered.Store = false
-	dm.AddFieldMappingsAt(FieldEntered, entered)
-	caseJSON := kw()
-	caseJSON.Index = false
-	caseJSON.DocValues = false
-	dm.AddFieldMappingsAt(FieldCase, caseJSON)
-	caseKey := kw()
-	caseKey.Store = false
-	caseKey.DocValues = false
-	dm.AddFieldMappingsAt(FieldCaseKey, caseKey)
-	caseName := kw()
-	caseName.Index = false
-	caseName.DocValues = false
-	for _, f := range []string{FieldSection, FieldNotes} {
-		stored := kw()
-		stored.Index = false
-		stored.DocValues = false
-		dm.AddFieldMappingsAt(f, stored)
+	// The other keywords differ only in what Bleve keeps of them.
+	for _, k := range []struct {
+		fields                  []string
+		index, store, docValues bool
+	}{
+		{[]string{FieldDefines, FieldCaseKey}, true, false, false},                         // searched, never shown or sorted
+		{[]string{FieldWhen, FieldEntered}, true, false, true},                             // searched and sorted, never shown
+		{[]string{FieldCites}, true, true, false},                                          // searched and shown
+		{[]string{FieldCase, FieldCaseName, FieldSection, FieldNotes}, false, true, false}, // shown only
+	} {
+		for _, f := range k.fields {
+			m := kw()
+			m.Index, m.Store, m.DocValues = k.index, k.store, k.docValues
+			dm.AddFieldMappingsAt(f, m)
+		}
 	}
-	cites := kw()
-	cites.DocValues = false
-	dm.AddFieldMappingsAt(FieldCites, cites)
-	dm.AddFieldMappingsAt(FieldCaseName, caseName)
 	return dm
 }
 
