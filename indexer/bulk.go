@@ -153,8 +153,8 @@ func (bb *BulkBuilder) analyse() {
 	for u := range bb.in {
 		for i := range u.Doc.Passages {
 			p := &u.Doc.Passages[i]
-			d := document.NewDocument(p.ID)
-			if err := bb.mapping.MapDocument(d, schema.SetEntered(schema.Document(&u.Doc.Entry, p), u.Doc.Entered)); err != nil {
+			d, err := schema.NewDocument(bb.mapping, p.ID, schema.SetEntered(schema.Document(&u.Doc.Entry, p), u.Doc.Entered))
+			if err != nil {
 				bb.fail(fmt.Errorf("mapping %s: %w", p.ID, err))
 				continue
 			}

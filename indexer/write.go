@@ -316,7 +316,11 @@ func (ix *Index) batch(updates []Update) (*bleve.Batch, map[string]DocState, err
 		if !u.Remove {
 			for i := range u.Doc.Passages {
 				p := &u.Doc.Passages[i]
-				if err := b.Index(p.ID, schema.SetEntered(schema.Document(&u.Doc.Entry, p), u.Doc.Entered)); err != nil {
+				d, err := schema.NewDocument(ix.idx.Mapping(), p.ID, schema.SetEntered(schema.Document(&u.Doc.Entry, p), u.Doc.Entered))
+				if err == nil {
+					err = b.IndexAdvanced(d)
+				}
+				if err != nil {
 					return nil, nil, fmt.Errorf("indexing %s: %w", p.ID, err)
 				}
 				keep[p.ID] = true

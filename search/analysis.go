@@ -11,23 +11,30 @@ import (
 )
 
 // phrase returns phrase queries on the text field for each distinct
-// analysis of s.
+// analysis of s as plain words (a stop word is a gap).
 func (s *Searcher) phrase(text string, boost float64) []query.Query {
+	return s.phraseIn(schema.FieldText, text, schema.Words, boost)
+}
+
+// phraseIn returns phrase queries on field for each distinct analysis of
+// text read as r.
+func (s *Searcher) phraseIn(field, text string, r schema.Reading, boost float64) []query.Query {
 	var out []query.Query
-	for _, pos := range s.analyze(text) {
-		out = append(out, phraseQ(schema.FieldText, pos, boost))
+	for _, pos := range s.analyze(text, r) {
+		out = append(out, phraseQ(field, pos, boost))
 	}
 	return out
 }
 
-// analyze returns the distinct analyses of text in the query languages,
-// each as positions holding terms (an empty position is a removed stop
-// word, which a phrase skips). A text that is only stop words in English or
-// Spanish gives nothing: it would match nearly every passage of a language.
-func (s *Searcher) analyze(text string) [][][]string {
+// analyze returns the distinct analyses of text read as r in the query
+// languages, each as positions holding terms (an empty position is a
+// left-out stop word, which a phrase skips). Plain words that are only
+// stop words in English or Spanish give nothing: they would match nearly
+// every passage of a language.
+func (s *Searcher) analyze(text string, r schema.Reading) [][][]string {
 	var out [][][]string
 	seen := map[string]bool{}
-	for _, a := range s.analyzers {
+	for _, a := range s.analyzers[r] {
 		ts := a.Analyze([]byte(text))
 		if len(ts) == 0 {
 			return nil
@@ -92,6 +99,13 @@ func termQ(field, term string, boost float64) query.Query {
 	return q
 }
 
+func prefixQ(field, prefix string, boost float64) query.Query {
+	q := query.NewPrefixQuery(prefix)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
 func flatten(pos [][]string) []string {
 	var out []string
 	for _, p := range pos {
@@ -100,35 +114,14 @@ func flatten(pos [][]string) []string {
 	return out
 }
 
-// dropsWords reports whether a language's analysis of text leaves out a
-// word that the folded one keeps (a stop word: "not", "in", "no"): a
-// phrase holding one searches FieldExact, where every word is kept.
-func (s *Searcher) dropsWords(text string) bool {
-	n := len(s.folded.Analyze([]byte(text)))
-	for _, a := range s.analyzers {
-		if len(a.Analyze([]byte(text))) < n {
-			return true
-		}
-	}
-	return false
-}
-
 // exactQuery searches text's words as written (lower-cased and folded,
-// stop words kept, not stemmed) in FieldExact: a term for one word, a
-// phrase for several; nil when text has no word, or the index has no
-// FieldExact.
+// stop words kept, not stemmed) in the text and the heading: a term for one
+// word, a phrase for several; nil when text has no word.
 func (s *Searcher) exactQuery(text string, boost float64) query.Query {
-	if !s.hasExact {
+	qs := s.phraseIn(schema.FieldText, text, schema.Exact, boost)
+	if len(qs) == 0 {
 		return nil
 	}
-	ts := s.folded.Analyze([]byte(text))
-	if len(ts) == 0 {
-		return nil
-	}
-	first := ts[0].Position
-	pos := make([][]string, ts[len(ts)-1].Position-first+1)
-	for _, t := range ts {
-		pos[t.Position-first] = append(pos[t.Position-first], string(t.Term))
-	}
-	return phraseQ(schema.FieldExact, pos, boost)
+	qs = append(qs, s.phraseIn(schema.FieldHeading, text, schema.Exact, boost*boostHeading/boostText)...)
+	return query.NewDisjunctionQuery(qs)
 }

@@ -387,7 +387,7 @@ func (s *Searcher) bearers(ctx context.Context, sym string) ([]string, error) {
 
 // namedBy returns the passages of documents other than self that cite the
 // decision doc by its case name: the name as a phrase of their text
-// (FieldExact keeps every word in order), read as a citation
+// (as written, every word in order), read as a citation
 // (corpus.FindCaseMentions, the longest reading that names a decision) that
 // ResolveCaseNames resolves to doc. None when the name does not name doc
 // alone among the decisions against its party.
@@ -395,8 +395,7 @@ func (s *Searcher) namedBy(ctx context.Context, doc string, c *corpus.Case, self
 	if got, err := s.ResolveCaseNames(ctx, []string{c.Name}, map[string]string{c.Name: c.Party}); err != nil || got[c.Name] != doc {
 		return nil, err
 	}
-	phrase := query.NewMatchPhraseQuery(c.Name)
-	phrase.SetField(schema.FieldExact)
+	phrase := query.NewDisjunctionQuery(s.phraseIn(schema.FieldText, c.Name, schema.Exact, 1))
 	bq := query.NewBooleanQuery(nil, nil, nil)
 	bq.AddMust(phrase)
 	for _, d := range self {

@@ -56,7 +56,7 @@ type queryParts struct {
 // plan turns a request into its queries: the scored text (required units,
 // optional units, what the query names), the filters and the exclusions.
 func (s *Searcher) plan(req Request) *plan {
-	p := &plan{exact: req.Exact && s.hasExact}
+	p := &plan{exact: req.Exact}
 	node, cut := parseQuery(req.Query)
 	p.notices = cutNotices(cut)
 	qp := splitQuery(node)
@@ -356,7 +356,7 @@ func (s *Searcher) stopWordsNotice(nodes []Node) *Notice {
 	var words []string
 	for _, n := range nodes {
 		t, ok := n.(Term)
-		if !ok || t.Phrase || t.Prefix || len(s.analyze(t.Text)) > 0 || len(corpus.FoldedWords(t.Text)) == 0 {
+		if !ok || t.Phrase || t.Prefix || len(s.analyze(t.Text, schema.Words)) > 0 || len(corpus.FoldedWords(t.Text)) == 0 {
 			return nil
 		}
 		words = append(words, t.Text)

@@ -58,11 +58,9 @@ var setClauseLimit sync.Once
 type Searcher struct {
 	idx       bleve.Index
 	lex       *Lexicon
-	analyzers []analysis.Analyzer // the languages a query is analysed in
-	folded    analysis.Analyzer   // FieldExact's: every word kept, folded
-	// hasExact says the index has FieldExact (an index built before it
-	// searches phrases and exact words as before).
-	hasExact bool
+	// analyzers read a query's text in each reading, in the languages
+	// the index analyses (schema.QueryAnalyzers).
+	analyzers [schema.Exact + 1][]analysis.Analyzer
 	// hasNotes says the index has FieldNoteText: footnotes' words are
 	// searched at a low weight.
 	hasNotes bool
@@ -124,15 +122,15 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	for _, name := range []string{schema.AnalyzerEnglish, schema.AnalyzerSpanish, schema.AnalyzerFolded} {
-		a := idx.Mapping().AnalyzerNamed(name)
-		if a == nil {
-			return nil, fmt.Errorf("index has no analyzer %s: built with another mapping?", name)
+	for _, r := range []schema.Reading{schema.Words, schema.Phrase, schema.Exact} {
+		for _, name := range schema.QueryAnalyzers(r) {
+			a := idx.Mapping().AnalyzerNamed(name)
+			if a == nil {
+				return nil, fmt.Errorf("index has no analyzer %s: built with another mapping?", name)
+			}
+			s.analyzers[r] = append(s.analyzers[r], a)
 		}
-		s.analyzers = append(s.analyzers, a)
 	}
-	s.folded = s.analyzers[len(s.analyzers)-1]
-	s.hasExact = hasField(idx.Mapping(), schema.FieldText, schema.FieldExact)
 	s.hasNotes = hasField(idx.Mapping(), schema.FieldNoteText, schema.FieldNoteText)
 	return s, nil
 }

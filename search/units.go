@@ -155,54 +155,48 @@ func (s *Searcher) expand(alts, hl, searched []query.Query, equivalents []string
 // unitNoExpand is the query for a typed word or phrase in every language's
 // analysis, over text, heading and title.
 func (s *Searcher) unitNoExpand(t Term, exact bool) (query.Query, []query.Query) {
-	exact = exact && s.hasExact
 	if t.Prefix {
 		// Index terms are lower-cased and folded (and stemmed, which keeps
-		// the opening of a word): match the prefix in the same form.
+		// the opening of a word): match the prefix in the same form, and in
+		// exact mode the words as written, which the stemmed ones hold.
 		prefix := strings.ToLower(corpus.Fold(t.Text))
 		if exact {
-			pq := query.NewPrefixQuery(prefix)
-			pq.SetField(schema.FieldExact)
-			return pq, nil
+			return query.NewDisjunctionQuery([]query.Query{
+				prefixQ(schema.FieldText, prefix, boostText),
+				prefixQ(schema.FieldText, string(schema.ExactMark)+prefix, boostText),
+			}), nil
 		}
-		var qs []query.Query
-		for _, f := range []struct {
-			field string
-			boost float64
-		}{{schema.FieldText, boostText}, {schema.FieldHeading, boostHeading}} {
-			pq := query.NewPrefixQuery(prefix)
-			pq.SetField(f.field)
-			pq.SetBoost(f.boost)
-			qs = append(qs, pq)
-		}
+		qs := []query.Query{prefixQ(schema.FieldText, prefix, boostText), prefixQ(schema.FieldHeading, prefix, boostHeading)}
 		return query.NewDisjunctionQuery(qs), qs[:1]
 	}
-	if exact && !t.Phrase && len(s.analyze(t.Text)) == 0 {
+	if exact && !t.Phrase && len(s.analyze(t.Text, schema.Words)) == 0 {
 		return nil, nil // a stop word alone, as without exact
 	}
-	if exact || (t.Phrase && s.dropsWords(t.Text)) {
-		if q := s.exactQuery(t.Text, boostText); q != nil {
-			// Snippets mark the analysed words where they stand.
-			return q, s.phrase(t.Text, 1)
-		}
-		if exact {
+	if exact {
+		q := s.exactQuery(t.Text, boostText)
+		if q == nil {
 			return nil, nil
 		}
+		return q, s.phraseIn(schema.FieldText, t.Text, schema.Exact, 1)
 	}
 	if t.Phrase || len(corpus.FoldedWords(t.Text)) > 1 {
-		ph := s.phrase(t.Text, boostText)
+		// A quoted phrase keeps its stop words: "would not constitute" is
+		// not "would constitute". Words joined by punctuation ("non-
+		// refoulement") are a phrase of plain words.
+		r := schema.Words
+		if t.Phrase {
+			r = schema.Phrase
+		}
+		ph := s.phraseIn(schema.FieldText, t.Text, r, boostText)
 		if len(ph) == 0 {
 			return nil, nil
 		}
-		qs := append([]query.Query{}, ph...)
-		for _, pos := range s.analyze(t.Text) {
-			qs = append(qs, phraseQ(schema.FieldHeading, pos, boostHeading))
-		}
+		qs := append(slices.Clone(ph), s.phraseIn(schema.FieldHeading, t.Text, r, boostHeading)...)
 		return query.NewDisjunctionQuery(qs), ph
 	}
 	var qs, hl, notes []query.Query
 	seen := map[string]bool{}
-	for _, pos := range s.analyze(t.Text) {
+	for _, pos := range s.analyze(t.Text, schema.Words) {
 		for _, tok := range flatten(pos) {
 			if seen[tok] {
 				continue

@@ -2,6 +2,8 @@ package schema
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
@@ -44,12 +46,6 @@ const (
 	FieldOwnArticle = "own_article"
 	// FieldTier ranks kinds of text: provision, interpretation, finding, commentary.
 	FieldTier = "tier"
-	// FieldExact is the passage text again, every word kept as written
-	// (lower-cased and folded, stop words kept, no stemming), with
-	// positions: quoted phrases holding stop words ("would not
-	// constitute", "in no case") and exact-words searches match it.
-	// Indexed, never stored.
-	FieldExact = "exact"
 	// FieldDefines holds the corpus.DefinitionKey of each term a provision
 	// defines: searched, never shown.
 	FieldDefines = "defines"
@@ -86,10 +82,48 @@ const (
 
 // Analyzer names. Every text field of a passage is analysed by its
 // language's analyzer; each folds diacritics so "detencion" finds "detención".
+// The stemmed languages' analyzers keep stop words and mark the words their
+// stem changes (stems.go).
 const (
 	AnalyzerEnglish = "hr_en"
 	AnalyzerSpanish = "hr_es"
 	AnalyzerFolded  = "hr_folded" // every other language: lower case and folded, no stemming
+)
+
+// Reading is how a query's text is analysed: the index holds every word,
+// stemmed, and the words stemming changes as written too, so one field
+// answers the three.
+type Reading int
+
+const (
+	// Words are a query's plain words: stemmed, stop words left out (a
+	// stop word alone would match nearly every passage of a language).
+	Words Reading = iota
+	// Phrase is a quoted phrase: stemmed, every word kept in its place.
+	Phrase
+	// Exact is a query in exact-words mode: every word kept as written.
+	Exact
+)
+
+// QueryAnalyzers returns the analyzers a query's text is read with in
+// reading r, one per analysis of the index (English, Spanish, the others).
+func QueryAnalyzers(r Reading) []string {
+	switch r {
+	case Phrase:
+		return []string{analyzerEnglishPhrase, analyzerSpanishPhrase, AnalyzerFolded}
+	case Exact:
+		return []string{analyzerEnglishExact, analyzerSpanishExact, AnalyzerFolded}
+	}
+	return []string{analyzerEnglishWords, analyzerSpanishWords, AnalyzerFolded}
+}
+
+const (
+	analyzerEnglishWords  = "hr_en_words"
+	analyzerSpanishWords  = "hr_es_words"
+	analyzerEnglishPhrase = "hr_en_phrase"
+	analyzerSpanishPhrase = "hr_es_phrase"
+	analyzerEnglishExact  = "hr_en_exact"
+	analyzerSpanishExact  = "hr_es_exact"
 )
 
 // maxTokenRunes is the longest token indexed or searched (Lucene's
@@ -149,14 +183,20 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	if err != nil {
 		return nil, err
 	}
+	english := []string{filterLongTokens, en.PossessiveName, lowercase.Name, foldName}
+	spanish := []string{filterLongTokens, lowercase.Name, foldName}
 	analyzers := map[string][]string{
-		AnalyzerEnglish:      {filterLongTokens, en.PossessiveName, lowercase.Name, foldName, en.StopName, en.SnowballStemmerName},
-		AnalyzerSpanish:      {filterLongTokens, lowercase.Name, foldName, es.StopName, es.LightStemmerName},
-		AnalyzerFolded:       {filterLongTokens, lowercase.Name, foldName},
-		AnalyzerExact:        {filterLongTokens, lowercase.Name, foldName, positionsOnlyName},
-		AnalyzerExactHeading: {filterLongTokens, lowercase.Name, foldName, positionsOnlyName, shiftPositionsName},
+		AnalyzerEnglish:       append(slices.Clip(english), indexEnglish),
+		AnalyzerSpanish:       append(slices.Clip(spanish), indexSpanish),
+		AnalyzerFolded:        {filterLongTokens, lowercase.Name, foldName},
+		analyzerEnglishWords:  append(slices.Clip(english), en.StopName, en.SnowballStemmerName),
+		analyzerSpanishWords:  append(slices.Clip(spanish), es.StopName, es.LightStemmerName),
+		analyzerEnglishPhrase: append(slices.Clip(english), phraseEnglish),
+		analyzerSpanishPhrase: append(slices.Clip(spanish), phraseSpanish),
+		analyzerEnglishExact:  append(slices.Clip(english), exactEnglish),
+		analyzerSpanishExact:  append(slices.Clip(spanish), exactSpanish),
 	}
-	for _, name := range []string{AnalyzerEnglish, AnalyzerSpanish, AnalyzerFolded, AnalyzerExact, AnalyzerExactHeading} {
+	for _, name := range slices.Sorted(maps.Keys(analyzers)) {
 		err := im.AddCustomAnalyzer(name, map[string]interface{}{
 			"type":          custom.Name,
 			"tokenizer":     unicode.Name,
@@ -197,19 +237,10 @@ func passageMapping(analyzer string) *mapping.DocumentMapping {
 		return f
 	}
 	// Phrases need positions, which Bleve keeps with term vectors: the text
-	// field keeps them; heading and title are short and searched by terms.
-	exact := text(true)
-	exact.Name = FieldExact
-	exact.Analyzer = AnalyzerExact // in every language: positions, no offsets
-	exact.Store = false
-	dm.AddFieldMappingsAt(FieldText, text(true), exact)
-	// The heading goes to FieldExact too, at positions of its own, so that
-	// a quoted phrase holding stop words finds an article by its heading.
-	exactHeading := text(true)
-	exactHeading.Name = FieldExact
-	exactHeading.Analyzer = AnalyzerExactHeading
-	exactHeading.Store = false
-	dm.AddFieldMappingsAt(FieldHeading, text(true), exactHeading)
+	// field keeps them, and the heading, which a quoted phrase matches too;
+	// the title is searched by terms.
+	dm.AddFieldMappingsAt(FieldText, text(true))
+	dm.AddFieldMappingsAt(FieldHeading, text(true))
 	// Footnotes are searched by their words at a low weight: indexed by
 	// the passage's language, without positions or a stored copy (FieldNotes
 	// keeps them for display).

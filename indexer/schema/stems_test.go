@@ -1,0 +1,120 @@
+package schema
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// analysed returns the analyzer's tokens of text as "term@position".
+func analysed(t *testing.T, analyzer, text string) []string {
+	t.Helper()
+	m, err := NewMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := m.AnalyzerNamed(analyzer)
+	if a == nil {
+		t.Fatalf("no analyzer %s", analyzer)
+	}
+	var out []string
+	for _, tok := range a.Analyze([]byte(text)) {
+		out = append(out, fmt.Sprintf("%s@%d", tok.Term, tok.Position))
+	}
+	return out
+}
+
+// TestStemKeep: the index keeps every word at its position: a stop word
+// marked, any other by its stem and, when its stem changes it, as written
+// too.
+func TestStemKeep(t *testing.T) {
+	for _, c := range []struct {
+		analyzer, text, want string
+	}{
+		{AnalyzerEnglish, "He was not deported", "[~he@1 ~was@2 ~not@3 deport@4 =deported@4]"},
+		{AnalyzerEnglish, "deport the State's", "[deport@1 ~the@2 state@3]"},
+		{AnalyzerSpanish, "No será expulsado", "[~no@1 sera@2 expulsad@3 =expulsado@3]"},
+		{AnalyzerFolded, "Ne sera pas expulsé", "[ne@1 sera@2 pas@3 expulse@4]"},
+		// The query's readings: plain words leave stop words out, a phrase
+		// keeps them, exact words are the index's terms as written.
+		{analyzerEnglishWords, "not deported", "[deport@2]"},
+		{analyzerEnglishPhrase, "not deported", "[~not@1 deport@2]"},
+		{analyzerEnglishExact, "not deported deport", "[~not@1 =deported@2 deport@3]"},
+		{analyzerSpanishExact, "no expulsado", "[~no@1 =expulsado@2]"},
+	} {
+		if got := fmt.Sprint(analysed(t, c.analyzer, c.text)); got != c.want {
+			t.Errorf("%s(%q) = %s, want %s", c.analyzer, c.text, got, c.want)
+		}
+	}
+}
+
+// TestReadingsOnIndex: on an index of this mapping, a phrase read with its
+// stop words tells a negation from its absence, and an exact word finds
+// only that form.
+func TestReadingsOnIndex(t *testing.T) {
+	m, err := NewMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := bleve.NewMemOnly(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	docs := map[string]string{
+		"neg":  "His return would not constitute a violation of article 3.",
+		"pos":  "His return would constitute a violation, not of article 3.",
+		"root": "The State may deport him.",
+		"es":   "El Estado no podrá expulsar a la persona.",
+	}
+	for id, body := range docs {
+		typ := TypeEnglish
+		if id == "es" {
+			typ = TypeSpanish
+		}
+		if err := idx.Index(id, map[string]interface{}{typeField: typ, FieldText: body}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	search := func(analyzer, text string) []string {
+		t.Helper()
+		var pos [][]string
+		for _, tok := range m.AnalyzerNamed(analyzer).Analyze([]byte(text)) {
+			pos = append(pos, []string{string(tok.Term)})
+		}
+		res, err := idx.Search(bleve.NewSearchRequest(query.NewMultiPhraseQuery(pos, FieldText)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		return ids
+	}
+	for _, c := range []struct {
+		analyzer, text, want string
+	}{
+		{analyzerEnglishPhrase, "would not constitute", "[neg]"},
+		{analyzerEnglishPhrase, "would constitute", "[pos]"},
+		{analyzerEnglishExact, "returning", "[]"},
+		{analyzerEnglishExact, "return would", "[neg pos]"},
+		{analyzerEnglishExact, "constitute", "[neg pos]"},
+		{analyzerEnglishExact, "constitutes", "[]"},
+		// A stop word of one language is a word of the other: "the" read
+		// as Spanish, "el" read as English, match no stop word.
+		{analyzerSpanishWords, "the", "[]"},
+		{analyzerEnglishWords, "el", "[]"},
+		{analyzerSpanishWords, "persona", "[es]"},
+		{analyzerSpanishPhrase, "no podrá", "[es]"},
+	} {
+		got := search(c.analyzer, c.text)
+		slices.Sort(got)
+		if fmt.Sprint(got) != c.want {
+			t.Errorf("%s %q: %v, want %s", c.analyzer, c.text, got, c.want)
+		}
+	}
+}
