@@ -114,6 +114,17 @@ func flatten(pos [][]string) []string {
 	return out
 }
 
+// dropsWords reports whether a language's plain-word analysis of text
+// leaves out a word (a stop word: "not", "in", "no").
+func (s *Searcher) dropsWords(text string) bool {
+	for i, a := range s.analyzers[schema.Words] {
+		if len(a.Analyze([]byte(text))) < len(s.analyzers[schema.Exact][i].Analyze([]byte(text))) {
+			return true
+		}
+	}
+	return false
+}
+
 // exactQuery searches text's words as written (lower-cased and folded,
 // stop words kept, not stemmed) in the text and the heading: a term for one
 // word, a phrase for several; nil when text has no word.

@@ -122,7 +122,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	for _, r := range []schema.Reading{schema.Words, schema.Phrase, schema.Exact} {
+	for _, r := range []schema.Reading{schema.Words, schema.Exact} {
 		for _, name := range schema.QueryAnalyzers(r) {
 			a := idx.Mapping().AnalyzerNamed(name)
 			if a == nil {

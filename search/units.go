@@ -180,12 +180,13 @@ func (s *Searcher) unitNoExpand(t Term, exact bool) (query.Query, []query.Query)
 		return q, s.phraseIn(schema.FieldText, t.Text, schema.Exact, 1)
 	}
 	if t.Phrase || len(corpus.FoldedWords(t.Text)) > 1 {
-		// A quoted phrase keeps its stop words: "would not constitute" is
-		// not "would constitute". Words joined by punctuation ("non-
-		// refoulement") are a phrase of plain words.
+		// A quoted phrase holding a stop word is matched as written, every
+		// word in its place: "would not constitute" is not "would
+		// constitute", "in no case" not "case". Other phrases, and words
+		// joined by punctuation ("non-refoulement"), by their stems.
 		r := schema.Words
-		if t.Phrase {
-			r = schema.Phrase
+		if t.Phrase && s.dropsWords(t.Text) {
+			r = schema.Exact
 		}
 		ph := s.phraseIn(schema.FieldText, t.Text, r, boostText)
 		if len(ph) == 0 {

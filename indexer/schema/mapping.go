@@ -90,28 +90,23 @@ const (
 	AnalyzerFolded  = "hr_folded" // every other language: lower case and folded, no stemming
 )
 
-// Reading is how a query's text is analysed: the index holds every word,
-// stemmed, and the words stemming changes as written too, so one field
-// answers the three.
+// Reading is how a query's text is analysed: the index holds every word
+// (stems.go), so one field answers both.
 type Reading int
 
 const (
 	// Words are a query's plain words: stemmed, stop words left out (a
 	// stop word alone would match nearly every passage of a language).
 	Words Reading = iota
-	// Phrase is a quoted phrase: stemmed, every word kept in its place.
-	Phrase
-	// Exact is a query in exact-words mode: every word kept as written.
+	// Exact is every word kept as written, stop words too: a quoted
+	// phrase holding stop words, and a query in exact-words mode.
 	Exact
 )
 
 // QueryAnalyzers returns the analyzers a query's text is read with in
 // reading r, one per analysis of the index (English, Spanish, the others).
 func QueryAnalyzers(r Reading) []string {
-	switch r {
-	case Phrase:
-		return []string{analyzerEnglishPhrase, analyzerSpanishPhrase, AnalyzerFolded}
-	case Exact:
+	if r == Exact {
 		return []string{analyzerEnglishExact, analyzerSpanishExact, AnalyzerFolded}
 	}
 	return []string{analyzerEnglishWords, analyzerSpanishWords, AnalyzerFolded}
@@ -120,8 +115,6 @@ func QueryAnalyzers(r Reading) []string {
 const (
 	analyzerEnglishWords  = "hr_en_words"
 	analyzerSpanishWords  = "hr_es_words"
-	analyzerEnglishPhrase = "hr_en_phrase"
-	analyzerSpanishPhrase = "hr_es_phrase"
 	analyzerEnglishExact  = "hr_en_exact"
 	analyzerSpanishExact  = "hr_es_exact"
 )
@@ -191,8 +184,6 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 		AnalyzerFolded:        {filterLongTokens, lowercase.Name, foldName},
 		analyzerEnglishWords:  append(slices.Clip(english), en.StopName, en.SnowballStemmerName),
 		analyzerSpanishWords:  append(slices.Clip(spanish), es.StopName, es.LightStemmerName),
-		analyzerEnglishPhrase: append(slices.Clip(english), phraseEnglish),
-		analyzerSpanishPhrase: append(slices.Clip(spanish), phraseSpanish),
 		analyzerEnglishExact:  append(slices.Clip(english), exactEnglish),
 		analyzerSpanishExact:  append(slices.Clip(spanish), exactSpanish),
 	}

@@ -22,8 +22,8 @@ import (
 //     "deport" and "=deported", "deport" gives "deport" alone.
 //
 // A plain word is searched by its stem (stop words left out, as before
-// they were indexed), a phrase by its stems and marked stop words, an
-// exact word as written: "=deported" finds that form only. An exact search
+// they were indexed); a quoted phrase holding stop words and an exact word
+// as written: "=deported" finds that form only, "~not" the negation. An exact search
 // for a word that is its own stem ("deport", "state") finds the stem's
 // term, which the word's other forms share: exact mode is exact for every
 // word that stemming changes and for stop words, and as loose as stemming
@@ -32,7 +32,7 @@ import (
 // exact field this replaced took the demo import from 10 s to 18 s).
 //
 // Languages without a stemmer (AnalyzerFolded) keep every word as it is:
-// their three readings are one.
+// their readings are one.
 
 // ExactMark opens the term of a word indexed as written beside its stem,
 // and StopMark the term of a stop word. The tokenizer emits neither: they
@@ -48,14 +48,11 @@ const (
 type marking struct {
 	stop analysis.TokenMap
 	stem analysis.TokenFilter
-	// as tells what becomes of any other word: its stem and, when that
-	// changes it, its marked written form (the index); its stem (a
-	// phrase); its exact term (exact words).
-	as Reading
+	// exact: any other word becomes its exact term (the query's exact
+	// reading); else its stem and, when that changes it, its marked
+	// written form (the index).
+	exact bool
 }
-
-// indexing is marking's reading for the index: both terms.
-const indexing Reading = -1
 
 func (m marking) Filter(input analysis.TokenStream) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(input)+len(input)/2)
@@ -70,18 +67,16 @@ func (m marking) Filter(input analysis.TokenStream) analysis.TokenStream {
 		stem := m.stem.Filter(analysis.TokenStream{{Term: written}})[0].Term
 		switch {
 		case bytes.Equal(stem, written):
-		case m.as == Exact:
+			out = append(out, tok)
+		case m.exact:
 			tok.Term = mark(ExactMark, written)
-		case m.as == indexing:
+			out = append(out, tok)
+		default:
 			tok.Term = stem
 			asWritten := *tok
 			asWritten.Term = mark(ExactMark, written)
 			out = append(out, tok, &asWritten)
-			continue
-		default:
-			tok.Term = stem
 		}
-		out = append(out, tok)
 	}
 	return out
 }
@@ -90,27 +85,25 @@ func mark(m byte, word []byte) []byte {
 	return append([]byte{m}, word...)
 }
 
-// Filter names, for each stemmed language: the index's, and the phrase
-// and exact readings'.
+// Filter names, for each stemmed language: the index's and the exact
+// reading's.
 const (
-	indexEnglish  = "hr_index_en"
-	indexSpanish  = "hr_index_es"
-	phraseEnglish = "hr_phrase_en"
-	phraseSpanish = "hr_phrase_es"
-	exactEnglish  = "hr_exact_en"
-	exactSpanish  = "hr_exact_es"
+	indexEnglish = "hr_index_en"
+	indexSpanish = "hr_index_es"
+	exactEnglish = "hr_exact_en"
+	exactSpanish = "hr_exact_es"
 )
 
 func init() {
 	// As foldName: registering a filter type does no I/O.
 	for _, l := range []struct {
 		stopList, stemmer string
-		names             map[Reading]string
+		names             map[bool]string // by marking.exact
 	}{
-		{en.StopName, en.SnowballStemmerName, map[Reading]string{indexing: indexEnglish, Phrase: phraseEnglish, Exact: exactEnglish}},
-		{es.StopName, es.LightStemmerName, map[Reading]string{indexing: indexSpanish, Phrase: phraseSpanish, Exact: exactSpanish}},
+		{en.StopName, en.SnowballStemmerName, map[bool]string{false: indexEnglish, true: exactEnglish}},
+		{es.StopName, es.LightStemmerName, map[bool]string{false: indexSpanish, true: exactSpanish}},
 	} {
-		for as, name := range l.names {
+		for exact, name := range l.names {
 			registry.RegisterTokenFilter(name, func(_ map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
 				stop, err := cache.TokenMapNamed(l.stopList)
 				if err != nil {
@@ -120,7 +113,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				return marking{stop: stop, stem: stem, as: as}, nil
+				return marking{stop: stop, stem: stem, exact: exact}, nil
 			})
 		}
 	}
