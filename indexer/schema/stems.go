@@ -56,6 +56,8 @@ type marking struct {
 
 func (m marking) Filter(input analysis.TokenStream) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(input)+len(input)/2)
+	var scratch analysis.Token
+	one := analysis.TokenStream{&scratch}
 	for _, tok := range input {
 		written := tok.Term
 		if m.stop[string(written)] {
@@ -64,7 +66,8 @@ func (m marking) Filter(input analysis.TokenStream) analysis.TokenStream {
 			continue
 		}
 		// Bleve's stemmers give a token a new term, leaving written's.
-		stem := m.stem.Filter(analysis.TokenStream{{Term: written}})[0].Term
+		scratch.Term = written
+		stem := m.stem.Filter(one)[0].Term
 		switch {
 		case bytes.Equal(stem, written):
 			out = append(out, tok)
