@@ -246,6 +246,18 @@ func (s *server) staticURL(name string) (string, error) {
 	return "/static/" + name + "?v=" + f.hash, nil
 }
 
+// handleFavicon answers the request browsers make for /favicon.ico on a
+// page that names no icon (the Atom feed, shown as its source) with the
+// site's icon, rather than a 404 in the console.
+func (s *server) handleFavicon(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.staticURL("favicon.svg")
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, u, http.StatusMovedPermanently)
+	return nil
+}
+
 func (s *server) handleStatic(w http.ResponseWriter, r *http.Request) error {
 	name, err := pathVar(mux.Vars(r), "file")
 	if err != nil {

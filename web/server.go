@@ -287,6 +287,7 @@ func (s *server) registerPageRoutes(r *mux.Router) {
 	get(r, "/feed.atom", s.adapt(kindHTML, s.handleFeed))
 	get(r, "/opensearch.xml", s.adapt(kindHTML, s.handleOpenSearch))
 	get(r, "/static/{file}", s.adapt(kindHTML, s.handleStatic))
+	get(r, "/favicon.ico", s.adapt(kindHTML, s.handleFavicon))
 }
 
 func (s *server) registerAPIRoutes(r *mux.Router) {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"flag"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -399,5 +400,18 @@ func TestAnchorParagraphs(t *testing.T) {
 		if got := anchors(c.unit, c.text); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: anchors %q, want %q", c.unit, got, c.want)
 		}
+	}
+}
+
+// TestFaviconRedirects: /favicon.ico, which browsers ask for on a page
+// naming no icon (the feed), leads to the site's icon.
+func TestFaviconRedirects(t *testing.T) {
+	s := testServer(t)
+	rec := httptest.NewRecorder()
+	if err := s.handleFavicon(rec, httptest.NewRequest("GET", "/favicon.ico", nil)); err != nil {
+		t.Fatal(err)
+	}
+	if loc := rec.Header().Get("Location"); rec.Code != http.StatusMovedPermanently || !strings.HasPrefix(loc, "/static/favicon.svg") {
+		t.Errorf("/favicon.ico: %d to %q", rec.Code, loc)
 	}
 }
