@@ -13,15 +13,15 @@ import (
 )
 
 // proximityQuery is a phrase of one term at each position, without gaps,
-// that only adds to the score of what the rest of the query matches (the
-// boost of a query's words side by side). It matches and scores exactly
-// as Bleve's phrase query of the same terms, which is a conjunction of
-// the terms scored as such, kept where the terms stand side by side; but
-// Bleve's phrase reads every term's locations into maps of each passage
-// holding all the terms, and for "torture AND police AND custody" that
-// was a third of the search. This one walks the conjunction without
-// locations and reads the positions of the passages it matches alone,
-// into reused slices.
+// scored but not marked: the boost of a query's words side by side, a
+// quoted phrase's scored clauses (snippets mark Bleve's phrases). It
+// matches and scores exactly as Bleve's phrase query of the same terms,
+// which is a conjunction of the terms scored as such, kept where the terms
+// stand side by side; but Bleve's phrase reads every term's locations into
+// maps for each passage holding all the terms, and for "torture AND police
+// AND custody" that was a third of the search. This one walks the
+// conjunction without locations and reads the positions of the passages
+// it matches alone, into reused slices. Its matches carry no locations.
 type proximityQuery struct {
 	field string
 	terms []string
@@ -43,6 +43,15 @@ func proximityOf(q query.Query) query.Query {
 		terms = append(terms, pos[0])
 	}
 	return &proximityQuery{field: mp.FieldVal, terms: terms, boost: mp.BoostVal.Value()}
+}
+
+// termQueries are the phrase's terms, each a query.
+func (q *proximityQuery) termQueries() []query.Query {
+	out := make([]query.Query, len(q.terms))
+	for i, t := range q.terms {
+		out[i] = termQ(q.field, t, q.boost)
+	}
+	return out
 }
 
 func (q *proximityQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
