@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -77,6 +78,10 @@ func (q *proximityQuery) Searcher(ctx context.Context, r index.IndexReader, _ ma
 		}
 		s.docs[i] = &index.TermFieldDoc{}
 	}
+	for i := range q.terms {
+		s.order = append(s.order, i)
+	}
+	slices.SortStableFunc(s.order, func(a, b int) int { return cmp.Compare(s.readers[a].Count(), s.readers[b].Count()) })
 	conj, err := searcher.NewConjunctionSearcher(ctx, r, terms, options)
 	if err != nil {
 		return fail(err)
@@ -94,6 +99,8 @@ type proximitySearcher struct {
 	readers []index.TermFieldReader // each term's positions
 	docs    []*index.TermFieldDoc
 	pos     [][]uint64 // reused
+	order   []int      // the terms, rarest first
+	starts  []uint64   // reused
 }
 
 func (s *proximitySearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
@@ -123,25 +130,44 @@ func (s *proximitySearcher) phraseFrom(ctx *search.SearchContext, m *search.Docu
 // adjacent reports whether the terms stand side by side, in order, in
 // the document id, which holds them all: in the same array element,
 // each at the position after the one before (Bleve's phrase without
-// slop).
+// slop). It reads the rarest term's positions first and stops as soon as
+// no start is left, before reading those of a frequent one ("~in" of "in
+// no case").
 func (s *proximitySearcher) adjacent(id index.IndexInternalID) (bool, error) {
-	for i, r := range s.readers {
-		d, err := r.Advance(id, s.docs[i])
+	s.starts = s.starts[:0]
+	for n, k := range s.order {
+		d, err := s.readers[k].Advance(id, s.docs[k])
 		if err != nil {
 			return false, err
 		}
 		if d == nil || !d.ID.Equals(id) {
 			return false, nil // cannot be: the conjunction matched it
 		}
-		s.docs[i] = d
-		s.pos[i] = s.pos[i][:0]
+		s.docs[k] = d
+		s.pos[k] = s.pos[k][:0]
 		for _, v := range d.Vectors {
-			s.pos[i] = append(s.pos[i], v.Pos)
+			s.pos[k] = append(s.pos[k], v.Pos)
 		}
-		slices.Sort(s.pos[i])
+		slices.Sort(s.pos[k])
+		// starts: where the phrase can begin, given the terms read.
+		if n == 0 {
+			for _, p := range s.pos[k] {
+				if p > uint64(k) {
+					s.starts = append(s.starts, p-uint64(k))
+				}
+			}
+			continue
+		}
+		s.starts = slices.DeleteFunc(s.starts, func(st uint64) bool {
+			_, found := slices.BinarySearch(s.pos[k], st+uint64(k))
+			return !found
+		})
+		if len(s.starts) == 0 {
+			return false, nil
+		}
 	}
-	first := s.docs[0].Vectors
-	for _, v := range first {
+	// Every term is read: the array elements must agree too.
+	for _, v := range s.docs[0].Vectors {
 		if s.from(1, v.Pos+1, v.ArrayPositions) {
 			return true, nil
 		}
