@@ -117,8 +117,8 @@ func (s *proximitySearcher) Advance(ctx *search.SearchContext, id index.IndexInt
 // side by side.
 func (s *proximitySearcher) phraseFrom(ctx *search.SearchContext, m *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
 	for m != nil && err == nil {
-		ok, err := s.adjacent(m.IndexInternalID)
-		if err != nil || ok {
+		var ok bool
+		if ok, err = s.adjacent(m.IndexInternalID); err != nil || ok {
 			return m, err
 		}
 		ctx.DocumentMatchPool.Put(m)
