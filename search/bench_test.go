@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,4 +117,29 @@ func BenchmarkSelectedFacet(b *testing.B) {
 func BenchmarkFilteredFourFacets(b *testing.B) {
 	benchSearch(b, search.Request{Query: "detention", Filters: map[string][]string{search.FilterKind: {"decision"}},
 		Facets: []string{search.FilterInstrument, search.FilterArticle, search.FilterState, search.FilterYear}})
+}
+
+// benchClass runs the queries of one class of bench-report as the harness
+// asks them of hrsearch (no facets, no snippets, ten hits), in turn, each
+// a sub-benchmark.
+func benchClass(b *testing.B, queries ...string) {
+	for _, q := range queries {
+		b.Run(strings.ReplaceAll(q, " ", "_"), func(b *testing.B) {
+			benchSearch(b, search.Request{Query: q, Size: 10, Facets: []string{}, NoSnippets: true})
+		})
+	}
+}
+
+// BenchmarkAnd3Class is the "3-word AND" class of bench-report.
+func BenchmarkAnd3Class(b *testing.B) {
+	benchClass(b, "torture AND police AND custody", "risk AND return AND country",
+		"detention AND conditions AND overcrowding", "interrogation AND confession AND evidence",
+		"women AND violence AND prison", "complainant AND asylum AND switzerland",
+		"investigation AND prompt AND impartial", "family AND visits AND prisoners")
+}
+
+// BenchmarkStopWordPhraseClass is the phrases holding stop words of the
+// "phrase" class of bench-report.
+func BenchmarkStopWordPhraseClass(b *testing.B) {
+	benchClass(b, `"would not constitute"`, `"in no case"`, `"no substantial grounds"`)
 }

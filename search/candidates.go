@@ -154,6 +154,9 @@ func superset(q query.Query, seg segment.Segment, dicts map[string]segment.TermD
 			out.Or(bm)
 		}
 		return out, nil
+	case *proximityQuery:
+		// Every term is in a match.
+		return intersect(seg, dicts, q.termQueries())
 	case *query.MultiPhraseQuery:
 		if q.Fuzziness != 0 {
 			return nil, nil // its terms are expanded (the plan makes none fuzzy)

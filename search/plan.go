@@ -91,7 +91,9 @@ func (s *Searcher) scored(p *plan, qp queryParts, words []string, typed string) 
 		bq.AddMust(p.text)
 		if len(words) >= 2 && len(p.articles) == 0 && !singlePhrase(qp.text, qp.required) {
 			if !p.exact {
-				bq.AddShould(s.phrase(strings.Join(words, " "), boostPhrase)...)
+				for _, q := range s.phrase(strings.Join(words, " "), boostPhrase) {
+					bq.AddShould(proximityOf(q))
+				}
 			} else if q := s.exactQuery(strings.Join(words, " "), boostPhrase); q != nil {
 				bq.AddShould(q)
 			}

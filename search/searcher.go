@@ -56,8 +56,8 @@ var setClauseLimit sync.Once
 
 // Searcher runs searches against the passage index.
 type Searcher struct {
-	idx       bleve.Index
-	lex       *Lexicon
+	idx bleve.Index
+	lex *Lexicon
 	// analyzers read a query's text in each reading, in the languages
 	// the index analyses (schema.QueryAnalyzers).
 	analyzers [schema.Exact + 1][]analysis.Analyzer

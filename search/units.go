@@ -192,7 +192,12 @@ func (s *Searcher) unitNoExpand(t Term, exact bool) (query.Query, []query.Query)
 		if len(ph) == 0 {
 			return nil, nil
 		}
-		qs := append(slices.Clone(ph), s.phraseIn(schema.FieldHeading, t.Text, r, boostHeading)...)
+		// The phrases are scored without their locations, which only
+		// the marks (ph) need.
+		var qs []query.Query
+		for _, q := range append(slices.Clone(ph), s.phraseIn(schema.FieldHeading, t.Text, r, boostHeading)...) {
+			qs = append(qs, proximityOf(q))
+		}
 		return query.NewDisjunctionQuery(qs), ph
 	}
 	var qs, hl, notes []query.Query
