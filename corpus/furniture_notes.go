@@ -471,7 +471,7 @@ func CleanParagraphs(blocks []Block) []Block {
 		}
 		text := StripRunningLines(b.Text)
 		if running != nil && strings.Contains(text, "/") {
-			text = strings.TrimSpace(collapseSpaces(running.ReplaceAllString(text, "$1 ")))
+			text = running.remove(text)
 		}
 		body, notes := r.split(text)
 		for _, n := range notes {
@@ -529,15 +529,31 @@ func tokenBefore(s string, h int) string {
 
 var bareSymbolRe = regexp.MustCompile(`(^|[\p{L}\d.,;:”’"]\s+)(` + unSymbol + `)(?:\s+|$)`)
 
+// runningLine is the symbol a document prints as its running header and
+// the pattern that matches it where it stands bare.
+type runningLine struct {
+	symbol string
+	re     *regexp.Regexp
+}
+
+// remove takes the running symbol out of text and collapses the spaces
+// left.
+func (r *runningLine) remove(text string) string {
+	if strings.Contains(text, r.symbol) { // every match holds the symbol
+		text = r.re.ReplaceAllString(text, "$1 ")
+	}
+	return strings.TrimSpace(collapseSpaces(text))
+}
+
 // runningSymbol finds the symbol a document prints as its running header
 // ("A/59/324" between two words of a sentence, or at a paragraph's end)
 // and returns a pattern that matches it where it stands bare: not in
 // brackets, not after "see" or "document". A symbol is running when it
 // stands bare in at least three paragraphs.
-func runningSymbol(blocks []Block) *regexp.Regexp {
+func runningSymbol(blocks []Block) *runningLine {
 	count := map[string]int{}
 	for _, b := range blocks {
-		if !strings.Contains(b.Text, "/") {
+		if !mayHoldSymbol(b.Text) {
 			continue
 		}
 		seen := map[string]bool{}
@@ -558,7 +574,26 @@ func runningSymbol(blocks []Block) *regexp.Regexp {
 	if n < 3 {
 		return nil
 	}
-	return regexp.MustCompile(`(^|[\p{L}\d.,;:”’"])\s+` + regexp.QuoteMeta(best) + `(?:\s+|$)|^` + regexp.QuoteMeta(best) + `\s+`)
+	return &runningLine{
+		symbol: best,
+		re:     regexp.MustCompile(`(^|[\p{L}\d.,;:”’"])\s+` + regexp.QuoteMeta(best) + `(?:\s+|$)|^` + regexp.QuoteMeta(best) + `\s+`),
+	}
+}
+
+// mayHoldSymbol reports whether text may hold a UN symbol: a capital
+// letter directly before a slash ("A/", "CAT/") is in every one.
+func mayHoldSymbol(text string) bool {
+	for i := strings.IndexByte(text, '/'); i >= 0; {
+		if i > 0 && 'A' <= text[i-1] && text[i-1] <= 'Z' {
+			return true
+		}
+		j := strings.IndexByte(text[i+1:], '/')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return false
 }
 
 // collapseSpaces turns runs of spaces and tabs into one space.

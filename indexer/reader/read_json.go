@@ -32,7 +32,10 @@ func readParagraphJSON(raw []byte) ([]corpus.Block, error) {
 	}
 	blocks := make([]corpus.Block, 0, len(ps))
 	for _, p := range ps {
-		text := footnoteRe.ReplaceAllString(toText([]byte(p.Text)), "")
+		text := toText([]byte(p.Text))
+		if strings.Contains(text, "[[fn:") { // every marker starts so
+			text = footnoteRe.ReplaceAllString(text, "")
+		}
 		text = strings.ReplaceAll(text, "\f", "\n") // page breaks of the source
 		text = strings.TrimSpace(text)
 		if text == "" {
