@@ -96,10 +96,60 @@ var (
 	citationRe = regexp.MustCompile(`\b(?:See|see|Ibid|ibid|Cf|cf|Available|available|supra|infra)\b|\b(?:para|paras|art|arts|No|Nos|vol|p|pp|op|cit|ed|eds)\.\s|\sv\.?\s|\(\d{4}\)|` + unSymbol + `|https?://|www\.`)
 	// A marker glued to a word inside a note's text: the "note" is body.
 	innerMarkerRe = regexp.MustCompile(`[\p{Ll}.,;:”)](\d{1,3})(?:\s|$)`)
-	// Words before a number that make it a reference, not a note:
-	// "article 3 1", "para. 12".
-	numberWordRe = regexp.MustCompile(`(?i)(?:\b(?:art|arts|article|articles|para|paras|paragraph|paragraphs|no|nos|rule|rules|chapter|section|page|pages|p|pp|vol|volume|annex|resolution|decision|item|session|table|figure|step|level|grade|class|phase)\.?|[-–/])\s*$`)
 )
+
+// numberWords are the words before a number that make it a reference, not
+// a note: "article 3 1", "para. 12".
+var numberWords = []string{
+	"art", "arts", "article", "articles", "para", "paras", "paragraph", "paragraphs", "no", "nos", "rule", "rules",
+	"chapter", "section", "page", "pages", "p", "pp", "vol", "volume", "annex", "resolution", "decision", "item",
+	"session", "table", "figure", "step", "level", "grade", "class", "phase",
+}
+
+// numberWordBefore reports whether s ends with one of numberWords (in any
+// case, with or without a dot) or with a hyphen, dash or slash, and then
+// white space: the number after s is a reference, not a note. A word
+// counts from a word boundary; the start of s is one.
+func numberWordBefore(s string) bool {
+	s = strings.TrimRight(s, "\t\n\f\r ")
+	if strings.HasSuffix(s, "-") || strings.HasSuffix(s, "–") || strings.HasSuffix(s, "/") {
+		return true
+	}
+	s = strings.TrimSuffix(s, ".")
+	for _, w := range numberWords {
+		if endsWithWordFold(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// endsWithWordFold reports whether s ends with w, compared as
+// strings.EqualFold does (rune by rune under simple case folding), and
+// a word boundary (as regexp's \b: ASCII letters, digits and "_" are word
+// characters) stands before it.
+func endsWithWordFold(s, w string) bool {
+	start := len(s)
+	for range utf8.RuneCountInString(w) {
+		if start == 0 {
+			return false
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:start])
+		start -= size
+	}
+	if !strings.EqualFold(s[start:], w) {
+		return false
+	}
+	if start == 0 {
+		return isASCIIWordByte(s[0])
+	}
+	return isASCIIWordByte(s[start-1]) != isASCIIWordByte(s[start])
+}
+
+// isASCIIWordByte reports whether c is a word character of regexp's \b.
+func isASCIIWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+}
 
 // noteAbbreviations end in a dot without ending a sentence.
 var noteAbbreviations = map[string]bool{
@@ -161,7 +211,7 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 			continue
 		}
 		n, _ := strconv.Atoi(text[m[0]:m[1]])
-		if n == 0 || numberWordRe.MatchString(text[max(0, m[0]-24):m[0]]) {
+		if n == 0 || numberWordBefore(text[max(0, m[0]-24):m[0]]) {
 			continue
 		}
 		if monthWords[strings.ToLower(strings.TrimRight(wordAfter(text, m[1]+1), ".,"))] {

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -95,4 +96,35 @@ func TestRunningLinesAndHeadings(t *testing.T) {
 	if got := CleanParagraphs(cited); got[0].Text != cited[0].Text {
 		t.Errorf("citation changed: %q", got[0].Text)
 	}
+}
+
+// numberWordRe is what numberWordBefore does, as a pattern: the tests hold
+// the function to it.
+var numberWordRe = regexp.MustCompile(`(?i)(?:\b(?:` + strings.Join(numberWords, "|") + `)\.?|[-–/])\s*$`)
+
+var numberWordSeeds = []string{
+	"", " ", "article ", "Article 3 ", "see articles ", "paras. ", "para.", "the para ", "separa ", "xpara ",
+	"in para", "pp. ", "pp ", "p.", "ap ", "No. ", "nos ", "Nº ", "page\t", "Pages\n", "2010-", "2010– ", "CAT/C/ ",
+	"rule  ", "Rules. ", "chapter. . ", "section", "ſection ", "xſection ", "ſtep", "tabLE ", "tablé ",
+	"K ", "class ", "claſs ", "figure_ ", "_figure ", "9figure ", "é figure ", "\x9dart ", "art\x9d ", "\u00a0art ",
+	"resolution\u00a0", "of the decision ", "grade. ", "levels ", "a phase.", "item.. ", "vol ", "volume", "annex ",
+}
+
+func TestNumberWordBefore(t *testing.T) {
+	for _, s := range numberWordSeeds {
+		if got, want := numberWordBefore(s), numberWordRe.MatchString(s); got != want {
+			t.Errorf("numberWordBefore(%q) = %v, the pattern says %v", s, got, want)
+		}
+	}
+}
+
+func FuzzNumberWordBefore(f *testing.F) {
+	for _, s := range numberWordSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := numberWordBefore(s), numberWordRe.MatchString(s); got != want {
+			t.Errorf("numberWordBefore(%q) = %v, the pattern says %v", s, got, want)
+		}
+	})
 }
