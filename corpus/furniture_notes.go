@@ -589,7 +589,7 @@ type runningLine struct {
 // remove takes the running symbol out of text and collapses the spaces
 // left.
 func (r *runningLine) remove(text string) string {
-	if strings.Contains(text, r.symbol) { // every match holds the symbol
+	if hasWord(text, r.symbol) { // every match holds the symbol as a word
 		text = r.re.ReplaceAllString(text, "$1 ")
 	}
 	return strings.TrimSpace(collapseSpaces(text))
@@ -603,7 +603,7 @@ func (r *runningLine) remove(text string) string {
 func runningSymbol(blocks []Block) *runningLine {
 	count := map[string]int{}
 	for _, b := range blocks {
-		if !mayHoldSymbol(b.Text) {
+		if !mayHoldBareSymbol(b.Text) {
 			continue
 		}
 		seen := map[string]bool{}
@@ -624,26 +624,73 @@ func runningSymbol(blocks []Block) *runningLine {
 	if n < 3 {
 		return nil
 	}
+	return newRunningLine(best)
+}
+
+// newRunningLine returns the running line of symbol.
+func newRunningLine(symbol string) *runningLine {
 	return &runningLine{
-		symbol: best,
-		re:     regexp.MustCompile(`(^|[\p{L}\d.,;:”’"])\s+` + regexp.QuoteMeta(best) + `(?:\s+|$)|^` + regexp.QuoteMeta(best) + `\s+`),
+		symbol: symbol,
+		re:     regexp.MustCompile(`(^|[\p{L}\d.,;:”’"])\s+` + regexp.QuoteMeta(symbol) + `(?:\s+|$)|^` + regexp.QuoteMeta(symbol) + `\s+`),
 	}
 }
 
-// mayHoldSymbol reports whether text may hold a UN symbol: a capital
-// letter directly before a slash ("A/", "CAT/") is in every one.
-func mayHoldSymbol(text string) bool {
-	for i := strings.IndexByte(text, '/'); i >= 0; {
-		if i > 0 && 'A' <= text[i-1] && text[i-1] <= 'Z' {
+// patternSpace is what \s matches in a pattern.
+const patternSpace = " \t\n\f\r"
+
+// hasWord reports whether w stands in text as a word of its own: between
+// white space (patternSpace) or the ends of text.
+func hasWord(text, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], w)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(w)
+		if (start == 0 || strings.IndexByte(patternSpace, text[start-1]) >= 0) &&
+			(end == len(text) || strings.IndexByte(patternSpace, text[end]) >= 0) {
 			return true
 		}
-		j := strings.IndexByte(text[i+1:], '/')
-		if j < 0 {
-			break
+		i = start + 1
+	}
+}
+
+// mayHoldBareSymbol reports whether text may hold a symbol that stands
+// bare (bareSymbolRe): a word between white space (patternSpace) or the
+// ends of text that starts with a capital, holds a slash and is made of
+// the letters, digits and punctuation of symbols only.
+func mayHoldBareSymbol(text string) bool {
+	for i := 0; i < len(text); {
+		slash := strings.IndexByte(text[i:], '/')
+		if slash < 0 {
+			return false
 		}
-		i += j + 1
+		slash += i
+		start := strings.LastIndexAny(text[:slash], patternSpace) + 1
+		end := len(text)
+		if n := strings.IndexAny(text[slash:], patternSpace); n >= 0 {
+			end = slash + n
+		}
+		if isSymbolWord(text[start:end]) {
+			return true
+		}
+		i = end
 	}
 	return false
+}
+
+// isSymbolWord reports whether w has the letters of a UN symbol (unSymbol):
+// a capital first, then capitals, letters, digits and "/.()-".
+func isSymbolWord(w string) bool {
+	if w == "" || w[0] < 'A' || w[0] > 'Z' {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !(c < utf8.RuneSelf && asciiWord[c]) && strings.IndexByte("/.()-", c) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // collapseSpaces turns runs of spaces and tabs into one space.

@@ -128,3 +128,30 @@ func FuzzNumberWordBefore(f *testing.F) {
 		}
 	})
 }
+
+var symbolSeeds = []string{
+	"", "A/59/324", "see A/59/324 and", "the report A/59/324 22-22673 4/17 of", "(CAT/C/38/D/300/2006)",
+	"CAT/C/GC/4.", "E/CN.4/1988/17, para. 3", "and/or", "1/2", "ABCDEFG/1 x", "x\tA/HRC/13/39\n", "é A/1 B/2 C/3",
+	"a\u00a0A/1 b", "A/1", " A/1", "A/1 ", "Ó/1 x", "x A/b_c y",
+}
+
+var wholeSymbolRe = regexp.MustCompile(`^` + unSymbol + `$`)
+
+// FuzzSymbolShapes holds the cheap tests that spare a pattern's run to the
+// patterns: text a pattern matches passes its test.
+func FuzzSymbolShapes(f *testing.F) {
+	for _, s := range symbolSeeds {
+		f.Add(s, "A/59/324")
+	}
+	f.Fuzz(func(t *testing.T, text, symbol string) {
+		if bareSymbolRe.MatchString(text) && !mayHoldBareSymbol(text) {
+			t.Errorf("mayHoldBareSymbol(%q) = false, yet bareSymbolRe matches", text)
+		}
+		if !wholeSymbolRe.MatchString(symbol) {
+			return // runningSymbol returns what bareSymbolRe found
+		}
+		if newRunningLine(symbol).re.MatchString(text) && !hasWord(text, symbol) {
+			t.Errorf("hasWord(%q, %q) = false, yet the running line's pattern matches", text, symbol)
+		}
+	})
+}
