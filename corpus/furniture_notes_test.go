@@ -137,11 +137,19 @@ var symbolSeeds = []string{
 
 var wholeSymbolRe = regexp.MustCompile(`^` + unSymbol + `$`)
 
-// FuzzSymbolShapes holds the cheap tests that spare a pattern's run to the
-// patterns: text a pattern matches passes its test.
+// FuzzSymbolShapes holds the functions that stand for the patterns of
+// running symbols to the patterns: text bareSymbolRe matches passes
+// mayHoldBareSymbol, and removeBareSymbol removes what the pattern of
+// CleanParagraphs removed.
 func FuzzSymbolShapes(f *testing.F) {
 	for _, s := range symbolSeeds {
 		f.Add(s, "A/59/324")
+	}
+	for _, s := range []string{
+		"A/1 A/1 x", "  A/1\tA/1", "A/1A/1 A/1", "é\u00a0A/1 x", "see, A/1", "A/1 ", "A/1", "x A/1", "”  A/1  \n",
+		"x A/1/2 y", "1 A/1, A/1.", "\xe2\x80 A/1 x", "(A/1) A/1 (x", "A/1\f", "x\rA/1\r",
+	} {
+		f.Add(s, "A/1")
 	}
 	f.Fuzz(func(t *testing.T, text, symbol string) {
 		if bareSymbolRe.MatchString(text) && !mayHoldBareSymbol(text) {
@@ -150,8 +158,9 @@ func FuzzSymbolShapes(f *testing.F) {
 		if !wholeSymbolRe.MatchString(symbol) {
 			return // runningSymbol returns what bareSymbolRe found
 		}
-		if newRunningLine(symbol).re.MatchString(text) && !hasWord(text, symbol) {
-			t.Errorf("hasWord(%q, %q) = false, yet the running line's pattern matches", text, symbol)
+		re := regexp.MustCompile(`(^|[\p{L}\d.,;:”’"])\s+` + regexp.QuoteMeta(symbol) + `(?:\s+|$)|^` + regexp.QuoteMeta(symbol) + `\s+`)
+		if got, want := removeBareSymbol(text, symbol), re.ReplaceAllString(text, "$1 "); got != want {
+			t.Errorf("removeBareSymbol(%q, %q)\n got %q\nwant %q (the pattern's)", text, symbol, got, want)
 		}
 	})
 }
