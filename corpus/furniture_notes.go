@@ -577,25 +577,22 @@ func tokenBefore(s string, h int) string {
 	return s[start:h]
 }
 
-var bareSymbolRe = regexp.MustCompile(`(^|[\p{L}\d.,;:”’"]\s+)(` + unSymbol + `)(?:\s+|$)`)
-
 // runningSymbol finds the symbol a document prints as its running header
 // ("A/59/324" between two words of a sentence, or at a paragraph's end),
-// or returns "". A symbol is running when it stands bare (not in brackets,
-// not after "see" or "document") in at least three paragraphs.
+// or returns "". A symbol is running when it stands bare (bareSymbols) in
+// at least three paragraphs.
 func runningSymbol(blocks []Block) string {
 	count := map[string]int{}
 	for _, b := range blocks {
-		if !mayHoldBareSymbol(b.Text) {
+		if !strings.Contains(b.Text, "/") {
 			continue
 		}
 		seen := map[string]bool{}
-		for _, m := range bareSymbolRe.FindAllStringSubmatch(b.Text, -1) {
-			if strings.HasSuffix(strings.ToLower(strings.TrimSpace(m[1])), "see") || seen[m[2]] {
-				continue
+		for _, sym := range bareSymbols(b.Text) {
+			if !seen[sym] {
+				seen[sym] = true
+				count[sym]++
 			}
-			seen[m[2]] = true
-			count[m[2]]++
 		}
 	}
 	best, n := "", 0
@@ -608,6 +605,75 @@ func runningSymbol(blocks []Block) string {
 		return ""
 	}
 	return best
+}
+
+// bareSymbols returns the symbols that stand bare in text, in order: a
+// word between white space (patternSpace) that is a whole symbol
+// (unSymbol), at the start of text or after a word that ends in a letter,
+// a digit or punctuation (not in brackets), and not right after another
+// bare symbol. It finds what the pattern
+//
+//	(^|[\p{L}\d.,;:”’"]\s+)(SYMBOL)(?:\s+|$)
+//
+// finds (the tests hold it to that; the white space after a symbol is the
+// pattern's, so the word after it is not bare), in one pass over the words.
+func bareSymbols(text string) []string {
+	var out []string
+	prev, prevBare := "", false
+	for i := 0; i < len(text); {
+		start := i
+		for start < len(text) && isPatternSpace(text[start]) {
+			start++
+		}
+		end := start
+		for end < len(text) && !isPatternSpace(text[end]) {
+			end++
+		}
+		if start == end {
+			break
+		}
+		w := text[start:end]
+		bare := false
+		if isWholeSymbol(w) {
+			if start == 0 {
+				bare = true
+			} else if prev != "" && !prevBare {
+				x, _ := utf8.DecodeLastRuneInString(prev)
+				bare = unicode.IsLetter(x) || '0' <= x && x <= '9' || strings.ContainsRune(".,;:”’\"", x)
+			}
+		}
+		if bare {
+			out = append(out, w)
+		}
+		prev, prevBare, i = w, bare, end
+	}
+	return out
+}
+
+// isWholeSymbol reports whether w is a UN symbol as unSymbol spells it,
+// from its first byte to its last: one to six capitals, then one to seven
+// parts after a slash, each opening with a capital or a digit and going on
+// with letters, digits and ".()-".
+func isWholeSymbol(w string) bool {
+	head, rest, ok := strings.Cut(w, "/")
+	if !ok || len(head) < 1 || len(head) > 6 || strings.IndexFunc(head, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+		return false
+	}
+	for parts := 1; ; parts++ {
+		part, more, cut := strings.Cut(rest, "/")
+		if parts > 7 || part == "" || !('A' <= part[0] && part[0] <= 'Z' || '0' <= part[0] && part[0] <= '9') {
+			return false
+		}
+		for i := 1; i < len(part); i++ {
+			if c := part[i]; !(c < utf8.RuneSelf && asciiWord[c]) && strings.IndexByte(".()-", c) < 0 {
+				return false
+			}
+		}
+		if !cut {
+			return true
+		}
+		rest = more
+	}
 }
 
 // removeBareSymbol removes symbol from text where it stands bare, with the
@@ -668,44 +734,6 @@ func removeBareSymbol(text, symbol string) string {
 const patternSpace = " \t\n\f\r"
 
 func isPatternSpace(c byte) bool { return strings.IndexByte(patternSpace, c) >= 0 }
-
-// mayHoldBareSymbol reports whether text may hold a symbol that stands
-// bare (bareSymbolRe): a word between white space (patternSpace) or the
-// ends of text that starts with a capital, holds a slash and is made of
-// the letters, digits and punctuation of symbols only.
-func mayHoldBareSymbol(text string) bool {
-	for i := 0; i < len(text); {
-		slash := strings.IndexByte(text[i:], '/')
-		if slash < 0 {
-			return false
-		}
-		slash += i
-		start := strings.LastIndexAny(text[:slash], patternSpace) + 1
-		end := len(text)
-		if n := strings.IndexAny(text[slash:], patternSpace); n >= 0 {
-			end = slash + n
-		}
-		if isSymbolWord(text[start:end]) {
-			return true
-		}
-		i = end
-	}
-	return false
-}
-
-// isSymbolWord reports whether w has the letters of a UN symbol (unSymbol):
-// a capital first, then capitals, letters, digits and "/.()-".
-func isSymbolWord(w string) bool {
-	if w == "" || w[0] < 'A' || w[0] > 'Z' {
-		return false
-	}
-	for i := 0; i < len(w); i++ {
-		if c := w[i]; !(c < utf8.RuneSelf && asciiWord[c]) && strings.IndexByte("/.()-", c) < 0 {
-			return false
-		}
-	}
-	return true
-}
 
 // collapseSpaces turns runs of spaces and tabs into one space.
 func collapseSpaces(s string) string {

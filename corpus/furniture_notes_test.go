@@ -132,15 +132,18 @@ func FuzzNumberWordBefore(f *testing.F) {
 var symbolSeeds = []string{
 	"", "A/59/324", "see A/59/324 and", "the report A/59/324 22-22673 4/17 of", "(CAT/C/38/D/300/2006)",
 	"CAT/C/GC/4.", "E/CN.4/1988/17, para. 3", "and/or", "1/2", "ABCDEFG/1 x", "x\tA/HRC/13/39\n", "é A/1 B/2 C/3",
-	"a\u00a0A/1 b", "A/1", " A/1", "A/1 ", "Ó/1 x", "x A/b_c y",
+	"a\u00a0A/1 b", "A/1", " A/1", "A/1 ", "Ó/1 x", "x A/b_c y", "x A/1 A/2 A/3 A/4", "1. A/HRC/13/39 x",
+	"x A/1/2/3/4/5/6/7 y", "x A/1/2/3/4/5/6/7/8 y", "x A//1 y", "x A/1/ y", "x A/a y", "x A/1a(b).- y", "x ABCDEF/1",
+	"é\tA/1\fB/2\rC/3", "” A/1", "\xe2\x80 A/1",
 }
 
 var wholeSymbolRe = regexp.MustCompile(`^` + unSymbol + `$`)
 
-// FuzzSymbolShapes holds the functions that stand for the patterns of
-// running symbols to the patterns: text bareSymbolRe matches passes
-// mayHoldBareSymbol, and removeBareSymbol removes what the pattern of
-// CleanParagraphs removed.
+// bareSymbolRe is what bareSymbols finds, as a pattern.
+var bareSymbolRe = regexp.MustCompile(`(^|[\p{L}\d.,;:”’"]\s+)(` + unSymbol + `)(?:\s+|$)`)
+
+// FuzzSymbolShapes holds the functions that find and remove running
+// symbols to the patterns they stand for.
 func FuzzSymbolShapes(f *testing.F) {
 	for _, s := range symbolSeeds {
 		f.Add(s, "A/59/324")
@@ -152,8 +155,12 @@ func FuzzSymbolShapes(f *testing.F) {
 		f.Add(s, "A/1")
 	}
 	f.Fuzz(func(t *testing.T, text, symbol string) {
-		if bareSymbolRe.MatchString(text) && !mayHoldBareSymbol(text) {
-			t.Errorf("mayHoldBareSymbol(%q) = false, yet bareSymbolRe matches", text)
+		var want []string
+		for _, m := range bareSymbolRe.FindAllStringSubmatch(text, -1) {
+			want = append(want, m[2])
+		}
+		if got := bareSymbols(text); !slices.Equal(got, want) {
+			t.Errorf("bareSymbols(%q) = %q, the pattern finds %q", text, got, want)
 		}
 		if !wholeSymbolRe.MatchString(symbol) {
 			return // runningSymbol returns what bareSymbolRe found
