@@ -35,7 +35,6 @@ var (
 		regexp.MustCompile(`\bPage\s+\d{1,3}\s+of\s+\d{1,3}\b`),
 		regexp.MustCompile(`\bGE\.\d{2}-\d{4,6}(?:\s*\([A-Z]\))?(?:\s+\d{6}\s+\d{6})?(?:\s*\*\d{7,}\*)?`),
 	}
-	spaceRunRe = regexp.MustCompile(`[ \t]{2,}`)
 	// The rule printed above a page's footnotes.
 	noteRuleRe = regexp.MustCompile(`_{4,}`)
 )
@@ -735,10 +734,28 @@ const patternSpace = " \t\n\f\r"
 
 func isPatternSpace(c byte) bool { return strings.IndexByte(patternSpace, c) >= 0 }
 
-// collapseSpaces turns runs of spaces and tabs into one space.
+// collapseSpaces turns runs of two or more spaces and tabs into one space.
 func collapseSpaces(s string) string {
 	if !strings.Contains(s, "  ") && !strings.Contains(s, "\t") {
 		return s
 	}
-	return spaceRunRe.ReplaceAllString(s, " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != ' ' && c != '\t' {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+			j++
+		}
+		if j-i >= 2 {
+			c = ' '
+		}
+		b.WriteByte(c)
+		i = j - 1
+	}
+	return b.String()
 }

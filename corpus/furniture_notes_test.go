@@ -171,3 +171,16 @@ func FuzzSymbolShapes(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCollapseSpaces holds collapseSpaces to the pattern it stands for.
+func FuzzCollapseSpaces(f *testing.F) {
+	spaceRunRe := regexp.MustCompile(`[ \t]{2,}`)
+	for _, s := range []string{"", " ", "a  b", "a\tb", "a \t b", "  a  ", "\t\t", "a\u00a0 b", "é  \tè\n  x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := collapseSpaces(s), spaceRunRe.ReplaceAllString(s, " "); got != want {
+			t.Errorf("collapseSpaces(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
