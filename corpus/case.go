@@ -688,6 +688,32 @@ func twoDigits(n int) string {
 // the State party of", "there has been (no) violation of".
 var findingRe = regexp.MustCompile(`(?i)\b(?:not\s+|never\s+)?(?:constitutes?|constituted|reveals?|revealed|disclosed?|discloses|amounts?\s+to|amounted\s+to|shows?|indicates?|indicated|entails?|entailed|was|were|is)\s+(?:a\s+|any\s+|an?\s+)?(?:further\s+)?(?:breach|breaches|violation|violations)\b|\bthere\s+(?:has|have)\s+(?:been|not\s+been)\s+(?:no\s+)?(?:breach|violation)s?\b|\b(?:has|have|did|does)\s+(?:not\s+)?violated?\b|\bfailed\s+to\s+(?:meet|comply\s+with|fulfil|fulfill)\s+its\s+obligations?\s+under\b|\bobligation\b[^.;]{0,80}?\bto\s+refrain\s+from\s+(?:forcibly\s+)?(?:returning|expelling|extraditing|deporting|removing)\b`)
 
+// findingWords are in every finding findingRe matches, in some case.
+var findingWords = []string{"breach", "violat", "obligation"}
+
+// mayHoldFinding reports whether s may hold a finding (findingRe): each of
+// the pattern's alternatives holds one of findingWords, whose letters fold
+// only to their ASCII capitals.
+func mayHoldFinding(s string) bool {
+	for _, w := range findingWords {
+		if containsFoldASCII(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFoldASCII reports whether s holds lower, a lower-case ASCII
+// word, in any case.
+func containsFoldASCII(s, lower string) bool {
+	for i := 0; i+len(lower) <= len(s); i++ {
+		if s[i]|0x20 == lower[0] && strings.EqualFold(s[i:i+len(lower)], lower) {
+			return true
+		}
+	}
+	return false
+}
+
 var negationRe = regexp.MustCompile(`(?i)\b(?:not|no|never)\b`)
 
 // operativeRe finds the operative paragraph of a decision: the committee
@@ -713,7 +739,7 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 	// finds.
 	var concl []int
 	for i := n - 1; i >= 0; i-- {
-		if strings.Contains(paras[i], "cting") && operativeRe.MatchString(paras[i]) && findingRe.MatchString(paras[i]) {
+		if strings.Contains(paras[i], "cting") && mayHoldFinding(paras[i]) && operativeRe.MatchString(paras[i]) && findingRe.MatchString(paras[i]) {
 			concl = append(concl, i)
 			break
 		}
@@ -728,6 +754,9 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 	for _, i := range concl {
 		p := paras[i]
 		for _, sent := range sentences(p) {
+			if !mayHoldFinding(sent) {
+				continue
+			}
 			for _, m := range findingRe.FindAllStringSubmatchIndex(sent, -1) {
 				neg := negationRe.MatchString(sent[m[0]:m[1]]) || negatedBefore(sent[:m[0]])
 				if neg {

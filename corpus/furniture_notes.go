@@ -35,7 +35,6 @@ var (
 		regexp.MustCompile(`\bPage\s+\d{1,3}\s+of\s+\d{1,3}\b`),
 		regexp.MustCompile(`\bGE\.\d{2}-\d{4,6}(?:\s*\([A-Z]\))?(?:\s+\d{6}\s+\d{6})?(?:\s*\*\d{7,}\*)?`),
 	}
-	spaceRunRe = regexp.MustCompile(`[ \t]{2,}`)
 	// The rule printed above a page's footnotes.
 	noteRuleRe = regexp.MustCompile(`_{4,}`)
 )
@@ -96,10 +95,60 @@ var (
 	citationRe = regexp.MustCompile(`\b(?:See|see|Ibid|ibid|Cf|cf|Available|available|supra|infra)\b|\b(?:para|paras|art|arts|No|Nos|vol|p|pp|op|cit|ed|eds)\.\s|\sv\.?\s|\(\d{4}\)|` + unSymbol + `|https?://|www\.`)
 	// A marker glued to a word inside a note's text: the "note" is body.
 	innerMarkerRe = regexp.MustCompile(`[\p{Ll}.,;:”)](\d{1,3})(?:\s|$)`)
-	// Words before a number that make it a reference, not a note:
-	// "article 3 1", "para. 12".
-	numberWordRe = regexp.MustCompile(`(?i)(?:\b(?:art|arts|article|articles|para|paras|paragraph|paragraphs|no|nos|rule|rules|chapter|section|page|pages|p|pp|vol|volume|annex|resolution|decision|item|session|table|figure|step|level|grade|class|phase)\.?|[-–/])\s*$`)
 )
+
+// numberWords are the words before a number that make it a reference, not
+// a note: "article 3 1", "para. 12".
+var numberWords = []string{
+	"art", "arts", "article", "articles", "para", "paras", "paragraph", "paragraphs", "no", "nos", "rule", "rules",
+	"chapter", "section", "page", "pages", "p", "pp", "vol", "volume", "annex", "resolution", "decision", "item",
+	"session", "table", "figure", "step", "level", "grade", "class", "phase",
+}
+
+// numberWordBefore reports whether s ends with one of numberWords (in any
+// case, with or without a dot) or with a hyphen, dash or slash, and then
+// white space: the number after s is a reference, not a note. A word
+// counts from a word boundary; the start of s is one.
+func numberWordBefore(s string) bool {
+	s = strings.TrimRight(s, "\t\n\f\r ")
+	if strings.HasSuffix(s, "-") || strings.HasSuffix(s, "–") || strings.HasSuffix(s, "/") {
+		return true
+	}
+	s = strings.TrimSuffix(s, ".")
+	for _, w := range numberWords {
+		if endsWithWordFold(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// endsWithWordFold reports whether s ends with w, compared as
+// strings.EqualFold does (rune by rune under simple case folding), and
+// a word boundary (as regexp's \b: ASCII letters, digits and "_" are word
+// characters) stands before it.
+func endsWithWordFold(s, w string) bool {
+	start := len(s)
+	for range utf8.RuneCountInString(w) {
+		if start == 0 {
+			return false
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:start])
+		start -= size
+	}
+	if !strings.EqualFold(s[start:], w) {
+		return false
+	}
+	if start == 0 {
+		return isASCIIWordByte(s[0])
+	}
+	return isASCIIWordByte(s[start-1]) != isASCIIWordByte(s[start])
+}
+
+// isASCIIWordByte reports whether c is a word character of regexp's \b.
+func isASCIIWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+}
 
 // noteAbbreviations end in a dot without ending a sentence.
 var noteAbbreviations = map[string]bool{
@@ -161,7 +210,7 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 			continue
 		}
 		n, _ := strconv.Atoi(text[m[0]:m[1]])
-		if n == 0 || numberWordRe.MatchString(text[max(0, m[0]-24):m[0]]) {
+		if n == 0 || numberWordBefore(text[max(0, m[0]-24):m[0]]) {
 			continue
 		}
 		if monthWords[strings.ToLower(strings.TrimRight(wordAfter(text, m[1]+1), ".,"))] {
@@ -470,8 +519,8 @@ func CleanParagraphs(blocks []Block) []Block {
 			continue
 		}
 		text := StripRunningLines(b.Text)
-		if running != nil && strings.Contains(text, "/") {
-			text = strings.TrimSpace(collapseSpaces(running.ReplaceAllString(text, "$1 ")))
+		if running != "" && strings.Contains(text, "/") {
+			text = strings.TrimSpace(collapseSpaces(removeBareSymbol(text, running)))
 		}
 		body, notes := r.split(text)
 		for _, n := range notes {
@@ -527,26 +576,22 @@ func tokenBefore(s string, h int) string {
 	return s[start:h]
 }
 
-var bareSymbolRe = regexp.MustCompile(`(^|[\p{L}\d.,;:”’"]\s+)(` + unSymbol + `)(?:\s+|$)`)
-
 // runningSymbol finds the symbol a document prints as its running header
-// ("A/59/324" between two words of a sentence, or at a paragraph's end)
-// and returns a pattern that matches it where it stands bare: not in
-// brackets, not after "see" or "document". A symbol is running when it
-// stands bare in at least three paragraphs.
-func runningSymbol(blocks []Block) *regexp.Regexp {
+// ("A/59/324" between two words of a sentence, or at a paragraph's end),
+// or returns "". A symbol is running when it stands bare (bareSymbols) in
+// at least three paragraphs.
+func runningSymbol(blocks []Block) string {
 	count := map[string]int{}
 	for _, b := range blocks {
 		if !strings.Contains(b.Text, "/") {
 			continue
 		}
 		seen := map[string]bool{}
-		for _, m := range bareSymbolRe.FindAllStringSubmatch(b.Text, -1) {
-			if strings.HasSuffix(strings.ToLower(strings.TrimSpace(m[1])), "see") || seen[m[2]] {
-				continue
+		for _, sym := range bareSymbols(b.Text) {
+			if !seen[sym] {
+				seen[sym] = true
+				count[sym]++
 			}
-			seen[m[2]] = true
-			count[m[2]]++
 		}
 	}
 	best, n := "", 0
@@ -556,15 +601,161 @@ func runningSymbol(blocks []Block) *regexp.Regexp {
 		}
 	}
 	if n < 3 {
-		return nil
+		return ""
 	}
-	return regexp.MustCompile(`(^|[\p{L}\d.,;:”’"])\s+` + regexp.QuoteMeta(best) + `(?:\s+|$)|^` + regexp.QuoteMeta(best) + `\s+`)
+	return best
 }
 
-// collapseSpaces turns runs of spaces and tabs into one space.
+// bareSymbols returns the symbols that stand bare in text, in order: a
+// word between white space (patternSpace) that is a whole symbol
+// (unSymbol), at the start of text or after a word that ends in a letter,
+// a digit or punctuation (not in brackets), and not right after another
+// bare symbol. It finds what the pattern
+//
+//	(^|[\p{L}\d.,;:”’"]\s+)(SYMBOL)(?:\s+|$)
+//
+// finds (the tests hold it to that; the white space after a symbol is the
+// pattern's, so the word after it is not bare), in one pass over the words.
+func bareSymbols(text string) []string {
+	var out []string
+	prev, prevBare := "", false
+	for i := 0; i < len(text); {
+		start := i
+		for start < len(text) && isPatternSpace(text[start]) {
+			start++
+		}
+		end := start
+		for end < len(text) && !isPatternSpace(text[end]) {
+			end++
+		}
+		if start == end {
+			break
+		}
+		w := text[start:end]
+		bare := false
+		if isWholeSymbol(w) {
+			if start == 0 {
+				bare = true
+			} else if prev != "" && !prevBare {
+				x, _ := utf8.DecodeLastRuneInString(prev)
+				bare = unicode.IsLetter(x) || '0' <= x && x <= '9' || strings.ContainsRune(".,;:”’\"", x)
+			}
+		}
+		if bare {
+			out = append(out, w)
+		}
+		prev, prevBare, i = w, bare, end
+	}
+	return out
+}
+
+// isWholeSymbol reports whether w is a UN symbol as unSymbol spells it,
+// from its first byte to its last: one to six capitals, then one to seven
+// parts after a slash, each opening with a capital or a digit and going on
+// with letters, digits and ".()-".
+func isWholeSymbol(w string) bool {
+	head, rest, ok := strings.Cut(w, "/")
+	if !ok || len(head) < 1 || len(head) > 6 || strings.IndexFunc(head, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+		return false
+	}
+	for parts := 1; ; parts++ {
+		part, more, cut := strings.Cut(rest, "/")
+		if parts > 7 || part == "" || !('A' <= part[0] && part[0] <= 'Z' || '0' <= part[0] && part[0] <= '9') {
+			return false
+		}
+		for i := 1; i < len(part); i++ {
+			if c := part[i]; !(c < utf8.RuneSelf && asciiWord[c]) && strings.IndexByte(".()-", c) < 0 {
+				return false
+			}
+		}
+		if !cut {
+			return true
+		}
+		rest = more
+	}
+}
+
+// removeBareSymbol removes symbol from text where it stands bare, with the
+// white space around it, leaving one space: after a letter, a digit or
+// punctuation and white space, before white space or the end of text, or
+// at the start of text before white space. It is the pattern
+//
+//	(^|[\p{L}\d.,;:”’"])\s+SYMBOL(?:\s+|$)|^SYMBOL\s+
+//
+// replaced by "$1 " (the tests hold it to that), in a pass over the
+// symbol's occurrences rather than a pattern's run over every byte.
+func removeBareSymbol(text, symbol string) string {
+	var b strings.Builder
+	copied, pos := 0, 0 // text[:copied] is written; no match starts before pos
+	for from := 0; ; {
+		j := strings.Index(text[from:], symbol)
+		if j < 0 {
+			break
+		}
+		k, end := from+j, from+j+len(symbol)
+		from = k + 1
+		// The white space before the symbol (back to pos), and what
+		// stands before that.
+		ws := k
+		for ws > pos && isPatternSpace(text[ws-1]) {
+			ws--
+		}
+		start, lead := -1, ""
+		switch {
+		case ws < k && ws == 0, k == 0:
+			start = 0
+		case ws < k && ws > pos:
+			x, size := utf8.DecodeLastRuneInString(text[pos:ws])
+			if unicode.IsLetter(x) || '0' <= x && x <= '9' || strings.ContainsRune(".,;:”’\"", x) {
+				start, lead = ws-size, text[ws-size:ws]
+			}
+		}
+		after := end
+		for after < len(text) && isPatternSpace(text[after]) {
+			after++
+		}
+		if start < 0 || after == end && (ws == k || end < len(text)) {
+			continue
+		}
+		b.WriteString(text[copied:start])
+		b.WriteString(lead)
+		b.WriteByte(' ')
+		copied, pos, from = after, after, after
+	}
+	if copied == 0 && b.Len() == 0 {
+		return text
+	}
+	b.WriteString(text[copied:])
+	return b.String()
+}
+
+// patternSpace is what \s matches in a pattern.
+const patternSpace = " \t\n\f\r"
+
+func isPatternSpace(c byte) bool { return strings.IndexByte(patternSpace, c) >= 0 }
+
+// collapseSpaces turns runs of two or more spaces and tabs into one space.
 func collapseSpaces(s string) string {
 	if !strings.Contains(s, "  ") && !strings.Contains(s, "\t") {
 		return s
 	}
-	return spaceRunRe.ReplaceAllString(s, " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != ' ' && c != '\t' {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+			j++
+		}
+		if j-i >= 2 {
+			c = ' '
+		}
+		b.WriteByte(c)
+		i = j - 1
+	}
+	return b.String()
 }

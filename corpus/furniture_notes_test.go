@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -95,4 +96,91 @@ func TestRunningLinesAndHeadings(t *testing.T) {
 	if got := CleanParagraphs(cited); got[0].Text != cited[0].Text {
 		t.Errorf("citation changed: %q", got[0].Text)
 	}
+}
+
+// numberWordRe is what numberWordBefore does, as a pattern: the tests hold
+// the function to it.
+var numberWordRe = regexp.MustCompile(`(?i)(?:\b(?:` + strings.Join(numberWords, "|") + `)\.?|[-–/])\s*$`)
+
+var numberWordSeeds = []string{
+	"", " ", "article ", "Article 3 ", "see articles ", "paras. ", "para.", "the para ", "separa ", "xpara ",
+	"in para", "pp. ", "pp ", "p.", "ap ", "No. ", "nos ", "Nº ", "page\t", "Pages\n", "2010-", "2010– ", "CAT/C/ ",
+	"rule  ", "Rules. ", "chapter. . ", "section", "ſection ", "xſection ", "ſtep", "tabLE ", "tablé ",
+	"K ", "class ", "claſs ", "figure_ ", "_figure ", "9figure ", "é figure ", "\x9dart ", "art\x9d ", "\u00a0art ",
+	"resolution\u00a0", "of the decision ", "grade. ", "levels ", "a phase.", "item.. ", "vol ", "volume", "annex ",
+}
+
+func TestNumberWordBefore(t *testing.T) {
+	for _, s := range numberWordSeeds {
+		if got, want := numberWordBefore(s), numberWordRe.MatchString(s); got != want {
+			t.Errorf("numberWordBefore(%q) = %v, the pattern says %v", s, got, want)
+		}
+	}
+}
+
+func FuzzNumberWordBefore(f *testing.F) {
+	for _, s := range numberWordSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := numberWordBefore(s), numberWordRe.MatchString(s); got != want {
+			t.Errorf("numberWordBefore(%q) = %v, the pattern says %v", s, got, want)
+		}
+	})
+}
+
+var symbolSeeds = []string{
+	"", "A/59/324", "see A/59/324 and", "the report A/59/324 22-22673 4/17 of", "(CAT/C/38/D/300/2006)",
+	"CAT/C/GC/4.", "E/CN.4/1988/17, para. 3", "and/or", "1/2", "ABCDEFG/1 x", "x\tA/HRC/13/39\n", "é A/1 B/2 C/3",
+	"a\u00a0A/1 b", "A/1", " A/1", "A/1 ", "Ó/1 x", "x A/b_c y", "x A/1 A/2 A/3 A/4", "1. A/HRC/13/39 x",
+	"x A/1/2/3/4/5/6/7 y", "x A/1/2/3/4/5/6/7/8 y", "x A//1 y", "x A/1/ y", "x A/a y", "x A/1a(b).- y", "x ABCDEF/1",
+	"é\tA/1\fB/2\rC/3", "” A/1", "\xe2\x80 A/1",
+}
+
+var wholeSymbolRe = regexp.MustCompile(`^` + unSymbol + `$`)
+
+// bareSymbolRe is what bareSymbols finds, as a pattern.
+var bareSymbolRe = regexp.MustCompile(`(^|[\p{L}\d.,;:”’"]\s+)(` + unSymbol + `)(?:\s+|$)`)
+
+// FuzzSymbolShapes holds the functions that find and remove running
+// symbols to the patterns they stand for.
+func FuzzSymbolShapes(f *testing.F) {
+	for _, s := range symbolSeeds {
+		f.Add(s, "A/59/324")
+	}
+	for _, s := range []string{
+		"A/1 A/1 x", "  A/1\tA/1", "A/1A/1 A/1", "é\u00a0A/1 x", "see, A/1", "A/1 ", "A/1", "x A/1", "”  A/1  \n",
+		"x A/1/2 y", "1 A/1, A/1.", "\xe2\x80 A/1 x", "(A/1) A/1 (x", "A/1\f", "x\rA/1\r",
+	} {
+		f.Add(s, "A/1")
+	}
+	f.Fuzz(func(t *testing.T, text, symbol string) {
+		var want []string
+		for _, m := range bareSymbolRe.FindAllStringSubmatch(text, -1) {
+			want = append(want, m[2])
+		}
+		if got := bareSymbols(text); !slices.Equal(got, want) {
+			t.Errorf("bareSymbols(%q) = %q, the pattern finds %q", text, got, want)
+		}
+		if !wholeSymbolRe.MatchString(symbol) {
+			return // runningSymbol returns what bareSymbolRe found
+		}
+		re := regexp.MustCompile(`(^|[\p{L}\d.,;:”’"])\s+` + regexp.QuoteMeta(symbol) + `(?:\s+|$)|^` + regexp.QuoteMeta(symbol) + `\s+`)
+		if got, want := removeBareSymbol(text, symbol), re.ReplaceAllString(text, "$1 "); got != want {
+			t.Errorf("removeBareSymbol(%q, %q)\n got %q\nwant %q (the pattern's)", text, symbol, got, want)
+		}
+	})
+}
+
+// FuzzCollapseSpaces holds collapseSpaces to the pattern it stands for.
+func FuzzCollapseSpaces(f *testing.F) {
+	spaceRunRe := regexp.MustCompile(`[ \t]{2,}`)
+	for _, s := range []string{"", " ", "a  b", "a\tb", "a \t b", "  a  ", "\t\t", "a\u00a0 b", "é  \tè\n  x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := collapseSpaces(s), spaceRunRe.ReplaceAllString(s, " "); got != want {
+			t.Errorf("collapseSpaces(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

@@ -66,26 +66,34 @@ func replaceOutsideURLs(text string, re *regexp.Regexp, repl string) string {
 }
 
 // gluedShapes reports, in one pass over text, whether it may hold each
-// kind of glued join: sentence punctuation, ")" or a lower-case letter
-// directly before a capital letter (non-ASCII letters count as possible).
+// kind of glued join: sentence punctuation directly before a capital and a
+// lower-case letter (gluedPunctRe), ")" directly before a capital
+// (gluedMarkerJoinRe), or a capital between lower-case letters
+// (gluedCaseRe).
 func gluedShapes(text string) (punct, marker, kase bool) {
 	for i := 1; i < len(text); i++ {
 		c := text[i]
 		if !(c >= 'A' && c <= 'Z' || c >= 0xC0) {
 			continue
 		}
+		size := 1
 		if c >= 0xC0 {
-			if r, _ := utf8.DecodeRuneInString(text[i:]); !unicode.IsUpper(r) {
+			var r rune
+			if r, size = utf8.DecodeRuneInString(text[i:]); !unicode.IsUpper(r) {
 				continue
 			}
 		}
+		next, _ := utf8.DecodeRuneInString(text[i+size:])
 		switch p := text[i-1]; {
 		case strings.IndexByte(".,;:!?", p) >= 0:
-			punct = true
+			punct = punct || unicode.IsLower(next)
 		case p == ')':
 			marker = true
 		case p >= 'a' && p <= 'z' || p >= 0x80:
-			kase = true
+			if !kase && unicode.IsLower(next) {
+				before, _ := utf8.DecodeLastRuneInString(text[:i])
+				kase = unicode.IsLower(before)
+			}
 		}
 	}
 	return punct, marker, kase

@@ -18,3 +18,26 @@ func TestRepairJoins(t *testing.T) {
 		}
 	}
 }
+
+// FuzzGluedShapes holds gluedShapes to what it stands for: a text that one
+// of the join patterns matches has that shape.
+func FuzzGluedShapes(f *testing.F) {
+	for _, s := range []string{
+		"family,Recognizing", "Convention.Such", "that:(a)When", "PreambleThe", "CubaIranPursuant", "U.S.Army",
+		"“The", "éÉé", "deÉtat", "fin.Été", "ſſſKelvin", "a.B", "the (a) shall", "çãoÁrea",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		punct, marker, kase := gluedShapes(s)
+		if !punct && gluedPunctRe.MatchString(s) {
+			t.Errorf("gluedShapes(%q): no punctuation join, yet gluedPunctRe matches", s)
+		}
+		if !marker && gluedMarkerJoinRe.MatchString(s) {
+			t.Errorf("gluedShapes(%q): no marker join, yet gluedMarkerJoinRe matches", s)
+		}
+		if !kase && gluedCaseRe.MatchString(s) {
+			t.Errorf("gluedShapes(%q): no case join, yet gluedCaseRe matches", s)
+		}
+	})
+}

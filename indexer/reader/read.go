@@ -64,8 +64,10 @@ func looksBinary(raw []byte) bool {
 
 // toText makes raw bytes a string of valid UTF-8 with "\n" line ends and
 // no byte-order mark or NUL bytes.
-func toText(raw []byte) string {
-	s := string(raw)
+func toText(raw []byte) string { return cleanText(string(raw)) }
+
+// cleanText is toText for a string: s itself when it needs no change.
+func cleanText(s string) string {
 	s = strings.TrimPrefix(s, "\uFEFF")
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")

@@ -25,14 +25,23 @@ var footnoteRe = regexp.MustCompile(`\[\[fn:[^\]]*\]\]`)
 // printed in Block.Number. Footnote markers ("[[fn:14]]") are removed from
 // the text; paragraphs with no text are skipped.
 func readParagraphJSON(raw []byte) ([]corpus.Block, error) {
+	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+	// The file is read as its first JSON value, whatever follows it.
+	// Unmarshal reads a file that holds only that value without the
+	// decoder's copies of it; the decoder reads the others.
 	var ps []jsonParagraph
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))
-	if err := dec.Decode(&ps); err != nil {
-		return nil, fmt.Errorf("paragraph JSON: %w: %v", corpus.ErrInvalid, err)
+	if json.Unmarshal(raw, &ps) != nil {
+		ps = nil
+		if err := json.NewDecoder(bytes.NewReader(raw)).Decode(&ps); err != nil {
+			return nil, fmt.Errorf("paragraph JSON: %w: %v", corpus.ErrInvalid, err)
+		}
 	}
 	blocks := make([]corpus.Block, 0, len(ps))
 	for _, p := range ps {
-		text := footnoteRe.ReplaceAllString(toText([]byte(p.Text)), "")
+		text := cleanText(p.Text)
+		if strings.Contains(text, "[[fn:") { // every marker starts so
+			text = footnoteRe.ReplaceAllString(text, "")
+		}
 		text = strings.ReplaceAll(text, "\f", "\n") // page breaks of the source
 		text = strings.TrimSpace(text)
 		if text == "" {

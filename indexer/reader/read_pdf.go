@@ -99,7 +99,7 @@ func pdfToText(ctx context.Context, raw []byte, opt pdfOptions) (text, title str
 			return "", "", fmt.Errorf("pdf: %w: text exceeds %d bytes", corpus.ErrTooLarge, opt.MaxOutput)
 		}
 	}
-	return toText([]byte(doc.Text())), strings.TrimSpace(doc.Title), nil
+	return cleanText(doc.Text()), strings.TrimSpace(doc.Title), nil
 }
 
 var (

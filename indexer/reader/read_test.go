@@ -104,6 +104,11 @@ func TestReadParagraphJSON(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
+	// The first JSON value is the document, whatever follows it.
+	after, err := Read(context.Background(), "paragraph-json", []byte(in+"\n] trailing"))
+	if err != nil || !reflect.DeepEqual(after, want) {
+		t.Errorf("with text after the array: got %+v, %v\nwant %+v", after, err, want)
+	}
 	for _, bad := range []string{`{"ID": 1}`, `[{"ID": 1`, `not json`} {
 		if _, err := Read(context.Background(), "paragraph-json", []byte(bad)); !errors.Is(err, corpus.ErrInvalid) {
 			t.Errorf("Read(%q) error = %v, want ErrInvalid", bad, err)
