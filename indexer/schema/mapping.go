@@ -113,10 +113,10 @@ func QueryAnalyzers(r Reading) []string {
 }
 
 const (
-	analyzerEnglishWords  = "hr_en_words"
-	analyzerSpanishWords  = "hr_es_words"
-	analyzerEnglishExact  = "hr_en_exact"
-	analyzerSpanishExact  = "hr_es_exact"
+	analyzerEnglishWords = "hr_en_words"
+	analyzerSpanishWords = "hr_es_words"
+	analyzerEnglishExact = "hr_en_exact"
+	analyzerSpanishExact = "hr_es_exact"
 )
 
 // maxTokenRunes is the longest token indexed or searched (Lucene's
@@ -179,13 +179,13 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	english := []string{filterLongTokens, en.PossessiveName, lowercase.Name, foldName}
 	spanish := []string{filterLongTokens, lowercase.Name, foldName}
 	analyzers := map[string][]string{
-		AnalyzerEnglish:       append(slices.Clip(english), indexEnglish),
-		AnalyzerSpanish:       append(slices.Clip(spanish), indexSpanish),
-		AnalyzerFolded:        {filterLongTokens, lowercase.Name, foldName},
-		analyzerEnglishWords:  append(slices.Clip(english), en.StopName, en.SnowballStemmerName),
-		analyzerSpanishWords:  append(slices.Clip(spanish), es.StopName, es.LightStemmerName),
-		analyzerEnglishExact:  append(slices.Clip(english), exactEnglish),
-		analyzerSpanishExact:  append(slices.Clip(spanish), exactSpanish),
+		AnalyzerEnglish:      append(slices.Clip(english), indexEnglish),
+		AnalyzerSpanish:      append(slices.Clip(spanish), indexSpanish),
+		AnalyzerFolded:       {filterLongTokens, lowercase.Name, foldName},
+		analyzerEnglishWords: append(slices.Clip(english), en.StopName, en.SnowballStemmerName),
+		analyzerSpanishWords: append(slices.Clip(spanish), es.StopName, es.LightStemmerName),
+		analyzerEnglishExact: append(slices.Clip(english), exactEnglish),
+		analyzerSpanishExact: append(slices.Clip(spanish), exactSpanish),
 	}
 	for _, name := range slices.Sorted(maps.Keys(analyzers)) {
 		err := im.AddCustomAnalyzer(name, map[string]interface{}{
