@@ -32,13 +32,27 @@ type Data struct {
 // rebuild. PDFium's compiled code is kept in DATA/cache/pdfium unless the
 // process chose a cache directory (reader.SetPDFCacheDir) before.
 func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) {
+	return openData(ctx, dir, log, false)
+}
+
+// OpenDataForImport is OpenData for a bulk import that ends with
+// Index.Compact, as `hrsearch index` and Rebuild do: until the index is
+// closed, Bleve leaves the segments the import writes for Compact to merge
+// into one, instead of merging them as they come and then again (see
+// bulkMergeTier). Every write is as durable as with OpenData; a server
+// opens the data directory with OpenData.
+func OpenDataForImport(ctx context.Context, dir string, log *slog.Logger) (*Data, error) {
+	return openData(ctx, dir, log, true)
+}
+
+func openData(ctx context.Context, dir string, log *slog.Logger, bulk bool) (*Data, error) {
 	reader.DefaultPDFCacheDir(filepath.Join(dir, "cache", "pdfium"))
 	st, err := store.OpenStore(filepath.Join(dir, "store"))
 	if err != nil {
 		return nil, err
 	}
 	ixDir := filepath.Join(dir, "index")
-	ix, err := OpenIndex(ixDir)
+	ix, err := openIndex(ixDir, bulk)
 	if errors.Is(err, ErrIndexLocked) {
 		return nil, fmt.Errorf("%w: another hrsearch process is using %s", err, dir)
 	}
@@ -54,7 +68,7 @@ func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) 
 		if rerr := os.Rename(ixDir, aside); rerr != nil {
 			return nil, fmt.Errorf("moving broken index aside: %w", rerr)
 		}
-		if ix, err = OpenIndex(ixDir); err != nil {
+		if ix, err = openIndex(ixDir, bulk); err != nil {
 			return nil, err
 		}
 	}
@@ -72,7 +86,7 @@ func OpenData(ctx context.Context, dir string, log *slog.Logger) (*Data, error) 
 		if err := os.Rename(ixDir, outdated); err != nil {
 			return nil, fmt.Errorf("moving outdated index aside: %w", err)
 		}
-		if ix, err = OpenIndex(ixDir); err != nil {
+		if ix, err = openIndex(ixDir, bulk); err != nil {
 			return nil, err
 		}
 	}
@@ -209,7 +223,7 @@ func Rebuild(ctx context.Context, dir string, log *slog.Logger) (docs, passages 
 	if err := os.RemoveAll(ixDir); err != nil {
 		return 0, 0, err
 	}
-	d, err := OpenData(ctx, dir, log)
+	d, err := OpenDataForImport(ctx, dir, log)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -56,8 +56,31 @@ type Index struct {
 var ErrIndexLocked = errors.New("index is in use by another process")
 
 // OpenIndex opens the index in dir, creating it if it does not exist.
-func OpenIndex(dir string) (*Index, error) {
+func OpenIndex(dir string) (*Index, error) { return openIndex(dir, false) }
+
+// bulkMergeTier is the merge planner's segments per tier while a bulk
+// import runs (Bleve's default: 10). Bleve counts a tier in segments of
+// the smallest one's size, or of 2,000 documents if that is bigger, and
+// merges ten segments at a time whenever there are more than its tiers
+// allow: the demo import's 21 segments of 2,000 passages were merged as
+// they came, copying ten at a time into a bigger segment that Compact then
+// copied again. With 100 segments a tier, and no floor, the segments of an
+// import up to 100 batches wait for Compact, which makes one segment of
+// them all in one step; a bigger import is still merged as it goes, so that
+// its segments stay in the hundreds.
+const bulkMergeTier = 100
+
+// openIndex opens (or creates) the index in dir. bulk opens it for an
+// import that ends with Compact: Bleve merges fewer segments meanwhile.
+// The merge plan is Bleve's configuration for as long as the index is open
+// (it keeps no setting on disk): the next opening merges as usual.
+func openIndex(dir string, bulk bool) (*Index, error) {
 	cfg := map[string]interface{}{"bolt_timeout": boltTimeout}
+	if bulk {
+		// Over Bleve's defaults (its options hold functions, which its
+		// JSON decoding of this setting cannot carry).
+		cfg["scorchMergePlanOptions"] = map[string]interface{}{"MaxSegmentsPerTier": bulkMergeTier, "FloorSegmentSize": 1}
+	}
 	var idx bleve.Index
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
 		idx, err = bleve.OpenUsing(dir, cfg)
@@ -186,25 +209,13 @@ func (ix *Index) Compact(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	segments := func() (int, error) {
-		r, err := sc.Reader()
-		if err != nil {
-			return 0, err
-		}
-		defer r.Close()
-		snap, ok := r.(*scorch.IndexSnapshot)
-		if !ok || snap == nil {
-			return 0, bleve.ErrorIndexClosed
-		}
-		return len(snap.Segments()), nil
-	}
-	n, err := segments()
+	n, err := countSegments(sc)
 	for err == nil && n > 1 {
 		if err = sc.ForceMerge(ctx, &oneMerge); err != nil {
 			break
 		}
 		var m int
-		if m, err = segments(); err == nil && m >= n {
+		if m, err = countSegments(sc); err == nil && m >= n {
 			break // no progress
 		}
 		n = m
@@ -214,6 +225,20 @@ func (ix *Index) Compact(ctx context.Context) error {
 	}
 	ix.awaitRemoval(ctx, n)
 	return nil
+}
+
+// countSegments counts the segments of sc's current snapshot.
+func countSegments(sc *scorch.Scorch) (int, error) {
+	r, err := sc.Reader()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok || snap == nil {
+		return 0, bleve.ErrorIndexClosed
+	}
+	return len(snap.Segments()), nil
 }
 
 // awaitRemoval waits, briefly, until Bleve has removed the files of the

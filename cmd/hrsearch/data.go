@@ -75,10 +75,20 @@ func needLibrary(dir string) error {
 // (index, crawl and demo start one this way); the other commands check
 // with needData or needLibrary first.
 func openLibrary(dir string, log *slog.Logger, opts ...search.Option) (*dataDir, error) {
+	return openLibraryWith(indexer.OpenData, dir, log, opts...)
+}
+
+// openImportLibrary is openLibrary for an import that ends with Compact
+// (indexer.OpenDataForImport).
+func openImportLibrary(dir string, log *slog.Logger) (*dataDir, error) {
+	return openLibraryWith(indexer.OpenDataForImport, dir, log)
+}
+
+func openLibraryWith(open func(context.Context, string, *slog.Logger) (*indexer.Data, error), dir string, log *slog.Logger, opts ...search.Option) (*dataDir, error) {
 	if _, err := statData(dir); err != nil {
 		return nil, err
 	}
-	d, err := indexer.OpenData(context.Background(), dir, log)
+	d, err := open(context.Background(), dir, log)
 	if err != nil {
 		return nil, err
 	}

@@ -83,7 +83,7 @@ func indexCatalogWith(ctx context.Context, catalog, data string, stderr io.Write
 		return nil, nil, err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	lib, err := openLibrary(data, log)
+	lib, err := openImportLibrary(data, log) // closed before anything serves it
 	if err != nil {
 		return nil, nil, err
 	}

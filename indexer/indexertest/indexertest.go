@@ -79,7 +79,7 @@ func build(catalog, dir string) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d, err := indexer.OpenData(context.Background(), dir, log)
+	d, err := indexer.OpenDataForImport(context.Background(), dir, log) // as hrsearch index does
 	if err != nil {
 		return err
 	}
