@@ -272,7 +272,7 @@ func (r *results) acceptance(m *md) {
 		}
 	}
 	if r.Eval != "" {
-		f := strings.Fields(lastLine(r.Eval))
+		f := strings.Fields(evalSummary(r.Eval))
 		var ndcg float64
 		if len(f) > 1 {
 			fmt.Sscan(f[1], &ndcg)
@@ -293,9 +293,16 @@ func failed(l *loadResult) int {
 	return int(l.Requests) - ok
 }
 
-func lastLine(s string) string {
-	ls := strings.Split(strings.TrimSpace(s), "\n")
-	return ls[len(ls)-1]
+// evalSummary is the line of `hrsearch eval`'s output with the mean over
+// all topics ("all  0.818  1.000  0.771  40 topics"); the case-metadata
+// lines that follow it are not scores.
+func evalSummary(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == "all" {
+			return l
+		}
+	}
+	return ""
 }
 
 func (r *results) ingestSection(m *md) {
