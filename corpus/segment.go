@@ -654,6 +654,19 @@ func (s *segmenter) articles(blocks []Block) {
 			}
 		}
 		if !b.Heading {
+			if cur != nil && cur.kind == "unit" {
+				if body, record, ok := splitStateRecord(text); ok {
+					// An edition's record of one State's acts on the
+					// instrument, printed after its last article: a
+					// passage of its own, not the article's text.
+					if body != "" {
+						cur.text = append(cur.text, body)
+					}
+					flush()
+					cur = &pending{kind: "p", lang: sec.lang, instr: sec.instrument, section: path.String()}
+					text = record
+				}
+			}
 			if cur == nil {
 				if sec.units == 0 && !preambleDone {
 					cur = &pending{unit: sec.prefix + "preamble", heading: "Preamble", kind: "preamble", lang: sec.lang, instr: sec.instrument}
@@ -736,6 +749,38 @@ func (s *segmenter) articles(blocks []Block) {
 		}
 	}
 	flush()
+}
+
+// stateActRe reads a line that opens with a State's own act on an
+// instrument: "La Argentina aprobó la Convención …", "Peru ratified the
+// Covenant …". Group 1 is the State's name, checked against the registry.
+var stateActRe = regexp.MustCompile(`^(?:(?:La|El|The|Le|L')\s+)?(\p{Lu}[\p{L}'’ -]{1,50}?)\s+` +
+	`(?:aprobó|ratificó|adhirió|approved|ratified|acceded|a ratifié|a approuvé|a adhéré)\s`)
+
+// splitStateRecord finds, in a unit's block, the line where an edition
+// begins its record of a State's approval, ratification, reservations and
+// declarations (national editions print it after the last article). It
+// returns the lines before it and the record from it on. A treaty's own
+// text speaks of States Parties and "this Convention", never of one named
+// State's past act, so such a line ends the article.
+func splitStateRecord(text string) (body, record string, ok bool) {
+	at := 0
+	for {
+		line := text[at:]
+		if i := strings.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		if m := stateActRe.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+			if _, known := StateByName(m[1]); known {
+				return strings.TrimSpace(text[:at]), text[at:], true
+			}
+		}
+		i := strings.IndexByte(text[at:], '\n')
+		if i < 0 {
+			return "", "", false
+		}
+		at += i + 1
+	}
 }
 
 // residueTailRe finds what follows a provision's last sentence: a capital

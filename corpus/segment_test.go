@@ -333,3 +333,59 @@ func TestSegmentDropsLinkResidue(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentSplitsStateRecord: an edition's record of one State's approval,
+// reservations and declarations, printed after the last article, is a
+// passage of its own, not the article's text; a State named inside an article's own text leaves the article whole.
+func TestSegmentSplitsStateRecord(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		lang     string
+		blocks   []Block
+		lastUnit string // the last article's text
+		record   string // the record passage's text, "" for none
+	}{
+		{"spanish, own block", "es", []Block{
+			{Text: "Artículo 1", Heading: true},
+			{Text: "Los Estados partes se comprometen a respetar los derechos."},
+			{Text: "Artículo 2", Heading: true},
+			{Text: "Esta Convención entrará en vigor al depositarse el undécimo instrumento."},
+			{Text: "El Uruguay aprobó la Convención por Ley No 1, del 2 de enero de 1990.\nI. Reserva:\nEl artículo 1 queda sometido a una reserva."},
+		}, "Esta Convención entrará en vigor al depositarse el undécimo instrumento.",
+			"El Uruguay aprobó la Convención por Ley No 1, del 2 de enero de 1990.\nI. Reserva:\nEl artículo 1 queda sometido a una reserva."},
+		{"english, same block", "en", []Block{
+			{Text: "Article 1", Heading: true},
+			{Text: "Each State Party shall respect the rights."},
+			{Text: "Article 2", Heading: true},
+			{Text: "This Convention shall enter into force on the thirtieth day.\nPeru ratified the Convention on 2 January 1990, with one declaration."},
+		}, "This Convention shall enter into force on the thirtieth day.",
+			"Peru ratified the Convention on 2 January 1990, with one declaration."},
+		{"a State in the article's own text", "es", []Block{
+			{Text: "Artículo 1", Heading: true},
+			{Text: "EN FE DE LO CUAL, los plenipotenciarios firman esta Convención en la ciudad de San José, Costa Rica.\nLos Estados que ratificaron el Protocolo informarán al Secretario General."},
+		}, "EN FE DE LO CUAL, los plenipotenciarios firman esta Convención en la ciudad de San José, Costa Rica.\nLos Estados que ratificaron el Protocolo informarán al Secretario General.", ""},
+	} {
+		e := &Entry{ID: "t", Kind: KindTreaty, Language: c.lang, Instrument: "T"}
+		ps := Segment(e, c.blocks)
+		var last, record *Passage
+		for i := range ps {
+			if strings.Contains(ps[i].Unit, "art-") {
+				last, record = &ps[i], nil
+			} else if last != nil {
+				record = &ps[i]
+			}
+		}
+		if last == nil || last.Text != c.lastUnit {
+			t.Errorf("%s: last article %+v, want text %q", c.name, last, c.lastUnit)
+			continue
+		}
+		switch {
+		case c.record == "" && record != nil:
+			t.Errorf("%s: unexpected passage after the last article: %+v", c.name, record)
+		case c.record != "" && record == nil:
+			t.Errorf("%s: no record passage; got %q", c.name, units(ps))
+		case record != nil && record.Text != c.record:
+			t.Errorf("%s: record %q, want %q", c.name, record.Text, c.record)
+		}
+	}
+}
