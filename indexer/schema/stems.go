@@ -2,6 +2,8 @@ package schema
 
 import (
 	"bytes"
+	"slices"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -53,12 +55,59 @@ type marking struct {
 	// reading); else its stem and, when that changes it, its marked
 	// written form (the index).
 	exact bool
+	// readings keeps the terms of the words read so far (the stemmer is a
+	// fifth of the analysis otherwise, and legal prose repeats its words).
+	readings *readingCache
+}
+
+// reading is what marking makes of a word that is no stop word: its stem,
+// and its marked written form when the stem differs from it (nil when not).
+type reading struct {
+	stem, written []byte
+}
+
+// readingCacheSize bounds the words a readingCache keeps: the demo
+// catalog's 40,474 passages hold about 60,000 distinct words, and the
+// first ones read are the common ones.
+const readingCacheSize = 1 << 17
+
+// readingCache maps words to their readings, for the analyses that run at
+// once. Its terms are shared by every token that reads the word: marking
+// is the last filter of its analyzers, and Bleve copies terms, never
+// changes them.
+type readingCache struct {
+	mu sync.RWMutex
+	m  map[string]reading
+}
+
+func newReadingCache() *readingCache {
+	return &readingCache{m: make(map[string]reading)}
+}
+
+// read returns word's reading by stemmer, from the cache if it has it.
+func (c *readingCache) read(word []byte, stemmer analysis.TokenFilter) reading {
+	c.mu.RLock()
+	r, ok := c.m[string(word)]
+	c.mu.RUnlock()
+	if ok {
+		return r
+	}
+	// Bleve's stemmers give a token a new term, leaving word's.
+	stem := stemmer.Filter(analysis.TokenStream{&analysis.Token{Term: word}})[0].Term
+	r = reading{} // its own stem: the token keeps its term
+	if !bytes.Equal(stem, word) {
+		r = reading{stem: slices.Clip(stem), written: mark(ExactMark, word)}
+	}
+	c.mu.Lock()
+	if len(c.m) < readingCacheSize {
+		c.m[string(word)] = r
+	}
+	c.mu.Unlock()
+	return r
 }
 
 func (m marking) Filter(input analysis.TokenStream) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(input)+len(input)/2)
-	var scratch analysis.Token
-	one := analysis.TokenStream{&scratch}
 	for _, tok := range input {
 		written := tok.Term
 		if m.stop[string(written)] {
@@ -66,19 +115,17 @@ func (m marking) Filter(input analysis.TokenStream) analysis.TokenStream {
 			out = append(out, tok)
 			continue
 		}
-		// Bleve's stemmers give a token a new term, leaving written's.
-		scratch.Term = written
-		stem := m.stem.Filter(one)[0].Term
+		r := m.readings.read(written, m.stem)
 		switch {
-		case bytes.Equal(stem, written):
+		case r.written == nil: // its own stem
 			out = append(out, tok)
 		case m.exact:
-			tok.Term = mark(ExactMark, written)
+			tok.Term = r.written
 			out = append(out, tok)
 		default:
-			tok.Term = stem
+			tok.Term = r.stem
 			asWritten := *tok
-			asWritten.Term = mark(ExactMark, written)
+			asWritten.Term = r.written
 			out = append(out, tok, &asWritten)
 		}
 	}
@@ -86,7 +133,7 @@ func (m marking) Filter(input analysis.TokenStream) analysis.TokenStream {
 }
 
 func mark(m byte, word []byte) []byte {
-	return append([]byte{m}, word...)
+	return slices.Clip(append([]byte{m}, word...))
 }
 
 // Filter names, for each stemmed language: the index's and the exact
@@ -117,7 +164,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				return marking{stop: stop, stem: stem, exact: exact}, nil
+				return marking{stop: stop, stem: stem, exact: exact, readings: newReadingCache()}, nil
 			})
 		}
 	}
