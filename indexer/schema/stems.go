@@ -49,7 +49,8 @@ const (
 // readings need, for one language's stop words and stemmer: every one
 // marks stop words.
 type marking struct {
-	stop analysis.TokenMap
+	// stop maps each stop word to its marked term.
+	stop map[string][]byte
 	stem analysis.TokenFilter
 	// exact: any other word becomes its exact term (the query's exact
 	// reading); else its stem and, when that changes it, its marked
@@ -108,10 +109,11 @@ func (c *readingCache) read(word []byte, stemmer analysis.TokenFilter) reading {
 
 func (m marking) Filter(input analysis.TokenStream) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(input)+len(input)/2)
+	var slab []analysis.Token // the written forms' tokens, allocated a few at a time
 	for _, tok := range input {
 		written := tok.Term
-		if m.stop[string(written)] {
-			tok.Term = mark(StopMark, written)
+		if marked, ok := m.stop[string(written)]; ok {
+			tok.Term = marked
 			out = append(out, tok)
 			continue
 		}
@@ -124,9 +126,13 @@ func (m marking) Filter(input analysis.TokenStream) analysis.TokenStream {
 			out = append(out, tok)
 		default:
 			tok.Term = r.stem
-			asWritten := *tok
+			if len(slab) == cap(slab) {
+				slab = make([]analysis.Token, 0, 32)
+			}
+			slab = append(slab, *tok)
+			asWritten := &slab[len(slab)-1]
 			asWritten.Term = r.written
-			out = append(out, tok, &asWritten)
+			out = append(out, tok, asWritten)
 		}
 	}
 	return out
@@ -164,7 +170,11 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				return marking{stop: stop, stem: stem, exact: exact, readings: newReadingCache()}, nil
+				marked := make(map[string][]byte, len(stop))
+				for w := range stop {
+					marked[w] = mark(StopMark, []byte(w))
+				}
+				return marking{stop: marked, stem: stem, exact: exact, readings: newReadingCache()}, nil
 			})
 		}
 	}
