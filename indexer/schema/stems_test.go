@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -115,5 +116,50 @@ func TestReadingsOnIndex(t *testing.T) {
 		if fmt.Sprint(got) != c.want {
 			t.Errorf("%s %q: %v, want %s", c.analyzer, c.text, got, c.want)
 		}
+	}
+}
+
+// TestMarkingReadsAWordOnce: the index's analysis stems a word once and
+// keeps its reading, so that a word read again costs no stemming (the
+// stemmer allocates a few times a word): 50 tokens of a word whose stem
+// changes it allocate the output stream and each one's written-form token,
+// and nothing more.
+func TestMarkingReadsAWordOnce(t *testing.T) {
+	m, err := NewMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, ok := m.AnalyzerNamed(AnalyzerEnglish).(*analysis.DefaultAnalyzer)
+	if !ok {
+		t.Fatalf("the English analyzer is a %T", m.AnalyzerNamed(AnalyzerEnglish))
+	}
+	var f marking
+	for _, tf := range a.TokenFilters {
+		if mf, ok := tf.(marking); ok {
+			f = mf
+		}
+	}
+	if f.stem == nil {
+		t.Fatal("the English analyzer has no marking filter")
+	}
+	const n = 50
+	word := []byte("deported")
+	stream := make(analysis.TokenStream, n)
+	for i := range stream {
+		stream[i] = &analysis.Token{Position: i + 1}
+	}
+	read := func() analysis.TokenStream {
+		for _, tok := range stream {
+			tok.Term = word
+		}
+		return f.Filter(stream)
+	}
+	if got := read(); len(got) != 2*n || string(got[0].Term) != "deport" || string(got[1].Term) != "=deported" {
+		t.Fatalf("read %d tokens, first %q %q", len(got), got[0].Term, got[1].Term)
+	}
+	// The output stream (grown once: every word here has two terms) and
+	// the written forms' tokens; the stemmer alone allocated 354 here.
+	if allocs := testing.AllocsPerRun(20, func() { read() }); allocs > n+2 {
+		t.Errorf("%d tokens of a word read before: %.0f allocations, want at most %d", n, allocs, n+2)
 	}
 }
