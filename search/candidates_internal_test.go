@@ -98,6 +98,14 @@ func TestLeapingMatchesBleve(t *testing.T) {
 				t.Errorf("not searched by leaping; the test needs it to be")
 			}
 			sameAsCollector(t, walk, reference, q)
+			// The proximity clauses read the postings' bitmaps, which
+			// hold the deleted passages too: the same matches and
+			// scores as Bleve's phrases.
+			p := walk.plan(Request{Query: q})
+			n := 0
+			got, _ := allHits(t, ix.Bleve(), p.query)
+			want, _ := allHits(t, ix.Bleve(), withBlevePhrases(t, p.query, &n))
+			sameHits(t, q, got, want)
 		})
 	}
 	// U+1885 folds to an empty term, which Bleve's phrase skips (TestSuperset

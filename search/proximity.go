@@ -3,14 +3,19 @@ package search
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // proximityQuery is a phrase of one term at each position, or none (the
@@ -111,7 +116,51 @@ func (q *proximityQuery) Searcher(ctx context.Context, r index.IndexReader, _ ma
 	s.conj = conj
 	// As Bleve's phrase searcher does, until its parent sets the norm.
 	s.conj.SetQueryNorm(1 / math.Sqrt(conj.Weight()))
+	holding, err := q.holding(r)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if holding != nil {
+		s.holding, s.id = &cursor{candidates: holding}, index.NewIndexInternalID(nil, 0)
+	}
 	return s, nil
+}
+
+// holding returns the documents of r's snapshot whose field holds every
+// term of q (among the candidates, when r leaps over them), from the
+// postings' bitmaps; nil when r is no snapshot whose segments can be
+// read. Deleted documents are among them, and are never adjacent.
+func (q *proximityQuery) holding(r index.IndexReader) (*candidates, error) {
+	var snap *scorch.IndexSnapshot
+	var cands *candidates
+	switch r := r.(type) {
+	case *scorch.IndexSnapshot:
+		snap = r
+	case leapingReader:
+		snap, cands = r.IndexSnapshot, r.cands
+	default:
+		return nil, nil
+	}
+	segs := snap.Segments()
+	c := &candidates{segs: make([]*roaring.Bitmap, len(segs)), offsets: make([]uint64, len(segs)+1)}
+	terms := q.termQueries()
+	for i, ss := range segs {
+		seg := ss.Segment()
+		c.offsets[i+1] = c.offsets[i] + seg.Count()
+		bm, err := intersect(seg, map[string]segment.TermDictionary{}, terms)
+		if err != nil {
+			return nil, err
+		}
+		if bm == nil {
+			bm = roaring.New()
+		}
+		if cands != nil && cands.segs[i] != nil {
+			bm.And(cands.segs[i])
+		}
+		c.segs[i] = bm
+	}
+	return c, nil
 }
 
 // proximitySearcher walks the passages holding every term of the phrase
@@ -139,6 +188,11 @@ type proximitySearcher struct {
 	ended bool
 	endAt uint64
 	next  uint64 // where Next looks from: after the last match
+	// holding walks the documents holding every term (nil: the
+	// conjunction of the terms is walked instead); the conjunction then
+	// scores those where the terms stand side by side, and only those.
+	holding *cursor
+	id      index.IndexInternalID
 }
 
 func (s *proximitySearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
@@ -146,8 +200,14 @@ func (s *proximitySearcher) Next(ctx *search.SearchContext) (*search.DocumentMat
 	if s.ended && from >= s.endAt {
 		return nil, nil
 	}
-	m, err := s.conj.Next(ctx)
-	m, err = s.phraseFrom(ctx, m, err)
+	var m *search.DocumentMatch
+	var err error
+	if s.holding != nil {
+		m, err = s.scan(ctx, from)
+	} else {
+		m, err = s.conj.Next(ctx)
+		m, err = s.phraseFrom(ctx, m, err)
+	}
 	s.note(m, err, from)
 	return m, err
 }
@@ -157,10 +217,46 @@ func (s *proximitySearcher) Advance(ctx *search.SearchContext, id index.IndexInt
 	if s.ended && from >= s.endAt {
 		return nil, nil
 	}
-	m, err := s.conj.Advance(ctx, id)
-	m, err = s.phraseFrom(ctx, m, err)
+	var m *search.DocumentMatch
+	var err error
+	if s.holding != nil {
+		m, err = s.scan(ctx, from)
+	} else {
+		m, err = s.conj.Advance(ctx, id)
+		m, err = s.phraseFrom(ctx, m, err)
+	}
 	s.note(m, err, from)
 	return m, err
+}
+
+// scan returns the first match at or after from: the first document
+// holding every term where they stand side by side, scored by the
+// conjunction advanced to it.
+func (s *proximitySearcher) scan(ctx *search.SearchContext, from uint64) (*search.DocumentMatch, error) {
+	for {
+		n, ok := s.holding.next(from)
+		if !ok {
+			return nil, nil
+		}
+		s.id.SetValue(n)
+		adjacent, err := s.adjacent(s.id)
+		if err != nil {
+			return nil, err
+		}
+		if adjacent {
+			m, err := s.conj.Advance(ctx, s.id)
+			if err != nil || (m != nil && m.IndexInternalID.Equals(s.id)) {
+				return m, err
+			}
+			// Cannot be: the conjunction holds every document whose
+			// terms are read side by side.
+			if m != nil {
+				ctx.DocumentMatchPool.Put(m)
+			}
+			return nil, fmt.Errorf("searching: the phrase %v stands in document %d, which its terms' conjunction passes", s.terms, n)
+		}
+		from = n + 1
+	}
 }
 
 // note records where m, the first match at or after from, leaves the
