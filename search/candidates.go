@@ -301,6 +301,10 @@ type leapingTermReader struct {
 	at   cursor
 	from uint64 // the first document number not yet read
 	id   index.IndexInternalID
+	// spent says no document at or after spentAt holds the term among
+	// the candidates: the reader came to its end there.
+	spent   bool
+	spentAt uint64
 }
 
 func (t *leapingTermReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
@@ -308,14 +312,21 @@ func (t *leapingTermReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, 
 }
 
 func (t *leapingTermReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
-	if n := id.Value(); n >= t.from {
+	n := id.Value()
+	switch {
+	case t.spent && n >= t.spentAt:
+		// Bleve's disjunction advances a part that has come to its end
+		// again at each step: there is still nothing (without this, the
+		// backward step below opened the term's postings anew each time).
+		return nil, nil
+	case n >= t.from:
 		return t.leap(n, pre)
 	}
 	// Back to a document already passed: Bleve's searchers do not ask
 	// this, but a term reader allows it. Start again from there.
 	t.at = cursor{candidates: t.at.candidates}
 	tfd, err := t.TermFieldReader.Advance(id, pre)
-	t.read(tfd)
+	t.read(tfd, n)
 	return tfd, err
 }
 
@@ -324,20 +335,25 @@ func (t *leapingTermReader) Advance(id index.IndexInternalID, pre *index.TermFie
 func (t *leapingTermReader) leap(n uint64, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
 	c, ok := t.at.next(n)
 	if !ok {
-		t.read(nil)
+		t.read(nil, n)
 		return nil, nil
 	}
 	t.id.SetValue(c)
 	tfd, err := t.TermFieldReader.Advance(t.id, pre)
-	t.read(tfd)
+	t.read(tfd, n)
 	return tfd, err
 }
 
-// read notes the document just read (nil: none is left).
-func (t *leapingTermReader) read(tfd *index.TermFieldDoc) {
+// read notes the document just read when asked for the first at or after
+// n (nil: none is left from n on).
+func (t *leapingTermReader) read(tfd *index.TermFieldDoc, n uint64) {
 	if tfd == nil {
 		t.from = t.at.offsets[len(t.at.offsets)-1]
+		if !t.spent || n < t.spentAt {
+			t.spent, t.spentAt = true, n
+		}
 		return
 	}
 	t.from = tfd.ID.Value() + 1
+	t.spent = false
 }

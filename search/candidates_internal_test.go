@@ -10,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/hrsearch/hrsearch/corpus"
@@ -97,6 +98,14 @@ func TestLeapingMatchesBleve(t *testing.T) {
 				t.Errorf("not searched by leaping; the test needs it to be")
 			}
 			sameAsCollector(t, walk, reference, q)
+			// The proximity clauses read the postings' bitmaps, which
+			// hold the deleted passages too: the same matches and
+			// scores as Bleve's phrases.
+			p := walk.plan(Request{Query: q})
+			n := 0
+			got, _ := allHits(t, ix.Bleve(), p.query)
+			want, _ := allHits(t, ix.Bleve(), withBlevePhrases(t, p.query, &n))
+			sameHits(t, q, got, want)
 		})
 	}
 	// U+1885 folds to an empty term, which Bleve's phrase skips (TestSuperset
@@ -300,4 +309,62 @@ func hitIDs(hs []Hit) []string {
 		out[i] = fmt.Sprintf("%s %.4f", h.ID, h.Score)
 	}
 	return out
+}
+
+// fakeTermReader holds a term in the documents docs (in order) and
+// records the documents it is advanced to.
+type fakeTermReader struct {
+	index.TermFieldReader
+	docs     []uint64
+	advanced []uint64
+}
+
+func (f *fakeTermReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+	f.advanced = append(f.advanced, id.Value())
+	for _, d := range f.docs {
+		if d >= id.Value() {
+			pre.ID = index.NewIndexInternalID(nil, d)
+			return pre, nil
+		}
+	}
+	return nil, nil
+}
+
+// TestLeapingReaderSpent: a leaping term reader that has come to its end
+// stays there when advanced further, as Bleve's disjunction does to its
+// spent parts at each step, without reading the term's postings again
+// (which meant opening them anew, the reader having passed those
+// documents); advanced back before its end, it reads them again.
+func TestLeapingReaderSpent(t *testing.T) {
+	c := &candidates{segs: []*roaring.Bitmap{roaring.BitmapOf(1, 4, 6, 8)}, offsets: []uint64{0, 10}}
+	f := &fakeTermReader{docs: []uint64{1, 7}}
+	r := &leapingTermReader{TermFieldReader: f, at: cursor{candidates: c}, id: index.NewIndexInternalID(nil, 0)}
+	at := func(n uint64) index.IndexInternalID { return index.NewIndexInternalID(nil, n) }
+	read := func(what string, tfd *index.TermFieldDoc, err error, want uint64, found bool) {
+		t.Helper()
+		switch {
+		case err != nil:
+			t.Fatalf("%s: %v", what, err)
+		case found && (tfd == nil || tfd.ID.Value() != want):
+			t.Fatalf("%s: %v, want document %d", what, tfd, want)
+		case !found && tfd != nil:
+			t.Fatalf("%s: document %d, want none", what, tfd.ID.Value())
+		}
+	}
+	tfd, err := r.Advance(at(0), &index.TermFieldDoc{})
+	read("advance to 0", tfd, err, 1, true)
+	tfd, err = r.Advance(at(8), &index.TermFieldDoc{})
+	read("advance to 8", tfd, err, 0, false)
+	calls := len(f.advanced)
+	for _, n := range []uint64{8, 9, 12} {
+		tfd, err = r.Advance(at(n), &index.TermFieldDoc{})
+		read(fmt.Sprintf("advance to %d when spent", n), tfd, err, 0, false)
+	}
+	if len(f.advanced) != calls {
+		t.Errorf("a spent reader was advanced to %v again", f.advanced[calls:])
+	}
+	tfd, err = r.Advance(at(5), &index.TermFieldDoc{})
+	read("advance back to 5", tfd, err, 7, true)
+	tfd, err = r.Next(&index.TermFieldDoc{})
+	read("next after 7", tfd, err, 0, false)
 }

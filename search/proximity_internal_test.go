@@ -12,9 +12,12 @@ import (
 
 // asPhrase is the Bleve phrase query a proximityQuery stands for.
 func asPhrase(q *proximityQuery) query.Query {
-	terms := make([][]string, len(q.terms))
+	terms := make([][]string, q.at[len(q.at)-1]+1)
+	for i := range terms {
+		terms[i] = []string{""} // a gap
+	}
 	for i, t := range q.terms {
-		terms[i] = []string{t}
+		terms[q.at[i]] = []string{t}
 	}
 	mp := query.NewMultiPhraseQuery(terms, q.field)
 	mp.SetBoost(q.boost)
@@ -105,7 +108,8 @@ func TestProximityIsBlevePhrase(t *testing.T) {
 		"diplomatic assurances", "deportation extradition", "torture torture police",
 		"real risk of torture", "+solitary +confinement prison",
 		`"would not constitute"`, `"in no case"`, `"no substantial grounds"`, `"shall not be"`,
-		`"would not constitute a violation" Honduras OR Guatemala`, `"diplomatic assurances" torture`}
+		`"would not constitute a violation" Honduras OR Guatemala`, `"diplomatic assurances" torture`,
+		"deprivation of liberty", "contact with the outside world", "privación de libertad"}
 	for _, text := range queries {
 		p := s.plan(Request{Query: text})
 		n := 0
@@ -120,5 +124,45 @@ func TestProximityIsBlevePhrase(t *testing.T) {
 			t.Errorf("%s: %d matches, with Bleve's phrases %d", text, gotTotal, wantTotal)
 		}
 		sameHits(t, text, got, want)
+	}
+}
+
+// TestProximityGaps checks that a phrase whose analysis leaves out a stop
+// word (a gap: "deprivation of liberty" is depriv, a gap, liberti) is a
+// proximity clause too, and that alone it matches and scores exactly as
+// Bleve's phrase, in every analysis of each text (some of which match
+// nothing: the analyses keeping stop words).
+func TestProximityGaps(t *testing.T) {
+	s, err := New(indexertest.Demo(t).Index.Bleve())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaps := 0
+	for _, text := range []string{"deprivation of liberty", "contact with the outside world",
+		"statements made as a result of torture", "privación de libertad", "visits from family"} {
+		found := false
+		for _, ph := range s.phrase(text, boostExpansion) {
+			px, ok := proximityOf(ph).(*proximityQuery)
+			if !ok {
+				t.Errorf("%s: %v is no proximity clause", text, ph)
+				continue
+			}
+			if px.at[len(px.at)-1] != uint64(len(px.at)-1) {
+				gaps++
+			}
+			got, gotTotal := allHits(t, s.idx, px)
+			want, wantTotal := allHits(t, s.idx, ph)
+			if gotTotal != wantTotal {
+				t.Errorf("%s %v: %d matches, Bleve's phrase %d", text, px.terms, gotTotal, wantTotal)
+			}
+			found = found || wantTotal > 0
+			sameHits(t, text, got, want)
+		}
+		if !found {
+			t.Errorf("%s: no analysis matches", text)
+		}
+	}
+	if gaps == 0 {
+		t.Error("no phrase with a gap was tried")
 	}
 }

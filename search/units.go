@@ -141,7 +141,7 @@ func (s *Searcher) expand(alts, hl, searched []query.Query, equivalents []string
 		for i, q := range s.phrase(a, boostExpansion) {
 			if k := clauseKey(q); !seen[k] {
 				seen[k] = true
-				alts = append(alts, q)
+				alts = append(alts, proximityOf(q))
 				hl = append(hl, marks[i])
 			}
 		}
@@ -276,9 +276,9 @@ func (s *Searcher) lexiconSpan(nodes []Node, p *plan) (int, query.Query, []query
 	// analyses, and without the repeats recall@10 on ../shared/eval fell
 	// from 0.743 to 0.733.
 	alts := []query.Query{query.NewConjunctionQuery(words2)}
-	alts = append(alts, s.phrase(e.Matched, boostPhrase)...)
+	alts = append(alts, proximities(s.phrase(e.Matched, boostPhrase))...)
 	for _, a := range e.Alternatives {
-		alts = append(alts, s.phrase(a, boostExpansion)...)
+		alts = append(alts, proximities(s.phrase(a, boostExpansion))...)
 		hl = append(hl, s.phrase(a, 1)...)
 		if p != nil {
 			p.expanded = append(p.expanded, a)
@@ -353,7 +353,7 @@ func (s *Searcher) stateSpan(nodes []Node, p *plan) (int, query.Query, []query.Q
 			}
 		}
 		for _, name := range others {
-			alts = append(alts, s.phrase(name, boostExpansion)...)
+			alts = append(alts, proximities(s.phrase(name, boostExpansion))...)
 			hl = append(hl, s.phrase(name, 1)...)
 			p.expanded = append(p.expanded, name)
 		}
