@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -8,7 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
@@ -188,6 +191,12 @@ func (s *Searcher) beyondWindow(ctx context.Context, p *plan, w *window, skip, n
 	for _, h := range w.ranked {
 		inWindow[h.id] = true
 	}
+	if !s.bleveCollector {
+		page, ok, err := s.beyondByWalk(ctx, p, w, inWindow, skip, n)
+		if err != nil || ok {
+			return page, err
+		}
+	}
 	// The window's own hits may follow the start key too (those of its
 	// lowest score, and the candidates added to it): ask for as many more.
 	sreq := bleve.NewSearchRequestOptions(p.query, skip+n+len(w.ranked), 0, false)
@@ -212,6 +221,47 @@ func (s *Searcher) beyondWindow(ctx context.Context, p *plan, w *window, skip, n
 		k++
 	}
 	return out, nil
+}
+
+// beyondByWalk is beyondWindow by the walk, without Bleve's sort, which
+// reads the document and position of every match: the walk keeps the
+// best matches by score, as many as the window and the page reach, and
+// every match tied with the last of them; only those are ordered by
+// document and position. Every match scoring above the window's start key
+// is in the window, so the hits after that key are the matches outside
+// the window. ok is false when the walk cannot read the index (or too
+// many matches tie).
+func (s *Searcher) beyondByWalk(ctx context.Context, p *plan, w *window, inWindow map[string]bool, skip, n int) ([]scored, bool, error) {
+	c, ok, err := s.collectWindow(ctx, windowSpec{query: p.query, size: len(w.ranked) + skip + n, ties: true})
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	start, err := strconv.ParseFloat(w.start()[0], 64) // as search_after reads it
+	if err != nil {
+		return nil, false, nil
+	}
+	var cands []scored
+	for _, h := range slices.Concat(c.hits, c.more) {
+		if !inWindow[h.id] && h.score <= start {
+			cands = append(cands, h)
+		}
+	}
+	if err := s.rankFields(ctx, cands); err != nil {
+		return nil, false, err
+	}
+	slices.SortFunc(cands, func(a, b scored) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
+		}
+		if c := strings.Compare(a.doc, b.doc); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.order, b.order)
+	})
+	if skip >= len(cands) {
+		return nil, true, nil
+	}
+	return slices.Clip(cands[skip:min(len(cands), skip+n)]), true, nil
 }
 
 // relevanceNext is the cursor after the page [from, from+n) of a
