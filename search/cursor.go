@@ -191,11 +191,8 @@ func (s *Searcher) beyondWindow(ctx context.Context, p *plan, w *window, skip, n
 	for _, h := range w.ranked {
 		inWindow[h.id] = true
 	}
-	if !s.bleveCollector {
-		page, ok, err := s.beyondByWalk(ctx, p, w, inWindow, skip, n)
-		if err != nil || ok {
-			return page, err
-		}
+	if w.walked && (w.depth() >= len(w.ranked)+skip+n || uint64(w.depth()) >= w.total) {
+		return s.beyondFromWindow(ctx, w, inWindow, skip, n)
 	}
 	// The window's own hits may follow the start key too (those of its
 	// lowest score, and the candidates added to it): ask for as many more.
@@ -223,31 +220,26 @@ func (s *Searcher) beyondWindow(ctx context.Context, p *plan, w *window, skip, n
 	return out, nil
 }
 
-// beyondByWalk is beyondWindow by the walk, without Bleve's sort, which
-// reads the document and position of every match: the walk keeps the
-// best matches by score, as many as the window and the page reach, and
-// every match tied with the last of them; only those are ordered by
-// document and position. Every match scoring above the window's start key
-// is in the window, so the hits after that key are the matches outside
-// the window. ok is false when the walk cannot read the index (or too
-// many matches tie).
-func (s *Searcher) beyondByWalk(ctx context.Context, p *plan, w *window, inWindow map[string]bool, skip, n int) ([]scored, bool, error) {
-	c, ok, err := s.collectWindow(ctx, windowSpec{query: p.query, size: len(w.ranked) + skip + n, ties: true})
-	if err != nil || !ok {
-		return nil, false, err
-	}
+// beyondFromWindow is beyondWindow from the window's deeper hits, without
+// Bleve's sort, which reads the document and position of every match:
+// the walk kept the best matches by score, as deep as the page needs (the
+// window's own, which the page skips, and skip+n more), and every match
+// tied with the last of them; only those are ordered by document and
+// position. Every match scoring above the window's start key is in the
+// window, so the hits after that key are the matches outside it.
+func (s *Searcher) beyondFromWindow(ctx context.Context, w *window, inWindow map[string]bool, skip, n int) ([]scored, error) {
 	start, err := strconv.ParseFloat(w.start()[0], 64) // as search_after reads it
 	if err != nil {
-		return nil, false, nil
+		return nil, fmt.Errorf("searching: %w", err)
 	}
 	var cands []scored
-	for _, h := range slices.Concat(c.hits, c.more) {
+	for _, h := range w.more {
 		if !inWindow[h.id] && h.score <= start {
 			cands = append(cands, h)
 		}
 	}
 	if err := s.rankFields(ctx, cands); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	slices.SortFunc(cands, func(a, b scored) int {
 		if a.score != b.score {
@@ -259,9 +251,9 @@ func (s *Searcher) beyondByWalk(ctx context.Context, p *plan, w *window, inWindo
 		return cmp.Compare(a.order, b.order)
 	})
 	if skip >= len(cands) {
-		return nil, true, nil
+		return nil, nil
 	}
-	return slices.Clip(cands[skip:min(len(cands), skip+n)]), true, nil
+	return slices.Clip(cands[skip:min(len(cands), skip+n)]), nil
 }
 
 // relevanceNext is the cursor after the page [from, from+n) of a

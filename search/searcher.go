@@ -229,7 +229,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		// Relevance ranking reorders a fixed window of Bleve's best hits,
 		// the same for every page, so that pages never overlap; deeper hits
 		// follow in Bleve's order.
-		w, err := s.rankedWindow(ctx, req, plan, facets, rescoreWindow)
+		w, err := s.rankedWindow(ctx, req, plan, facets, windowDepth(from, req.Size, cur))
 		if err != nil {
 			return nil, err
 		}
@@ -379,6 +379,23 @@ type window struct {
 	// floor is the lowest of Bleve's scores in the window: where a
 	// cursor walk past the window starts.
 	floor float64
+	// walked says the window comes from the walk, whose more holds,
+	// after the best hits by score, every match tied with the last of
+	// them (so a page past the window can be ordered from them alone).
+	walked bool
+}
+
+// windowDepth is how many of Bleve's best hits the window of a numbered
+// page from..from+size needs: those a page beyond the reranked window
+// picks from (see beyondWindow), rounded up so that the next pages find
+// it in the window cache. A cursor's page past the window reads Bleve's
+// order itself.
+func windowDepth(from, size int, cur *pageCursor) int {
+	if cur != nil || from+size <= rescoreWindow {
+		return rescoreWindow
+	}
+	const step = 100
+	return (from + size + step - 1) / step * step
 }
 
 // appendNew appends to page the hits of more it does not hold yet, and
@@ -422,7 +439,7 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 	if err != nil {
 		return nil, err
 	}
-	w := &window{total: c.total, facets: c.facets, hits: len(c.hits), more: c.more}
+	w := &window{total: c.total, facets: c.facets, hits: len(c.hits), more: c.more, walked: c.walked}
 	var counted []selection // the selected facets the walk counted
 	if c.walked {
 		counted = plan.selected
@@ -485,7 +502,14 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 		cw := w
 		if len(w.more) > maxCachedMore {
 			c := *w
-			c.more = slices.Clone(c.more[:maxCachedMore]) // not the whole array under it
+			// Not the whole array under it; without the matches tied
+			// with the first left out, which some of the next ones
+			// would follow in the order of a page past the window.
+			cut := maxCachedMore
+			for cut > 0 && c.more[cut-1].score == c.more[maxCachedMore].score {
+				cut--
+			}
+			c.more = slices.Clone(c.more[:cut])
 			cw = &c
 		}
 		s.windows.put(epoch, key, cw)
@@ -500,7 +524,7 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 func (s *Searcher) window(ctx context.Context, p *plan, facets []string, facetSize, more int) (*collected, error) {
 	if !s.bleveCollector {
 		spec := windowSpec{query: p.query, size: rescoreWindow, more: more, facets: facets,
-			facetSize: facetSize, subset: &authoritativeSubset, units: p.units, required: p.required}
+			facetSize: facetSize, subset: &authoritativeSubset, units: p.units, required: p.required, ties: more > 0}
 		if p.broad != nil {
 			spec.query, spec.selected = p.broad, p.selected
 		}
