@@ -69,6 +69,7 @@ type Searcher struct {
 	gen      epochFunc    // the index's batches applied: what cursors and ETags follow (cursor.go)
 	instance uint64       // this Searcher, in its cursors: a restart makes them stale
 	ranks    rankCache    // rank fields by passage id
+	cases    caseCache    // decisions' cases by document id
 	windows  *windowCache // ranked windows of recent searches
 	columns  *facetColumns
 	// bleveCollector makes relevance searches use Bleve's collector (and a
