@@ -8,6 +8,7 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -598,24 +600,11 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var q query.Query = query.NewDocIDQuery(ids)
-	if snippets && plan.text != nil {
-		bq := query.NewBooleanQuery(nil, nil, nil)
-		bq.AddMust(query.NewDocIDQuery(ids))
-		bq.AddShould(plan.highlight)
-		q = bq
-	}
-	sreq := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
-	sreq.Fields = append(storedFields, schema.FieldText)
-	if snippets && plan.text != nil {
-		sreq.Highlight = bleve.NewHighlightWithStyle(html.Name)
-		sreq.Highlight.Fields = []string{schema.FieldText}
-	}
-	res, err := s.idx.SearchInContext(ctx, sreq)
+	docs, err := s.loadFields(ctx, ids, plan, snippets)
 	if err != nil {
-		return nil, searchError(err)
+		return nil, err
 	}
-	for _, h := range res.Hits {
+	for _, h := range docs {
 		hit := &Hit{
 			ID:         h.ID,
 			Document:   str(h.Fields[schema.FieldDocument]),
@@ -636,7 +625,7 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 		}
 		hit.Case, hit.Citation = citationOf(h.Fields, hit.Title, plan.articles)
 		hit.Title = caseTitle(h.Fields, hit.Title, hit.Case)
-		if frags := h.Fragments[schema.FieldText]; len(frags) > 0 {
+		if frags := h.Frags; len(frags) > 0 {
 			hit.Snippet = snippetFromFragments(frags)
 		} else {
 			hit.Snippet = leadSnippet(str(h.Fields[schema.FieldText]))
@@ -648,6 +637,126 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 		return nil, err
 	}
 	return out, nil
+}
+
+// loadedFields are a passage's stored fields, as a Bleve hit holds them
+// (a value stored once is a string, several a list), and its text's
+// highlighted fragments.
+type loadedFields struct {
+	ID     string
+	Fields map[string]interface{}
+	Frags  []string
+}
+
+// loadFields reads the stored fields of the passages ids, with their
+// highlighted fragments when snippets are asked for and the query has
+// words to mark: by Bleve's highlighter, which reads the whole stored
+// document; else from the index's segments, the fields alone.
+func (s *Searcher) loadFields(ctx context.Context, ids []string, plan *plan, snippets bool) ([]loadedFields, error) {
+	highlight := snippets && plan.text != nil
+	names := append(slices.Clip(storedFields), schema.FieldText)
+	if !highlight {
+		stored, ok, err := s.storedValues(ids, names)
+		if err != nil || ok {
+			return stored, err
+		}
+	}
+	var q query.Query = query.NewDocIDQuery(ids)
+	if highlight {
+		bq := query.NewBooleanQuery(nil, nil, nil)
+		bq.AddMust(query.NewDocIDQuery(ids))
+		bq.AddShould(plan.highlight)
+		q = bq
+	}
+	sreq := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	sreq.Fields = names
+	if highlight {
+		sreq.Highlight = bleve.NewHighlightWithStyle(html.Name)
+		sreq.Highlight.Fields = []string{schema.FieldText}
+	}
+	res, err := s.idx.SearchInContext(ctx, sreq)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	out := make([]loadedFields, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, loadedFields{ID: h.ID, Fields: h.Fields, Frags: h.Fragments[schema.FieldText]})
+	}
+	return out, nil
+}
+
+// storedValues reads the stored fields names of the passages ids from the
+// segments of the index's snapshot, as Bleve's search request with those
+// Fields returns them; a passage not in the index is left out. ok is
+// false when the index is not one whose segments it can read, or a field
+// is not stored as text: the caller asks Bleve.
+func (s *Searcher) storedValues(ids, names []string) (_ []loadedFields, ok bool, err error) {
+	adv, err := s.idx.Advanced()
+	if err != nil {
+		return nil, false, nil
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, false, fmt.Errorf("searching: %w", err)
+	}
+	defer reader.Close()
+	snap, isScorch := reader.(*scorch.IndexSnapshot)
+	if !isScorch || snap == nil {
+		return nil, false, nil
+	}
+	segs := snap.Segments()
+	offsets := make([]uint64, len(segs)+1)
+	for i, ss := range segs {
+		offsets[i+1] = offsets[i] + ss.Segment().Count()
+	}
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	out := make([]loadedFields, 0, len(ids))
+	for _, id := range ids {
+		iid, err := snap.InternalID(id)
+		if err != nil {
+			return nil, false, fmt.Errorf("searching: %w", err)
+		}
+		if iid == nil {
+			continue // not in the index (deleted)
+		}
+		num := iid.Value()
+		k := sort.Search(len(segs), func(i int) bool { return offsets[i+1] > num })
+		if k == len(segs) {
+			return nil, false, nil
+		}
+		fields := map[string]interface{}{}
+		text := true
+		err = segs[k].VisitDocument(num-offsets[k], func(name string, typ byte, val []byte, _ []uint64) bool {
+			if !want[name] {
+				return true
+			}
+			if typ != 't' {
+				text = false
+				return false
+			}
+			v := string(val)
+			switch prev := fields[name].(type) {
+			case nil:
+				fields[name] = v
+			case []interface{}:
+				fields[name] = append(prev, v)
+			default:
+				fields[name] = []interface{}{prev, v}
+			}
+			return true
+		})
+		if err != nil {
+			return nil, false, fmt.Errorf("searching: %w", err)
+		}
+		if !text {
+			return nil, false, nil
+		}
+		out = append(out, loadedFields{ID: id, Fields: fields})
+	}
+	return out, true, nil
 }
 
 // admit takes a search slot, waiting at most admitWait.
