@@ -897,14 +897,23 @@ func (s *Searcher) rankFields(ctx context.Context, page []scored) error {
 		missing = s.ranks.get(epoch, ids, infos)
 	}
 	if len(missing) > 0 {
-		req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(missing), len(missing), 0, false)
-		req.Fields = rankFieldNames
-		res, err := s.idx.SearchInContext(ctx, req)
+		stored, ok, err := s.storedValues(missing, rankFieldNames)
 		if err != nil {
-			return searchError(err)
+			return err
 		}
-		loaded := make(map[string]rankInfo, len(res.Hits))
-		for _, h := range res.Hits {
+		if !ok {
+			req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(missing), len(missing), 0, false)
+			req.Fields = rankFieldNames
+			res, err := s.idx.SearchInContext(ctx, req)
+			if err != nil {
+				return searchError(err)
+			}
+			for _, h := range res.Hits {
+				stored = append(stored, loadedFields{ID: h.ID, Fields: h.Fields})
+			}
+		}
+		loaded := make(map[string]rankInfo, len(stored))
+		for _, h := range stored {
 			f := h.Fields
 			loaded[h.ID] = rankInfo{doc: str(f[schema.FieldDocument]), tier: str(f[schema.FieldTier]),
 				own: str(f[schema.FieldOwnArticle]), lang: str(f[schema.FieldLanguage]),
