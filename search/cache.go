@@ -2,6 +2,7 @@ package search
 
 import (
 	"container/list"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/hrsearch/hrsearch/corpus"
 )
 
 // epochFunc returns an index's snapshot epoch, which grows whenever what
@@ -89,6 +92,52 @@ func (c *rankCache) put(epoch uint64, infos map[string]rankInfo) {
 	for id, ri := range infos {
 		c.m[id] = ri
 	}
+}
+
+// maxCases bounds the case cache (a decision's case is a few hundred
+// bytes): past it, the cache starts over.
+const maxCases = 1 << 16
+
+// caseCache keeps, by document id, the case a decision's first passage
+// holds (nil: none), for one index epoch: the hits of a decision other
+// than its first passage take their case from it, which costs a search
+// and a stored-document load per page otherwise.
+type caseCache struct {
+	mu    sync.RWMutex
+	epoch uint64
+	m     map[string]*corpus.Case
+}
+
+// get puts the cached cases of docs at epoch into into, and returns the
+// documents it lacks.
+func (c *caseCache) get(epoch uint64, docs []string, into map[string]*corpus.Case) (missing []string) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.m == nil || c.epoch != epoch {
+		return docs
+	}
+	for _, d := range docs {
+		if cs, ok := c.m[d]; ok {
+			into[d] = cs
+		} else {
+			missing = append(missing, d)
+		}
+	}
+	return missing
+}
+
+// put stores cases read at epoch, as rankCache.put does.
+func (c *caseCache) put(epoch uint64, cases map[string]*corpus.Case) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.m != nil && epoch < c.epoch:
+		return
+	case c.m == nil || epoch > c.epoch || len(c.m)+len(cases) > maxCases:
+		c.m = make(map[string]*corpus.Case, len(cases))
+		c.epoch = epoch
+	}
+	maps.Copy(c.m, cases)
 }
 
 // DefaultWindowCache is how many ranked windows a Searcher keeps: each is

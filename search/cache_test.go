@@ -103,3 +103,49 @@ func TestCachesFollowTheIndex(t *testing.T) {
 		t.Fatalf("kind facet after a caller changed its copy = %d, want 32", n)
 	}
 }
+
+// TestCasesFollowTheIndex: every passage of a decision carries its case,
+// read from the decision's first passage (and kept for later searches),
+// and a search after the decision changed carries the new case, on each
+// of its passages, and each search its own copy.
+func TestCasesFollowTheIndex(t *testing.T) {
+	ix, err := indexer.OpenIndex(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	withCase := func(outcome string) *corpus.Document {
+		d := decision("d1", 4, "polygraph")
+		d.Entry.Case = &corpus.Case{Name: "A v. Sweden", Communication: "1/2020", Party: "SE", Outcome: outcome}
+		return d
+	}
+	if err := ix.Apply([]indexer.Update{{Doc: withCase("violation"), Key: "k1"}}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := search.New(ix.Bleve())
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(want string) *search.Results {
+		t.Helper()
+		res, err := s.Search(context.Background(), search.Request{Query: "polygraph", Page: 2, Size: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != 2 {
+			t.Fatalf("%d hits, want 2", len(res.Hits))
+		}
+		for _, h := range res.Hits {
+			if h.Case == nil || h.Case.Outcome != want || h.Case.Party != "SE" {
+				t.Fatalf("%s: case %+v, want outcome %s", h.ID, h.Case, want)
+			}
+		}
+		return res
+	}
+	check("violation").Hits[0].Case.Outcome = "changed by a caller"
+	check("violation")
+	if err := ix.Apply([]indexer.Update{{Doc: withCase("no-violation"), Key: "k2"}}); err != nil {
+		t.Fatal(err)
+	}
+	check("no-violation")
+}

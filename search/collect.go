@@ -81,6 +81,10 @@ type windowSpec struct {
 	// matches.
 	units    []query.Query
 	required int
+	// ties keeps, besides the best size+more, every match whose score
+	// equals the worst kept (in more, unordered): what an order breaking
+	// ties of score otherwise than by number needs to pick its first ones.
+	ties bool
 	// selected are request filters the walk checks on each match's
 	// columns (query holds none of them): a match meeting them all is a
 	// hit; a facet of a selected field also counts the matches meeting
@@ -110,6 +114,10 @@ type subset struct {
 	values []string
 	size   int
 }
+
+// maxTies bounds the matches a walk keeps for tying with its worst kept
+// one (windowSpec.ties).
+const maxTies = 20000
 
 // checkDoneEvery is how many matches pass between looks at the deadline.
 const checkDoneEvery = 1024
@@ -185,6 +193,9 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (_ *colle
 		w.add(r)
 	}
 
+	if len(w.tied) > maxTies {
+		return nil, false, nil // the caller asks Bleve, which sorts every match
+	}
 	out := &collected{walked: true, total: w.total, facets: w.facetValues(s.columns)}
 	// The best first, each named by its id once (a match can be in both).
 	best, subBest := w.best.sorted(), w.subBest.sorted()
@@ -210,7 +221,7 @@ func (s *Searcher) collectWindow(ctx context.Context, spec windowSpec) (_ *colle
 	if out.hits, err = named(window); err != nil {
 		return nil, false, err
 	}
-	if out.more, err = named(best[len(window):]); err != nil {
+	if out.more, err = named(append(best[len(window):], w.tied...)); err != nil {
 		return nil, false, err
 	}
 	if out.subset, err = named(subBest); err != nil {
@@ -244,6 +255,35 @@ type walk struct {
 	best      worstFirst
 	subBest   worstFirst
 	total     uint64
+	// tied are matches not in best whose score equals its worst's, when
+	// the spec asks for ties.
+	tied []ranked
+}
+
+// keepBest keeps r if it is among the best, and with spec.ties, apart in
+// tied if it ties with the worst of them.
+func (w *walk) keepBest(r ranked) {
+	if !w.spec.ties || len(w.best) < w.keep || w.keep == 0 {
+		w.best.keep(r, w.keep)
+		return
+	}
+	worst := w.best[0]
+	switch {
+	case r.score < worst.score:
+		return
+	case !r.better(worst):
+		if r.score == worst.score {
+			w.tied = append(w.tied, r)
+		}
+		return
+	}
+	w.best[0] = r
+	heap.Fix(&w.best, 0)
+	if w.best[0].score == worst.score {
+		w.tied = append(w.tied, worst)
+	} else {
+		w.tied = w.tied[:0] // below the best now
+	}
 }
 
 // newWalk reads the snapshot's segments and the columns the spec needs.
@@ -315,7 +355,7 @@ func (s *Searcher) newWalk(snap *scorch.IndexSnapshot, epoch uint64, spec window
 func (w *walk) add(r ranked) {
 	if len(w.spec.selected) == 0 {
 		w.total++
-		w.best.keep(r, w.keep)
+		w.keepBest(r)
 		if len(w.facets) == 0 && w.spec.subset == nil {
 			return
 		}
@@ -349,7 +389,7 @@ func (w *walk) add(r ranked) {
 			return
 		}
 		w.total++
-		w.best.keep(r, w.keep)
+		w.keepBest(r)
 	}
 	if w.spec.subset != nil {
 		c := w.subCols[w.seg]

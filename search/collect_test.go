@@ -242,3 +242,43 @@ func TestWalkEdges(t *testing.T) {
 		t.Error("a search of a closed index returned results")
 	}
 }
+
+// TestDeepPagesMatchBleve: a numbered page beyond the reranked window
+// holds what Bleve's sort by score, document and position gives (the
+// cursor's order), where many matches tie on their score and the index
+// numbers them otherwise than that order, and on the demo index.
+func TestDeepPagesMatchBleve(t *testing.T) {
+	ix, err := indexer.OpenIndex(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// One segment (no merge renumbers the matches between searches); the
+	// documents in reverse order of their ids, so that the index's numbers
+	// do not follow the order of documents.
+	var batch []indexer.Update
+	for i, n := range []int{400, 1500, 40, 7} {
+		id := fmt.Sprintf("d%d", 4-i)
+		batch = append(batch, indexer.Update{Doc: decision(id, n, "polygraph"), Key: id})
+	}
+	if err := ix.Apply(batch); err != nil {
+		t.Fatal(err)
+	}
+	var reqs []search.Request
+	for _, page := range []int{31, 32, 50, 97, 130, 195, 196, 300} {
+		reqs = append(reqs, search.Request{Query: "polygraph", Page: page, Facets: []string{}})
+	}
+	reqs = append(reqs, search.Request{Query: "polygraph", Page: 14, Size: 33, Facets: []string{}})
+	walk, reference := searchers(t, ix.Bleve())
+	sameAsBleve(t, walk, reference, reqs)
+
+	reqs = nil
+	for _, q := range []string{"torture", "detention", "state", "committee", "deportation extradition", "CAT article 3"} {
+		for _, page := range []int{31, 50, 120} {
+			reqs = append(reqs, search.Request{Query: q, Page: page, Facets: []string{}})
+		}
+	}
+	reqs = append(reqs, search.Request{Query: "torture", Page: 40, Filters: map[string][]string{search.FilterKind: {"decision"}}})
+	walk, reference = searchers(t, indexertest.Demo(t).Index.Bleve())
+	sameAsBleve(t, walk, reference, reqs)
+}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -8,7 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
@@ -188,6 +191,9 @@ func (s *Searcher) beyondWindow(ctx context.Context, p *plan, w *window, skip, n
 	for _, h := range w.ranked {
 		inWindow[h.id] = true
 	}
+	if w.walked && (w.depth() >= len(w.ranked)+skip+n || uint64(w.depth()) >= w.total) {
+		return s.beyondFromWindow(ctx, w, inWindow, skip, n)
+	}
 	// The window's own hits may follow the start key too (those of its
 	// lowest score, and the candidates added to it): ask for as many more.
 	sreq := bleve.NewSearchRequestOptions(p.query, skip+n+len(w.ranked), 0, false)
@@ -212,6 +218,42 @@ func (s *Searcher) beyondWindow(ctx context.Context, p *plan, w *window, skip, n
 		k++
 	}
 	return out, nil
+}
+
+// beyondFromWindow is beyondWindow from the window's deeper hits, without
+// Bleve's sort, which reads the document and position of every match:
+// the walk kept the best matches by score, as deep as the page needs (the
+// window's own, which the page skips, and skip+n more), and every match
+// tied with the last of them; only those are ordered by document and
+// position. Every match scoring above the window's start key is in the
+// window, so the hits after that key are the matches outside it.
+func (s *Searcher) beyondFromWindow(ctx context.Context, w *window, inWindow map[string]bool, skip, n int) ([]scored, error) {
+	start, err := strconv.ParseFloat(w.start()[0], 64) // as search_after reads it
+	if err != nil {
+		return nil, fmt.Errorf("searching: %w", err)
+	}
+	var cands []scored
+	for _, h := range w.more {
+		if !inWindow[h.id] && h.score <= start {
+			cands = append(cands, h)
+		}
+	}
+	if err := s.rankFields(ctx, cands); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(cands, func(a, b scored) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
+		}
+		if c := strings.Compare(a.doc, b.doc); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.order, b.order)
+	})
+	if skip >= len(cands) {
+		return nil, nil
+	}
+	return slices.Clip(cands[skip:min(len(cands), skip+n)]), nil
 }
 
 // relevanceNext is the cursor after the page [from, from+n) of a

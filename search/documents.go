@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -1189,24 +1190,47 @@ func (s *Searcher) addCases(ctx context.Context, hits map[string]*Hit) error {
 	if len(need) == 0 {
 		return nil
 	}
-	ids := make([]query.Query, 0, len(need))
-	for d := range need {
-		ids = append(ids, termQ(schema.FieldDocument, d, 1))
+	// Each document's case, from the cache, else from its first passage.
+	epoch, cacheable := s.epoch()
+	found := make(map[string]*corpus.Case, len(need))
+	missing := slices.Collect(maps.Keys(need))
+	if cacheable {
+		missing = s.cases.get(epoch, missing, found)
 	}
-	q := query.NewConjunctionQuery([]query.Query{termQ(schema.FieldOrder, schema.OrderKey(0), 1), query.NewDisjunctionQuery(ids)})
-	req := bleve.NewSearchRequestOptions(q, len(need), 0, false)
-	req.Fields = []string{schema.FieldDocument, schema.FieldCase}
-	res, err := s.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return searchError(err)
+	if len(missing) > 0 {
+		ids := make([]query.Query, 0, len(missing))
+		for _, d := range missing {
+			ids = append(ids, termQ(schema.FieldDocument, d, 1))
+		}
+		q := query.NewConjunctionQuery([]query.Query{termQ(schema.FieldOrder, schema.OrderKey(0), 1), query.NewDisjunctionQuery(ids)})
+		req := bleve.NewSearchRequestOptions(q, len(missing), 0, false)
+		req.Fields = []string{schema.FieldDocument, schema.FieldCase}
+		res, err := s.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return searchError(err)
+		}
+		loaded := make(map[string]*corpus.Case, len(missing))
+		for _, d := range missing {
+			loaded[d] = nil // no first passage, or no case in it
+		}
+		for _, r := range res.Hits {
+			if c := caseFrom(r.Fields[schema.FieldCase]); c != nil {
+				loaded[str(r.Fields[schema.FieldDocument])] = c
+			}
+		}
+		if cacheable {
+			s.cases.put(epoch, loaded)
+		}
+		maps.Copy(found, loaded)
 	}
-	for _, r := range res.Hits {
-		c := caseFrom(r.Fields[schema.FieldCase])
+	for d, hs := range need {
+		c := found[d]
 		if c == nil {
 			continue
 		}
-		for _, h := range need[str(r.Fields[schema.FieldDocument])] {
-			h.Case = c
+		cs := *c // each search its own: the cache's stays as read
+		for _, h := range hs {
+			h.Case = &cs
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -69,6 +71,7 @@ type Searcher struct {
 	gen      epochFunc    // the index's batches applied: what cursors and ETags follow (cursor.go)
 	instance uint64       // this Searcher, in its cursors: a restart makes them stale
 	ranks    rankCache    // rank fields by passage id
+	cases    caseCache    // decisions' cases by document id
 	windows  *windowCache // ranked windows of recent searches
 	columns  *facetColumns
 	// bleveCollector makes relevance searches use Bleve's collector (and a
@@ -229,7 +232,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Results, error) {
 		// Relevance ranking reorders a fixed window of Bleve's best hits,
 		// the same for every page, so that pages never overlap; deeper hits
 		// follow in Bleve's order.
-		w, err := s.rankedWindow(ctx, req, plan, facets, rescoreWindow)
+		w, err := s.rankedWindow(ctx, req, plan, facets, windowDepth(from, req.Size, cur))
 		if err != nil {
 			return nil, err
 		}
@@ -379,6 +382,23 @@ type window struct {
 	// floor is the lowest of Bleve's scores in the window: where a
 	// cursor walk past the window starts.
 	floor float64
+	// walked says the window comes from the walk, whose more holds,
+	// after the best hits by score, every match tied with the last of
+	// them (so a page past the window can be ordered from them alone).
+	walked bool
+}
+
+// windowDepth is how many of Bleve's best hits the window of a numbered
+// page from..from+size needs: those a page beyond the reranked window
+// picks from (see beyondWindow), rounded up so that the next pages find
+// it in the window cache. A cursor's page past the window reads Bleve's
+// order itself.
+func windowDepth(from, size int, cur *pageCursor) int {
+	if cur != nil || from+size <= rescoreWindow {
+		return rescoreWindow
+	}
+	const step = 100
+	return (from + size + step - 1) / step * step
 }
 
 // appendNew appends to page the hits of more it does not hold yet, and
@@ -422,7 +442,7 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 	if err != nil {
 		return nil, err
 	}
-	w := &window{total: c.total, facets: c.facets, hits: len(c.hits), more: c.more}
+	w := &window{total: c.total, facets: c.facets, hits: len(c.hits), more: c.more, walked: c.walked}
 	var counted []selection // the selected facets the walk counted
 	if c.walked {
 		counted = plan.selected
@@ -485,7 +505,14 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 		cw := w
 		if len(w.more) > maxCachedMore {
 			c := *w
-			c.more = slices.Clone(c.more[:maxCachedMore]) // not the whole array under it
+			// Not the whole array under it; without the matches tied
+			// with the first left out, which some of the next ones
+			// would follow in the order of a page past the window.
+			cut := maxCachedMore
+			for cut > 0 && c.more[cut-1].score == c.more[maxCachedMore].score {
+				cut--
+			}
+			c.more = slices.Clone(c.more[:cut])
 			cw = &c
 		}
 		s.windows.put(epoch, key, cw)
@@ -500,7 +527,7 @@ func (s *Searcher) rankedWindow(ctx context.Context, req Request, plan *plan, fa
 func (s *Searcher) window(ctx context.Context, p *plan, facets []string, facetSize, more int) (*collected, error) {
 	if !s.bleveCollector {
 		spec := windowSpec{query: p.query, size: rescoreWindow, more: more, facets: facets,
-			facetSize: facetSize, subset: &authoritativeSubset, units: p.units, required: p.required}
+			facetSize: facetSize, subset: &authoritativeSubset, units: p.units, required: p.required, ties: more > 0}
 		if p.broad != nil {
 			spec.query, spec.selected = p.broad, p.selected
 		}
@@ -573,24 +600,11 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var q query.Query = query.NewDocIDQuery(ids)
-	if snippets && plan.text != nil {
-		bq := query.NewBooleanQuery(nil, nil, nil)
-		bq.AddMust(query.NewDocIDQuery(ids))
-		bq.AddShould(plan.highlight)
-		q = bq
-	}
-	sreq := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
-	sreq.Fields = append(storedFields, schema.FieldText)
-	if snippets && plan.text != nil {
-		sreq.Highlight = bleve.NewHighlightWithStyle(html.Name)
-		sreq.Highlight.Fields = []string{schema.FieldText}
-	}
-	res, err := s.idx.SearchInContext(ctx, sreq)
+	docs, err := s.loadFields(ctx, ids, plan, snippets)
 	if err != nil {
-		return nil, searchError(err)
+		return nil, err
 	}
-	for _, h := range res.Hits {
+	for _, h := range docs {
 		hit := &Hit{
 			ID:         h.ID,
 			Document:   str(h.Fields[schema.FieldDocument]),
@@ -611,7 +625,7 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 		}
 		hit.Case, hit.Citation = citationOf(h.Fields, hit.Title, plan.articles)
 		hit.Title = caseTitle(h.Fields, hit.Title, hit.Case)
-		if frags := h.Fragments[schema.FieldText]; len(frags) > 0 {
+		if frags := h.Frags; len(frags) > 0 {
 			hit.Snippet = snippetFromFragments(frags)
 		} else {
 			hit.Snippet = leadSnippet(str(h.Fields[schema.FieldText]))
@@ -623,6 +637,126 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 		return nil, err
 	}
 	return out, nil
+}
+
+// loadedFields are a passage's stored fields, as a Bleve hit holds them
+// (a value stored once is a string, several a list), and its text's
+// highlighted fragments.
+type loadedFields struct {
+	ID     string
+	Fields map[string]interface{}
+	Frags  []string
+}
+
+// loadFields reads the stored fields of the passages ids, with their
+// highlighted fragments when snippets are asked for and the query has
+// words to mark: by Bleve's highlighter, which reads the whole stored
+// document; else from the index's segments, the fields alone.
+func (s *Searcher) loadFields(ctx context.Context, ids []string, plan *plan, snippets bool) ([]loadedFields, error) {
+	highlight := snippets && plan.text != nil
+	names := append(slices.Clip(storedFields), schema.FieldText)
+	if !highlight {
+		stored, ok, err := s.storedValues(ids, names)
+		if err != nil || ok {
+			return stored, err
+		}
+	}
+	var q query.Query = query.NewDocIDQuery(ids)
+	if highlight {
+		bq := query.NewBooleanQuery(nil, nil, nil)
+		bq.AddMust(query.NewDocIDQuery(ids))
+		bq.AddShould(plan.highlight)
+		q = bq
+	}
+	sreq := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	sreq.Fields = names
+	if highlight {
+		sreq.Highlight = bleve.NewHighlightWithStyle(html.Name)
+		sreq.Highlight.Fields = []string{schema.FieldText}
+	}
+	res, err := s.idx.SearchInContext(ctx, sreq)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	out := make([]loadedFields, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, loadedFields{ID: h.ID, Fields: h.Fields, Frags: h.Fragments[schema.FieldText]})
+	}
+	return out, nil
+}
+
+// storedValues reads the stored fields names of the passages ids from the
+// segments of the index's snapshot, as Bleve's search request with those
+// Fields returns them; a passage not in the index is left out. ok is
+// false when the index is not one whose segments it can read, or a field
+// is not stored as text: the caller asks Bleve.
+func (s *Searcher) storedValues(ids, names []string) (_ []loadedFields, ok bool, err error) {
+	adv, err := s.idx.Advanced()
+	if err != nil {
+		return nil, false, nil
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, false, fmt.Errorf("searching: %w", err)
+	}
+	defer reader.Close()
+	snap, isScorch := reader.(*scorch.IndexSnapshot)
+	if !isScorch || snap == nil {
+		return nil, false, nil
+	}
+	segs := snap.Segments()
+	offsets := make([]uint64, len(segs)+1)
+	for i, ss := range segs {
+		offsets[i+1] = offsets[i] + ss.Segment().Count()
+	}
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	out := make([]loadedFields, 0, len(ids))
+	for _, id := range ids {
+		iid, err := snap.InternalID(id)
+		if err != nil {
+			return nil, false, fmt.Errorf("searching: %w", err)
+		}
+		if iid == nil {
+			continue // not in the index (deleted)
+		}
+		num := iid.Value()
+		k := sort.Search(len(segs), func(i int) bool { return offsets[i+1] > num })
+		if k == len(segs) {
+			return nil, false, nil
+		}
+		fields := map[string]interface{}{}
+		text := true
+		err = segs[k].VisitDocument(num-offsets[k], func(name string, typ byte, val []byte, _ []uint64) bool {
+			if !want[name] {
+				return true
+			}
+			if typ != 't' {
+				text = false
+				return false
+			}
+			v := string(val)
+			switch prev := fields[name].(type) {
+			case nil:
+				fields[name] = v
+			case []interface{}:
+				fields[name] = append(prev, v)
+			default:
+				fields[name] = []interface{}{prev, v}
+			}
+			return true
+		})
+		if err != nil {
+			return nil, false, fmt.Errorf("searching: %w", err)
+		}
+		if !text {
+			return nil, false, nil
+		}
+		out = append(out, loadedFields{ID: id, Fields: fields})
+	}
+	return out, true, nil
 }
 
 // admit takes a search slot, waiting at most admitWait.
@@ -763,14 +897,23 @@ func (s *Searcher) rankFields(ctx context.Context, page []scored) error {
 		missing = s.ranks.get(epoch, ids, infos)
 	}
 	if len(missing) > 0 {
-		req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(missing), len(missing), 0, false)
-		req.Fields = rankFieldNames
-		res, err := s.idx.SearchInContext(ctx, req)
+		stored, ok, err := s.storedValues(missing, rankFieldNames)
 		if err != nil {
-			return searchError(err)
+			return err
 		}
-		loaded := make(map[string]rankInfo, len(res.Hits))
-		for _, h := range res.Hits {
+		if !ok {
+			req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(missing), len(missing), 0, false)
+			req.Fields = rankFieldNames
+			res, err := s.idx.SearchInContext(ctx, req)
+			if err != nil {
+				return searchError(err)
+			}
+			for _, h := range res.Hits {
+				stored = append(stored, loadedFields{ID: h.ID, Fields: h.Fields})
+			}
+		}
+		loaded := make(map[string]rankInfo, len(stored))
+		for _, h := range stored {
 			f := h.Fields
 			loaded[h.ID] = rankInfo{doc: str(f[schema.FieldDocument]), tier: str(f[schema.FieldTier]),
 				own: str(f[schema.FieldOwnArticle]), lang: str(f[schema.FieldLanguage]),

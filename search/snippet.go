@@ -52,7 +52,7 @@ func endsWord(s string) bool {
 
 // leadSnippet is the escaped opening of text, cut at a word boundary.
 func leadSnippet(text string) string {
-	text = strings.Join(strings.Fields(text), " ")
+	text = leadWords(text)
 	if len(text) <= snippetMax {
 		return html.EscapeString(text)
 	}
@@ -67,4 +67,22 @@ func leadSnippet(text string) string {
 		}
 	}
 	return html.EscapeString(strings.TrimSpace(text[:cut])) + " …"
+}
+
+// leadWords is the opening of strings.Join(strings.Fields(text), " ") that
+// leadSnippet reads: all of it up to snippetMax bytes, else at least the
+// bytes it may look at past snippetMax (the rest of a character), without
+// splitting the whole of a long passage.
+func leadWords(text string) string {
+	var b strings.Builder
+	for w := range strings.FieldsSeq(text) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+		if b.Len() > snippetMax+utf8.UTFMax {
+			break
+		}
+	}
+	return b.String()
 }
