@@ -27,7 +27,8 @@ var pageNames = []string{"search", "doc", "facets", "help", "error", "documents"
 
 func (s *server) parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"static": s.staticURL,
+		"static":    s.staticURL,
+		"ownQuotes": ownQuotes,
 	}
 	pages := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
@@ -38,6 +39,13 @@ func (s *server) parseTemplates() (map[string]*template.Template, error) {
 		pages[name] = t
 	}
 	return pages, nil
+}
+
+// ownQuotes reports whether a query is one quoted phrase, quotes and all:
+// the page shows it as typed, without the quotation marks <q> adds around
+// a query (“"in no case"”).
+func ownQuotes(q string) bool {
+	return len(q) >= 2 && q[0] == '"' && q[len(q)-1] == '"' && !strings.Contains(q[1:len(q)-1], `"`)
 }
 
 // render executes a page into a buffer and writes it only when it is

@@ -415,3 +415,32 @@ func TestFaviconRedirects(t *testing.T) {
 		t.Errorf("/favicon.ico: %d to %q", rec.Code, loc)
 	}
 }
+
+// TestOwnQuotes: a query that is one quoted phrase keeps its own quotes,
+// without the marks <q> adds; any other query gets them.
+func TestOwnQuotes(t *testing.T) {
+	for q, want := range map[string]bool{
+		`"in no case"`:                 true,
+		`in no case`:                   false,
+		`"would not" Honduras`:         false,
+		`"a" OR "b"`:                   false,
+		`"`:                            false,
+		`""`:                           true,
+		`torture "cruel treatment"`:    false,
+		`"shall not be" subjected "x"`: false,
+	} {
+		if got := ownQuotes(q); got != want {
+			t.Errorf("ownQuotes(%q) = %v, want %v", q, got, want)
+		}
+	}
+	h, _ := newTestHandler(t, nil)
+	for q, want := range map[string]string{
+		`"in no case"`: `<q class="own-quotes">&#34;in no case&#34;</q>`,
+		`in no case`:   `<q>in no case</q>`,
+	} {
+		rec := do(h, "GET", "/search?q="+url.QueryEscape(q))
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), `<h1 class="results-heading">Results for `+want) {
+			t.Errorf("%s: status %d, heading without %s", q, rec.Code, want)
+		}
+	}
+}
