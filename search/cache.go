@@ -54,45 +54,7 @@ const maxRankInfos = 1 << 20
 // rankCache keeps rankInfo by passage id for one index epoch. Reading it
 // from the index costs a stored-document load (decompressing the passage's
 // text) per candidate, per search; a search ranks 300 to 500 candidates.
-type rankCache struct {
-	mu    sync.RWMutex
-	epoch uint64
-	m     map[string]rankInfo
-}
-
-// get returns the cached infos of ids at epoch, and the ids it lacks.
-func (c *rankCache) get(epoch uint64, ids []string, into map[string]rankInfo) (missing []string) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.m == nil || c.epoch != epoch {
-		return ids
-	}
-	for _, id := range ids {
-		if ri, ok := c.m[id]; ok {
-			into[id] = ri
-		} else {
-			missing = append(missing, id)
-		}
-	}
-	return missing
-}
-
-// put stores infos read at epoch. An older epoch's infos are dropped; a
-// newer epoch starts the cache over.
-func (c *rankCache) put(epoch uint64, infos map[string]rankInfo) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	switch {
-	case c.m != nil && epoch < c.epoch:
-		return
-	case c.m == nil || epoch > c.epoch || len(c.m)+len(infos) > maxRankInfos:
-		c.m = make(map[string]rankInfo, len(infos))
-		c.epoch = epoch
-	}
-	for id, ri := range infos {
-		c.m[id] = ri
-	}
-}
+type rankCache = epochCache[rankInfo]
 
 // maxCases bounds the case cache (a decision's case is a few hundred
 // bytes): past it, the cache starts over.
@@ -102,42 +64,46 @@ const maxCases = 1 << 16
 // holds (nil: none), for one index epoch: the hits of a decision other
 // than its first passage take their case from it, which costs a search
 // and a stored-document load per page otherwise.
-type caseCache struct {
+type caseCache = epochCache[*corpus.Case]
+
+// epochCache keeps values by id for one index epoch.
+type epochCache[V any] struct {
 	mu    sync.RWMutex
 	epoch uint64
-	m     map[string]*corpus.Case
+	m     map[string]V
 }
 
-// get puts the cached cases of docs at epoch into into, and returns the
-// documents it lacks.
-func (c *caseCache) get(epoch uint64, docs []string, into map[string]*corpus.Case) (missing []string) {
+// get puts the cached values of ids at epoch into into, and returns the
+// ids it lacks.
+func (c *epochCache[V]) get(epoch uint64, ids []string, into map[string]V) (missing []string) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.m == nil || c.epoch != epoch {
-		return docs
+		return ids
 	}
-	for _, d := range docs {
-		if cs, ok := c.m[d]; ok {
-			into[d] = cs
+	for _, id := range ids {
+		if v, ok := c.m[id]; ok {
+			into[id] = v
 		} else {
-			missing = append(missing, d)
+			missing = append(missing, id)
 		}
 	}
 	return missing
 }
 
-// put stores cases read at epoch, as rankCache.put does.
-func (c *caseCache) put(epoch uint64, cases map[string]*corpus.Case) {
+// put stores values read at epoch. An older epoch's values are dropped; a
+// newer epoch, or more than limit values, starts the cache over.
+func (c *epochCache[V]) put(epoch uint64, values map[string]V, limit int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
 	case c.m != nil && epoch < c.epoch:
 		return
-	case c.m == nil || epoch > c.epoch || len(c.m)+len(cases) > maxCases:
-		c.m = make(map[string]*corpus.Case, len(cases))
+	case c.m == nil || epoch > c.epoch || len(c.m)+len(values) > limit:
+		c.m = make(map[string]V, len(values))
 		c.epoch = epoch
 	}
-	maps.Copy(c.m, cases)
+	maps.Copy(c.m, values)
 }
 
 // DefaultWindowCache is how many ranked windows a Searcher keeps: each is

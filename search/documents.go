@@ -1219,7 +1219,7 @@ func (s *Searcher) addCases(ctx context.Context, hits map[string]*Hit) error {
 			}
 		}
 		if cacheable {
-			s.cases.put(epoch, loaded)
+			s.cases.put(epoch, loaded, maxCases)
 		}
 		maps.Copy(found, loaded)
 	}

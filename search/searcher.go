@@ -920,7 +920,7 @@ func (s *Searcher) rankFields(ctx context.Context, page []scored) error {
 				unit: str(f[schema.FieldUnit]), order: float64(schema.ParseOrder(f[schema.FieldOrder]))}
 		}
 		if cacheable {
-			s.ranks.put(epoch, loaded)
+			s.ranks.put(epoch, loaded, maxRankInfos)
 		}
 		for id, ri := range loaded {
 			infos[id] = ri
