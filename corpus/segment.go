@@ -765,22 +765,15 @@ var stateActRe = regexp.MustCompile(`^(?:(?:La|El|The|Le|L')\s+)?(\p{Lu}[\p{L}'â
 // State's past act, so such a line ends the article.
 func splitStateRecord(text string) (body, record string, ok bool) {
 	at := 0
-	for {
-		line := text[at:]
-		if i := strings.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i]
-		}
+	for line := range strings.Lines(text) {
 		if m := stateActRe.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
 			if _, known := StateByName(m[1]); known {
 				return strings.TrimSpace(text[:at]), text[at:], true
 			}
 		}
-		i := strings.IndexByte(text[at:], '\n')
-		if i < 0 {
-			return "", "", false
-		}
-		at += i + 1
+		at += len(line)
 	}
+	return "", "", false
 }
 
 // residueTailRe finds what follows a provision's last sentence: a capital
