@@ -208,6 +208,10 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 func passageMapping(analyzer string) *mapping.DocumentMapping {
 	dm := bleve.NewDocumentStaticMapping()
 	dm.DefaultAnalyzer = analyzer
+	// No field goes into Bleve's composite "_all" field and no query
+	// searches it: without this, every passage carries an empty one that
+	// Bleve composes field by field and indexes.
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	text := func(vectors bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
