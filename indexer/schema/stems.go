@@ -49,20 +49,21 @@ const (
 // readings need, for one language's stop words and stemmer: every one
 // marks stop words.
 type marking struct {
-	// stop maps each stop word to its marked term.
-	stop map[string][]byte
 	stem analysis.TokenFilter
 	// exact: any other word becomes its exact term (the query's exact
 	// reading); else its stem and, when that changes it, its marked
 	// written form (the index).
 	exact bool
-	// readings keeps the terms of the words read so far (the stemmer is a
-	// fifth of the analysis otherwise, and legal prose repeats its words).
+	// readings holds the stop words' marked terms and the terms of the
+	// other words read so far (the stemmer is a fifth of the analysis
+	// otherwise, and legal prose repeats its words): one lookup a token.
 	readings *readingCache
 }
 
-// reading is what marking makes of a word that is no stop word: its stem,
-// and its marked written form when the stem differs from it (nil when not).
+// reading is what marking makes of a word. A stop word has its marked
+// term (written) and no stem; another word whose stem differs from it has
+// its stem and its marked written form; a word that is its own stem has
+// neither.
 type reading struct {
 	stem, written []byte
 }
@@ -81,8 +82,14 @@ type readingCache struct {
 	m  map[string]reading
 }
 
-func newReadingCache() *readingCache {
-	return &readingCache{m: make(map[string]reading)}
+// newReadingCache returns a cache holding the stop words' readings, which
+// it keeps however many other words it holds.
+func newReadingCache(stop analysis.TokenMap) *readingCache {
+	c := &readingCache{m: make(map[string]reading, len(stop))}
+	for w := range stop {
+		c.m[w] = reading{written: mark(StopMark, []byte(w))}
+	}
+	return c
 }
 
 // read returns word's reading by stemmer, from the cache if it has it.
@@ -111,15 +118,12 @@ func (m marking) Filter(input analysis.TokenStream) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(input)+len(input)/2)
 	var slab []analysis.Token // the written forms' tokens, allocated a few at a time
 	for _, tok := range input {
-		written := tok.Term
-		if marked, ok := m.stop[string(written)]; ok {
-			tok.Term = marked
-			out = append(out, tok)
-			continue
-		}
-		r := m.readings.read(written, m.stem)
+		r := m.readings.read(tok.Term, m.stem)
 		switch {
 		case r.written == nil: // its own stem
+			out = append(out, tok)
+		case r.stem == nil: // a stop word
+			tok.Term = r.written
 			out = append(out, tok)
 		case m.exact:
 			tok.Term = r.written
@@ -170,11 +174,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				marked := make(map[string][]byte, len(stop))
-				for w := range stop {
-					marked[w] = mark(StopMark, []byte(w))
-				}
-				return marking{stop: marked, stem: stem, exact: exact, readings: newReadingCache()}, nil
+				return marking{stem: stem, exact: exact, readings: newReadingCache(stop)}, nil
 			})
 		}
 	}
