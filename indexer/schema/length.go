@@ -4,32 +4,9 @@ import (
 	"reflect"
 
 	"github.com/blevesearch/bleve/v2/document"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/size"
 	index "github.com/blevesearch/bleve_index_api"
 )
-
-// NewDocument maps a passage (Document's fields) to the Bleve document the
-// index takes. BM25 weighs a term against the length of its field; the
-// fields analysed by a stemmed language hold their stop words and the
-// written forms of stemmed words too (stems.go), marked, and their length
-// counts the other terms alone: a passage is as long as the words that
-// carry its meaning, as when ranking was measured without the marked ones.
-func NewDocument(m mapping.IndexMapping, id string, data map[string]interface{}) (*document.Document, error) {
-	d := document.NewDocument(id)
-	if err := m.MapDocument(d, data); err != nil {
-		return nil, err
-	}
-	for i, f := range d.Fields {
-		if tf, ok := f.(*document.TextField); ok && analysedFields[tf.Name()] {
-			d.Fields[i] = &wordCountedField{TextField: tf}
-		}
-	}
-	return d, nil
-}
-
-// analysedFields are the fields analysed by the passage's language.
-var analysedFields = map[string]bool{FieldText: true, FieldHeading: true, FieldTitle: true, FieldNoteText: true}
 
 // wordCountedField is an analysed field whose length leaves out marked
 // terms.
