@@ -2,8 +2,10 @@ package schema
 
 import (
 	"bytes"
+	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -74,43 +76,64 @@ type reading struct {
 const readingCacheSize = 1 << 17
 
 // readingCache maps words to their readings, for the analyses that run at
-// once. Its terms are shared by every token that reads the word: marking
-// is the last filter of its analyzers, and Bleve copies terms, never
-// changes them.
+// once on every core. Its terms are shared by every token that reads the
+// word: marking is the last filter of its analyzers, and Bleve copies
+// terms, never changes them.
+//
+// Every token looks its word up, so the words known are read without a
+// lock: known is a map never changed once published, and the words read
+// since are added to fresh, under mu, until fresh is a quarter of known's
+// size, when the two are published as the next known (each word is copied
+// a few times in all). Values are pointers: the map's slots stay small.
 type readingCache struct {
-	mu sync.RWMutex
-	m  map[string]reading
+	known atomic.Pointer[map[string]*reading]
+	mu    sync.Mutex
+	fresh map[string]*reading
 }
+
+// ownStem is the reading of every word that is its own stem.
+var ownStem = &reading{}
 
 // newReadingCache returns a cache holding the stop words' readings, which
 // it keeps however many other words it holds.
 func newReadingCache(stop analysis.TokenMap) *readingCache {
-	c := &readingCache{m: make(map[string]reading, len(stop))}
+	known := make(map[string]*reading, len(stop))
 	for w := range stop {
-		c.m[w] = reading{written: mark(StopMark, []byte(w))}
+		known[w] = &reading{written: mark(StopMark, []byte(w))}
 	}
+	c := &readingCache{fresh: make(map[string]*reading)}
+	c.known.Store(&known)
 	return c
 }
 
 // read returns word's reading by stemmer, from the cache if it has it.
-func (c *readingCache) read(word []byte, stemmer analysis.TokenFilter) reading {
-	c.mu.RLock()
-	r, ok := c.m[string(word)]
-	c.mu.RUnlock()
-	if ok {
+func (c *readingCache) read(word []byte, stemmer analysis.TokenFilter) *reading {
+	if r, ok := (*c.known.Load())[string(word)]; ok {
+		return r
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r, ok := c.fresh[string(word)]; ok {
 		return r
 	}
 	// Bleve's stemmers give a token a new term, leaving word's.
 	stem := stemmer.Filter(analysis.TokenStream{&analysis.Token{Term: word}})[0].Term
-	r = reading{} // its own stem: the token keeps its term
+	r := ownStem // the token keeps its term
 	if !bytes.Equal(stem, word) {
-		r = reading{stem: slices.Clip(stem), written: mark(ExactMark, word)}
+		r = &reading{stem: slices.Clip(stem), written: mark(ExactMark, word)}
 	}
-	c.mu.Lock()
-	if len(c.m) < readingCacheSize {
-		c.m[string(word)] = r
+	known := *c.known.Load()
+	if len(known)+len(c.fresh) >= readingCacheSize {
+		return r
 	}
-	c.mu.Unlock()
+	c.fresh[string(word)] = r
+	if len(c.fresh) >= max(len(known)/4, 64) {
+		next := make(map[string]*reading, len(known)+len(c.fresh))
+		maps.Copy(next, known)
+		maps.Copy(next, c.fresh)
+		c.known.Store(&next)
+		c.fresh = make(map[string]*reading)
+	}
 	return r
 }
 
@@ -120,7 +143,7 @@ func (m marking) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, tok := range input {
 		r := m.readings.read(tok.Term, m.stem)
 		switch {
-		case r.written == nil: // its own stem
+		case r == ownStem:
 			out = append(out, tok)
 		case r.stem == nil: // a stop word
 			tok.Term = r.written

@@ -3,6 +3,8 @@ package schema
 import (
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -161,5 +163,46 @@ func TestMarkingReadsAWordOnce(t *testing.T) {
 	// the written forms' tokens; the stemmer alone allocated 354 here.
 	if allocs := testing.AllocsPerRun(20, func() { read() }); allocs > n+2 {
 		t.Errorf("%d tokens of a word read before: %.0f allocations, want at most %d", n, allocs, n+2)
+	}
+}
+
+// TestReadingCacheConcurrent: analyses running at once on one cache, as
+// Bleve's analysis workers do, read every word as one analysis alone does,
+// while the cache publishes the words it learns (run with -race).
+func TestReadingCacheConcurrent(t *testing.T) {
+	words := make([]string, 5000)
+	for i := range words {
+		words[i] = fmt.Sprintf("report%ding deported%d the of not %dations", i, i, i)
+	}
+	text := []byte(strings.Join(words, " "))
+	terms := func(ts analysis.TokenStream) string {
+		var b strings.Builder
+		for _, tok := range ts {
+			fmt.Fprintf(&b, "%d:%s ", tok.Position, tok.Term)
+		}
+		return b.String()
+	}
+	analyzer := func() analysis.Analyzer {
+		m, err := NewMapping() // a mapping of its own: a cache of its own
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.AnalyzerNamed(AnalyzerEnglish)
+	}
+	want := terms(analyzer().Analyze(text))
+	if !strings.Contains(want, " =deported1 ") && !strings.Contains(want, ":=report1ing ") {
+		t.Fatalf("no written forms in the analysis: %.200s", want)
+	}
+	shared := analyzer()
+	var wg sync.WaitGroup
+	got := make([]string, 4)
+	for i := range got {
+		wg.Go(func() { got[i] = terms(shared.Analyze(text)) })
+	}
+	wg.Wait()
+	for i, g := range got {
+		if g != want {
+			t.Errorf("analysis %d read the text otherwise than one alone", i)
+		}
 	}
 }
