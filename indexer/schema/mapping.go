@@ -13,7 +13,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/es"
 	"github.com/blevesearch/bleve/v2/analysis/token/length"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -190,7 +189,7 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	for _, name := range slices.Sorted(maps.Keys(analyzers)) {
 		err := im.AddCustomAnalyzer(name, map[string]interface{}{
 			"type":          custom.Name,
-			"tokenizer":     unicode.Name,
+			"tokenizer":     tokenizerName,
 			"token_filters": analyzers[name],
 		})
 		if err != nil {
