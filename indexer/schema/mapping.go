@@ -5,15 +5,17 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/es"
-	"github.com/blevesearch/bleve/v2/analysis/token/length"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -122,8 +124,30 @@ const (
 // standard analyzer stops at 255; legal text has no word near 100).
 const maxTokenRunes = 128
 
-// filterLongTokens is the token filter dropping longer tokens.
+// filterLongTokens is the token filter dropping longer tokens, in place
+// (Bleve's length filter copies every stream it reads).
 const filterLongTokens = "hr_max_length"
+
+type longTokenFilter struct{}
+
+func (longTokenFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	out := input[:0]
+	for _, tok := range input {
+		// A term of no more bytes than the bound has no more runes.
+		if len(tok.Term) > maxTokenRunes && utf8.RuneCount(tok.Term) > maxTokenRunes {
+			continue
+		}
+		out = append(out, tok)
+	}
+	return out
+}
+
+func init() {
+	// As foldName: registering a filter type does no I/O.
+	registry.RegisterTokenFilter(filterLongTokens, func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+		return longTokenFilter{}, nil
+	})
+}
 
 // Analysis types: a passage's language picks the document mapping, and so
 // the analyzer of its text fields.
@@ -167,14 +191,8 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 
 	// A token longer than maxTokenRunes is no word (a hex dump, a run of
 	// one letter): indexed, one 20 MB token cost every search that walks
-	// the term dictionary seconds and gigabytes. It is dropped first.
-	err := im.AddCustomTokenFilter(filterLongTokens, map[string]interface{}{
-		"type": length.Name,
-		"max":  float64(maxTokenRunes),
-	})
-	if err != nil {
-		return nil, err
-	}
+	// the term dictionary seconds and gigabytes. It is dropped first
+	// (filterLongTokens).
 	english := []string{filterLongTokens, en.PossessiveName, lowercase.Name, foldName}
 	spanish := []string{filterLongTokens, lowercase.Name, foldName}
 	analyzers := map[string][]string{
