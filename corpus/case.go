@@ -106,7 +106,11 @@ func (c *Case) UnmarshalJSON(b []byte) error {
 // Concluding observations get a Case holding only their State party.
 // Every document whose paragraphs carry labels gets their union as
 // Case.Groups (a Case that IsCase reports false for, if that is all).
-func DeriveCase(doc *Document) {
+func DeriveCase(doc *Document) { deriveCase(doc, nil) }
+
+// deriveCase is DeriveCase; known, when not nil, holds the references of
+// the passages Enrich found as ExtractCase would (nil where it did not).
+func deriveCase(doc *Document, known [][]Reference) {
 	var groups []string
 	for i := range doc.Passages {
 		groups = append(groups, doc.Passages[i].Labels...)
@@ -138,7 +142,7 @@ func DeriveCase(doc *Document) {
 	for i := range doc.Passages {
 		texts[i] = doc.Passages[i].Text
 	}
-	c := ExtractCase(texts, ContextOf(&doc.Entry))
+	c := extractCase(texts, ContextOf(&doc.Entry), known)
 	if doc.YearOf() == 0 {
 		if y, src := c.year(sym.Committee); y > 0 {
 			doc.Year = y
@@ -217,7 +221,11 @@ func (c *Case) year(committee string) (int, string) {
 // ExtractCase reads a decision's case metadata from its paragraphs, in
 // order. The context gives the symbol (communication and session) and the
 // instrument the violated articles belong to.
-func ExtractCase(paras []string, c Context) *Case {
+func ExtractCase(paras []string, c Context) *Case { return extractCase(paras, c, nil) }
+
+// extractCase is ExtractCase; known[i], when not nil, holds the
+// references of paras[i] in c.
+func extractCase(paras []string, c Context, known [][]Reference) *Case {
 	cs := &Case{}
 	if sym, err := ParseSymbol(c.Symbol); err == nil {
 		cs.Session = sym.Session
@@ -243,7 +251,11 @@ func ExtractCase(paras []string, c Context) *Case {
 	// only those keeps derivation cheaper than extraction itself.
 	refs := make([][]Reference, len(clean))
 	for i, p := range clean {
-		if i < caseHeadParas || i >= len(clean)-caseTailParas {
+		switch {
+		case !caseParagraph(i, len(clean)):
+		case i < len(known) && known[i] != nil:
+			refs[i] = known[i]
+		default:
 			refs[i] = ExtractReferences(p, c)
 		}
 	}
@@ -282,10 +294,16 @@ const (
 	caseTailParas = 6
 )
 
+// caseParagraph reports whether paragraph i of n is one of those.
+func caseParagraph(i, n int) bool { return i < caseHeadParas || i >= n-caseTailParas }
+
 var noteMarkerRe = regexp.MustCompile(`\[\[fn:[^\]]*\]\]\**`)
 
+// noteMarkerStart starts every note marker noteMarkerRe matches.
+const noteMarkerStart = "[[fn:"
+
 func stripNoteMarkers(s string) string {
-	if !strings.Contains(s, "[[fn:") {
+	if !strings.Contains(s, noteMarkerStart) {
 		return s
 	}
 	return noteMarkerRe.ReplaceAllString(s, "")
