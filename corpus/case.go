@@ -527,6 +527,11 @@ func destinationOf(paras []string, refs [][]Reference) []string {
 // deportation, expulsion, extradition, removal, return or refoulement.
 var removalWordRe = regexp.MustCompile(`(?i)\b(?:deport|expel|expuls|extradit|remov|refoul|return)\w*`)
 
+// removalPrefixes are removalWordRe's words without their k and s (see
+// containsFoldASCII): a paragraph with none of them at a word start is
+// not matched, and the test costs less than the expression's.
+var removalPrefixes = []string{"deport", "expel", "expul", "extradit", "remov", "refoul", "return"}
+
 // otherStateOf is the country of return of a removal complaint that never
 // says "to" it ("the risks in Myanmar"): the state named most often other
 // than the State party, when the text speaks of removal at all.
@@ -534,7 +539,7 @@ func otherStateOf(paras []string, refs [][]Reference, party string) []string {
 	counts := map[string]int{}
 	removal := false
 	for i, p := range paras {
-		removal = removal || removalWordRe.MatchString(p)
+		removal = removal || wordStartsFoldASCII(p, removalPrefixes) && removalWordRe.MatchString(p)
 		for _, r := range refs[i] {
 			if r.Kind == RefState {
 				counts[r.Value]++
@@ -619,7 +624,31 @@ func respondentBefore(before string) bool {
 	if !strings.Contains(l, "by") && !strings.Contains(l, "party:") && !strings.Contains(l, "against") && !strings.Contains(l, "from") {
 		return false // neither regular expression can match: skip them
 	}
-	return respondentBeforeRe.MatchString(before) || removalFrom(before)
+	return endsRespondentWord(before) && respondentBeforeRe.MatchString(before) || removalFrom(before)
+}
+
+// endsRespondentWord reports whether before ends as respondentBeforeRe
+// requires: white space, after "by", "party:" or "against" and an optional
+// "the " (a cheaper test than the expression's, which reads the whole
+// text to find its end).
+func endsRespondentWord(before string) bool {
+	const space = "\t\n\f\r " // \s
+	t := strings.TrimRight(before, space)
+	if len(t) == len(before) {
+		return false
+	}
+	if n := len(t) - len("the"); n > 0 && strings.EqualFold(t[n:], "the") && strings.ContainsRune(space, rune(t[n-1])) {
+		if u := strings.TrimRight(t[:n], space); endsRespondentTail(u) {
+			return true
+		}
+	}
+	return endsRespondentTail(t)
+}
+
+// endsRespondentTail reports whether t ends as "by", "party:" or
+// "against" do, in any case: its last byte is enough to rule most out.
+func endsRespondentTail(t string) bool {
+	return t != "" && strings.IndexByte("yY:tT", t[len(t)-1]) >= 0
 }
 
 // removalFrom reports whether the text ends with a verb of removal and
@@ -722,7 +751,9 @@ func mayHoldFinding(s string) bool {
 }
 
 // containsFoldASCII reports whether s holds lower, a lower-case ASCII
-// word, in any case.
+// word, in any case. Where lower has no k and no s, the only ASCII letters
+// that (?i) also folds to other runes (K, ſ), it is in every text a (?i)
+// expression holding lower matches.
 func containsFoldASCII(s, lower string) bool {
 	for i := 0; i+len(lower) <= len(s); i++ {
 		if s[i]|0x20 == lower[0] && strings.EqualFold(s[i:i+len(lower)], lower) {
@@ -730,6 +761,29 @@ func containsFoldASCII(s, lower string) bool {
 		}
 	}
 	return false
+}
+
+// wordStartsFoldASCII reports whether a word of s starts with one of
+// prefixes (lower-case ASCII), in any case: at the start of s or after a
+// byte that is not an ASCII word character (\b of a regular expression).
+func wordStartsFoldASCII(s string, prefixes []string) bool {
+	for i := 0; i < len(s); i++ {
+		if i > 0 && isWordByte(s[i-1]) {
+			continue
+		}
+		c := s[i] | 0x20
+		for _, p := range prefixes {
+			if c == p[0] && len(s)-i >= len(p) && strings.EqualFold(s[i:i+len(p)], p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isWordByte reports whether c is an ASCII word character (\w).
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }
 
 var negationRe = regexp.MustCompile(`(?i)\b(?:not|no|never)\b`)
@@ -801,17 +855,19 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 		return OutcomeNoViolation, nil
 	}
 	for i := n - 1; i >= 0 && i >= n-4; i-- {
-		if discontinueRe.MatchString(paras[i]) {
+		if containsFoldASCII(paras[i], "continu") && discontinueRe.MatchString(paras[i]) { // in every match, without its s
 			return OutcomeDiscontinued, nil
 		}
 	}
 	for i := n - 1; i >= 0; i-- {
-		if rulingInadmissibleRe.MatchString(paras[i]) {
+		if containsFoldASCII(paras[i], "inadmi") && rulingInadmissibleRe.MatchString(paras[i]) { // in every match, without its s
 			return OutcomeInadmissible, nil
 		}
 	}
 	for i := n - 1; i >= 0 && i >= n-4; i-- {
-		if inadmissibleRe.MatchString(paras[i]) && !claimOfParty(paras[i]) {
+		// "inadmi" or "been" is in every match (without s, see containsFoldASCII).
+		if (containsFoldASCII(paras[i], "inadmi") || containsFoldASCII(paras[i], "been")) &&
+			inadmissibleRe.MatchString(paras[i]) && !claimOfParty(paras[i]) {
 			return OutcomeInadmissible, nil
 		}
 	}

@@ -1,0 +1,55 @@
+package corpus
+
+import (
+	"regexp"
+	"testing"
+)
+
+// TestCasePrefilters checks that each cheap test run before a regular
+// expression of case derivation holds wherever the expression matches
+// (else it would hide a match), and rules texts out.
+func TestCasePrefilters(t *testing.T) {
+	tests := []struct {
+		re     *regexp.Regexp
+		filter func(string) bool
+		texts  []string
+	}{
+		{removalWordRe, func(s string) bool { return wordStartsFoldASCII(s, removalPrefixes) }, []string{
+			"his deportation to Ethiopia", "DEPORTED", "Expulsion", "the expelled man", "(extradition)", "removal",
+			"refoulement", "if Returned", "non-refoulement", "the_return", "report", "the return2", "éreturn",
+			"nothing to see", "a redeportation", "",
+		}},
+		{respondentBeforeRe, endsRespondentWord, []string{
+			"a violation by ", "a violation by the ", "violations BY THE\t", "State party: ", "State Party:\n",
+			"complaint against ", "claims against the  ", "a violation by", "a violation by the", "breach by them ",
+			"the complaint against Sweden ", "the ", " ", "",
+		}},
+		{discontinueRe, func(s string) bool { return containsFoldASCII(s, "continu") }, []string{
+			"The Committee decided to discontinue", "decides to DISCONTINUE the", "discontinued the consideration of the communication",
+			"continue the examination", "nothing",
+		}},
+		{rulingInadmissibleRe, func(s string) bool { return containsFoldASCII(s, "inadmi") }, []string{
+			"decides: (a) That the communication is inadmissible", "Decides that the complaint be declared INADMISSIBLE",
+			"the communication is admissible", "",
+		}},
+		{inadmissibleRe, func(s string) bool { return containsFoldASCII(s, "inadmi") || containsFoldASCII(s, "been") }, []string{
+			"the communication is therefore inadmissible", "declares the complaint inadmissible",
+			"domestic remedies have not been exhausted", "the requirements have not BEEN met", "it is admissible", "",
+		}},
+	}
+	for _, tt := range tests {
+		for _, s := range tt.texts {
+			if tt.re.MatchString(s) && !tt.filter(s) {
+				t.Errorf("%q: %v matches, but its prefilter rules it out", s, tt.re)
+			}
+		}
+	}
+	for s, want := range map[string]bool{"nothing to see": false, "a report": false, "areturn": false, "the return2": true, "éreturn": true} {
+		if got := wordStartsFoldASCII(s, removalPrefixes); got != want {
+			t.Errorf("wordStartsFoldASCII(%q) = %v, want %v", s, got, want)
+		}
+	}
+	if endsRespondentWord("a violation by") || endsRespondentWord("violation by them ") || !endsRespondentWord("violation by the ") {
+		t.Error("endsRespondentWord: ends wrong")
+	}
+}
