@@ -52,8 +52,10 @@ func StripRunningLines(text string) string {
 		if i < 2 && !hasJob || (i >= 2 && i < 5) && !hasPage || i == 5 && !hasGE {
 			continue
 		}
-		if re.MatchString(text) {
-			text = re.ReplaceAllString(text, "\n")
+		// One pass finds the lines (a test with MatchString, then
+		// ReplaceAllString, read a text that holds one twice).
+		if locs := re.FindAllStringIndex(text, -1); locs != nil {
+			text = replaceRanges(text, locs, "\n")
 			changed = true
 		}
 	}
@@ -63,6 +65,21 @@ func StripRunningLines(text string) string {
 	text = collapseSpaces(text)
 	text = strings.ReplaceAll(strings.ReplaceAll(text, " \n", "\n"), "\n ", "\n")
 	return strings.TrimSpace(text)
+}
+
+// replaceRanges replaces the byte ranges locs of s (in order, apart) with
+// repl.
+func replaceRanges(s string, locs [][]int, repl string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	prev := 0
+	for _, l := range locs {
+		b.WriteString(s[prev:l[0]])
+		b.WriteString(repl)
+		prev = l[1]
+	}
+	b.WriteString(s[prev:])
+	return b.String()
 }
 
 // hasJobNumber reports whether text holds a UN job number's shape,
