@@ -283,21 +283,14 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 		last := run[len(run)-1]
 		end := noteEnd(text, last.end)
 		var found []Note
-		cites := 0
 		for k, ns := range run {
 			e := end
 			if k+1 < len(run) {
 				e = run[k+1].start
 			}
-			t := strings.TrimSpace(text[ns.end:e])
-			if citationRe.MatchString(t) {
-				cites++
-			}
-			found = append(found, Note{N: strconv.Itoa(ns.n), Text: t})
+			found = append(found, Note{N: strconv.Itoa(ns.n), Text: strings.TrimSpace(text[ns.end:e])})
 		}
-		// Notes cite: most notes of a block hold a citation; a run of
-		// numbered sentences that do not is body text after markers.
-		if !forced(s) && (cites*2 < len(run) || len(run) == 1 && (cites == 0 || s.n < r.next || s.n > r.next+3)) {
+		if !forced(s) && !notesCite(found, s.n, r.next) {
 			continue
 		}
 		notes = append(notes, found...)
@@ -322,6 +315,30 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 	b.WriteString(text[prev:])
 	body = collapseSpaces(b.String())
 	return strings.TrimSpace(body), notes
+}
+
+// notesCite reports whether a run of notes, the first numbered first while
+// the counter expects next, reads as footnotes: most notes of a block hold
+// a citation (a run of numbered sentences that do not is body text after
+// markers), and a lone note continues the counter closely. It stops at the
+// note that decides: citationRe is costly.
+func notesCite(found []Note, first, next int) bool {
+	if len(found) == 1 && (first < next || first > next+3) {
+		return false
+	}
+	cites := 0
+	for k, n := range found {
+		if citationRe.MatchString(n.Text) {
+			cites++
+		}
+		if cites*2 >= len(found) {
+			return true
+		}
+		if rest := len(found) - k - 1; (cites+rest)*2 < len(found) {
+			return false
+		}
+	}
+	return false
 }
 
 // hasLaterMarker reports whether text holds a glued marker of a note

@@ -184,3 +184,33 @@ func FuzzCollapseSpaces(f *testing.F) {
 		}
 	})
 }
+
+// TestNotesCite compares notesCite, which stops at the note that decides,
+// with counting every note's citation: for runs of one to five notes, every
+// pattern of citing notes, and first numbers around the counter.
+func TestNotesCite(t *testing.T) {
+	const cite, plain = "See A/HRC/37/50, para. 3.", "The term refers here to removal"
+	if !citationRe.MatchString(cite) || citationRe.MatchString(plain) {
+		t.Fatal("the fixtures do not cite as meant")
+	}
+	for n := 1; n <= 5; n++ {
+		for mask := range 1 << n {
+			found := make([]Note, n)
+			cites := 0
+			for k := range found {
+				found[k].Text = plain
+				if mask&(1<<k) != 0 {
+					found[k].Text = cite
+					cites++
+				}
+			}
+			for first := 1; first <= 8; first++ {
+				const next = 3
+				want := !(cites*2 < n || n == 1 && (cites == 0 || first < next || first > next+3))
+				if got := notesCite(found, first, next); got != want {
+					t.Errorf("%d notes, citing %b, first %d: notesCite = %v, want %v", n, mask, first, got, want)
+				}
+			}
+		}
+	}
+}
