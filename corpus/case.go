@@ -707,7 +707,7 @@ func adoptionDate(paras []string) string {
 	for _, p := range paras {
 		// The regular expression is slow on long paragraphs: most say
 		// nothing of a meeting or an adoption.
-		if !strings.Contains(p, "eeting") && !strings.Contains(p, "dopted by the Committee on") {
+		if !strings.Contains(p, "eeting") && !strings.Contains(p, "dopted by the Committee on") || !containsMonth(p) {
 			continue
 		}
 		for _, m := range adoptionRe.FindAllStringSubmatch(p, -1) {
@@ -722,6 +722,20 @@ func adoptionDate(paras []string) string {
 	}
 	return ""
 }
+
+// containsMonth reports whether s names a month as dateRe spells it:
+// every adoptionRe match ends with a date.
+func containsMonth(s string) bool {
+	for _, m := range monthNames {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August",
+	"September", "October", "November", "December"}
 
 func twoDigits(n int) string {
 	if n < 10 {

@@ -36,6 +36,10 @@ func TestCasePrefilters(t *testing.T) {
 			"the communication is therefore inadmissible", "declares the complaint inadmissible",
 			"domestic remedies have not been exhausted", "the requirements have not BEEN met", "it is admissible", "",
 		}},
+		{adoptionRe, containsMonth, []string{
+			"At its meeting on 26 April 2018, the Committee", "Meeting on 15 November 1994", "Adopted by the Committee on 12 May 2008",
+			"at its 1234th meetings, held on 3 December 2010", "at its meeting on Tuesday", "",
+		}},
 	}
 	for _, tt := range tests {
 		for _, s := range tt.texts {
