@@ -397,6 +397,33 @@ type innerPiece struct{ text, num string }
 // paragraph: after a sentence's end, a number and a capital.
 var innerStartRe = regexp.MustCompile(`[.!?:;]["”’)\]]*\s+(\d{1,3}(?:\.\d{1,3}){0,3})\.?\s+["“‘(]?\p{Lu}`)
 
+// mayStartInner reports whether text holds what every innerStartRe match
+// starts with: a sentence's end, closing marks, white space and a digit.
+// Few paragraphs do, and the test costs less than the expression's.
+func mayStartInner(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if strings.IndexByte(".!?:;", text[i]) < 0 {
+			continue
+		}
+		j := i + 1
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if !strings.ContainsRune(`"”’)]`, r) {
+				break
+			}
+			j += size
+		}
+		k := j
+		for k < len(text) && strings.IndexByte("\t\n\f\r ", text[k]) >= 0 {
+			k++
+		}
+		if k > j && k < len(text) && isDigitByte(text[k]) {
+			return true
+		}
+	}
+	return false
+}
+
 // innerParagraphs cuts text where the paragraph counter's next number
 // (after last) opens a sentence and no other paragraph of the document
 // carries it; it returns the pieces, the first with last's number (or
@@ -407,7 +434,7 @@ func innerParagraphs(text, last string, taken map[string]bool) []innerPiece {
 	}
 	var out []innerPiece
 	cur, from, num := last, 0, ""
-	for mayHoldNext(text[from:], cur) {
+	for mayHoldNext(text[from:], cur) && mayStartInner(text[from:]) {
 		cut, next := -1, ""
 		for _, m := range innerStartRe.FindAllStringSubmatchIndex(text[from:], -1) {
 			n := text[from+m[2] : from+m[3]]

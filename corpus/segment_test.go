@@ -389,3 +389,26 @@ func TestSegmentSplitsStateRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestMayStartInner checks that mayStartInner holds wherever innerStartRe
+// matches, and rules out paragraphs with no number after a sentence's end
+// and white space.
+func TestMayStartInner(t *testing.T) {
+	for s, want := range map[string]bool{
+		"ends here. 2.2 On 11 November":    true,
+		"the decision.” 12. The Committee": true,
+		"as follows:\n(a) 3 The":           false,
+		"rejected.) \t4 Counsel":           true,
+		"article 3 of the Convention.":     false,
+		"in 2004. On 5 May":                false,
+		"paras. 12, 30":                    true, // a candidate the expression rejects
+		"":                                 false,
+	} {
+		if got := mayStartInner(s); got != want {
+			t.Errorf("mayStartInner(%q) = %v, want %v", s, got, want)
+		}
+		if innerStartRe.MatchString(s) && !mayStartInner(s) {
+			t.Errorf("%q: innerStartRe matches, mayStartInner rules it out", s)
+		}
+	}
+}
