@@ -300,6 +300,9 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 			i++
 		}
 	}
+	if len(cut) == 0 {
+		return strings.TrimSpace(collapseSpaces(text)), notes // nothing cut: no copy
+	}
 	sort.Slice(cut, func(i, j int) bool { return cut[i][0] < cut[j][0] })
 	var b strings.Builder
 	prev := 0
@@ -411,6 +414,9 @@ func (r *noteReader) markers(body string, known map[int]bool) (string, []int) {
 		}
 		b.WriteString(body[prev:start])
 		prev = j
+	}
+	if prev == 0 {
+		return body, markers // nothing removed: no copy
 	}
 	b.WriteString(body[prev:])
 	return b.String(), markers
@@ -641,7 +647,7 @@ func runningSymbol(blocks []Block) string {
 }
 
 // bareSymbols returns the symbols that stand bare in text, in order: a
-// word between white space (patternSpace) that is a whole symbol
+// word between white space (isPatternSpace) that is a whole symbol
 // (unSymbol), at the start of text or after a word that ends in a letter,
 // a digit or punctuation (not in brackets), and not right after another
 // bare symbol. It finds what the pattern
@@ -763,10 +769,15 @@ func removeBareSymbol(text, symbol string) string {
 	return b.String()
 }
 
-// patternSpace is what \s matches in a pattern.
-const patternSpace = " \t\n\f\r"
-
-func isPatternSpace(c byte) bool { return strings.IndexByte(patternSpace, c) >= 0 }
+// isPatternSpace reports whether c is what \s matches in a pattern (a
+// switch: it runs on every byte of some texts).
+func isPatternSpace(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\f', '\r':
+		return true
+	}
+	return false
+}
 
 // collapseSpaces turns runs of two or more spaces and tabs into one space.
 func collapseSpaces(s string) string {
