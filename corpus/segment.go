@@ -41,9 +41,15 @@ func Segment(e *Entry, blocks []Block) []Passage {
 		s.plain(blocks)
 	case e.Kind == KindDecision || e.Kind == KindGeneralComment || e.Kind == KindReport ||
 		e.Format == FormatParagraphJSON || hasNumbers(blocks):
+		// A passage a paragraph, mostly: room for them once, rather than
+		// growing the slice of large structs in copies.
+		s.out = make([]Passage, 0, len(blocks))
 		s.paragraphs(blocks)
 	default:
 		s.plain(blocks)
+	}
+	if len(s.out) == 0 {
+		return nil // none, whether room was made or not
 	}
 	return s.out
 }
