@@ -472,18 +472,34 @@ func mayHoldNext(text, cur string) bool {
 	if err != nil {
 		return false
 	}
-	cands := []string{" " + strconv.Itoa(top+1) + ".", " " + strconv.Itoa(top+1) + " ", " " + cur + ".1"}
+	// " 4.", " 4 ", " 3.1", and for "2.1" " 2.2".
+	if containsSpaced(text, strconv.Itoa(top+1), ". ") || containsSpaced(text, cur+".1", "") {
+		return true
+	}
 	if len(c) > 1 {
 		if n, err := strconv.Atoi(c[len(c)-1]); err == nil {
-			cands = append(cands, " "+strings.Join(c[:len(c)-1], ".")+"."+strconv.Itoa(n+1))
-		}
-	}
-	for _, x := range cands {
-		if strings.Contains(text, x) {
-			return true
+			return containsSpaced(text, strings.Join(c[:len(c)-1], ".")+"."+strconv.Itoa(n+1), "")
 		}
 	}
 	return false
+}
+
+// containsSpaced reports whether text holds " "+w followed by one of the
+// bytes of after (by anything, when after is ""). It looks for w, a number
+// (a space, what a plain search would look for first, is in every word).
+func containsSpaced(text, w, after string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(w)
+		if j > 0 && text[j-1] == ' ' && (after == "" || end < len(text) && strings.IndexByte(after, text[end]) >= 0) {
+			return true
+		}
+		i = j + 1
+	}
 }
 
 // nextNumber reports whether n follows cur in a paragraph counter: "2.1" →

@@ -412,3 +412,20 @@ func TestMayStartInner(t *testing.T) {
 		}
 	}
 }
+
+// TestContainsSpaced compares containsSpaced with searching for the text
+// it stands for.
+func TestContainsSpaced(t *testing.T) {
+	texts := []string{"", "4", " 4", " 4.", "a 4 b", "x4. 4", "14. 4.", " 3.1 and", "3.1", "no 3.12", " 44.", "4.  4"}
+	for _, text := range texts {
+		for _, w := range []string{"4", "3.1", "44"} {
+			want := strings.Contains(text, " "+w+".") || strings.Contains(text, " "+w+" ")
+			if got := containsSpaced(text, w, ". "); got != want {
+				t.Errorf("containsSpaced(%q, %q, \". \") = %v, want %v", text, w, got, want)
+			}
+			if got, want := containsSpaced(text, w, ""), strings.Contains(text, " "+w); got != want {
+				t.Errorf("containsSpaced(%q, %q, \"\") = %v, want %v", text, w, got, want)
+			}
+		}
+	}
+}
