@@ -805,6 +805,9 @@ var negationRe = regexp.MustCompile(`(?i)\b(?:not|no|never)\b`)
 // operativeRe finds the operative paragraph of a decision: the committee
 // "acting under article 22, paragraph 7" (CAT), "article 5 (4) of the
 // Optional Protocol" (CCPR), and so on.
+// actingWord opens every operativeRe match.
+var actingWord = []string{"acting"}
+
 var operativeRe = regexp.MustCompile(`(?i)\bacting\s+(?:under|pursuant\s+to|in\s+accordance\s+with)\s+(?:article|rule)\b`)
 
 var inadmissibleRe = regexp.MustCompile(`(?i)\b(?:communication|complaint|petition|claims?)\b[^.;]{0,80}\b(?:is|are|be)\s+(?:therefore\s+)?(?:declared\s+)?inadmissible\b|\bdeclares?\s+(?:the\s+(?:communication|complaint)\s+)?inadmissible\b|\bdomestic\s+remedies\s+have\s+not\s+been\s+exhausted\b|\bhave\s+not\s+been\s+met\b`)
@@ -825,7 +828,10 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 	// finds.
 	var concl []int
 	for i := n - 1; i >= 0; i-- {
-		if strings.Contains(paras[i], "cting") && mayHoldFinding(paras[i]) && operativeRe.MatchString(paras[i]) && findingRe.MatchString(paras[i]) {
+		// "protecting" or "contracting" hold "cting" too: operativeRe wants
+		// "acting" as a word.
+		if strings.Contains(paras[i], "cting") && mayHoldFinding(paras[i]) && wordStartsFoldASCII(paras[i], actingWord) &&
+			operativeRe.MatchString(paras[i]) && findingRe.MatchString(paras[i]) {
 			concl = append(concl, i)
 			break
 		}

@@ -36,6 +36,10 @@ func TestCasePrefilters(t *testing.T) {
 			"the communication is therefore inadmissible", "declares the complaint inadmissible",
 			"domestic remedies have not been exhausted", "the requirements have not BEEN met", "it is admissible", "",
 		}},
+		{operativeRe, func(s string) bool { return wordStartsFoldASCII(s, actingWord) }, []string{
+			"The Committee, acting under article 22, paragraph 7", "ACTING UNDER ARTICLE 22", "(acting in accordance with rule 118)",
+			"protecting under article 3", "",
+		}},
 		{adoptionRe, containsMonth, []string{
 			"At its meeting on 26 April 2018, the Committee", "Meeting on 15 November 1994", "Adopted by the Committee on 12 May 2008",
 			"at its 1234th meetings, held on 3 December 2010", "at its meeting on Tuesday", "",
