@@ -391,6 +391,20 @@ var complainantApposedRe = regexp.MustCompile(`(?:^|[.;:]\s+|\s)The\s+complainan
 // communication was submitted by (counsel on behalf of) X".
 var submittedByRe = regexp.MustCompile(`Submitted\s+by:\s+|\bsubmitted\s+to\s+the\s+Committee(?:\s+against\s+Torture)?\s+by\s+|\b(?:communication|complaint|petition)\s+(?:was|is|has\s+been)\s+submitted\s+by\s+(?:(?:counsel|a\s+lawyer|an?\s+organi[sz]ation)\s+on\s+behalf\s+of\s+)?`)
 
+// complainantWords are complainantRe's words, as printed: one is in every
+// match ("complain" in complainant and complaint).
+var complainantWords = []string{"complain", "claimant", "author", "petitioner", "applicant", "victim"}
+
+// containsAny reports whether s holds one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 var honorificRe = regexp.MustCompile(`^(?:(?:Mr|Mrs|Ms|Miss|Messrs|Mmes|Dr|Prof)\.?\s+)+`)
 
 // complainantOf finds the complainant's name in the opening paragraphs and
@@ -406,7 +420,9 @@ func complainantOf(paras []string) (string, bool) {
 		if len(p) >= shortHeaderLine {
 			read++
 		}
-		if i < 4 {
+		// Each expression runs only over a paragraph holding a word that
+		// every match of it holds.
+		if i < 4 && containsAny(p, complainantWords) {
 			for _, loc := range complainantRe.FindAllStringSubmatchIndex(p, -1) {
 				plural := loc[4] >= 0
 				if n := nameAt(p[loc[1]:]); n != "" {
@@ -415,9 +431,14 @@ func complainantOf(paras []string) (string, bool) {
 			}
 			// The whole apposition is a name (every word capitalised), or
 			// it is no name ("The complainant State party, …").
-			if m := complainantApposedRe.FindStringSubmatch(p); m != nil && nameAt(m[2]+",") == strings.TrimSpace(m[2]) {
-				return strings.TrimSpace(m[2]), m[1] != ""
+			if strings.Contains(p, "complainant") {
+				if m := complainantApposedRe.FindStringSubmatch(p); m != nil && nameAt(m[2]+",") == strings.TrimSpace(m[2]) {
+					return strings.TrimSpace(m[2]), m[1] != ""
+				}
 			}
+		}
+		if !strings.Contains(p, "ubmitted") {
+			continue
 		}
 		if loc := submittedByRe.FindStringIndex(p); loc != nil {
 			if n := nameAt(p[loc[1]:]); n != "" {

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -39,6 +40,17 @@ func TestCasePrefilters(t *testing.T) {
 		{operativeRe, func(s string) bool { return wordStartsFoldASCII(s, actingWord) }, []string{
 			"The Committee, acting under article 22, paragraph 7", "ACTING UNDER ARTICLE 22", "(acting in accordance with rule 118)",
 			"protecting under article 3", "",
+		}},
+		{complainantRe, func(s string) bool { return containsAny(s, complainantWords) }, []string{
+			"The complainant is Mr. X", "1.1 The author of the communication, dated 1 May 2004, is X", "The complainants are A and B",
+			"The petitioner, A.M., is", "the victims are", "Distr.: General", "",
+		}},
+		{complainantApposedRe, func(s string) bool { return strings.Contains(s, "complainant") }, []string{
+			"The complainant Mükerrem Güclü, a Turkish national,", "The complainants A and B,", "The author X,",
+		}},
+		{submittedByRe, func(s string) bool { return strings.Contains(s, "ubmitted") }, []string{
+			"Submitted by: X", "submitted to the Committee against Torture by X", "The complaint was submitted by counsel on behalf of X",
+			"Communication No. 41/1996", "",
 		}},
 		{adoptionRe, containsMonth, []string{
 			"At its meeting on 26 April 2018, the Committee", "Meeting on 15 November 1994", "Adopted by the Committee on 12 May 2008",
