@@ -58,10 +58,19 @@ func TestCasePrefilters(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
+		matched, ruledOut := 0, 0
 		for _, s := range tt.texts {
-			if tt.re.MatchString(s) && !tt.filter(s) {
+			switch {
+			case tt.re.MatchString(s) && !tt.filter(s):
 				t.Errorf("%q: %v matches, but its prefilter rules it out", s, tt.re)
+			case tt.re.MatchString(s):
+				matched++
+			case !tt.filter(s):
+				ruledOut++
 			}
+		}
+		if matched == 0 || ruledOut == 0 {
+			t.Errorf("%v: the texts should include matches (%d) and texts ruled out (%d)", tt.re, matched, ruledOut)
 		}
 	}
 	for s, want := range map[string]bool{"nothing to see": false, "a report": false, "areturn": false, "the return2": true, "éreturn": true} {
