@@ -132,13 +132,28 @@ func numberWordBefore(s string) bool {
 		return true
 	}
 	s = strings.TrimSuffix(s, ".")
-	for _, w := range numberWords {
+	words := numberWords
+	if s != "" && s[len(s)-1] < utf8.RuneSelf {
+		// An ASCII last letter folds only to its own two cases: only
+		// the words ending with it may match.
+		words = numberWordsByLast[s[len(s)-1]|0x20]
+	}
+	for _, w := range words {
 		if endsWithWordFold(s, w) {
 			return true
 		}
 	}
 	return false
 }
+
+// numberWordsByLast holds numberWords by their last letter.
+var numberWordsByLast = func() map[byte][]string {
+	m := map[byte][]string{}
+	for _, w := range numberWords {
+		m[w[len(w)-1]] = append(m[w[len(w)-1]], w)
+	}
+	return m
+}()
 
 // endsWithWordFold reports whether s ends with w, compared as
 // strings.EqualFold does (rune by rune under simple case folding), and

@@ -214,3 +214,35 @@ func TestNotesCite(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberWordBeforeByLast compares numberWordBefore, which tries only
+// the words ending with the text's last letter, with trying them all.
+func TestNumberWordBeforeByLast(t *testing.T) {
+	all := func(s string) bool {
+		s = strings.TrimRight(s, "\t\n\f\r ")
+		if strings.HasSuffix(s, "-") || strings.HasSuffix(s, "–") || strings.HasSuffix(s, "/") {
+			return true
+		}
+		s = strings.TrimSuffix(s, ".")
+		for _, w := range numberWords {
+			if endsWithWordFold(s, w) {
+				return true
+			}
+		}
+		return false
+	}
+	found := 0
+	for _, s := range []string{"", "see article ", "ARTICLES ", "para. ", "Paras.\n", "in 2004 ", "the artſ ", "Rule ", "K ",
+		"subparagraph ", "paragraph", "the decision ", "Page ", "pp. ", "a ", "(", "x-", "figure ", "Sessión ", "vol.", "no "} {
+		want := all(s)
+		if got := numberWordBefore(s); got != want {
+			t.Errorf("numberWordBefore(%q) = %v, want %v", s, got, want)
+		}
+		if want {
+			found++
+		}
+	}
+	if found == 0 {
+		t.Error("no text ends with a number word")
+	}
+}
