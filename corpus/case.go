@@ -106,7 +106,11 @@ func (c *Case) UnmarshalJSON(b []byte) error {
 // Concluding observations get a Case holding only their State party.
 // Every document whose paragraphs carry labels gets their union as
 // Case.Groups (a Case that IsCase reports false for, if that is all).
-func DeriveCase(doc *Document) {
+func DeriveCase(doc *Document) { deriveCase(doc, nil) }
+
+// deriveCase is DeriveCase; known, when not nil, holds the references of
+// the passages Enrich found as ExtractCase would (nil where it did not).
+func deriveCase(doc *Document, known [][]Reference) {
 	var groups []string
 	for i := range doc.Passages {
 		groups = append(groups, doc.Passages[i].Labels...)
@@ -138,7 +142,7 @@ func DeriveCase(doc *Document) {
 	for i := range doc.Passages {
 		texts[i] = doc.Passages[i].Text
 	}
-	c := ExtractCase(texts, ContextOf(&doc.Entry))
+	c := extractCase(texts, ContextOf(&doc.Entry), known)
 	if doc.YearOf() == 0 {
 		if y, src := c.year(sym.Committee); y > 0 {
 			doc.Year = y
@@ -217,7 +221,11 @@ func (c *Case) year(committee string) (int, string) {
 // ExtractCase reads a decision's case metadata from its paragraphs, in
 // order. The context gives the symbol (communication and session) and the
 // instrument the violated articles belong to.
-func ExtractCase(paras []string, c Context) *Case {
+func ExtractCase(paras []string, c Context) *Case { return extractCase(paras, c, nil) }
+
+// extractCase is ExtractCase; known[i], when not nil, holds the
+// references of paras[i] in c.
+func extractCase(paras []string, c Context, known [][]Reference) *Case {
 	cs := &Case{}
 	if sym, err := ParseSymbol(c.Symbol); err == nil {
 		cs.Session = sym.Session
@@ -243,7 +251,11 @@ func ExtractCase(paras []string, c Context) *Case {
 	// only those keeps derivation cheaper than extraction itself.
 	refs := make([][]Reference, len(clean))
 	for i, p := range clean {
-		if i < caseHeadParas || i >= len(clean)-caseTailParas {
+		switch {
+		case !caseParagraph(i, len(clean)):
+		case i < len(known) && known[i] != nil:
+			refs[i] = known[i]
+		default:
 			refs[i] = ExtractReferences(p, c)
 		}
 	}
@@ -282,10 +294,16 @@ const (
 	caseTailParas = 6
 )
 
+// caseParagraph reports whether paragraph i of n is one of those.
+func caseParagraph(i, n int) bool { return i < caseHeadParas || i >= n-caseTailParas }
+
 var noteMarkerRe = regexp.MustCompile(`\[\[fn:[^\]]*\]\]\**`)
 
+// noteMarkerStart starts every note marker noteMarkerRe matches.
+const noteMarkerStart = "[[fn:"
+
 func stripNoteMarkers(s string) string {
-	if !strings.Contains(s, "[[fn:") {
+	if !strings.Contains(s, noteMarkerStart) {
 		return s
 	}
 	return noteMarkerRe.ReplaceAllString(s, "")
@@ -373,6 +391,20 @@ var complainantApposedRe = regexp.MustCompile(`(?:^|[.;:]\s+|\s)The\s+complainan
 // communication was submitted by (counsel on behalf of) X".
 var submittedByRe = regexp.MustCompile(`Submitted\s+by:\s+|\bsubmitted\s+to\s+the\s+Committee(?:\s+against\s+Torture)?\s+by\s+|\b(?:communication|complaint|petition)\s+(?:was|is|has\s+been)\s+submitted\s+by\s+(?:(?:counsel|a\s+lawyer|an?\s+organi[sz]ation)\s+on\s+behalf\s+of\s+)?`)
 
+// complainantWords are complainantRe's words, as printed: one is in every
+// match ("complain" in complainant and complaint).
+var complainantWords = []string{"complain", "claimant", "author", "petitioner", "applicant", "victim"}
+
+// containsAny reports whether s holds one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 var honorificRe = regexp.MustCompile(`^(?:(?:Mr|Mrs|Ms|Miss|Messrs|Mmes|Dr|Prof)\.?\s+)+`)
 
 // complainantOf finds the complainant's name in the opening paragraphs and
@@ -388,7 +420,9 @@ func complainantOf(paras []string) (string, bool) {
 		if len(p) >= shortHeaderLine {
 			read++
 		}
-		if i < 4 {
+		// Each expression runs only over a paragraph holding a word that
+		// every match of it holds.
+		if i < 4 && containsAny(p, complainantWords) {
 			for _, loc := range complainantRe.FindAllStringSubmatchIndex(p, -1) {
 				plural := loc[4] >= 0
 				if n := nameAt(p[loc[1]:]); n != "" {
@@ -397,9 +431,14 @@ func complainantOf(paras []string) (string, bool) {
 			}
 			// The whole apposition is a name (every word capitalised), or
 			// it is no name ("The complainant State party, …").
-			if m := complainantApposedRe.FindStringSubmatch(p); m != nil && nameAt(m[2]+",") == strings.TrimSpace(m[2]) {
-				return strings.TrimSpace(m[2]), m[1] != ""
+			if strings.Contains(p, "complainant") {
+				if m := complainantApposedRe.FindStringSubmatch(p); m != nil && nameAt(m[2]+",") == strings.TrimSpace(m[2]) {
+					return strings.TrimSpace(m[2]), m[1] != ""
+				}
 			}
+		}
+		if !strings.Contains(p, "ubmitted") {
+			continue
 		}
 		if loc := submittedByRe.FindStringIndex(p); loc != nil {
 			if n := nameAt(p[loc[1]:]); n != "" {
@@ -509,6 +548,11 @@ func destinationOf(paras []string, refs [][]Reference) []string {
 // deportation, expulsion, extradition, removal, return or refoulement.
 var removalWordRe = regexp.MustCompile(`(?i)\b(?:deport|expel|expuls|extradit|remov|refoul|return)\w*`)
 
+// removalPrefixes are removalWordRe's words without their k and s (see
+// containsFoldASCII): a paragraph with none of them at a word start is
+// not matched, and the test costs less than the expression's.
+var removalPrefixes = []string{"deport", "expel", "expul", "extradit", "remov", "refoul", "return"}
+
 // otherStateOf is the country of return of a removal complaint that never
 // says "to" it ("the risks in Myanmar"): the state named most often other
 // than the State party, when the text speaks of removal at all.
@@ -516,7 +560,7 @@ func otherStateOf(paras []string, refs [][]Reference, party string) []string {
 	counts := map[string]int{}
 	removal := false
 	for i, p := range paras {
-		removal = removal || removalWordRe.MatchString(p)
+		removal = removal || wordStartsFoldASCII(p, removalPrefixes) && removalWordRe.MatchString(p)
 		for _, r := range refs[i] {
 			if r.Kind == RefState {
 				counts[r.Value]++
@@ -601,7 +645,31 @@ func respondentBefore(before string) bool {
 	if !strings.Contains(l, "by") && !strings.Contains(l, "party:") && !strings.Contains(l, "against") && !strings.Contains(l, "from") {
 		return false // neither regular expression can match: skip them
 	}
-	return respondentBeforeRe.MatchString(before) || removalFrom(before)
+	return endsRespondentWord(before) && respondentBeforeRe.MatchString(before) || removalFrom(before)
+}
+
+// endsRespondentWord reports whether before ends as respondentBeforeRe
+// requires: white space, after "by", "party:" or "against" and an optional
+// "the " (a cheaper test than the expression's, which reads the whole
+// text to find its end).
+func endsRespondentWord(before string) bool {
+	const space = "\t\n\f\r " // \s
+	t := strings.TrimRight(before, space)
+	if len(t) == len(before) {
+		return false
+	}
+	if n := len(t) - len("the"); n > 0 && strings.EqualFold(t[n:], "the") && strings.ContainsRune(space, rune(t[n-1])) {
+		if u := strings.TrimRight(t[:n], space); endsRespondentTail(u) {
+			return true
+		}
+	}
+	return endsRespondentTail(t)
+}
+
+// endsRespondentTail reports whether t ends as "by", "party:" or
+// "against" do, in any case: its last byte is enough to rule most out.
+func endsRespondentTail(t string) bool {
+	return t != "" && strings.IndexByte("yY:tT", t[len(t)-1]) >= 0
 }
 
 // removalFrom reports whether the text ends with a verb of removal and
@@ -660,7 +728,7 @@ func adoptionDate(paras []string) string {
 	for _, p := range paras {
 		// The regular expression is slow on long paragraphs: most say
 		// nothing of a meeting or an adoption.
-		if !strings.Contains(p, "eeting") && !strings.Contains(p, "dopted by the Committee on") {
+		if !strings.Contains(p, "eeting") && !strings.Contains(p, "dopted by the Committee on") || !containsMonth(p) {
 			continue
 		}
 		for _, m := range adoptionRe.FindAllStringSubmatch(p, -1) {
@@ -675,6 +743,20 @@ func adoptionDate(paras []string) string {
 	}
 	return ""
 }
+
+// containsMonth reports whether s names a month as dateRe spells it:
+// every adoptionRe match ends with a date.
+func containsMonth(s string) bool {
+	for _, m := range monthNames {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August",
+	"September", "October", "November", "December"}
 
 func twoDigits(n int) string {
 	if n < 10 {
@@ -704,7 +786,9 @@ func mayHoldFinding(s string) bool {
 }
 
 // containsFoldASCII reports whether s holds lower, a lower-case ASCII
-// word, in any case.
+// word, in any case. Where lower has no k and no s, the only ASCII letters
+// that (?i) also folds to other runes (K, ſ), it is in every text a (?i)
+// expression holding lower matches.
 func containsFoldASCII(s, lower string) bool {
 	for i := 0; i+len(lower) <= len(s); i++ {
 		if s[i]|0x20 == lower[0] && strings.EqualFold(s[i:i+len(lower)], lower) {
@@ -714,11 +798,37 @@ func containsFoldASCII(s, lower string) bool {
 	return false
 }
 
+// wordStartsFoldASCII reports whether a word of s starts with one of
+// prefixes (lower-case ASCII), in any case: at the start of s or after a
+// byte that is not an ASCII word character (\b of a regular expression).
+func wordStartsFoldASCII(s string, prefixes []string) bool {
+	for i := 0; i < len(s); i++ {
+		if i > 0 && isWordByte(s[i-1]) {
+			continue
+		}
+		c := s[i] | 0x20
+		for _, p := range prefixes {
+			if c == p[0] && len(s)-i >= len(p) && strings.EqualFold(s[i:i+len(p)], p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isWordByte reports whether c is an ASCII word character (\w).
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+}
+
 var negationRe = regexp.MustCompile(`(?i)\b(?:not|no|never)\b`)
 
 // operativeRe finds the operative paragraph of a decision: the committee
 // "acting under article 22, paragraph 7" (CAT), "article 5 (4) of the
 // Optional Protocol" (CCPR), and so on.
+// actingWord opens every operativeRe match.
+var actingWord = []string{"acting"}
+
 var operativeRe = regexp.MustCompile(`(?i)\bacting\s+(?:under|pursuant\s+to|in\s+accordance\s+with)\s+(?:article|rule)\b`)
 
 var inadmissibleRe = regexp.MustCompile(`(?i)\b(?:communication|complaint|petition|claims?)\b[^.;]{0,80}\b(?:is|are|be)\s+(?:therefore\s+)?(?:declared\s+)?inadmissible\b|\bdeclares?\s+(?:the\s+(?:communication|complaint)\s+)?inadmissible\b|\bdomestic\s+remedies\s+have\s+not\s+been\s+exhausted\b|\bhave\s+not\s+been\s+met\b`)
@@ -739,7 +849,10 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 	// finds.
 	var concl []int
 	for i := n - 1; i >= 0; i-- {
-		if strings.Contains(paras[i], "cting") && mayHoldFinding(paras[i]) && operativeRe.MatchString(paras[i]) && findingRe.MatchString(paras[i]) {
+		// "protecting" or "contracting" hold "cting" too: operativeRe wants
+		// "acting" as a word.
+		if strings.Contains(paras[i], "cting") && mayHoldFinding(paras[i]) && wordStartsFoldASCII(paras[i], actingWord) &&
+			operativeRe.MatchString(paras[i]) && findingRe.MatchString(paras[i]) {
 			concl = append(concl, i)
 			break
 		}
@@ -783,17 +896,19 @@ func outcomeOf(paras []string, c Context) (string, []string) {
 		return OutcomeNoViolation, nil
 	}
 	for i := n - 1; i >= 0 && i >= n-4; i-- {
-		if discontinueRe.MatchString(paras[i]) {
+		if containsFoldASCII(paras[i], "continu") && discontinueRe.MatchString(paras[i]) { // in every match, without its s
 			return OutcomeDiscontinued, nil
 		}
 	}
 	for i := n - 1; i >= 0; i-- {
-		if rulingInadmissibleRe.MatchString(paras[i]) {
+		if containsFoldASCII(paras[i], "inadmi") && rulingInadmissibleRe.MatchString(paras[i]) { // in every match, without its s
 			return OutcomeInadmissible, nil
 		}
 	}
 	for i := n - 1; i >= 0 && i >= n-4; i-- {
-		if inadmissibleRe.MatchString(paras[i]) && !claimOfParty(paras[i]) {
+		// "inadmi" or "been" is in every match (without s, see containsFoldASCII).
+		if (containsFoldASCII(paras[i], "inadmi") || containsFoldASCII(paras[i], "been")) &&
+			inadmissibleRe.MatchString(paras[i]) && !claimOfParty(paras[i]) {
 			return OutcomeInadmissible, nil
 		}
 	}

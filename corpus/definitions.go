@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -18,20 +19,26 @@ const quote = `["“”«»‘’']`
 // words (letters, hyphens, apostrophes).
 const term = `(\p{L}[\p{L}'’-]*(?:\s+\p{L}[\p{L}'’-]*){0,3}?)`
 
-// definitionPatterns each capture a defined term in group 1.
-var definitionPatterns = []*regexp.Regexp{
+// definitionPatterns each capture a defined term in group 1. A pattern
+// with needs runs only over text that holds one of them
+// (containsFoldASCII): every match holds one, and looking for them costs
+// less than the pattern.
+var definitionPatterns = []struct {
+	re    *regexp.Regexp
+	needs []string
+}{
 	// the term "X" means / shall apply to …; le terme « X » désigne …
-	regexp.MustCompile(`(?i)\b(?:the\s+(?:term|expression)s?|le\s+terme|l['’]expression|el\s+t[ée]rmino|la\s+expresi[óo]n)\s*` +
-		quote + `\s*([^"“”«»]{1,60}?)\s*` + quote),
+	{re: regexp.MustCompile(`(?i)\b(?:the\s+(?:term|expression)s?|le\s+terme|l['’]expression|el\s+t[ée]rmino|la\s+expresi[óo]n)\s*` +
+		quote + `\s*([^"“”«»]{1,60}?)\s*` + quote), needs: []string{"term", "rmino", "expre"}},
 	// "X" means / is considered to be / se entenderá …
-	regexp.MustCompile(`(?i)` + quote + `\s*([^"“”«»]{1,60}?)\s*` + quote +
-		`\s*,?\s+(?:means|mean|shall\s+mean|is\s+considered\s+to\s+be|shall\s+be\s+understood|refers\s+to|désigne|s['’]entend|significa|designa|comprende)\b`),
+	{re: regexp.MustCompile(`(?i)` + quote + `\s*([^"“”«»]{1,60}?)\s*` + quote +
+		`\s*,?\s+(?:means|mean|shall\s+mean|is\s+considered\s+to\s+be|shall\s+be\s+understood|refers\s+to|désigne|s['’]entend|significa|designa|comprende)\b`)},
 	// for the purposes of this Convention, X means …
-	regexp.MustCompile(`(?i)\bfor\s+the\s+purposes?\s+of\s+(?:this|the\s+present)\s+\p{L}+(?:\s+\p{L}+)?\s*,\s*(?:an?\s+|the\s+)?` +
-		term + `\s+(?:means|shall\s+mean|shall\s+apply\s+to)\b`),
+	{re: regexp.MustCompile(`(?i)\bfor\s+the\s+purposes?\s+of\s+(?:this|the\s+present)\s+\p{L}+(?:\s+\p{L}+)?\s*,\s*(?:an?\s+|the\s+)?` +
+		term + `\s+(?:means|shall\s+mean|shall\s+apply\s+to)\b`), needs: []string{"purpo"}},
 	// se entenderá por X todo acto …; on entend par X tout …
-	regexp.MustCompile(`(?i)\b(?:se\s+entender[áa]n?\s+por|on\s+entend\s+par)\s+` + term +
-		`\s+(?:todo|toda|todos|todas|cualquier|el|la|los|las|un|una|aquel|aquella|tout|toute|tous|toutes|le|la|les|un|une)\b`),
+	{re: regexp.MustCompile(`(?i)\b(?:se\s+entender[áa]n?\s+por|on\s+entend\s+par)\s+` + term +
+		`\s+(?:todo|toda|todos|todas|cualquier|el|la|los|las|un|una|aquel|aquella|tout|toute|tous|toutes|le|la|les|un|une)\b`), needs: []string{"entend"}},
 }
 
 // definitionSpan bounds the text searched: definitions open their
@@ -46,8 +53,11 @@ func DefinedTerms(text string) []string {
 	}
 	var out []string
 	seen := map[string]bool{}
-	for _, re := range definitionPatterns {
-		for _, m := range re.FindAllStringSubmatch(text, -1) {
+	for _, p := range definitionPatterns {
+		if p.needs != nil && !slices.ContainsFunc(p.needs, func(w string) bool { return containsFoldASCII(text, w) }) {
+			continue
+		}
+		for _, m := range p.re.FindAllStringSubmatch(text, -1) {
 			t := strings.Trim(strings.Join(strings.Fields(m[1]), " "), ",;:.")
 			k := DefinitionKey(t)
 			if k == "" || seen[k] || len(strings.Fields(t)) > 4 {

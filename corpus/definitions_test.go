@@ -49,3 +49,30 @@ func TestDefinitionKey(t *testing.T) {
 		}
 	}
 }
+
+// TestDefinitionNeeds checks that each definition pattern's needs are in
+// every text it matches.
+func TestDefinitionNeeds(t *testing.T) {
+	texts := []string{
+		`For the purposes of this Convention, the term "torture" means any act`,
+		`the expression « réfugié » s'applique`, `el término "tortura" significa`, `la expresión "niño" designa`,
+		`"Refugee" shall mean any person`, `For the purpose of the present Convention, a child means every human being`,
+		`Para los efectos de la presente Convención se entenderá por tortura todo acto`,
+		`Aux fins de la présente Convention, on entend par torture tout acte`,
+	}
+	matched := 0
+	for _, p := range definitionPatterns {
+		for _, s := range texts {
+			if !p.re.MatchString(s) {
+				continue
+			}
+			matched++
+			if p.needs != nil && !slices.ContainsFunc(p.needs, func(w string) bool { return containsFoldASCII(s, w) }) {
+				t.Errorf("%q: %v matches, but holds none of %q", s, p.re, p.needs)
+			}
+		}
+	}
+	if matched < len(definitionPatterns) {
+		t.Errorf("only %d matches of the %d patterns", matched, len(definitionPatterns))
+	}
+}

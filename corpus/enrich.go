@@ -21,7 +21,24 @@ import (
 //
 // It also sets the own instrument of treaty, rules and declaration passages
 // that have none.
-func Enrich(doc *Document) {
+func Enrich(doc *Document) { enrich(doc, nil) }
+
+// EnrichWithCase is Enrich, then DeriveCase. DeriveCase reads the
+// references of a decision's first and last paragraphs: it takes those
+// Enrich found rather than scanning the same texts again.
+func EnrichWithCase(doc *Document) {
+	var refs [][]Reference
+	if doc.Kind == KindDecision {
+		refs = make([][]Reference, len(doc.Passages))
+	}
+	enrich(doc, refs)
+	deriveCase(doc, refs)
+}
+
+// enrich is Enrich. When refs is not nil (a decision's), refs[i] keeps the
+// references of passage i where DeriveCase reads them (caseParagraph) and
+// would find the same: the text and the context are the ones it scans.
+func enrich(doc *Document, refs [][]Reference) {
 	c := ContextOf(&doc.Entry)
 	x := extractor()
 	docSymbol := ""
@@ -51,6 +68,13 @@ func Enrich(doc *Document) {
 			pc.Language = p.Language
 		}
 		sc := x.scan(p.Text, pc)
+		if refs != nil && caseParagraph(i, len(refs)) && pc.Instrument == c.Instrument && pc.Language == c.Language &&
+			!strings.Contains(p.Text, noteMarkerStart) {
+			refs[i] = sc.refs
+			if refs[i] == nil {
+				refs[i] = []Reference{} // known to have none
+			}
+		}
 		if doc.Kind == KindDecision {
 			docStates = append(docStates, sc.partyStates()...)
 		}

@@ -13,7 +13,7 @@ import (
 
 // benchDocuments reads the demo catalog's paragraph-JSON documents (decisions,
 // general comments, reports) as Documents, one passage per paragraph.
-func benchDocuments(b *testing.B) ([]corpus.Document, int, int64) {
+func benchDocuments(b testing.TB) ([]corpus.Document, int, int64) {
 	b.Helper()
 	cat, err := corpus.ReadCatalogFile(corpustest.CatalogPath(b))
 	if err != nil {

@@ -52,8 +52,10 @@ func StripRunningLines(text string) string {
 		if i < 2 && !hasJob || (i >= 2 && i < 5) && !hasPage || i == 5 && !hasGE {
 			continue
 		}
-		if re.MatchString(text) {
-			text = re.ReplaceAllString(text, "\n")
+		// One pass finds the lines (a test with MatchString, then
+		// ReplaceAllString, read a text that holds one twice).
+		if locs := re.FindAllStringIndex(text, -1); locs != nil {
+			text = replaceRanges(text, locs, "\n")
 			changed = true
 		}
 	}
@@ -63,6 +65,21 @@ func StripRunningLines(text string) string {
 	text = collapseSpaces(text)
 	text = strings.ReplaceAll(strings.ReplaceAll(text, " \n", "\n"), "\n ", "\n")
 	return strings.TrimSpace(text)
+}
+
+// replaceRanges replaces the byte ranges locs of s (in order, apart) with
+// repl.
+func replaceRanges(s string, locs [][]int, repl string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	prev := 0
+	for _, l := range locs {
+		b.WriteString(s[prev:l[0]])
+		b.WriteString(repl)
+		prev = l[1]
+	}
+	b.WriteString(s[prev:])
+	return b.String()
 }
 
 // hasJobNumber reports whether text holds a UN job number's shape,
@@ -115,13 +132,28 @@ func numberWordBefore(s string) bool {
 		return true
 	}
 	s = strings.TrimSuffix(s, ".")
-	for _, w := range numberWords {
+	words := numberWords
+	if s != "" && s[len(s)-1] < utf8.RuneSelf {
+		// An ASCII last letter folds only to its own two cases: only
+		// the words ending with it may match.
+		words = numberWordsByLast[s[len(s)-1]|0x20]
+	}
+	for _, w := range words {
 		if endsWithWordFold(s, w) {
 			return true
 		}
 	}
 	return false
 }
+
+// numberWordsByLast holds numberWords by their last letter.
+var numberWordsByLast = func() map[byte][]string {
+	m := map[byte][]string{}
+	for _, w := range numberWords {
+		m[w[len(w)-1]] = append(m[w[len(w)-1]], w)
+	}
+	return m
+}()
 
 // endsWithWordFold reports whether s ends with w, compared as
 // strings.EqualFold does (rune by rune under simple case folding), and
@@ -266,21 +298,14 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 		last := run[len(run)-1]
 		end := noteEnd(text, last.end)
 		var found []Note
-		cites := 0
 		for k, ns := range run {
 			e := end
 			if k+1 < len(run) {
 				e = run[k+1].start
 			}
-			t := strings.TrimSpace(text[ns.end:e])
-			if citationRe.MatchString(t) {
-				cites++
-			}
-			found = append(found, Note{N: strconv.Itoa(ns.n), Text: t})
+			found = append(found, Note{N: strconv.Itoa(ns.n), Text: strings.TrimSpace(text[ns.end:e])})
 		}
-		// Notes cite: most notes of a block hold a citation; a run of
-		// numbered sentences that do not is body text after markers.
-		if !forced(s) && (cites*2 < len(run) || len(run) == 1 && (cites == 0 || s.n < r.next || s.n > r.next+3)) {
+		if !forced(s) && !notesCite(found, s.n, r.next) {
 			continue
 		}
 		notes = append(notes, found...)
@@ -289,6 +314,9 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 		for i+1 < len(starts) && starts[i+1].start < end {
 			i++
 		}
+	}
+	if len(cut) == 0 {
+		return strings.TrimSpace(collapseSpaces(text)), notes // nothing cut: no copy
 	}
 	sort.Slice(cut, func(i, j int) bool { return cut[i][0] < cut[j][0] })
 	var b strings.Builder
@@ -305,6 +333,30 @@ func (r *noteReader) split(text string) (body string, notes []Note) {
 	b.WriteString(text[prev:])
 	body = collapseSpaces(b.String())
 	return strings.TrimSpace(body), notes
+}
+
+// notesCite reports whether a run of notes, the first numbered first while
+// the counter expects next, reads as footnotes: most notes of a block hold
+// a citation (a run of numbered sentences that do not is body text after
+// markers), and a lone note continues the counter closely. It stops at the
+// note that decides: citationRe is costly.
+func notesCite(found []Note, first, next int) bool {
+	if len(found) == 1 && (first < next || first > next+3) {
+		return false
+	}
+	cites := 0
+	for k, n := range found {
+		if citationRe.MatchString(n.Text) {
+			cites++
+		}
+		if cites*2 >= len(found) {
+			return true
+		}
+		if rest := len(found) - k - 1; (cites+rest)*2 < len(found) {
+			return false
+		}
+	}
+	return false
 }
 
 // hasLaterMarker reports whether text holds a glued marker of a note
@@ -377,6 +429,9 @@ func (r *noteReader) markers(body string, known map[int]bool) (string, []int) {
 		}
 		b.WriteString(body[prev:start])
 		prev = j
+	}
+	if prev == 0 {
+		return body, markers // nothing removed: no copy
 	}
 	b.WriteString(body[prev:])
 	return b.String(), markers
@@ -607,7 +662,7 @@ func runningSymbol(blocks []Block) string {
 }
 
 // bareSymbols returns the symbols that stand bare in text, in order: a
-// word between white space (patternSpace) that is a whole symbol
+// word between white space (isPatternSpace) that is a whole symbol
 // (unSymbol), at the start of text or after a word that ends in a letter,
 // a digit or punctuation (not in brackets), and not right after another
 // bare symbol. It finds what the pattern
@@ -729,10 +784,15 @@ func removeBareSymbol(text, symbol string) string {
 	return b.String()
 }
 
-// patternSpace is what \s matches in a pattern.
-const patternSpace = " \t\n\f\r"
-
-func isPatternSpace(c byte) bool { return strings.IndexByte(patternSpace, c) >= 0 }
+// isPatternSpace reports whether c is what \s matches in a pattern (a
+// switch: it runs on every byte of some texts).
+func isPatternSpace(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\f', '\r':
+		return true
+	}
+	return false
+}
 
 // collapseSpaces turns runs of two or more spaces and tabs into one space.
 func collapseSpaces(s string) string {

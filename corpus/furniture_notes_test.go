@@ -184,3 +184,65 @@ func FuzzCollapseSpaces(f *testing.F) {
 		}
 	})
 }
+
+// TestNotesCite compares notesCite, which stops at the note that decides,
+// with counting every note's citation: for runs of one to five notes, every
+// pattern of citing notes, and first numbers around the counter.
+func TestNotesCite(t *testing.T) {
+	const cite, plain = "See A/HRC/37/50, para. 3.", "The term refers here to removal"
+	if !citationRe.MatchString(cite) || citationRe.MatchString(plain) {
+		t.Fatal("the fixtures do not cite as meant")
+	}
+	for n := 1; n <= 5; n++ {
+		for mask := range 1 << n {
+			found := make([]Note, n)
+			cites := 0
+			for k := range found {
+				found[k].Text = plain
+				if mask&(1<<k) != 0 {
+					found[k].Text = cite
+					cites++
+				}
+			}
+			for first := 1; first <= 8; first++ {
+				const next = 3
+				want := !(cites*2 < n || n == 1 && (cites == 0 || first < next || first > next+3))
+				if got := notesCite(found, first, next); got != want {
+					t.Errorf("%d notes, citing %b, first %d: notesCite = %v, want %v", n, mask, first, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestNumberWordBeforeByLast compares numberWordBefore, which tries only
+// the words ending with the text's last letter, with trying them all.
+func TestNumberWordBeforeByLast(t *testing.T) {
+	all := func(s string) bool {
+		s = strings.TrimRight(s, "\t\n\f\r ")
+		if strings.HasSuffix(s, "-") || strings.HasSuffix(s, "–") || strings.HasSuffix(s, "/") {
+			return true
+		}
+		s = strings.TrimSuffix(s, ".")
+		for _, w := range numberWords {
+			if endsWithWordFold(s, w) {
+				return true
+			}
+		}
+		return false
+	}
+	found := 0
+	for _, s := range []string{"", "see article ", "ARTICLES ", "para. ", "Paras.\n", "in 2004 ", "the artſ ", "Rule ", "K ",
+		"subparagraph ", "paragraph", "the decision ", "Page ", "pp. ", "a ", "(", "x-", "figure ", "Sessión ", "vol.", "no "} {
+		want := all(s)
+		if got := numberWordBefore(s); got != want {
+			t.Errorf("numberWordBefore(%q) = %v, want %v", s, got, want)
+		}
+		if want {
+			found++
+		}
+	}
+	if found == 0 {
+		t.Error("no text ends with a number word")
+	}
+}

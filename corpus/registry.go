@@ -134,6 +134,33 @@ const (
 type gazetteer struct {
 	// first maps a phrase's lower-cased first word to the phrases it opens.
 	first map[string]*firstWord
+	// shapes marks the shapes (wordShape) of first's keys: most words of
+	// a text have a shape no key has, and are ruled out without folding
+	// them and looking them up.
+	shapes *[1 << 19 / 64]uint64
+}
+
+// wordShape sums up a word in 19 bits: its length (up to 15) and the low
+// five bits of its first, second and last bytes, which are the same for an
+// ASCII letter's two cases. An ASCII word lower-cased keeps its shape.
+func wordShape(w string) uint32 {
+	second := byte(0)
+	if len(w) > 1 {
+		second = w[1]
+	}
+	return uint32(min(len(w), 15))<<15 | uint32(w[0]&31)<<10 | uint32(second&31)<<5 | uint32(w[len(w)-1]&31)
+}
+
+// mayOpen reports whether w may be a key of first once lower-cased: false
+// for an ASCII word whose shape no key has.
+func (g *gazetteer) mayOpen(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return true // lower-casing may change its bytes and length
+		}
+	}
+	sh := wordShape(w)
+	return g.shapes[sh/64]&(1<<(sh%64)) != 0
 }
 
 // firstWord holds the phrases that open with one word: folded ones, which
@@ -144,7 +171,7 @@ type firstWord struct {
 }
 
 func newGazetteer() *gazetteer {
-	return &gazetteer{first: map[string]*firstWord{}}
+	return &gazetteer{first: map[string]*firstWord{}, shapes: new([1 << 19 / 64]uint64)}
 }
 
 // add registers name. It reports false if the name has no words or was
@@ -174,6 +201,8 @@ func (g *gazetteer) add(name string, fold bool, v *gazValue) bool {
 	if fw == nil {
 		fw = &firstWord{exact: map[string][]*phrase{}}
 		g.first[key] = fw
+		sh := wordShape(key)
+		g.shapes[sh/64] |= 1 << (sh % 64)
 	}
 	list := &fw.fold
 	if !fold {
@@ -280,6 +309,9 @@ func (m *matcher) longest(i int) (*phrase, int) {
 	}
 	// Folded phrases (instrument names) first: on a tie they win.
 	first := m.word(i)
+	if !m.g.mayOpen(first) {
+		return nil, 0
+	}
 	fw, ok := m.g.first[string(m.folded(first))]
 	if !ok {
 		return nil, 0

@@ -41,9 +41,15 @@ func Segment(e *Entry, blocks []Block) []Passage {
 		s.plain(blocks)
 	case e.Kind == KindDecision || e.Kind == KindGeneralComment || e.Kind == KindReport ||
 		e.Format == FormatParagraphJSON || hasNumbers(blocks):
+		// A passage a paragraph, mostly: room for them once, rather than
+		// growing the slice of large structs in copies.
+		s.out = make([]Passage, 0, len(blocks))
 		s.paragraphs(blocks)
 	default:
 		s.plain(blocks)
+	}
+	if len(s.out) == 0 {
+		return nil // none, whether room was made or not
 	}
 	return s.out
 }
@@ -397,6 +403,33 @@ type innerPiece struct{ text, num string }
 // paragraph: after a sentence's end, a number and a capital.
 var innerStartRe = regexp.MustCompile(`[.!?:;]["”’)\]]*\s+(\d{1,3}(?:\.\d{1,3}){0,3})\.?\s+["“‘(]?\p{Lu}`)
 
+// mayStartInner reports whether text holds what every innerStartRe match
+// starts with: a sentence's end, closing marks, white space and a digit.
+// Few paragraphs do, and the test costs less than the expression's.
+func mayStartInner(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if strings.IndexByte(".!?:;", text[i]) < 0 {
+			continue
+		}
+		j := i + 1
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if !strings.ContainsRune(`"”’)]`, r) {
+				break
+			}
+			j += size
+		}
+		k := j
+		for k < len(text) && strings.IndexByte("\t\n\f\r ", text[k]) >= 0 {
+			k++
+		}
+		if k > j && k < len(text) && isDigitByte(text[k]) {
+			return true
+		}
+	}
+	return false
+}
+
 // innerParagraphs cuts text where the paragraph counter's next number
 // (after last) opens a sentence and no other paragraph of the document
 // carries it; it returns the pieces, the first with last's number (or
@@ -407,7 +440,7 @@ func innerParagraphs(text, last string, taken map[string]bool) []innerPiece {
 	}
 	var out []innerPiece
 	cur, from, num := last, 0, ""
-	for mayHoldNext(text[from:], cur) {
+	for mayHoldNext(text[from:], cur) && mayStartInner(text[from:]) {
 		cut, next := -1, ""
 		for _, m := range innerStartRe.FindAllStringSubmatchIndex(text[from:], -1) {
 			n := text[from+m[2] : from+m[3]]
@@ -439,18 +472,34 @@ func mayHoldNext(text, cur string) bool {
 	if err != nil {
 		return false
 	}
-	cands := []string{" " + strconv.Itoa(top+1) + ".", " " + strconv.Itoa(top+1) + " ", " " + cur + ".1"}
+	// " 4.", " 4 ", " 3.1", and for "2.1" " 2.2".
+	if containsSpaced(text, strconv.Itoa(top+1), ". ") || containsSpaced(text, cur+".1", "") {
+		return true
+	}
 	if len(c) > 1 {
 		if n, err := strconv.Atoi(c[len(c)-1]); err == nil {
-			cands = append(cands, " "+strings.Join(c[:len(c)-1], ".")+"."+strconv.Itoa(n+1))
-		}
-	}
-	for _, x := range cands {
-		if strings.Contains(text, x) {
-			return true
+			return containsSpaced(text, strings.Join(c[:len(c)-1], ".")+"."+strconv.Itoa(n+1), "")
 		}
 	}
 	return false
+}
+
+// containsSpaced reports whether text holds " "+w followed by one of the
+// bytes of after (by anything, when after is ""). It looks for w, a number
+// (a space, what a plain search would look for first, is in every word).
+func containsSpaced(text, w, after string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(w)
+		if j > 0 && text[j-1] == ' ' && (after == "" || end < len(text) && strings.IndexByte(after, text[end]) >= 0) {
+			return true
+		}
+		i = j + 1
+	}
 }
 
 // nextNumber reports whether n follows cur in a paragraph counter: "2.1" →

@@ -65,6 +65,30 @@ func replaceOutsideURLs(text string, re *regexp.Regexp, repl string) string {
 	return strings.Join(words, "")
 }
 
+// lowerBefore reports whether the last n runes of s are lower-case letters.
+func lowerBefore(s string, n int) bool {
+	for range n {
+		r, size := utf8.DecodeLastRuneInString(s)
+		if !unicode.IsLower(r) {
+			return false
+		}
+		s = s[:len(s)-size]
+	}
+	return true
+}
+
+// lowerAfter reports whether the first n runes of s are lower-case letters.
+func lowerAfter(s string, n int) bool {
+	for range n {
+		r, size := utf8.DecodeRuneInString(s)
+		if !unicode.IsLower(r) {
+			return false
+		}
+		s = s[size:]
+	}
+	return true
+}
+
 // gluedShapes reports, in one pass over text, whether it may hold each
 // kind of glued join: sentence punctuation directly before a capital and a
 // lower-case letter (gluedPunctRe), ")" directly before a capital
@@ -90,9 +114,11 @@ func gluedShapes(text string) (punct, marker, kase bool) {
 		case p == ')':
 			marker = true
 		case p >= 'a' && p <= 'z' || p >= 0x80:
+			// gluedCaseRe wants three lower-case letters before and two
+			// after: names such as "McArthur" are ruled out here, not by
+			// the expression over the whole text.
 			if !kase && unicode.IsLower(next) {
-				before, _ := utf8.DecodeLastRuneInString(text[:i])
-				kase = unicode.IsLower(before)
+				kase = lowerBefore(text[:i], 3) && lowerAfter(text[i+size:], 2)
 			}
 		}
 	}

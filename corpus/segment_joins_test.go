@@ -41,3 +41,20 @@ func FuzzGluedShapes(f *testing.F) {
 		}
 	})
 }
+
+// TestGluedShapesCase checks that gluedShapes reports a case join wherever
+// gluedCaseRe matches, and not for names with a capital inside.
+func TestGluedShapesCase(t *testing.T) {
+	for s, want := range map[string]bool{
+		"PreambleThe": true, "the CubaIranPursuant": true, "añoÉste": true, "abcDef": true,
+		"McArthur": false, "iPhone": false, "abcDe": false, "abCdef": false, "NATO": false, "": false,
+	} {
+		_, _, kase := gluedShapes(s)
+		if kase != want {
+			t.Errorf("gluedShapes(%q) case = %v, want %v", s, kase, want)
+		}
+		if gluedCaseRe.MatchString(s) && !kase {
+			t.Errorf("%q: gluedCaseRe matches, gluedShapes rules it out", s)
+		}
+	}
+}

@@ -389,3 +389,43 @@ func TestSegmentSplitsStateRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestMayStartInner checks that mayStartInner holds wherever innerStartRe
+// matches, and rules out paragraphs with no number after a sentence's end
+// and white space.
+func TestMayStartInner(t *testing.T) {
+	for s, want := range map[string]bool{
+		"ends here. 2.2 On 11 November":    true,
+		"the decision.” 12. The Committee": true,
+		"as follows:\n(a) 3 The":           false,
+		"rejected.) \t4 Counsel":           true,
+		"article 3 of the Convention.":     false,
+		"in 2004. On 5 May":                false,
+		"paras. 12, 30":                    true, // a candidate the expression rejects
+		"":                                 false,
+	} {
+		if got := mayStartInner(s); got != want {
+			t.Errorf("mayStartInner(%q) = %v, want %v", s, got, want)
+		}
+		if innerStartRe.MatchString(s) && !mayStartInner(s) {
+			t.Errorf("%q: innerStartRe matches, mayStartInner rules it out", s)
+		}
+	}
+}
+
+// TestContainsSpaced compares containsSpaced with searching for the text
+// it stands for.
+func TestContainsSpaced(t *testing.T) {
+	texts := []string{"", "4", " 4", " 4.", "a 4 b", "x4. 4", "14. 4.", " 3.1 and", "3.1", "no 3.12", " 44.", "4.  4"}
+	for _, text := range texts {
+		for _, w := range []string{"4", "3.1", "44"} {
+			want := strings.Contains(text, " "+w+".") || strings.Contains(text, " "+w+" ")
+			if got := containsSpaced(text, w, ". "); got != want {
+				t.Errorf("containsSpaced(%q, %q, \". \") = %v, want %v", text, w, got, want)
+			}
+			if got, want := containsSpaced(text, w, ""), strings.Contains(text, " "+w); got != want {
+				t.Errorf("containsSpaced(%q, %q, \"\") = %v, want %v", text, w, got, want)
+			}
+		}
+	}
+}

@@ -43,8 +43,7 @@ func Derive(ctx context.Context, rec *store.Record, raw []byte, maxPassages int)
 	if n := len(doc.Passages); maxPassages > 0 && n > maxPassages {
 		return nil, &TooManyPassagesError{ID: e.ID, Count: n, Limit: maxPassages}
 	}
-	corpus.Enrich(doc)
-	corpus.DeriveCase(doc)
+	corpus.EnrichWithCase(doc)
 	applyCorrections(doc, rec.Overrides)
 	return doc, nil
 }

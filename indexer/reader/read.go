@@ -72,7 +72,8 @@ func cleanText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	if strings.ContainsAny(s, "\r\x00") {
+	// Two IndexByte scans cost less than ContainsAny's byte-by-byte one.
+	if strings.IndexByte(s, '\r') >= 0 || strings.IndexByte(s, 0) >= 0 {
 		s = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\x00", "").Replace(s)
 	}
 	return s

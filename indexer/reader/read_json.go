@@ -37,6 +37,9 @@ func readParagraphJSON(raw []byte) ([]corpus.Block, error) {
 		}
 	}
 	blocks := make([]corpus.Block, 0, len(ps))
+	// Paragraphs in a row mostly share their section: it is cleaned once
+	// (rawSection's clean form is section; "" stays "").
+	var rawSection, section string
 	for _, p := range ps {
 		text := cleanText(p.Text)
 		if strings.Contains(text, "[[fn:") { // every marker starts so
@@ -53,10 +56,13 @@ func readParagraphJSON(raw []byte) ([]corpus.Block, error) {
 				labels = append(labels, l)
 			}
 		}
+		if p.Section != rawSection {
+			rawSection, section = p.Section, strings.Join(strings.Fields(footnoteRe.ReplaceAllString(p.Section, "")), " ")
+		}
 		blocks = append(blocks, corpus.Block{
 			Text:    text,
 			Number:  jsonID(p.ID),
-			Section: strings.Join(strings.Fields(footnoteRe.ReplaceAllString(p.Section, "")), " "),
+			Section: section,
 			Labels:  labels,
 		})
 	}
