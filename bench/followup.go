@@ -15,6 +15,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/hrsearch/hrsearch/indexer"
 	"github.com/hrsearch/hrsearch/web"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -49,7 +50,7 @@ func followup(args []string) error {
 		name string
 		argv []string
 	}{
-		{"follow-up: BatchWriter, batches of 2,000", []string{"apply", dump, dir}},
+		{"follow-up: BatchWriter, batches of " + thousands(indexer.BatchPassages), []string{"apply", dump, dir}},
 		{"follow-up: BulkBuilder batch 1,000, mergeMax 10 (Bleve's defaults)", []string{"bulk", dump, dir, "1000", "10"}},
 		{"follow-up: BulkBuilder batch 5,000, mergeMax 50", []string{"bulk", dump, dir, "5000", "50"}},
 		{"follow-up: BulkBuilder batch 10,000, mergeMax 30", []string{"bulk", dump, dir, "10000", "30"}},

@@ -164,7 +164,8 @@ func nonEmpty(vs []string) []string {
 	return out
 }
 
-// childPostgres loads a dump with COPY in 2,000-row transactions, then
+// childPostgres loads a dump with COPY in transactions of
+// indexer.BatchPassages rows (hrsearch's batch), then
 // builds the indexes (PostgreSQL's own advice for bulk loads).
 func childPostgres(dump, dsn, dataDir string) (*ingestResult, error) {
 	ctx := context.Background()

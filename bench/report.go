@@ -7,7 +7,10 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/hrsearch/hrsearch/indexer"
 )
 
 func machineFacts() [][2]string {
@@ -112,6 +115,15 @@ func (r *results) lat(engine, class string) (lat, bool) {
 		return lat{}, false
 	}
 	return medianLat(ls), true
+}
+
+// thousands writes n with a comma between thousands ("1,000").
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func f1(v float64) string {
@@ -310,8 +322,8 @@ func (r *results) ingestSection(m *md) {
 	m.p("")
 	m.p("Each run is a child process into a fresh directory (CPU seconds and peak RSS from the kernel's rusage; "+
 		"PostgreSQL adds its server processes' CPU and its backend's peak RSS). Median of %d runs. Durability is alike: every engine "+
-		"commits every 2,000 passages and each commit is fsynced before it returns (Bleve batches, SQLite WAL with synchronous=FULL, "+
-		"PostgreSQL COPY transactions, Xapian commits), except BulkBuilder, which is durable only when it finishes.", r.Reps)
+		"commits every %s passages (hrsearch's batch) and each commit is fsynced before it returns (Bleve batches, SQLite WAL with synchronous=FULL, "+
+		"PostgreSQL COPY transactions, Xapian commits), except BulkBuilder, which is durable only when it finishes.", r.Reps, thousands(indexer.BatchPassages))
 	m.p("")
 	m.head("engine", "passages/s", "text MB/s", "wall s", "CPU s", "peak RSS MB", "index MB", "index ÷ text", "note")
 	var names []string
@@ -708,7 +720,7 @@ func (r *results) methodSection(m *md) {
 	m.p("## How each engine is driven")
 	m.p("")
 	m.p("- **hrsearch** ingest, three ways: `Ingester.IngestCatalog` on the catalog into a fresh data directory (read files, segment, enrich, " +
-		"store raw bytes (committed a batch at a time with syncfs), `indexer.BatchWriter` in batches of 2,000 passages or 16 MiB, two batches in flight: the product's path); `BatchWriter` in the same batches " +
+		"store raw bytes (committed a batch at a time with syncfs), `indexer.BatchWriter` in batches of " + thousands(indexer.BatchPassages) + " passages or 16 MiB, two batches in flight: the product's path); `BatchWriter` in the same batches " +
 		"from the dump (the input the peers get); `indexer.BulkBuilder` (Bleve's offline `bleve.NewBuilder`, same mapping; one merged segment). " +
 		"Queries: `search.Searcher.Search` on the IngestCatalog index, compacted into one segment as `hrsearch index` leaves it (one walk over the matches by hrsearch's collector: the 300-hit rescoring window, " +
 		"the facets counted from per-segment columns, the best provisions and general comments, each kept hit's coverage of the query's units; then " +
@@ -716,11 +728,11 @@ func (r *results) methodSection(m *md) {
 	m.p("- **SQLite FTS5** (modernc.org/sqlite, pure Go): `fts5(text, heading, title, tokenize='porter unicode61 remove_diacritics 2')`, " +
 		"metadata and a `(field, value, rid)` facet table; every query is `WITH m AS MATERIALIZED (… WHERE fts MATCH ?)` joined to the " +
 		"metadata, `bm25(fts, 1.0, 1.5, 0.3)` (hrsearch's field weights), `count(*)` of the CTE for the total, facets by `GROUP BY` over the " +
-		"facet table with `row_number()` for each facet's top 10, `snippet()` for the highlight. Loaded in 2,000-row transactions, then `optimize`.")
+		"facet table with `row_number()` for each facet's top 10, `snippet()` for the highlight. Loaded in " + thousands(indexer.BatchPassages) + "-row transactions, then `optimize`.")
 	m.p("- **PostgreSQL**: a throw-away cluster (`initdb` in the work directory, unix socket only, shared_buffers 1 GB), a stored " +
 		"generated `tsvector` (heading A, title C, text D, 'english'), GIN; `plainto_tsquery` (terms, AND), `phraseto_tsquery` (phrases, " +
 		"article references), `websearch_to_tsquery('a or b or c')` (OR), `to_tsquery('detent:*')` (prefix); `ts_rank`, `count(*) OVER ()`, " +
-		"facets by `unnest` + `GROUP BY` over a MATERIALIZED CTE, `ts_headline` for the page's snippets. Loaded by COPY in 2,000-row " +
+		"facets by `unnest` + `GROUP BY` over a MATERIALIZED CTE, `ts_headline` for the page's snippets. Loaded by COPY in " + thousands(indexer.BatchPassages) + "-row " +
 		"transactions, indexes built after the load (PostgreSQL's bulk-load advice), `VACUUM ANALYZE`.")
 	m.p("- **Xapian** 1.4 through its Python binding (`/usr/bin/python3 bench/py/xapian_engine.py`, JSON over stdin/stdout, a process per " +
 		"client): TermGenerator with the English stemmer (STEM_SOME) and positions, QueryParser with OP_AND / OP_OR, phrases and " +

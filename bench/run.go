@@ -9,8 +9,11 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hrsearch/hrsearch/indexer"
 )
 
 // Engine names as the report shows them.
@@ -194,7 +197,7 @@ func run(ctx context.Context, c *config, args []string) error {
 		{eSQLite, c.engines["sqlite"], func() []string { return []string{"sqlite", dump, freshDir(idx("fts5.db"))} }},
 		{ePG, c.engines["postgres"], func() []string { return []string{"postgres", dump, pg.dsn(), pg.dir} }},
 		{eXapian, c.engines["xapian"], func() []string {
-			return []string{writeXapianScript(work), "index", dump, freshDir(idx("xapian"))}
+			return []string{writeXapianScript(work), "index", dump, freshDir(idx("xapian")), strconv.Itoa(indexer.BatchPassages)}
 		}},
 	}
 	for rep := range c.reps {
@@ -564,7 +567,7 @@ func runTier(ctx context.Context, c *config, res *results, docs []*docRecord, wo
 		jobs = append(jobs, job{ePG, []string{"postgres", dump, pg.dsn(), pg.dir}, func() (engine, error) { return openPGEngine(pg.dsn(), 1) }})
 	}
 	if c.engines["xapian"] {
-		jobs = append(jobs, job{eXapian, []string{writeXapianScript(work), "index", dump, freshDir(dir("xapian"))},
+		jobs = append(jobs, job{eXapian, []string{writeXapianScript(work), "index", dump, freshDir(dir("xapian")), strconv.Itoa(indexer.BatchPassages)},
 			func() (engine, error) { return openXapian(writeXapianScript(work), dir("xapian"), 1) }})
 	}
 	classes := queryClasses()

@@ -85,8 +85,8 @@ func (w *sqliteWriter) add(r *row) error {
 
 func (w *sqliteWriter) commit() error { return w.tx.Commit() }
 
-// childSQLite loads a dump into a new database, committing every 2,000
-// passages (the batch size of hrsearch's ingest).
+// childSQLite loads a dump into a new database, committing every
+// indexer.BatchPassages passages (the batch size of hrsearch's ingest).
 func childSQLite(dump, path string) (*ingestResult, error) {
 	start := time.Now()
 	os.Remove(path)

@@ -38,7 +38,7 @@ def rows(doc):
         }
 
 
-def index(dump, path):
+def index(dump, path, batch):
     start = time.time()
     db = xapian.WritableDatabase(path, xapian.DB_CREATE_OR_OVERWRITE)
     tg = xapian.TermGenerator()
@@ -74,8 +74,8 @@ def index(dump, path):
                 db.replace_document("Q" + r["id"], d)
                 passages += 1
                 pending += 1
-            # Commit every 2,000 passages: hrsearch's batch, durable at return.
-            if pending >= 2000:
+            # Commit every batch passages: hrsearch's batch, durable at return.
+            if pending >= batch:
                 db.commit()
                 pending = 0
     db.commit()
@@ -164,7 +164,7 @@ def serve(path):
 
 if __name__ == "__main__":
     if sys.argv[1] == "index":
-        index(sys.argv[2], sys.argv[3])
+        index(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif sys.argv[1] == "serve":
         serve(sys.argv[2])
     elif sys.argv[1] == "version":
