@@ -139,7 +139,7 @@ func New(idx bleve.Index, opts ...Option) (*Searcher, error) {
 }
 
 // storedFields are the fields a hit carries.
-var storedFields = []string{schema.FieldBody, schema.FieldDocument, schema.FieldUnit, schema.FieldTitle, schema.FieldHeading,
+var storedFields = []string{schema.FieldBody, schema.FieldDocument, schema.FieldUnit, schema.FieldTitle, schema.FieldHeading, schema.FieldSection,
 	schema.FieldKind, schema.FieldLanguage, schema.FieldYear, schema.FieldDate, schema.FieldSymbol,
 	schema.FieldInstr, schema.FieldArticle, schema.FieldState, schema.FieldOwnArticle, schema.FieldTier, schema.FieldCase, schema.FieldCaseName}
 
@@ -611,6 +611,7 @@ func (s *Searcher) load(ctx context.Context, ids []string, plan *plan, snippets 
 			Title:      str(h.Fields[schema.FieldTitle]),
 			Unit:       str(h.Fields[schema.FieldUnit]),
 			Heading:    str(h.Fields[schema.FieldHeading]),
+			Section:    str(h.Fields[schema.FieldSection]),
 			Kind:       str(h.Fields[schema.FieldKind]),
 			Language:   str(h.Fields[schema.FieldLanguage]),
 			Year:       str(h.Fields[schema.FieldYear]),

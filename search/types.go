@@ -77,6 +77,9 @@ type Hit struct {
 	Title    string `json:"title"`
 	Unit     string `json:"unit"`
 	Heading  string `json:"heading,omitempty"`
+	// Section is the titles of the parts the passage sits in ("Rules of
+	// general application › Prisoner file management").
+	Section string `json:"section,omitempty"`
 	// Snippet is HTML: the passage's best fragments with matches in <mark>,
 	// every other character escaped.
 	Snippet    string   `json:"snippet"`

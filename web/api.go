@@ -48,6 +48,7 @@ type apiHit struct {
 	Unit       string   `json:"unit"`
 	Label      string   `json:"label"`
 	Heading    string   `json:"heading,omitempty"`
+	Section    string   `json:"section,omitempty"`
 	Snippet    string   `json:"snippet"`
 	Instrument []string `json:"instrument"`
 	Article    []string `json:"article"`
@@ -192,7 +193,7 @@ func docURL(doc, unit string) string {
 func toAPIHit(h search.Hit) apiHit {
 	return apiHit{
 		ID: h.ID, Document: h.Document, Title: h.Title, Unit: h.Unit, Label: unitLabel(h.Unit),
-		Heading: h.Heading, Snippet: h.Snippet,
+		Heading: h.Heading, Section: h.Section, Snippet: h.Snippet,
 		Instrument: nonNil(h.Instrument), Article: nonNil(h.Article), State: nonNil(h.State), Symbol: nonNil(h.Symbol),
 		Kind: h.Kind, Language: h.Language, Year: h.Year, Date: h.Date, Score: h.Score,
 		URL: docURL(h.Document, h.Unit), Citation: h.Citation, Case: toAPICase(h.Case),

@@ -46,6 +46,7 @@ type chip struct {
 
 type hitView struct {
 	ID, Title, UnitLabel, Heading, URL string
+	Section                            string // shown when the heading says nothing more than the label
 	Citation                           string
 	Kind, Symbol, Date, Language       string
 	// Snippet is the highlighter's HTML; see safeSnippet.
@@ -250,6 +251,11 @@ func (s *server) buildSearchPage(st searchState, res *search.Results) searchPage
 		}
 		if strings.HasPrefix(hv.UnitLabel, hv.Heading) {
 			hv.Heading = ""
+		}
+		if hv.Heading == "" {
+			// A provision's heading is its label ("Rule 6"), a report's
+			// paragraph has none: the part it sits in says where it is.
+			hv.Section = h.Section
 		}
 		hv.Symbol = strings.Join(h.Symbol, ", ")
 		hv.Tags = append(hv.Tags, s.tags(st, search.FilterInstrument, h.Instrument)...)

@@ -444,3 +444,27 @@ func TestOwnQuotes(t *testing.T) {
 		}
 	}
 }
+
+// TestHitSection: a result whose heading says no more than its label (a
+// rule, an article) or that has none (a report's paragraph) shows the
+// parts it sits in; a paragraph under a heading of its own shows that
+// heading alone. The API carries the section of every hit.
+func TestHitSection(t *testing.T) {
+	s := testServer(t)
+	const path = "Rules of general application › Prisoner file management"
+	res := &search.Results{Total: 3, Hits: []search.Hit{
+		{ID: "smr#rule-6", Document: "smr", Unit: "rule-6", Heading: "Rule 6", Section: path},
+		{ID: "rep#para-3", Document: "rep", Unit: "para-3", Section: "B. Legal framework"},
+		{ID: "dec#para-5.1", Document: "dec", Unit: "para-5.1", Heading: "State party's observations", Section: "The complaint"},
+	}}
+	p := s.buildSearchPage(searchState{Q: "prisoner file", Page: 1, Size: 10, Sort: "relevance"}, res)
+	want := []struct{ heading, section string }{{"", path}, {"", "B. Legal framework"}, {"State party's observations", ""}}
+	for i, w := range want {
+		if h := p.Hits[i]; h.Heading != w.heading || h.Section != w.section {
+			t.Errorf("%s: heading %q section %q, want %q %q", h.ID, h.Heading, h.Section, w.heading, w.section)
+		}
+	}
+	if got := toAPIHit(res.Hits[2]).Section; got != "The complaint" {
+		t.Errorf("API hit section %q", got)
+	}
+}
