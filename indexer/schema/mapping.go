@@ -15,6 +15,13 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/es"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/mapping"
+
+	// The mappings of indexes built before this version name Bleve's
+	// length filter and unicode tokenizer: registered, such an index
+	// opens and is rebuilt as outdated (indexer.OpenData) rather than
+	// failing to open.
+	_ "github.com/blevesearch/bleve/v2/analysis/token/length"
+	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	index "github.com/blevesearch/bleve_index_api"
 )
