@@ -109,7 +109,7 @@ type Note struct {
 
 var (
 	// What a citation note is made of.
-	citationRe = regexp.MustCompile(`\b(?:See|see|Ibid|ibid|Cf|cf|Available|available|supra|infra)\b|\b(?:para|paras|art|arts|No|Nos|vol|p|pp|op|cit|ed|eds)\.\s|\sv\.?\s|\(\d{4}\)|` + unSymbol + `|https?://|www\.`)
+	citationRe = regexp.MustCompile(`\b(?:See|see|Ibid|ibid|Cf|cf|Available|available|supra|infra)\b|\b(?:para|paras|art|arts|No|Nos|vol|p|pp|op|cit|ed|eds)\.(?:\s|$)|\sv\.?\s|\(\d{4}\)|` + unSymbol + `|https?://|www\.`)
 	// A marker glued to a word inside a note's text: the "note" is body.
 	innerMarkerRe = regexp.MustCompile(`[\p{Ll}.,;:”)](\d{1,3})(?:\s|$)`)
 )

@@ -246,3 +246,23 @@ func TestNumberWordBeforeByLast(t *testing.T) {
 		t.Error("no text ends with a number word")
 	}
 }
+
+// TestLoneNoteAtParagraphEnd: a paragraph that ends inside a footnote (the
+// source cut it after "para.") loses the note from its body; the note goes
+// to the paragraph holding its marker.
+func TestLoneNoteAtParagraphEnd(t *testing.T) {
+	blocks := []Block{
+		{Number: "3.", Text: "Pushbacks deny the right to seek asylum.4 They also expose people to harm."},
+		{Number: "4.", Text: "Such operations are portrayed as rescues at sea, to 4 Office of the High Commissioner, opinion on extraterritorial obligations, 26 January 2007, para."},
+	}
+	got := CleanParagraphs(blocks)
+	if len(got) != 2 {
+		t.Fatalf("%d blocks", len(got))
+	}
+	if want := "Such operations are portrayed as rescues at sea, to"; got[1].Text != want {
+		t.Errorf("block 2: %q, want %q", got[1].Text, want)
+	}
+	if len(got[0].Notes) != 1 || got[0].Notes[0].N != "4" || !strings.HasSuffix(got[0].Notes[0].Text, "2007, para.") {
+		t.Errorf("block 1's notes %+v, want note 4 whole", got[0].Notes)
+	}
+}

@@ -22,7 +22,7 @@ import (
 // PipelineVersion changes whenever reading, segmentation, extraction or the
 // mapping change what a document turns into; a stored document whose indexed
 // version differs is re-indexed.
-const PipelineVersion = "17"
+const PipelineVersion = "18"
 
 // boltTimeout is how long opening an index waits for another process's
 // lock before failing: without it a second process blocks for ever.
