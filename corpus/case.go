@@ -746,14 +746,7 @@ func adoptionDate(paras []string) string {
 
 // containsMonth reports whether s names a month as dateRe spells it:
 // every adoptionRe match ends with a date.
-func containsMonth(s string) bool {
-	for _, m := range monthNames {
-		if strings.Contains(s, m) {
-			return true
-		}
-	}
-	return false
-}
+func containsMonth(s string) bool { return containsAny(s, monthNames) }
 
 var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August",
 	"September", "October", "November", "December"}
@@ -803,7 +796,7 @@ func containsFoldASCII(s, lower string) bool {
 // byte that is not an ASCII word character (\b of a regular expression).
 func wordStartsFoldASCII(s string, prefixes []string) bool {
 	for i := 0; i < len(s); i++ {
-		if i > 0 && isWordByte(s[i-1]) {
+		if i > 0 && isASCIIWordByte(s[i-1]) {
 			continue
 		}
 		c := s[i] | 0x20
@@ -816,20 +809,15 @@ func wordStartsFoldASCII(s string, prefixes []string) bool {
 	return false
 }
 
-// isWordByte reports whether c is an ASCII word character (\w).
-func isWordByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
-}
-
 var negationRe = regexp.MustCompile(`(?i)\b(?:not|no|never)\b`)
 
 // operativeRe finds the operative paragraph of a decision: the committee
 // "acting under article 22, paragraph 7" (CAT), "article 5 (4) of the
 // Optional Protocol" (CCPR), and so on.
+var operativeRe = regexp.MustCompile(`(?i)\bacting\s+(?:under|pursuant\s+to|in\s+accordance\s+with)\s+(?:article|rule)\b`)
+
 // actingWord opens every operativeRe match.
 var actingWord = []string{"acting"}
-
-var operativeRe = regexp.MustCompile(`(?i)\bacting\s+(?:under|pursuant\s+to|in\s+accordance\s+with)\s+(?:article|rule)\b`)
 
 var inadmissibleRe = regexp.MustCompile(`(?i)\b(?:communication|complaint|petition|claims?)\b[^.;]{0,80}\b(?:is|are|be)\s+(?:therefore\s+)?(?:declared\s+)?inadmissible\b|\bdeclares?\s+(?:the\s+(?:communication|complaint)\s+)?inadmissible\b|\bdomestic\s+remedies\s+have\s+not\s+been\s+exhausted\b|\bhave\s+not\s+been\s+met\b`)
 
