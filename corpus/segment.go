@@ -420,7 +420,7 @@ func mayStartInner(text string) bool {
 			j += size
 		}
 		k := j
-		for k < len(text) && strings.IndexByte("\t\n\f\r ", text[k]) >= 0 {
+		for k < len(text) && isPatternSpace(text[k]) {
 			k++
 		}
 		if k > j && k < len(text) && isDigitByte(text[k]) {
